@@ -1,0 +1,588 @@
+//! The letterhead: `letterhead.toml` parsed into typed settings, with the file, line and column
+//! of every mistake, and "did you mean" for misspelt keys.
+//!
+//! It takes the file's text and gives a `Letterhead`; it resolves relative paths against the
+//! file's folder, but it reads no other file (fonts and logos are loaded later) and knows nothing
+//! about letters or layout.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::diag::{self, Diagnostic, Source};
+use crate::length::{self, Abs};
+
+/// A length written with a unit in the TOML (`"25mm"`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Length(pub Abs);
+
+impl<'de> Deserialize<'de> for Length {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        length::parse(&text)
+            .map(Length)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// An sRGB colour, written `"#7a1f3d"`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Color {
+    /// Red, 0–1.
+    pub r: f32,
+    /// Green, 0–1.
+    pub g: f32,
+    /// Blue, 0–1.
+    pub b: f32,
+}
+
+impl Color {
+    /// Black.
+    pub const BLACK: Color = Color {
+        r: 0.0,
+        g: 0.0,
+        b: 0.0,
+    };
+    /// The grey of secondary text (tagline, continuation header, footer).
+    pub const GREY: Color = Color {
+        r: 0.36,
+        g: 0.36,
+        b: 0.38,
+    };
+
+    /// Parses `#rrggbb` or `#rgb`.
+    ///
+    /// ```
+    /// use letterhead::config::Color;
+    /// assert_eq!(Color::parse("#ff0000").unwrap().r, 1.0);
+    /// ```
+    pub fn parse(text: &str) -> Result<Color, String> {
+        let hex = text.strip_prefix('#').unwrap_or("");
+        let digits: Vec<u8> = hex
+            .chars()
+            .map(|c| c.to_digit(16).map(|d| d as u8))
+            .collect::<Option<_>>()
+            .unwrap_or_default();
+        let (r, g, b) = match digits.as_slice() {
+            [r1, r2, g1, g2, b1, b2] => (r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2),
+            [r, g, b] => (r * 17, g * 17, b * 17),
+            _ => {
+                return Err(format!(
+                    "`{text}` is not a colour; write it as \"#rrggbb\", e.g. \"#7a1f3d\""
+                ));
+            }
+        };
+        Ok(Color {
+            r: f32::from(r) / 255.0,
+            g: f32::from(g) / 255.0,
+            b: f32::from(b) / 255.0,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Color {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Color::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct File {
+    organization: Organization,
+    #[serde(default)]
+    page: PageFile,
+    #[serde(default)]
+    style: StyleFile,
+    #[serde(default)]
+    footer: Footer,
+}
+
+/// Who writes the letters: shown in the letterhead on page one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Organization {
+    /// Name, shown large in the accent colour.
+    pub name: String,
+    /// Tagline under the name.
+    pub tagline: Option<String>,
+    /// Web address: shown without its scheme, linked with it.
+    pub url: Option<String>,
+    /// Logo image (PNG or JPEG), relative to the letterhead file.
+    pub logo: Option<PathBuf>,
+    /// Postal address lines.
+    #[serde(default)]
+    pub address: Vec<String>,
+    /// Contact email address (linked `mailto:`).
+    pub email: Option<String>,
+    /// Contact phone number.
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PageFile {
+    size: Option<PageSize>,
+    #[serde(default)]
+    margins: MarginsFile,
+    layout: Option<Layout>,
+    fold_marks: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum PageSize {
+    Named(String),
+    Custom(CustomSize),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomSize {
+    width: Length,
+    height: Length,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarginsFile {
+    top: Option<Length>,
+    bottom: Option<Length>,
+    left: Option<Length>,
+    right: Option<Length>,
+}
+
+/// The arrangement of page one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// US block letter: everything flush left.
+    #[default]
+    Block,
+    /// DIN 5008 form A (high address field).
+    #[serde(rename = "din5008-a")]
+    Din5008A,
+    /// DIN 5008 form B (low address field).
+    #[serde(rename = "din5008-b")]
+    Din5008B,
+}
+
+/// Paragraph alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Align {
+    /// Ragged right.
+    #[default]
+    Left,
+    /// Flush left and right.
+    Justify,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct StyleFile {
+    font: Option<FontSpec>,
+    size: Option<Length>,
+    leading: Option<f64>,
+    accent: Option<Color>,
+    align: Option<Align>,
+    hyphenate: Option<bool>,
+    language: Option<String>,
+    date_format: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum FontSpec {
+    Named(String),
+    Files(FontFiles),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FontFiles {
+    regular: PathBuf,
+    bold: Option<PathBuf>,
+    italic: Option<PathBuf>,
+    bold_italic: Option<PathBuf>,
+}
+
+/// Where the fonts come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FontChoice {
+    /// A family compiled into the binary, by name.
+    Bundled(String),
+    /// Font files; faces left out are taken from the regular face.
+    Files {
+        /// Regular face.
+        regular: PathBuf,
+        /// Bold face.
+        bold: Option<PathBuf>,
+        /// Italic face.
+        italic: Option<PathBuf>,
+        /// Bold italic face.
+        bold_italic: Option<PathBuf>,
+    },
+}
+
+/// The line at the foot of every page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Footer {
+    /// Text of the footer line, if any.
+    pub text: Option<String>,
+    /// "Page N of M" in the continuation header of pages after the first.
+    #[serde(default = "yes")]
+    pub page_numbers: bool,
+}
+
+impl Default for Footer {
+    fn default() -> Self {
+        Self {
+            text: None,
+            page_numbers: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Page geometry, resolved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Page {
+    /// Page width.
+    pub width: Abs,
+    /// Page height.
+    pub height: Abs,
+    /// Top margin.
+    pub top: Abs,
+    /// Bottom margin.
+    pub bottom: Abs,
+    /// Left margin.
+    pub left: Abs,
+    /// Right margin.
+    pub right: Abs,
+    /// Page-one arrangement.
+    pub layout: Layout,
+    /// Fold marks on the left edge.
+    pub fold_marks: bool,
+}
+
+/// Typography settings, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    /// The font family.
+    pub font: FontChoice,
+    /// Body text size.
+    pub size: Abs,
+    /// Line height as a multiple of the size.
+    pub leading: f64,
+    /// Colour of the name, rules and links.
+    pub accent: Color,
+    /// Paragraph alignment.
+    pub align: Align,
+    /// Whether to hyphenate.
+    pub hyphenate: bool,
+    /// Language tag (`en-US`).
+    pub language: String,
+    /// `time` format description for the date line.
+    pub date_format: String,
+}
+
+/// A whole letterhead, resolved: every default filled in, every path absolute or relative to
+/// the working directory.
+#[derive(Debug, Clone)]
+pub struct Letterhead {
+    /// Where it came from (`None` for the built-in plain letterhead).
+    pub path: Option<PathBuf>,
+    /// The organization.
+    pub organization: Organization,
+    /// Page geometry.
+    pub page: Page,
+    /// Typography.
+    pub style: Style,
+    /// Footer.
+    pub footer: Footer,
+}
+
+/// Languages with hyphenation patterns and a date format.
+pub const LANGUAGES: [&str; 2] = ["en-US", "en-GB"];
+
+const DEFAULT_DATE_FORMAT_US: &str = "[month repr:long] [day padding:none], [year]";
+const DEFAULT_DATE_FORMAT_GB: &str = "[day padding:none] [month repr:long] [year]";
+
+impl Letterhead {
+    /// The plain letterhead used when no `letterhead.toml` is found.
+    pub fn builtin() -> Letterhead {
+        // Parsing a constant: the empty organization name is the only required field.
+        let file = File {
+            organization: Organization::default(),
+            page: PageFile::default(),
+            style: StyleFile::default(),
+            footer: Footer::default(),
+        };
+        let source = Source {
+            path: PathBuf::from("<built-in letterhead>"),
+            text: Arc::from(""),
+        };
+        match resolve(file, &source, Path::new("")) {
+            Ok(letterhead) => letterhead,
+            Err(_) => unreachable!("the built-in letterhead has only valid defaults"),
+        }
+    }
+}
+
+/// Parses a `letterhead.toml`.
+///
+/// ```
+/// use letterhead::config::parse;
+/// use letterhead::diag::Source;
+/// let source = Source { path: "letterhead.toml".into(), text: "[organization]\nname = \"Acme\"\n".into() };
+/// let letterhead = parse(&source).unwrap();
+/// assert_eq!(letterhead.organization.name, "Acme");
+/// ```
+pub fn parse(source: &Source) -> diag::Result<Letterhead> {
+    let file: File = from_toml(source, 0, &source.text)?;
+    let base = source.path.parent().unwrap_or(Path::new("")).to_path_buf();
+    resolve(file, source, &base)
+}
+
+/// Deserializes TOML that starts at byte `offset` of `source`, turning the `toml` crate's error
+/// into a diagnostic pointing into the real file, with a suggestion for misspelt keys.
+pub fn from_toml<T: serde::de::DeserializeOwned>(
+    source: &Source,
+    offset: usize,
+    text: &str,
+) -> diag::Result<T> {
+    toml::from_str(text).map_err(|err| {
+        let message = err.message().trim().to_string();
+        let span = err
+            .span()
+            .map(|s| s.start + offset..s.end + offset)
+            .unwrap_or(offset..offset);
+        let mut d = Diagnostic::error(first_line(&message)).at(source, span);
+        if let Some((unknown, expected)) = unknown_field(&message) {
+            if let Some(close) = diag::did_you_mean(&unknown, expected.iter().map(String::as_str)) {
+                d = d.hint(format!("did you mean `{close}`?"));
+            }
+            let list: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
+            d = d.hint(format!("valid keys here: {}", list.join(", ")));
+        } else if let Some((unknown, expected)) = unknown_variant(&message) {
+            if let Some(close) = diag::did_you_mean(&unknown, expected.iter().map(String::as_str)) {
+                d = d.hint(format!("did you mean `{close}`?"));
+            }
+        }
+        d.boxed()
+    })
+}
+
+fn first_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or(message);
+    let mut line = line.to_string();
+    if let Some(first) = line.get(..1) {
+        line.replace_range(..1, &first.to_lowercase());
+    }
+    line
+}
+
+/// From serde's "unknown field `x`, expected one of `a`, `b`": the field and the valid keys.
+fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, rest) = rest.split_once('`')?;
+    Some((unknown.to_string(), backticked(rest)))
+}
+
+fn unknown_variant(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown variant `")?;
+    let (unknown, rest) = rest.split_once('`')?;
+    Some((unknown.to_string(), backticked(rest)))
+}
+
+fn backticked(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead> {
+    let error = |message: String| Diagnostic::error(message).in_file(&source.path).boxed();
+    let (width, height) = match &file.page.size {
+        None => named_size("letter").unwrap_or_default(),
+        Some(PageSize::Named(name)) => named_size(name).ok_or_else(|| {
+            Diagnostic::error(format!("`{name}` is not a page size"))
+                .in_file(&source.path)
+                .hint("use one of `a4`, `letter`, `legal`, `a5`, or { width = \"…\", height = \"…\" }")
+                .boxed()
+        })?,
+        Some(PageSize::Custom(custom)) => (custom.width.0, custom.height.0),
+    };
+    let inch = Abs::inches(1.0);
+    let m = &file.page.margins;
+    let page = Page {
+        width,
+        height,
+        top: m.top.map_or(inch, |l| l.0),
+        bottom: m.bottom.map_or(inch, |l| l.0),
+        left: m.left.map_or(inch, |l| l.0),
+        right: m.right.map_or(inch, |l| l.0),
+        layout: file.page.layout.unwrap_or_default(),
+        fold_marks: file.page.fold_marks.unwrap_or(false),
+    };
+    if page.layout != Layout::Block {
+        return Err(
+            Diagnostic::error("the DIN 5008 layouts are not available yet")
+                .in_file(&source.path)
+                .hint("use layout = \"block\"")
+                .boxed(),
+        );
+    }
+    if page.left + page.right > width * 0.8 || page.top + page.bottom > height * 0.8 {
+        return Err(error(format!(
+            "the margins leave too little room on a {:.0} × {:.0} mm page",
+            width.to_mm(),
+            height.to_mm()
+        )));
+    }
+
+    let style = &file.style;
+    let language = style.language.clone().unwrap_or_else(|| "en-US".into());
+    if !LANGUAGES.contains(&language.as_str()) {
+        return Err(
+            Diagnostic::error(format!("language `{language}` is not supported yet"))
+                .in_file(&source.path)
+                .hint(format!(
+                    "use one of {}",
+                    LANGUAGES.map(|l| format!("`{l}`")).join(", ")
+                ))
+                .boxed(),
+        );
+    }
+    let date_format = style.date_format.clone().unwrap_or_else(|| {
+        if language == "en-GB" {
+            DEFAULT_DATE_FORMAT_GB.into()
+        } else {
+            DEFAULT_DATE_FORMAT_US.into()
+        }
+    });
+    if let Err(err) = time::format_description::parse_borrowed::<1>(&date_format) {
+        return Err(
+            Diagnostic::error(format!("`{date_format}` is not a date format: {err}"))
+                .in_file(&source.path)
+                .hint("write it like \"[weekday] [month repr:long] [day padding:none], [year]\"")
+                .boxed(),
+        );
+    }
+    let size = style.size.map_or(Abs::pt(11.0), |l| l.0);
+    if size < Abs::pt(4.0) || size > Abs::pt(72.0) {
+        return Err(error(format!(
+            "font size `{size}` must lie between 4pt and 72pt"
+        )));
+    }
+    let leading = style.leading.unwrap_or(1.35);
+    if !(0.8..=4.0).contains(&leading) {
+        return Err(error(format!(
+            "leading `{leading}` must lie between 0.8 and 4.0"
+        )));
+    }
+    let font = match &style.font {
+        None => FontChoice::Bundled("default".into()),
+        Some(FontSpec::Named(name)) => FontChoice::Bundled(name.clone()),
+        Some(FontSpec::Files(files)) => FontChoice::Files {
+            regular: base.join(&files.regular),
+            bold: files.bold.as_ref().map(|p| base.join(p)),
+            italic: files.italic.as_ref().map(|p| base.join(p)),
+            bold_italic: files.bold_italic.as_ref().map(|p| base.join(p)),
+        },
+    };
+    let mut organization = file.organization;
+    organization.logo = organization.logo.map(|p| base.join(p));
+    Ok(Letterhead {
+        path: Some(source.path.clone()),
+        organization,
+        page,
+        style: Style {
+            font,
+            size,
+            leading,
+            accent: style.accent.unwrap_or(Color {
+                r: 0.16,
+                g: 0.23,
+                b: 0.42,
+            }),
+            align: style.align.unwrap_or_default(),
+            hyphenate: style.hyphenate.unwrap_or(true),
+            language,
+            date_format,
+        },
+        footer: file.footer,
+    })
+}
+
+/// Width and height of a named paper size.
+pub fn named_size(name: &str) -> Option<(Abs, Abs)> {
+    match name.to_ascii_lowercase().as_str() {
+        "a4" => Some((Abs::mm(210.0), Abs::mm(297.0))),
+        "a5" => Some((Abs::mm(148.0), Abs::mm(210.0))),
+        "letter" => Some((Abs::inches(8.5), Abs::inches(11.0))),
+        "legal" => Some((Abs::inches(8.5), Abs::inches(14.0))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> Source {
+        Source {
+            path: "letterhead.toml".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_close_one() {
+        let err = parse(&source("[organization]\nname = \"A\"\ntagine = \"x\"\n")).unwrap_err();
+        assert_eq!(err.line_col(), Some((3, 1)));
+        assert!(
+            err.message.contains("unknown field `tagine`"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.hints.iter().any(|h| h == "did you mean `tagline`?"),
+            "{:?}",
+            err.hints
+        );
+    }
+
+    #[test]
+    fn bad_length_points_at_the_value() {
+        let err = parse(&source(
+            "[organization]\nname = \"A\"\n[page]\nmargins = { top = \"1 furlong\" }\n",
+        ))
+        .unwrap_err();
+        assert_eq!(err.line_col().map(|(l, _)| l), Some(4));
+        assert!(err.message.contains("furlong"), "{}", err.message);
+    }
+
+    #[test]
+    fn defaults_are_a_us_letter_with_inch_margins() {
+        let lh = parse(&source("[organization]\nname = \"A\"\n")).unwrap();
+        assert_eq!(lh.page.width, Abs::inches(8.5));
+        assert_eq!(lh.page.left, Abs::inches(1.0));
+        assert_eq!(lh.style.size, Abs::pt(11.0));
+    }
+
+    #[test]
+    fn colours_parse_and_reject() {
+        assert!(Color::parse("#7a1f3d").is_ok());
+        assert!(Color::parse("red").is_err());
+    }
+}

@@ -1,0 +1,236 @@
+//! Font families: the bundled default (Noto Serif, compiled into the binary) and families loaded
+//! from font files named in `letterhead.toml`.
+//!
+//! It takes a `FontChoice` and gives a `Family` of four faces with their bytes, their vertical
+//! metrics and a shaping handle. It neither shapes text (that is `shape`) nor embeds fonts (that
+//! is `pdf`).
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::config::FontChoice;
+use crate::diag::{self, Diagnostic};
+
+/// Names of the bundled families (`default` is Noto Serif).
+pub const BUNDLED: [&str; 2] = ["default", "noto-serif"];
+
+static NOTO_SERIF: [&[u8]; 4] = [
+    include_bytes!("../fonts/noto-serif/NotoSerif-Regular.ttf"),
+    include_bytes!("../fonts/noto-serif/NotoSerif-Bold.ttf"),
+    include_bytes!("../fonts/noto-serif/NotoSerif-Italic.ttf"),
+    include_bytes!("../fonts/noto-serif/NotoSerif-BoldItalic.ttf"),
+];
+
+/// Which of a family's four faces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Variant {
+    /// Upright, normal weight.
+    Regular,
+    /// Upright, bold.
+    Bold,
+    /// Italic, normal weight.
+    Italic,
+    /// Italic, bold.
+    BoldItalic,
+}
+
+impl Variant {
+    /// The variant for a combination of bold and italic.
+    pub fn new(bold: bool, italic: bool) -> Variant {
+        match (bold, italic) {
+            (false, false) => Variant::Regular,
+            (true, false) => Variant::Bold,
+            (false, true) => Variant::Italic,
+            (true, true) => Variant::BoldItalic,
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One font face, ready to shape with and to embed.
+pub struct Face {
+    /// A name for messages and for the PDF (`NotoSerif-Bold` or the file name).
+    pub name: String,
+    /// Stable identity within a family (the variant), used to key caches.
+    pub key: (String, Variant),
+    /// The font file's bytes.
+    pub data: Arc<dyn AsRef<[u8]> + Send + Sync>,
+    /// The font for shaping.
+    pub font: harfrust::Font,
+    /// Units per em.
+    pub units_per_em: f64,
+    /// Ascender, as a fraction of the em.
+    pub ascender: f64,
+    /// Descender (negative), as a fraction of the em.
+    pub descender: f64,
+    /// Cap height, as a fraction of the em.
+    pub cap_height: f64,
+}
+
+impl fmt::Debug for Face {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Face").field("name", &self.name).finish()
+    }
+}
+
+impl Face {
+    /// Parses a face from bytes; `name` is used in messages.
+    fn new(
+        family: &str,
+        variant: Variant,
+        name: String,
+        data: Arc<dyn AsRef<[u8]> + Send + Sync>,
+    ) -> Option<Face> {
+        let font = harfrust::Font::new(data.clone(), 0)?;
+        let metrics = font.metrics();
+        let units_per_em = f64::from(metrics.units_per_em.max(1));
+        let line = metrics.typo_line.or(metrics.hhea_line)?;
+        let em = |v: f32| f64::from(v) / units_per_em;
+        let ascender = em(line.ascender.to_f32());
+        let descender = em(line.descender.to_f32());
+        let cap_height = metrics
+            .cap_height
+            .map_or(ascender * 0.7, |c| em(c.to_f32()));
+        // Without a Unicode cmap nothing can be shaped with it.
+        if !font.charmap().has_unicode() {
+            return None;
+        }
+        Some(Face {
+            name,
+            key: (family.to_string(), variant),
+            data,
+            font,
+            units_per_em,
+            ascender,
+            descender,
+            cap_height,
+        })
+    }
+
+    /// The font file's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        (*self.data).as_ref()
+    }
+
+    /// Whether the face has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.font.charmap().map_unicode(c).is_some()
+    }
+}
+
+/// Four faces of one family.
+#[derive(Debug, Clone)]
+pub struct Family {
+    /// The family's name.
+    pub name: String,
+    faces: [Arc<Face>; 4],
+}
+
+impl Family {
+    /// The face for a variant.
+    pub fn face(&self, variant: Variant) -> &Arc<Face> {
+        &self.faces[variant.index()]
+    }
+
+    /// All four faces (some may be the same face).
+    pub fn faces(&self) -> &[Arc<Face>; 4] {
+        &self.faces
+    }
+}
+
+/// Loads the family a letterhead asks for.
+pub fn load(choice: &FontChoice, config_path: Option<&Path>) -> diag::Result<Family> {
+    match choice {
+        FontChoice::Bundled(name) => {
+            if !BUNDLED.contains(&name.as_str()) {
+                let mut d = Diagnostic::error(format!("`{name}` is not a bundled font family"))
+                    .hint(format!(
+                        "use one of {}, or give font files: font = {{ regular = \"…\", bold = \"…\" }}",
+                        BUNDLED.map(|b| format!("`{b}`")).join(", ")
+                    ));
+                if let Some(path) = config_path {
+                    d = d.in_file(path);
+                }
+                return Err(d.boxed());
+            }
+            Ok(bundled())
+        }
+        FontChoice::Files {
+            regular,
+            bold,
+            italic,
+            bold_italic,
+        } => {
+            let family = regular
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "custom".into());
+            let regular_face = Arc::new(load_file(&family, Variant::Regular, regular)?);
+            let load_or = |path: &Option<std::path::PathBuf>, variant, fallback: &Arc<Face>| {
+                path.as_ref()
+                    .map(|p| load_file(&family, variant, p).map(Arc::new))
+                    .unwrap_or_else(|| Ok(fallback.clone()))
+            };
+            let bold_face = load_or(bold, Variant::Bold, &regular_face)?;
+            let italic_face = load_or(italic, Variant::Italic, &regular_face)?;
+            let bold_italic_face = load_or(bold_italic, Variant::BoldItalic, &bold_face)?;
+            Ok(Family {
+                name: family,
+                faces: [regular_face, bold_face, italic_face, bold_italic_face],
+            })
+        }
+    }
+}
+
+/// The bundled default family.
+pub fn bundled() -> Family {
+    let names = [
+        "NotoSerif-Regular",
+        "NotoSerif-Bold",
+        "NotoSerif-Italic",
+        "NotoSerif-BoldItalic",
+    ];
+    let variants = [
+        Variant::Regular,
+        Variant::Bold,
+        Variant::Italic,
+        Variant::BoldItalic,
+    ];
+    let faces = std::array::from_fn(|i| {
+        let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(NOTO_SERIF[i]);
+        match Face::new("noto-serif", variants[i], names[i].to_string(), data) {
+            Some(face) => Arc::new(face),
+            None => unreachable!("the bundled fonts are valid"),
+        }
+    });
+    Family {
+        name: "Noto Serif".into(),
+        faces,
+    }
+}
+
+fn load_file(family: &str, variant: Variant, path: &Path) -> diag::Result<Face> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        Diagnostic::error(format!("failed to read font `{}` ({err})", path.display()))
+            .in_file(path)
+            .hint("check the path in `style.font`; it is relative to letterhead.toml")
+            .boxed()
+    })?;
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| family.to_string());
+    let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
+    Face::new(family, variant, name, data).ok_or_else(|| {
+        Diagnostic::error(format!(
+            "`{}` is not a usable font (expected a TrueType or OpenType file with a Unicode character map)",
+            path.display()
+        ))
+        .in_file(path)
+        .boxed()
+    })
+}

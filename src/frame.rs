@@ -1,0 +1,130 @@
+//! Frames: the finished pages as plain data — positioned glyph runs, rules, images and links.
+//!
+//! This is the whole contract between layout and the PDF writer: layout produces a `Document`,
+//! `pdf` consumes it. Coordinates have their origin at the top-left corner of the page with y
+//! growing downwards (the PDF writer flips them). Nothing here knows about letters or Markdown.
+
+use std::sync::Arc;
+
+use crate::config::Color;
+use crate::fonts::Face;
+use crate::length::Abs;
+
+/// A laid-out document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The pages, in order.
+    pub pages: Vec<Page>,
+    /// Title, author and the rest of the document information.
+    pub meta: Meta,
+}
+
+/// Document information.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    /// Title (the subject, or the file name).
+    pub title: String,
+    /// Author (the signer, or the organization).
+    pub author: String,
+    /// Subject.
+    pub subject: String,
+    /// Creation time, seconds since the Unix epoch.
+    pub created: i64,
+}
+
+/// One page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Page width.
+    pub width: Abs,
+    /// Page height.
+    pub height: Abs,
+    /// What is drawn, in painting order.
+    pub items: Vec<Item>,
+}
+
+/// Something drawn on a page.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// Glyphs of one face, size and colour on one baseline.
+    Text(TextRun),
+    /// A straight line.
+    Rule {
+        /// Start point.
+        from: (Abs, Abs),
+        /// End point.
+        to: (Abs, Abs),
+        /// Line thickness.
+        thickness: Abs,
+        /// Colour.
+        color: Color,
+    },
+    /// A raster image scaled into a box.
+    Image {
+        /// The image.
+        image: Arc<Image>,
+        /// Left edge.
+        x: Abs,
+        /// Top edge.
+        y: Abs,
+        /// Width on the page.
+        width: Abs,
+        /// Height on the page.
+        height: Abs,
+    },
+    /// A clickable area.
+    Link {
+        /// Left edge.
+        x: Abs,
+        /// Top edge.
+        y: Abs,
+        /// Width.
+        width: Abs,
+        /// Height.
+        height: Abs,
+        /// The URI (`https://…`, `mailto:…`).
+        target: String,
+    },
+}
+
+/// A run of glyphs on one baseline.
+#[derive(Debug, Clone)]
+pub struct TextRun {
+    /// The face.
+    pub face: Arc<Face>,
+    /// Font size.
+    pub size: Abs,
+    /// Fill colour.
+    pub color: Color,
+    /// Baseline origin, left.
+    pub x: Abs,
+    /// Baseline origin, top-down.
+    pub y: Abs,
+    /// The glyphs, left to right.
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+/// A glyph at a position relative to its run's origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    /// Glyph id in the run's face.
+    pub id: u16,
+    /// Horizontal position from the run's origin.
+    pub x: Abs,
+    /// The text this glyph stands for, for copy and paste (a ligature stands for several
+    /// letters; the later glyphs of a multi-glyph cluster stand for nothing).
+    pub text: String,
+}
+
+/// A decoded raster image: 8-bit samples, row by row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Samples: gray, or RGB.
+    pub pixels: Vec<u8>,
+    /// Whether `pixels` is RGB (else gray).
+    pub rgb: bool,
+}

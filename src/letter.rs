@@ -1,0 +1,215 @@
+//! A letter file: TOML front matter between `+++` lines, then a Markdown body.
+//!
+//! It takes the file's text and gives a `Letter` (typed front matter plus the body's text and
+//! byte offset, so Markdown positions point into the real file). It does not parse Markdown
+//! (that is `markdown`) and knows nothing about the letterhead or layout.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::config;
+use crate::diag::{self, Diagnostic, Source};
+
+/// The front matter of a letter.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FrontMatter {
+    /// Date of the letter; today (or `SOURCE_DATE_EPOCH`) when missing.
+    pub date: Option<toml::value::Datetime>,
+    /// Recipient block, one line per entry.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub to: Vec<String>,
+    /// Subject line, also the PDF title.
+    pub subject: Option<String>,
+    /// Salutation ("Dear …,").
+    pub salutation: Option<String>,
+    /// Closing ("Sincerely,").
+    pub closing: Option<String>,
+    /// Copies to.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub cc: Vec<String>,
+    /// Enclosures.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub enclosures: Vec<String>,
+    /// Postscript.
+    pub ps: Option<String>,
+    /// Who signs.
+    pub signature: Option<Signature>,
+    /// A letterhead file for this letter, relative to it.
+    pub letterhead: Option<PathBuf>,
+}
+
+/// The signatory.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Signature {
+    /// Name, under the space to sign.
+    pub name: String,
+    /// Title or role.
+    pub title: Option<String>,
+    /// Email address, linked `mailto:`.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// Scanned signature image.
+    pub image: Option<PathBuf>,
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    match OneOrMany::deserialize(d) {
+        Ok(OneOrMany::One(s)) => Ok(vec![s]),
+        Ok(OneOrMany::Many(v)) => Ok(v),
+        Err(_) => Err(serde::de::Error::custom(
+            "expected a string or an array of strings",
+        )),
+    }
+}
+
+/// A parsed letter file.
+#[derive(Debug, Clone)]
+pub struct Letter {
+    /// The file and its text.
+    pub source: Source,
+    /// The front matter.
+    pub front: FrontMatter,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+}
+
+impl Letter {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_offset..]
+    }
+}
+
+/// Splits and parses a letter.
+///
+/// ```
+/// use letterhead::diag::Source;
+/// let source = Source { path: "a.md".into(), text: "+++\nsubject = \"Hi\"\n+++\nBody.\n".into() };
+/// let letter = letterhead::letter::parse(source).unwrap();
+/// assert_eq!(letter.front.subject.as_deref(), Some("Hi"));
+/// assert_eq!(letter.body(), "Body.\n");
+/// ```
+pub fn parse(source: Source) -> diag::Result<Letter> {
+    let text = source.text.clone();
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error("the letter is empty")
+            .in_file(&source.path)
+            .hint("write front matter between `+++` lines, then the body in Markdown")
+            .boxed());
+    }
+    let mut lines = line_spans(&text);
+    let Some(first) = lines.next() else {
+        return Err(Diagnostic::error("the letter is empty")
+            .in_file(&source.path)
+            .boxed());
+    };
+    if text[first.clone()].trim_end() != "+++" {
+        if text[first.clone()].trim_end() == "---" {
+            return Err(
+                Diagnostic::error("front matter must be TOML between `+++` lines")
+                    .at(&source, first)
+                    .hint("replace both `---` lines with `+++` and write the fields in TOML")
+                    .boxed(),
+            );
+        }
+        // No front matter: a body only.
+        return Ok(Letter {
+            source,
+            front: FrontMatter::default(),
+            body_offset: 0,
+        });
+    }
+    let toml_start = first.end;
+    let close = lines.find(|l| text[l.clone()].trim_end() == "+++");
+    let Some(close) = close else {
+        return Err(Diagnostic::error("the front matter is never closed")
+            .at(&source, first.start..first.start + 3)
+            .hint("end the front matter with a line holding only `+++`")
+            .boxed());
+    };
+    let toml_text = &text[toml_start..close.start];
+    let front: FrontMatter = config::from_toml(&source, toml_start, toml_text)?;
+    let mut body_offset = close.end;
+    // The line break after the closing `+++`.
+    if text[body_offset..].starts_with("\r\n") {
+        body_offset += 2;
+    } else if text[body_offset..].starts_with('\n') {
+        body_offset += 1;
+    }
+    Ok(Letter {
+        source,
+        front,
+        body_offset,
+    })
+}
+
+/// Byte ranges of the lines of `text`, without their line breaks.
+fn line_spans(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = start..end;
+        start = end + 1;
+        Some(line)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> Source {
+        Source {
+            path: "letter.md".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn unclosed_front_matter_points_at_the_opening() {
+        let err = parse(source("+++\ndate = 2015-08-05\nBody\n")).unwrap_err();
+        assert_eq!(err.line_col(), Some((1, 1)));
+        assert!(err.message.contains("never closed"));
+    }
+
+    #[test]
+    fn toml_errors_point_into_the_real_file() {
+        let err = parse(source("+++\nsubject = \"a\"\nto = 3\n+++\nBody\n")).unwrap_err();
+        assert_eq!(err.line_col().map(|(l, _)| l), Some(3));
+    }
+
+    #[test]
+    fn unknown_front_matter_key_suggests() {
+        let err = parse(source("+++\nsubjct = \"a\"\n+++\nBody\n")).unwrap_err();
+        assert!(
+            err.hints.iter().any(|h| h.contains("`subject`")),
+            "{:?}",
+            err.hints
+        );
+    }
+
+    #[test]
+    fn crlf_line_endings_work() {
+        let letter = parse(source("+++\r\nsubject = \"a\"\r\n+++\r\nBody\r\n")).unwrap();
+        assert_eq!(letter.front.subject.as_deref(), Some("a"));
+        assert_eq!(letter.body(), "Body\r\n");
+    }
+
+    #[test]
+    fn empty_letter_is_an_error() {
+        assert!(parse(source("  \n")).is_err());
+    }
+}

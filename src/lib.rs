@@ -1,0 +1,27 @@
+//! letterhead typesets letters: an organization's letterhead described once in
+//! `letterhead.toml`, each letter a Markdown file with TOML front matter, rendered as paginated,
+//! print-ready PDF.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! cli → app → (config, letter, markdown) → paragraph (shape, linebreak) → paginate
+//!     → compose (letterhead, continuation header, page numbers) → frame → pdf
+//! ```
+
+pub mod app;
+pub mod cli;
+pub mod compose;
+pub mod config;
+pub mod diag;
+pub mod fonts;
+pub mod frame;
+pub mod image;
+pub mod length;
+pub mod letter;
+pub mod linebreak;
+pub mod markdown;
+pub mod paginate;
+pub mod paragraph;
+pub mod pdf;
+pub mod shape;

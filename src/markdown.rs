@@ -1,0 +1,445 @@
+//! The letter body: CommonMark (with smart punctuation) parsed by `pulldown-cmark` into a small
+//! tree of blocks and styled inline runs.
+//!
+//! It takes the body text and its offset in the file and gives `Block`s plus warnings for what
+//! the layout cannot show (raw HTML, images, tables), each pointing into the file. This is the one
+//! place that sets the parser's options. It knows nothing about fonts or pages.
+//!
+//! The tree is built with an explicit stack, never by recursion, and nesting deeper than
+//! `MAX_DEPTH` is flattened (with a warning): a hostile letter cannot overflow the stack here or
+//! in the stages that walk the tree.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diag::{Diagnostic, Source};
+
+/// Deepest nesting of lists and block quotes that is laid out as such.
+pub const MAX_DEPTH: usize = 16;
+
+/// A block of the body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A paragraph of inline runs.
+    Paragraph(Vec<Inline>),
+    /// A heading (level 1–6).
+    Heading(u8, Vec<Inline>),
+    /// A list; `start` is the first number of an ordered list.
+    List {
+        /// First number, for ordered lists.
+        start: Option<u64>,
+        /// Each item's blocks.
+        items: Vec<Vec<Block>>,
+    },
+    /// A block quote.
+    Quote(Vec<Block>),
+    /// A code block, line by line.
+    Code(Vec<String>),
+    /// A thematic break.
+    Rule,
+}
+
+/// Inline style flags.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct InlineStyle {
+    /// `**strong**`.
+    pub strong: bool,
+    /// `*emphasis*`.
+    pub emphasis: bool,
+    /// `` `code` ``.
+    pub code: bool,
+}
+
+/// A run of text in one style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inline {
+    /// The text; `"\n"` is a hard line break.
+    pub text: String,
+    /// Its style.
+    pub style: InlineStyle,
+    /// The link target, if the run is (part of) a link.
+    pub link: Option<String>,
+}
+
+enum Frame {
+    Root(Vec<Block>),
+    Quote(Vec<Block>),
+    List(Option<u64>, Vec<Vec<Block>>),
+    Item(Vec<Block>),
+    Inlines(InlineKind, Vec<Inline>),
+    Code(String),
+    /// A construct that is parsed but not laid out (nested too deep, image alt text, HTML).
+    Skip,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum InlineKind {
+    Paragraph,
+    Implicit,
+    Heading(u8),
+}
+
+/// Parses a letter body. `offset` is where the body starts in `source`.
+///
+/// ```
+/// use letterhead::diag::Source;
+/// use letterhead::markdown::{parse, Block};
+/// let source = Source { path: "a.md".into(), text: "Say \"hi\" -- now.".into() };
+/// let (blocks, warnings) = parse(&source, 0);
+/// let Block::Paragraph(runs) = &blocks[0] else { panic!() };
+/// assert_eq!(runs[0].text, "Say “hi” – now.");
+/// assert!(warnings.is_empty());
+/// ```
+pub fn parse(source: &Source, offset: usize) -> (Vec<Block>, Vec<Diagnostic>) {
+    let body = &source.text[offset..];
+    let options = Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_TABLES;
+    let mut warnings = Vec::new();
+    let mut stack = vec![Frame::Root(Vec::new())];
+    let mut depth = 0usize;
+    let mut skipped_depth = 0usize;
+    let mut style = InlineStyle::default();
+    let mut links: Vec<String> = Vec::new();
+    let mut warned_depth = false;
+    let warn = |warnings: &mut Vec<Diagnostic>,
+                message: &str,
+                hint: &str,
+                range: std::ops::Range<usize>| {
+        warnings.push(
+            Diagnostic::warning(message)
+                .at(source, range.start + offset..range.end + offset)
+                .hint(hint),
+        );
+    };
+
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        if skipped_depth > 0 {
+            match &event {
+                Event::Start(_) => skipped_depth += 1,
+                Event::End(_) => skipped_depth -= 1,
+                _ => {}
+            }
+            if skipped_depth > 0 {
+                continue;
+            }
+            if matches!(event, Event::End(_)) {
+                continue;
+            }
+        }
+        match event {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => {
+                    close_implicit(&mut stack);
+                    stack.push(Frame::Inlines(InlineKind::Paragraph, Vec::new()));
+                }
+                Tag::Heading { level, .. } => {
+                    close_implicit(&mut stack);
+                    stack.push(Frame::Inlines(
+                        InlineKind::Heading(heading_level(level)),
+                        Vec::new(),
+                    ));
+                }
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Item if depth >= MAX_DEPTH * 2 => {
+                    // Deeper content joins the innermost laid-out container.
+                    if !warned_depth {
+                        warned_depth = true;
+                        warn(
+                            &mut warnings,
+                            &format!(
+                                "lists and quotes nested deeper than {MAX_DEPTH} levels are flattened"
+                            ),
+                            "nest less deeply",
+                            range.clone(),
+                        );
+                    }
+                    stack.push(Frame::Skip);
+                }
+                Tag::BlockQuote(_) => {
+                    close_implicit(&mut stack);
+                    depth += 1;
+                    stack.push(Frame::Quote(Vec::new()));
+                }
+                Tag::List(start) => {
+                    close_implicit(&mut stack);
+                    depth += 1;
+                    stack.push(Frame::List(start, Vec::new()));
+                }
+                Tag::Item => {
+                    close_implicit(&mut stack);
+                    depth += 1;
+                    stack.push(Frame::Item(Vec::new()));
+                }
+                Tag::CodeBlock(_) => {
+                    close_implicit(&mut stack);
+                    stack.push(Frame::Code(String::new()));
+                }
+                Tag::Emphasis => style.emphasis = true,
+                Tag::Strong => style.strong = true,
+                Tag::Link { dest_url, .. } => links.push(dest_url.to_string()),
+                Tag::Image { .. } => {
+                    warn(
+                        &mut warnings,
+                        "images in the body are not shown",
+                        "put logos in letterhead.toml and signatures in the front matter",
+                        range.clone(),
+                    );
+                    skipped_depth = 1;
+                }
+                Tag::HtmlBlock => {
+                    warn(
+                        &mut warnings,
+                        "raw HTML is not shown",
+                        "write it in Markdown instead",
+                        range.clone(),
+                    );
+                    skipped_depth = 1;
+                }
+                Tag::Table(_) => {
+                    close_implicit(&mut stack);
+                    warn(
+                        &mut warnings,
+                        "tables are not laid out as tables yet; each row is shown as a line",
+                        "write the rows as a list",
+                        range.clone(),
+                    );
+                }
+                Tag::TableHead | Tag::TableRow => {
+                    stack.push(Frame::Inlines(InlineKind::Paragraph, Vec::new()));
+                }
+                Tag::TableCell => {
+                    if let Some(Frame::Inlines(_, runs)) = stack.last_mut() {
+                        if !runs.is_empty() {
+                            push_text(runs, " · ", InlineStyle::default(), None);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Event::End(end) => match end {
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableHead | TagEnd::TableRow => {
+                    close_implicit(&mut stack);
+                    if let Some(Frame::Inlines(kind, runs)) = stack.pop() {
+                        let block = match kind {
+                            InlineKind::Heading(level) => Block::Heading(level, runs),
+                            _ => Block::Paragraph(runs),
+                        };
+                        push_block(&mut stack, block);
+                    }
+                }
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item => {
+                    close_implicit(&mut stack);
+                    match stack.pop() {
+                        Some(Frame::Skip) => {}
+                        Some(Frame::Quote(blocks)) => {
+                            depth -= 1;
+                            push_block(&mut stack, Block::Quote(blocks));
+                        }
+                        Some(Frame::List(start, items)) => {
+                            depth -= 1;
+                            push_block(&mut stack, Block::List { start, items });
+                        }
+                        Some(Frame::Item(blocks)) => {
+                            depth -= 1;
+                            if let Some(Frame::List(_, items)) = stack.last_mut() {
+                                items.push(blocks);
+                            } else {
+                                for block in blocks {
+                                    push_block(&mut stack, block);
+                                }
+                            }
+                        }
+                        Some(other) => stack.push(other),
+                        None => {}
+                    }
+                }
+                TagEnd::CodeBlock => {
+                    if let Some(Frame::Code(text)) = stack.pop() {
+                        let lines = text.lines().map(str::to_string).collect();
+                        push_block(&mut stack, Block::Code(lines));
+                    }
+                }
+                TagEnd::Emphasis => style.emphasis = false,
+                TagEnd::Strong => style.strong = false,
+                TagEnd::Link => {
+                    links.pop();
+                }
+                _ => {}
+            },
+            Event::Text(text) => {
+                if let Some(Frame::Code(code)) = stack.last_mut() {
+                    code.push_str(&text);
+                } else {
+                    let runs = inlines(&mut stack);
+                    push_text(runs, &text, style, links.last().cloned());
+                }
+            }
+            Event::Code(text) => {
+                let code = InlineStyle {
+                    code: true,
+                    ..style
+                };
+                push_text(inlines(&mut stack), &text, code, links.last().cloned());
+            }
+            Event::SoftBreak => push_text(inlines(&mut stack), " ", style, links.last().cloned()),
+            Event::HardBreak => push_text(inlines(&mut stack), "\n", style, None),
+            Event::Rule => {
+                close_implicit(&mut stack);
+                push_block(&mut stack, Block::Rule);
+            }
+            Event::Html(_) | Event::InlineHtml(_) => warn(
+                &mut warnings,
+                "raw HTML is not shown",
+                "write it in Markdown instead",
+                range,
+            ),
+            _ => {}
+        }
+    }
+    close_implicit(&mut stack);
+    // Unwind anything left open (the parser closes everything, so this is only a safeguard).
+    while stack.len() > 1 {
+        match stack.pop() {
+            Some(Frame::Quote(blocks)) | Some(Frame::Item(blocks)) => {
+                for block in blocks {
+                    push_block(&mut stack, block);
+                }
+            }
+            Some(Frame::List(start, items)) => push_block(&mut stack, Block::List { start, items }),
+            Some(Frame::Inlines(_, runs)) => push_block(&mut stack, Block::Paragraph(runs)),
+            _ => {}
+        }
+    }
+    let blocks = match stack.pop() {
+        Some(Frame::Root(blocks)) => blocks,
+        _ => Vec::new(),
+    };
+    (blocks, warnings)
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Closes the paragraph opened implicitly for the text of a tight list item.
+fn close_implicit(stack: &mut Vec<Frame>) {
+    if let Some(Frame::Inlines(InlineKind::Implicit, _)) = stack.last() {
+        if let Some(Frame::Inlines(_, runs)) = stack.pop() {
+            push_block(stack, Block::Paragraph(runs));
+        }
+    }
+}
+
+/// The inline runs being collected, opening an implicit paragraph where needed.
+fn inlines(stack: &mut Vec<Frame>) -> &mut Vec<Inline> {
+    if !matches!(stack.last(), Some(Frame::Inlines(..))) {
+        stack.push(Frame::Inlines(InlineKind::Implicit, Vec::new()));
+    }
+    match stack.last_mut() {
+        Some(Frame::Inlines(_, runs)) => runs,
+        _ => unreachable!("an inline frame was just pushed"),
+    }
+}
+
+fn push_block(stack: &mut [Frame], block: Block) {
+    for frame in stack.iter_mut().rev() {
+        match frame {
+            Frame::Root(blocks) | Frame::Quote(blocks) | Frame::Item(blocks) => {
+                blocks.push(block);
+                return;
+            }
+            Frame::List(_, items) => {
+                items.push(vec![block]);
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn push_text(runs: &mut Vec<Inline>, text: &str, style: InlineStyle, link: Option<String>) {
+    if let Some(last) = runs.last_mut() {
+        if last.style == style && last.link == link && text != "\n" && last.text != "\n" {
+            last.text.push_str(text);
+            return;
+        }
+    }
+    runs.push(Inline {
+        text: text.to_string(),
+        style,
+        link,
+    });
+}
+
+/// The plain text of inline runs.
+pub fn plain_text(runs: &[Inline]) -> String {
+    runs.iter().map(|r| r.text.as_str()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(text: &str) -> (Vec<Block>, Vec<Diagnostic>) {
+        let source = Source {
+            path: "a.md".into(),
+            text: text.into(),
+        };
+        parse(&source, 0)
+    }
+
+    #[test]
+    fn tight_list_items_become_paragraphs() {
+        let (b, _) = blocks("- one\n- two *em*\n");
+        let Block::List { start: None, items } = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(items.len(), 2);
+        let Block::Paragraph(runs) = &items[1][0] else {
+            panic!()
+        };
+        assert_eq!(runs[1].text, "em");
+        assert!(runs[1].style.emphasis);
+    }
+
+    #[test]
+    fn links_and_hard_breaks_are_kept() {
+        let (b, _) = blocks("Name  \n[site](https://x.org)\n");
+        let Block::Paragraph(runs) = &b[0] else {
+            panic!()
+        };
+        assert_eq!(runs[1].text, "\n");
+        assert_eq!(runs[2].link.as_deref(), Some("https://x.org"));
+    }
+
+    #[test]
+    fn html_and_images_are_reported() {
+        let (_, w) = blocks("a <b>x</b> ![logo](x.png)\n");
+        assert_eq!(w.len(), 3, "{w:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_without_recursion() {
+        let text = "> ".repeat(100_000) + "deep\n";
+        let (b, w) = blocks(&text);
+        assert!(!b.is_empty());
+        assert!(w.iter().any(|d| d.message.contains("flattened")));
+    }
+
+    #[test]
+    fn nested_lists_keep_their_structure() {
+        let (b, _) = blocks("1. a\n   - b\n2. c\n");
+        let Block::List {
+            start: Some(1),
+            items,
+        } = &b[0]
+        else {
+            panic!("{b:?}")
+        };
+        assert!(matches!(items[0][1], Block::List { start: None, .. }));
+    }
+}

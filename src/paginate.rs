@@ -1,0 +1,686 @@
+//! Pagination: splits the letter's vertical flow of blocks into pages.
+//!
+//! It takes the blocks in reading order, each reduced to the heights of its line boxes, the space
+//! above it and its keep rules (orphans, widows, keep-together, keep-with-next, keep-lines-before),
+//! plus the usable content height of every page. It gives, for every page, the pieces of blocks
+//! that stand on it: which lines of which block, and how far down from the content top each piece
+//! starts.
+//!
+//! It must not know about fonts, text or PDF: a line here is only a height, a block only an index
+//! into the caller's list. Measuring lines before and drawing the pieces after are the caller's job.
+
+use std::ops::Range;
+
+use crate::length::Abs;
+
+/// Orphans of a [`Block::default`]: a split block leaves at least two lines at the page bottom.
+pub const DEFAULT_ORPHANS: usize = 2;
+
+/// Widows of a [`Block::default`]: a split block carries at least two lines to the next page.
+pub const DEFAULT_WIDOWS: usize = 2;
+
+// Costs of breaking a page at a boundary that violates a rule. A boundary violating nothing costs 0
+// and is the only kind used while one fits; the costs only matter when none does (a keep chain
+// taller than the page), to pick the least bad break. They are weighted rather than merely counted
+// so that the rules that hurt most to break win. Keep-together is the cheapest: a block that must be
+// split anyway is better split where widows and orphans still hold. A heading alone at the bottom of
+// a page (keep-with-next) is the worst.
+
+/// Cost of splitting a keep-together block.
+const COST_KEEP_TOGETHER: u32 = 1;
+/// Cost of leaving fewer than `orphans` lines of a block at the bottom of a page.
+const COST_ORPHAN: u32 = 2;
+/// Cost of carrying fewer than `widows` lines of a block to the top of the next page.
+const COST_WIDOW: u32 = 2;
+/// Cost of leaving fewer than `keep_lines_before` lines above a block on its page.
+const COST_KEEP_LINES_BEFORE: u32 = 3;
+/// Cost of breaking right after a keep-with-next block.
+const COST_KEEP_WITH_NEXT: u32 = 4;
+
+/// Slack allowed when comparing heights, so that content summing to exactly the page height still
+/// fits despite floating-point rounding (a millionth of a point is far below anything visible).
+const FIT_TOLERANCE: Abs = Abs::pt(1e-6);
+
+/// One block of the flow: a paragraph, a list item, a heading, the date line, the closing+signature group...
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    /// Height of each line box, top to bottom (baseline-to-baseline advance), in order.
+    pub lines: Vec<Abs>,
+    /// Vertical space above the block; dropped when the block starts a page.
+    pub space_before: Abs,
+    /// Never split this block across pages (closing + signature, a short heading).
+    pub keep_together: bool,
+    /// No page break between this block and the next one (headings, the salutation, the subject).
+    pub keep_with_next: bool,
+    /// At least this many lines of the preceding blocks must stand on the same page as this block's first line
+    /// (the closing+signature keeps at least the last 2 body lines with it). 0 = no constraint.
+    pub keep_lines_before: usize,
+    /// Minimum lines left at the bottom of a page when this block is split (orphans); default 2.
+    pub orphans: usize,
+    /// Minimum lines carried to the top of the next page when split (widows); default 2.
+    pub widows: usize,
+}
+
+impl Default for Block {
+    /// A block without lines, space or keeps, with [`DEFAULT_ORPHANS`] and [`DEFAULT_WIDOWS`].
+    fn default() -> Self {
+        Block {
+            lines: Vec::new(),
+            space_before: Abs::ZERO,
+            keep_together: false,
+            keep_with_next: false,
+            keep_lines_before: 0,
+            orphans: DEFAULT_ORPHANS,
+            widows: DEFAULT_WIDOWS,
+        }
+    }
+}
+
+/// A piece of one block placed on a page: block index and the range of its lines on that page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    /// Index of the block in the slice given to [`paginate`].
+    pub block: usize,
+    /// The block's lines standing on this page (indices into [`Block::lines`]).
+    pub lines: Range<usize>,
+    /// Top of the piece's first line box, measured down from the page's content top, space_before
+    /// (of the block and of any zero-line blocks just before it) included when not at page top.
+    pub y: Abs,
+}
+
+/// One page: the pieces standing on it, top to bottom.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    /// Pieces in reading order; never empty.
+    pub pieces: Vec<Piece>,
+}
+
+/// Splits `blocks` into pages; `page_height(n)` is the usable content height of page n (0-based;
+/// page one is shorter because of the letterhead).
+///
+/// The flow is flattened into one sequence of lines. Every boundary between two consecutive lines
+/// gets a cost: 0 when a page break there is allowed, otherwise the sum of the costs of the rules it
+/// violates:
+/// - inside a block of n lines, a break after line i needs i >= orphans and n - i >= widows (so 2- and
+///   3-line paragraphs never split with the defaults), and never inside a keep_together block;
+/// - never after a keep_with_next block;
+/// - never where it would leave fewer than keep_lines_before lines (counted back across blocks) on
+///   the page of a block with that constraint. If the flow has fewer lines than that before the
+///   block, all of them must share its page.
+///
+/// Pages are then filled greedily: each page takes as many lines as fit and breaks at the cheapest
+/// boundary that fits, the last one among equals. While any allowed boundary fits, that is the last
+/// allowed one; when none does (a keep chain taller than the page) it is the least bad one. A chain
+/// that would fit on a fresh page is thus moved there first, and only split if it still does not fit.
+/// Every page takes at least one line, even a line taller than the page, so this always ends.
+///
+/// The space_before of a block is dropped when the block starts a page, including on page one.
+///
+/// Blocks with no lines are pure spacing: their space_before adds to that of the next block with
+/// lines, their keep_with_next carries over to it, they produce no pieces, and their
+/// keep_together, keep_lines_before, orphans and widows are ignored.
+///
+/// A flow without any lines (no blocks, or only zero-line blocks) gives no pages at all: an empty
+/// `Vec`, not one empty page. The caller decides what an empty letter looks like.
+pub fn paginate(blocks: &[Block], page_height: &dyn Fn(usize) -> Abs) -> Vec<Page> {
+    let lines = flatten(blocks);
+    let costs = break_costs(blocks, &lines);
+    let mut pages = Vec::new();
+    let mut start = 0;
+    while start < lines.len() {
+        let end = page_end(&lines, &costs, start, page_height(pages.len()));
+        pages.push(build_page(&lines[start..end]));
+        start = end;
+    }
+    pages
+}
+
+/// One line of the flattened flow.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    /// Index of its block.
+    block: usize,
+    /// Index of the line within its block.
+    index: usize,
+    /// Height of the line box.
+    height: Abs,
+    /// Space above the line when it does not start a page: the block's space_before (plus that of
+    /// the zero-line blocks before it) for a block's first line, zero for the others.
+    gap: Abs,
+}
+
+/// The lines of all blocks in order, each with the space to put above it.
+fn flatten(blocks: &[Block]) -> Vec<Line> {
+    let mut lines = Vec::with_capacity(blocks.iter().map(|b| b.lines.len()).sum());
+    // Zero-line blocks have nowhere to put their space, so it waits for the next line.
+    let mut pending = Abs::ZERO;
+    for (block, b) in blocks.iter().enumerate() {
+        pending += b.space_before;
+        for (index, &height) in b.lines.iter().enumerate() {
+            let gap = if index == 0 {
+                std::mem::replace(&mut pending, Abs::ZERO)
+            } else {
+                Abs::ZERO
+            };
+            lines.push(Line {
+                block,
+                index,
+                height,
+                gap,
+            });
+        }
+    }
+    lines
+}
+
+/// The cost of a page break before each line: `costs[k]` is for the boundary between lines k - 1
+/// and k, `costs[lines.len()]` (the end of the flow) is 0, `costs[0]` is unused.
+fn break_costs(blocks: &[Block], lines: &[Line]) -> Vec<u32> {
+    let mut costs = vec![0; lines.len() + 1];
+    for k in 1..lines.len() {
+        let (before, after) = (lines[k - 1], lines[k]);
+        if before.block == after.block {
+            let b = &blocks[after.block];
+            // `after.index` lines of the block stay on this page, the rest go to the next.
+            let (kept, carried) = (after.index, b.lines.len() - after.index);
+            if b.keep_together {
+                costs[k] += COST_KEEP_TOGETHER;
+            }
+            if kept < b.orphans {
+                costs[k] += COST_ORPHAN;
+            }
+            if carried < b.widows {
+                costs[k] += COST_WIDOW;
+            }
+        } else if blocks[before.block..after.block]
+            .iter()
+            .any(|b| b.keep_with_next)
+        {
+            // The range holds the block that ends here and the zero-line blocks between: a heading
+            // followed by pure spacing still stays with the text after it.
+            costs[k] += COST_KEEP_WITH_NEXT;
+        }
+    }
+    for (first, line) in lines.iter().enumerate() {
+        let wanted = blocks[line.block].keep_lines_before;
+        if line.index != 0 || wanted == 0 {
+            continue;
+        }
+        // A page starting at line k holds `first - k` lines before this block's first line; that is
+        // too few for every k above `first - wanted`. Boundary 0 is the flow's start, not a break.
+        let lowest = (first + 1).saturating_sub(wanted).max(1);
+        for cost in &mut costs[lowest..=first] {
+            *cost += COST_KEEP_LINES_BEFORE;
+        }
+    }
+    costs
+}
+
+/// Where the page starting at line `start` ends (exclusive): the cheapest boundary that fits in
+/// `height`, the last one among equals, or `start + 1` when not even the first line fits.
+fn page_end(lines: &[Line], costs: &[u32], start: usize, height: Abs) -> usize {
+    let mut best: Option<(u32, usize)> = None;
+    // The gap of the page's first line is dropped: space above a block is not wanted at page top.
+    let mut used = lines[start].height;
+    let mut end = start + 1;
+    while used <= height + FIT_TOLERANCE {
+        // Lines start..end fit, so a break before line `end` is possible.
+        if best.is_none_or(|(cost, _)| costs[end] <= cost) {
+            best = Some((costs[end], end));
+        }
+        let Some(next) = lines.get(end) else { break };
+        used += next.gap + next.height;
+        end += 1;
+    }
+    // Nothing fits when the first line alone is taller than the page (or the height is not a
+    // usable number): it gets the page to itself so that pagination still moves on.
+    best.map_or(start + 1, |(_, end)| end)
+}
+
+/// The pieces of one page, from its lines.
+fn build_page(lines: &[Line]) -> Page {
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut y = Abs::ZERO;
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            y += line.gap;
+        }
+        match pieces.last_mut() {
+            Some(piece) if piece.block == line.block => piece.lines.end = line.index + 1,
+            _ => pieces.push(Piece {
+                block: line.block,
+                lines: line.index..line.index + 1,
+                y,
+            }),
+        }
+        y += line.height;
+    }
+    Page { pieces }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every body line is 10pt, so a 100pt page holds exactly ten of them.
+    const LINE: f64 = 10.0;
+
+    fn para(n: usize) -> Block {
+        Block {
+            lines: vec![Abs::pt(LINE); n],
+            ..Block::default()
+        }
+    }
+
+    fn spaced(n: usize, space_before: f64) -> Block {
+        Block {
+            space_before: Abs::pt(space_before),
+            ..para(n)
+        }
+    }
+
+    fn heading() -> Block {
+        Block {
+            keep_together: true,
+            keep_with_next: true,
+            ..para(1)
+        }
+    }
+
+    /// Closing, room for the signature, name, title: one unsplittable group keeping 2 lines above.
+    fn signature() -> Block {
+        Block {
+            keep_together: true,
+            keep_lines_before: 2,
+            ..para(4)
+        }
+    }
+
+    fn pages_of(blocks: &[Block], height: f64) -> Vec<Page> {
+        paginate(blocks, &|_| Abs::pt(height))
+    }
+
+    /// The pages as (block, lines) pairs, for exact comparisons that ignore y.
+    fn layout(pages: &[Page]) -> Vec<Vec<(usize, Range<usize>)>> {
+        pages
+            .iter()
+            .map(|page| {
+                page.pieces
+                    .iter()
+                    .map(|piece| (piece.block, piece.lines.clone()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn piece(block: usize, lines: Range<usize>, y: f64) -> Piece {
+        Piece {
+            block,
+            lines,
+            y: Abs::pt(y),
+        }
+    }
+
+    #[test]
+    fn everything_fits_on_one_page() {
+        let blocks = [para(3), spaced(4, 5.0), spaced(2, 5.0)];
+        let pages = pages_of(&blocks, 100.0);
+        assert_eq!(
+            pages,
+            vec![Page {
+                pieces: vec![
+                    piece(0, 0..3, 0.0),
+                    piece(1, 0..4, 35.0),
+                    piece(2, 0..2, 80.0)
+                ],
+            }]
+        );
+    }
+
+    #[test]
+    fn paragraph_split_leaves_two_lines_each_side() {
+        // Nine lines would fit, leaving a widow: the break moves up one line.
+        let pages = pages_of(&[para(10)], 90.0);
+        assert_eq!(layout(&pages), vec![vec![(0, 0..8)], vec![(0, 8..10)]]);
+
+        // Exactly two lines of the second paragraph fit at the bottom: that is enough.
+        let pages = pages_of(&[para(8), para(5)], 100.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..8), (1, 0..2)], vec![(1, 2..5)]]
+        );
+    }
+
+    #[test]
+    fn custom_widows_and_orphans_are_respected() {
+        let three = Block {
+            orphans: 3,
+            widows: 3,
+            ..para(10)
+        };
+        let pages = pages_of(std::slice::from_ref(&three), 90.0);
+        assert_eq!(layout(&pages), vec![vec![(0, 0..7)], vec![(0, 7..10)]]);
+
+        // Two lines would fit after the first paragraph, but three are wanted.
+        let pages = pages_of(&[para(8), three], 100.0);
+        assert_eq!(layout(&pages), vec![vec![(0, 0..8)], vec![(1, 0..10)]]);
+    }
+
+    #[test]
+    fn orphan_avoided_by_moving_paragraph() {
+        let pages = pages_of(&[para(9), para(5)], 100.0);
+        assert_eq!(layout(&pages), vec![vec![(0, 0..9)], vec![(1, 0..5)]]);
+    }
+
+    #[test]
+    fn two_line_paragraph_at_page_break_moves_whole() {
+        let pages = pages_of(&[para(9), para(2)], 100.0);
+        assert_eq!(layout(&pages), vec![vec![(0, 0..9)], vec![(1, 0..2)]]);
+    }
+
+    #[test]
+    fn three_line_paragraph_at_page_break_moves_whole() {
+        // Two lines fit, which would carry a single widow over.
+        let pages = pages_of(&[para(8), para(3)], 100.0);
+        assert_eq!(layout(&pages), vec![vec![(0, 0..8)], vec![(1, 0..3)]]);
+        // One line fits, which would leave a single orphan behind.
+        let pages = pages_of(&[para(9), para(3)], 100.0);
+        assert_eq!(layout(&pages), vec![vec![(0, 0..9)], vec![(1, 0..3)]]);
+    }
+
+    #[test]
+    fn heading_never_ends_a_page() {
+        // The heading and one line of the paragraph fit, but one line would be an orphan, and the
+        // heading may not stay behind alone.
+        let pages = pages_of(&[para(8), heading(), para(5)], 100.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..8)], vec![(1, 0..1), (2, 0..5)]]
+        );
+        // With room for two lines after it, the heading stays.
+        let pages = pages_of(&[para(7), heading(), para(5)], 100.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..7), (1, 0..1), (2, 0..2)], vec![(2, 2..5)]]
+        );
+    }
+
+    #[test]
+    fn salutation_stays_with_first_body_lines() {
+        let address = Block {
+            keep_together: true,
+            ..para(4)
+        };
+        let salutation = Block {
+            keep_with_next: true,
+            ..spaced(1, 0.0)
+        };
+        let blocks = [address, salutation, para(5)];
+        // Address, salutation and one body line fit (60pt); the second body line does not.
+        let pages = pages_of(&blocks, 65.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..4)], vec![(1, 0..1), (2, 0..5)]]
+        );
+        // With room for two body lines the salutation stays on page one.
+        let pages = pages_of(&blocks, 70.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..4), (1, 0..1), (2, 0..2)], vec![(2, 2..5)]]
+        );
+    }
+
+    #[test]
+    fn signature_never_alone_on_a_page() {
+        // One-line paragraphs, so that no widow rule helps: only keep_lines_before, counting back
+        // across blocks, brings two body lines along.
+        let blocks = [para(8), para(1), para(1), signature()];
+        let pages = pages_of(&blocks, 100.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..8)], vec![(1, 0..1), (2, 0..1), (3, 0..4)]]
+        );
+        let last = &pages[1].pieces;
+        let body_lines: usize = last[..last.len() - 1].iter().map(|p| p.lines.len()).sum();
+        assert!(body_lines >= 2);
+    }
+
+    #[test]
+    fn signature_stays_with_closing_when_page_is_full() {
+        // The closing and the first signature line would fit on page one; the group moves as a
+        // whole and takes the last two body lines (not one: that would be a widow) with it.
+        let closing = Block {
+            space_before: Abs::ZERO,
+            ..signature()
+        };
+        let pages = pages_of(&[para(8), closing], 100.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..6)], vec![(0, 6..8), (1, 0..4)]]
+        );
+    }
+
+    #[test]
+    fn keep_chain_taller_than_page_still_progresses() {
+        // Twelve chained headings: every break violates keep_with_next, so the page is filled.
+        let mut blocks: Vec<Block> = (0..12).map(|_| heading()).collect();
+        blocks.push(para(3));
+        let pages = pages_of(&blocks, 100.0);
+        let first: Vec<_> = (0..10).map(|b| (b, 0..1)).collect();
+        assert_eq!(
+            layout(&pages),
+            vec![first, vec![(10, 0..1), (11, 0..1), (12, 0..3)]]
+        );
+
+        // A keep-together block taller than a page moves to a fresh page first, then is split.
+        let tall = Block {
+            keep_together: true,
+            ..para(25)
+        };
+        let pages = pages_of(&[para(3), tall], 100.0);
+        assert_eq!(
+            layout(&pages),
+            vec![
+                vec![(0, 0..3)],
+                vec![(1, 0..10)],
+                vec![(1, 10..20)],
+                vec![(1, 20..25)]
+            ]
+        );
+    }
+
+    #[test]
+    fn forced_split_still_avoids_widows() {
+        // Eleven unsplittable lines on a ten-line page: splitting 10/1 breaks two rules, 9/2 one.
+        let tall = Block {
+            keep_together: true,
+            ..para(11)
+        };
+        let pages = pages_of(&[tall], 100.0);
+        assert_eq!(layout(&pages), vec![vec![(0, 0..9)], vec![(0, 9..11)]]);
+    }
+
+    #[test]
+    fn line_taller_than_page_gets_own_page() {
+        let huge = Block {
+            lines: vec![Abs::pt(500.0)],
+            space_before: Abs::pt(12.0),
+            ..Block::default()
+        };
+        let pages = pages_of(&[para(2), huge, para(2)], 100.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..2)], vec![(1, 0..1)], vec![(2, 0..2)]]
+        );
+        assert_eq!(pages[1].pieces[0].y, Abs::ZERO);
+    }
+
+    #[test]
+    fn unusable_page_heights_take_one_line_per_page() {
+        for height in [0.0, -5.0, f64::NAN] {
+            let pages = pages_of(&[para(3)], height);
+            assert_eq!(
+                layout(&pages),
+                vec![vec![(0, 0..1)], vec![(0, 1..2)], vec![(0, 2..3)]]
+            );
+        }
+    }
+
+    #[test]
+    fn space_before_dropped_at_page_top() {
+        // The second paragraph fills page two exactly, which it only does without its 30pt space.
+        let pages = pages_of(&[spaced(9, 15.0), spaced(10, 30.0)], 100.0);
+        assert_eq!(
+            pages,
+            vec![
+                Page {
+                    pieces: vec![piece(0, 0..9, 0.0)]
+                },
+                Page {
+                    pieces: vec![piece(1, 0..10, 0.0)]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn first_page_height_differs() {
+        let height = |n: usize| Abs::pt(if n == 0 { 50.0 } else { 100.0 });
+        let pages = paginate(&[para(16)], &height);
+        // Five lines on page one; page two could take ten, but that would leave a widow.
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..5)], vec![(0, 5..14)], vec![(0, 14..16)]]
+        );
+    }
+
+    #[test]
+    fn piece_y_positions_are_exact() {
+        let date = Block {
+            lines: vec![Abs::pt(12.0)],
+            ..Block::default()
+        };
+        let body = Block {
+            lines: vec![Abs::pt(14.5); 3],
+            space_before: Abs::pt(12.0),
+            ..Block::default()
+        };
+        let head = Block {
+            lines: vec![Abs::pt(16.0)],
+            space_before: Abs::pt(18.0),
+            ..heading()
+        };
+        let tail = Block {
+            lines: vec![Abs::pt(14.5); 2],
+            space_before: Abs::pt(6.0),
+            ..Block::default()
+        };
+        // Page one: date at 0, body at 12 + 12 = 24 down to 67.5; the heading would end at 101.5.
+        let pages = pages_of(&[date, body, head, tail], 100.0);
+        assert_eq!(
+            pages,
+            vec![
+                Page {
+                    pieces: vec![piece(0, 0..1, 0.0), piece(1, 0..3, 24.0)]
+                },
+                Page {
+                    pieces: vec![piece(2, 0..1, 0.0), piece(3, 0..2, 22.0)]
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_flow_gives_no_pages() {
+        assert_eq!(pages_of(&[], 100.0), Vec::new());
+        assert_eq!(
+            pages_of(&[spaced(0, 20.0), spaced(0, 5.0)], 100.0),
+            Vec::new()
+        );
+    }
+
+    #[test]
+    fn zero_line_blocks_are_spacing() {
+        let spacer = spaced(0, 20.0);
+        let pages = pages_of(&[para(2), spacer.clone(), spaced(2, 5.0)], 100.0);
+        assert_eq!(
+            pages,
+            vec![Page {
+                pieces: vec![piece(0, 0..2, 0.0), piece(2, 0..2, 45.0)]
+            }]
+        );
+
+        // A heading's keep_with_next reaches over the spacer to the paragraph.
+        let pages = pages_of(&[para(7), heading(), spacer.clone(), para(5)], 100.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..7)], vec![(1, 0..1), (3, 0..5)]]
+        );
+
+        // A spacer at the top of a page is dropped like any space_before.
+        let pages = pages_of(&[spacer, para(1)], 100.0);
+        assert_eq!(pages[0].pieces, vec![piece(1, 0..1, 0.0)]);
+    }
+
+    /// A small deterministic generator, so the test needs no dependency.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    #[test]
+    fn random_flows_place_every_line_once_in_order() {
+        let mut rng = Lcg(7);
+        for _ in 0..500 {
+            let blocks: Vec<Block> = (0..rng.below(12))
+                .map(|_| Block {
+                    lines: (0..rng.below(8))
+                        .map(|_| Abs::pt(8.0 + rng.below(30) as f64))
+                        .collect(),
+                    space_before: Abs::pt(rng.below(20) as f64),
+                    keep_together: rng.below(4) == 0,
+                    keep_with_next: rng.below(4) == 0,
+                    keep_lines_before: rng.below(4) as usize,
+                    orphans: rng.below(4) as usize,
+                    widows: rng.below(4) as usize,
+                })
+                .collect();
+            let first = 20.0 + rng.below(150) as f64;
+            let rest = 20.0 + rng.below(200) as f64;
+            let height = |n: usize| Abs::pt(if n == 0 { first } else { rest });
+            let pages = paginate(&blocks, &height);
+
+            let placed: Vec<(usize, usize)> = pages
+                .iter()
+                .flat_map(|page| &page.pieces)
+                .flat_map(|p| p.lines.clone().map(move |i| (p.block, i)))
+                .collect();
+            let expected: Vec<(usize, usize)> = blocks
+                .iter()
+                .enumerate()
+                .flat_map(|(b, block)| (0..block.lines.len()).map(move |i| (b, i)))
+                .collect();
+            assert_eq!(placed, expected);
+
+            for (n, page) in pages.iter().enumerate() {
+                assert!(!page.pieces.is_empty());
+                assert_eq!(page.pieces[0].y, Abs::ZERO);
+                let last = &page.pieces[page.pieces.len() - 1];
+                let bottom = last.y
+                    + blocks[last.block].lines[last.lines.clone()]
+                        .iter()
+                        .copied()
+                        .sum();
+                let single_line = page.pieces.len() == 1 && page.pieces[0].lines.len() == 1;
+                assert!(single_line || bottom <= height(n) + FIT_TOLERANCE);
+            }
+        }
+    }
+}

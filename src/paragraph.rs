@@ -1,0 +1,859 @@
+//! Paragraph layout: styled text in, finished lines out. The recipe:
+//!
+//! 1. collect — join the styled spans into one string, remembering each span's face;
+//! 2. shape — shape each span with its face (`shape`);
+//! 3. prepare — find break opportunities (UAX #14 via `unicode-linebreak`, hyphenation points
+//!    via `hypher`'s TeX patterns, URL break points) and turn words, spaces and break points into
+//!    boxes, glue and penalties;
+//! 4. linebreak — choose the breaks with Knuth–Plass (`linebreak`);
+//! 5. finalize — place every glyph of every line, stretch or shrink the spaces, add hyphens.
+//!
+//! It gives lines of positioned glyph runs plus link areas, and warnings (missing characters,
+//! overfull lines, character breaks). It knows nothing about pages or the letter around it.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use unicode_linebreak::BreakOpportunity;
+
+use crate::config::{Align, Color};
+use crate::fonts::{Face, Family, Variant};
+use crate::length::Abs;
+use crate::linebreak::{self, INFINITY_PENALTY, Item, Params};
+use crate::shape::{self, Glyph};
+
+/// Penalty for a break at a hyphenation point. Ragged-right text has no need to hyphenate to
+/// fill lines, so it is discouraged more there.
+const HYPHEN_PENALTY_JUSTIFIED: f64 = 50.0;
+const HYPHEN_PENALTY_RAGGED: f64 = 150.0;
+/// Penalty for a break after an explicit hyphen or dash.
+const EXPLICIT_BREAK_PENALTY: f64 = 50.0;
+/// Penalty for a break inside a URL or email address (after `/`, `.`, `-` …).
+const URL_BREAK_PENALTY: f64 = 800.0;
+/// Penalty for the last resort: a break between two characters of a word too long for the line.
+const CHAR_BREAK_PENALTY: f64 = 5000.0;
+/// Stretch of the right margin in ragged-right text, in em (the paper's "3em").
+const RAGGED_STRETCH_EM: f64 = 3.0;
+/// Stretch and shrink of an interword space in justified text, as fractions of the space.
+const SPACE_STRETCH: f64 = 0.5;
+const SPACE_SHRINK: f64 = 1.0 / 3.0;
+/// Shortest word that is hyphenated.
+const MIN_HYPHENATED_WORD: usize = 5;
+/// Longest word that is hyphenated: longer "words" are not language (and the pattern
+/// matcher's buffer ends there).
+const MAX_HYPHENATED_BYTES: usize = 40;
+
+/// A run of text in one style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// The text; `'\n'` forces a line break.
+    pub text: String,
+    /// Which face of the family.
+    pub variant: Variant,
+    /// Text colour.
+    pub color: Color,
+    /// Link target.
+    pub link: Option<String>,
+}
+
+/// How a paragraph is set.
+#[derive(Debug, Clone)]
+pub struct ParStyle {
+    /// Font size.
+    pub size: Abs,
+    /// Baseline-to-baseline distance.
+    pub line_height: Abs,
+    /// Width of the lines.
+    pub width: Abs,
+    /// Ragged right or justified.
+    pub align: Align,
+    /// Whether to hyphenate.
+    pub hyphenate: bool,
+    /// Language tag (`en-US`).
+    pub language: String,
+    /// Extra space after every glyph, in em (letter-spacing).
+    pub tracking: f64,
+}
+
+/// A glyph run of one line, positioned relative to the line's start.
+#[derive(Debug, Clone)]
+pub struct LineRun {
+    /// The face.
+    pub face: Arc<Face>,
+    /// Colour.
+    pub color: Color,
+    /// Glyphs, with x relative to the line start.
+    pub glyphs: Vec<crate::frame::PlacedGlyph>,
+}
+
+/// A finished line.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Runs in order.
+    pub runs: Vec<LineRun>,
+    /// Width actually used.
+    pub width: Abs,
+    /// Link areas: horizontal extent and target.
+    pub links: Vec<(Abs, Abs, String)>,
+}
+
+/// A problem found while setting a paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// Characters no face of the family has.
+    MissingGlyphs(Vec<char>),
+    /// A line wider than the measure, by this much.
+    Overfull(String, Abs),
+    /// A word broken between characters as a last resort.
+    CharacterBreak(String),
+}
+
+/// What an item stands for, to place glyphs after line breaking.
+#[derive(Debug, Clone)]
+enum Content {
+    /// Glyphs `range` of span `span`.
+    Glyphs(usize, Range<usize>),
+    /// Glue that shows the space glyphs `range` of span `span` (may be empty).
+    Space(usize, Range<usize>),
+    /// Glue or penalty with nothing to show.
+    Nothing,
+    /// A hyphenation point: shows a hyphen in span `span`'s face if the line breaks here.
+    Hyphen(usize),
+}
+
+struct Shaped {
+    face: Arc<Face>,
+    /// Byte offset of the span in the paragraph text.
+    start: usize,
+    glyphs: Vec<Glyph>,
+}
+
+/// Lays out a paragraph.
+pub fn layout(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Line>, Vec<Warning>) {
+    let mut warnings = Vec::new();
+    // 1. collect
+    let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+    if text.trim().is_empty() {
+        return (Vec::new(), warnings);
+    }
+    // 2. shape
+    let mut shaped = Vec::with_capacity(spans.len());
+    let mut start = 0;
+    let mut missing = Vec::new();
+    for span in spans {
+        let face = family.face(span.variant).clone();
+        for c in span.text.chars() {
+            if !c.is_whitespace() && !c.is_control() && !face.covers(c) && !missing.contains(&c) {
+                missing.push(c);
+            }
+        }
+        let glyphs = shape::shape(&face, &span.text, &style.language);
+        shaped.push(Shaped {
+            face,
+            start,
+            glyphs,
+        });
+        start += span.text.len();
+    }
+    if !missing.is_empty() {
+        warnings.push(Warning::MissingGlyphs(missing));
+    }
+    // 3. prepare
+    let (items, contents) = prepare(spans, &shaped, &text, style, &mut warnings);
+    // 4. linebreak
+    let params = Params {
+        emergency_stretch: style.size * 2.0,
+        ..Params::default()
+    };
+    let width = style.width;
+    let breaks = linebreak::linebreak(&items, &|_| width, &params);
+    // 5. finalize
+    let mut lines = Vec::with_capacity(breaks.len());
+    let mut begin = 0;
+    for brk in &breaks {
+        // Discard glue and penalties at the start of a line.
+        while begin < brk.index && !matches!(items[begin], Item::Box { .. }) {
+            begin += 1;
+        }
+        let end = brk.index.min(items.len());
+        let line = finalize(
+            &items[begin..end],
+            &contents[begin..end],
+            items.get(end).zip(contents.get(end)),
+            brk.ratio,
+            spans,
+            &shaped,
+            style,
+        );
+        if brk.overfull || line.width > width + Abs::pt(0.01) {
+            let excess = line.width - width;
+            if excess > Abs::pt(0.01) {
+                warnings.push(Warning::Overfull(line_text(&line), excess));
+            }
+        }
+        lines.push(line);
+        begin = brk.index + 1;
+    }
+    (lines, warnings)
+}
+
+fn line_text(line: &Line) -> String {
+    line.runs
+        .iter()
+        .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
+        .collect()
+}
+
+/// Builds boxes, glue and penalties.
+fn prepare(
+    spans: &[Span],
+    shaped: &[Shaped],
+    text: &str,
+    style: &ParStyle,
+    warnings: &mut Vec<Warning>,
+) -> (Vec<Item>, Vec<Content>) {
+    let em = style.size;
+    let ragged = style.align == Align::Left;
+    let hyphen_penalty = if ragged {
+        HYPHEN_PENALTY_RAGGED
+    } else {
+        HYPHEN_PENALTY_JUSTIFIED
+    };
+    let mut items = Vec::new();
+    let mut contents = Vec::new();
+    let mut push = |item: Item, content: Content| {
+        items.push(item);
+        contents.push(content);
+    };
+    let ragged_stretch = em * RAGGED_STRETCH_EM;
+
+    // Break opportunities, by byte offset of the text after the break.
+    let opportunities: Vec<(usize, BreakOpportunity)> =
+        unicode_linebreak::linebreaks(text).collect();
+    let mut opp_iter = opportunities.iter().peekable();
+
+    for (si, (span, sh)) in spans.iter().zip(shaped).enumerate() {
+        let span_end = sh.start + span.text.len();
+        let is_url = span.link.is_some() || looks_like_url(&span.text);
+        let glyph_width = |g: &Glyph| em * (g.advance + style.tracking);
+        // Walk the span's glyphs, cutting them into words and spaces.
+        let glyphs = &sh.glyphs;
+        let mut gi = 0;
+        while gi < glyphs.len() {
+            let cluster_char = |g: &Glyph| span.text[g.cluster..].chars().next().unwrap_or(' ');
+            let c = cluster_char(&glyphs[gi]);
+            if c == '\n' {
+                // Hard line break.
+                push(
+                    Item::Glue {
+                        width: Abs::ZERO,
+                        stretch: Abs::pt(1e5),
+                        shrink: Abs::ZERO,
+                    },
+                    Content::Nothing,
+                );
+                push(
+                    Item::Penalty {
+                        width: Abs::ZERO,
+                        penalty: -INFINITY_PENALTY,
+                        flagged: false,
+                    },
+                    Content::Nothing,
+                );
+                gi += 1;
+                continue;
+            }
+            if c.is_whitespace() {
+                let first = gi;
+                let mut width = Abs::ZERO;
+                while gi < glyphs.len() {
+                    let ch = cluster_char(&glyphs[gi]);
+                    if !ch.is_whitespace() || ch == '\n' || ch == '\u{a0}' {
+                        break;
+                    }
+                    width += glyph_width(&glyphs[gi]);
+                    gi += 1;
+                }
+                let space = Content::Space(si, first..gi);
+                if ragged {
+                    push(
+                        Item::Glue {
+                            width: Abs::ZERO,
+                            stretch: ragged_stretch,
+                            shrink: Abs::ZERO,
+                        },
+                        Content::Nothing,
+                    );
+                    push(
+                        Item::Penalty {
+                            width: Abs::ZERO,
+                            penalty: 0.0,
+                            flagged: false,
+                        },
+                        Content::Nothing,
+                    );
+                    push(
+                        Item::Glue {
+                            width,
+                            stretch: -ragged_stretch,
+                            shrink: Abs::ZERO,
+                        },
+                        space,
+                    );
+                } else {
+                    push(
+                        Item::Glue {
+                            width,
+                            stretch: width * SPACE_STRETCH,
+                            shrink: width * SPACE_SHRINK,
+                        },
+                        space,
+                    );
+                }
+                continue;
+            }
+            // A word: glyphs up to the next whitespace or break opportunity.
+            let first = gi;
+            let word_start = sh.start + glyphs[gi].cluster;
+            // The next break opportunity after this word's start.
+            while opp_iter.peek().is_some_and(|(pos, _)| *pos <= word_start) {
+                opp_iter.next();
+            }
+            let next_opp = opp_iter
+                .peek()
+                .map_or(span_end, |(pos, _)| *pos)
+                .min(span_end);
+            while gi < glyphs.len() {
+                let g = &glyphs[gi];
+                let pos = sh.start + g.cluster;
+                let ch = cluster_char(g);
+                if pos >= next_opp && gi > first {
+                    break;
+                }
+                if (ch.is_whitespace() && ch != '\u{a0}') || ch == '\n' {
+                    break;
+                }
+                gi += 1;
+            }
+            let word_end_byte = glyphs.get(gi).map_or(span.text.len(), |g| g.cluster);
+            let word = &span.text[glyphs[first].cluster..word_end_byte];
+            // Inner break points: hyphenation, or URL punctuation.
+            let cuts = inner_breaks(word, glyphs[first].cluster, is_url, style);
+            let mut piece_start = first;
+            for (cut_byte, kind) in cuts {
+                // The glyph index where the cut falls; skip cuts inside a ligature.
+                let Some(cut_gi) = (piece_start + 1..gi).find(|&k| glyphs[k].cluster == cut_byte)
+                else {
+                    continue;
+                };
+                let width = (piece_start..cut_gi).map(|k| glyph_width(&glyphs[k])).sum();
+                push(
+                    Item::Box { width },
+                    Content::Glyphs(si, piece_start..cut_gi),
+                );
+                match kind {
+                    Cut::Hyphen => {
+                        let hyphen = hyphen_width(&sh.face, style);
+                        if ragged {
+                            push(
+                                Item::Penalty {
+                                    width: Abs::ZERO,
+                                    penalty: INFINITY_PENALTY,
+                                    flagged: false,
+                                },
+                                Content::Nothing,
+                            );
+                            push(
+                                Item::Glue {
+                                    width: Abs::ZERO,
+                                    stretch: ragged_stretch,
+                                    shrink: Abs::ZERO,
+                                },
+                                Content::Nothing,
+                            );
+                        }
+                        push(
+                            Item::Penalty {
+                                width: hyphen,
+                                penalty: hyphen_penalty,
+                                flagged: true,
+                            },
+                            Content::Hyphen(si),
+                        );
+                        if ragged {
+                            push(
+                                Item::Glue {
+                                    width: Abs::ZERO,
+                                    stretch: -ragged_stretch,
+                                    shrink: Abs::ZERO,
+                                },
+                                Content::Nothing,
+                            );
+                        }
+                    }
+                    Cut::Url => push(
+                        Item::Penalty {
+                            width: Abs::ZERO,
+                            penalty: URL_BREAK_PENALTY,
+                            flagged: false,
+                        },
+                        Content::Nothing,
+                    ),
+                }
+                piece_start = cut_gi;
+            }
+            let width = (piece_start..gi).map(|k| glyph_width(&glyphs[k])).sum();
+            push(Item::Box { width }, Content::Glyphs(si, piece_start..gi));
+            // A break opportunity right after the word that is not a space (after a dash, a
+            // slash, between ideographs): a penalty, so the break is allowed.
+            let after = sh.start + word_end_byte;
+            let next_char = span.text[word_end_byte..].chars().next();
+            if after == next_opp
+                && after < span_end
+                && next_char.is_some_and(|c| !c.is_whitespace())
+            {
+                let explicit = word.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
+                if ragged {
+                    push(
+                        Item::Penalty {
+                            width: Abs::ZERO,
+                            penalty: INFINITY_PENALTY,
+                            flagged: false,
+                        },
+                        Content::Nothing,
+                    );
+                    push(
+                        Item::Glue {
+                            width: Abs::ZERO,
+                            stretch: ragged_stretch,
+                            shrink: Abs::ZERO,
+                        },
+                        Content::Nothing,
+                    );
+                }
+                push(
+                    Item::Penalty {
+                        width: Abs::ZERO,
+                        penalty: if explicit {
+                            EXPLICIT_BREAK_PENALTY
+                        } else {
+                            URL_BREAK_PENALTY
+                        },
+                        flagged: explicit,
+                    },
+                    Content::Nothing,
+                );
+                if ragged {
+                    push(
+                        Item::Glue {
+                            width: Abs::ZERO,
+                            stretch: -ragged_stretch,
+                            shrink: Abs::ZERO,
+                        },
+                        Content::Nothing,
+                    );
+                }
+            }
+        }
+    }
+    // The paragraph's end: fill the last line, then a forced break.
+    items.push(Item::Penalty {
+        width: Abs::ZERO,
+        penalty: INFINITY_PENALTY,
+        flagged: false,
+    });
+    contents.push(Content::Nothing);
+    items.push(Item::Glue {
+        width: Abs::ZERO,
+        stretch: Abs::pt(1e5),
+        shrink: Abs::ZERO,
+    });
+    contents.push(Content::Nothing);
+    items.push(Item::Penalty {
+        width: Abs::ZERO,
+        penalty: -INFINITY_PENALTY,
+        flagged: false,
+    });
+    contents.push(Content::Nothing);
+
+    split_overlong_boxes(items, contents, spans, shaped, text, style, warnings)
+}
+
+/// Boxes wider than the measure get break points between every two characters, as a last
+/// resort (and a warning), so no line runs past the margin.
+fn split_overlong_boxes(
+    items: Vec<Item>,
+    contents: Vec<Content>,
+    spans: &[Span],
+    shaped: &[Shaped],
+    _text: &str,
+    style: &ParStyle,
+    warnings: &mut Vec<Warning>,
+) -> (Vec<Item>, Vec<Content>) {
+    let too_wide = |item: &Item| matches!(item, Item::Box { width } if *width > style.width);
+    if !items.iter().any(too_wide) {
+        return (items, contents);
+    }
+    let mut out_items = Vec::with_capacity(items.len());
+    let mut out_contents = Vec::with_capacity(contents.len());
+    for (item, content) in items.into_iter().zip(contents) {
+        let (true, Content::Glyphs(si, range)) = (too_wide(&item), &content) else {
+            out_items.push(item);
+            out_contents.push(content);
+            continue;
+        };
+        let sh = &shaped[*si];
+        let glyphs = &sh.glyphs;
+        let word: String = {
+            let a = glyphs[range.start].cluster;
+            let b = glyphs
+                .get(range.end)
+                .map_or(spans[*si].text.len(), |g| g.cluster);
+            spans[*si].text[a..b].to_string()
+        };
+        warnings.push(Warning::CharacterBreak(word));
+        let mut k = range.start;
+        while k < range.end {
+            // One cluster at a time.
+            let cluster = glyphs[k].cluster;
+            let mut end = k + 1;
+            while end < range.end && glyphs[end].cluster == cluster {
+                end += 1;
+            }
+            if k > range.start {
+                out_items.push(Item::Penalty {
+                    width: Abs::ZERO,
+                    penalty: CHAR_BREAK_PENALTY,
+                    flagged: false,
+                });
+                out_contents.push(Content::Nothing);
+            }
+            let width = (k..end)
+                .map(|j| style.size * (glyphs[j].advance + style.tracking))
+                .sum();
+            out_items.push(Item::Box { width });
+            out_contents.push(Content::Glyphs(*si, k..end));
+            k = end;
+        }
+    }
+    (out_items, out_contents)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Cut {
+    Hyphen,
+    Url,
+}
+
+/// Break points inside a word: byte offsets (relative to the span) where a piece starts.
+fn inner_breaks(word: &str, offset: usize, is_url: bool, style: &ParStyle) -> Vec<(usize, Cut)> {
+    let mut cuts = Vec::new();
+    if is_url {
+        let mut pos = 0;
+        for (i, c) in word.char_indices() {
+            let after = i + c.len_utf8();
+            if matches!(c, '/' | '.' | '-' | '_' | '?' | '&' | '=' | '#' | '@' | ':')
+                && after < word.len()
+                && after > pos + 1
+            {
+                cuts.push((offset + after, Cut::Url));
+                pos = after;
+            }
+        }
+        return cuts;
+    }
+    if !style.hyphenate
+        || word.chars().count() < MIN_HYPHENATED_WORD
+        || word.len() > MAX_HYPHENATED_BYTES
+    {
+        return cuts;
+    }
+    // Only plain alphabetic words; punctuation stays attached.
+    let letters_start = word.find(|c: char| c.is_alphabetic()).unwrap_or(word.len());
+    let letters_end = word
+        .rfind(|c: char| c.is_alphabetic())
+        .map_or(letters_start, |i| {
+            i + word[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    let core = &word[letters_start..letters_end];
+    if core.chars().count() < MIN_HYPHENATED_WORD || !core.chars().all(char::is_alphabetic) {
+        return cuts;
+    }
+    let lower = core.to_lowercase();
+    if lower.len() != core.len() {
+        return cuts;
+    }
+    let mut pos = letters_start;
+    let syllables: Vec<&str> = hypher::hyphenate(&lower, hypher::Lang::English).collect();
+    for syllable in &syllables[..syllables.len().saturating_sub(1)] {
+        pos += syllable.len();
+        cuts.push((offset + pos, Cut::Hyphen));
+    }
+    cuts
+}
+
+fn looks_like_url(text: &str) -> bool {
+    text.contains("://") || text.contains("www.") || text.contains('@')
+}
+
+fn hyphen_width(face: &Face, style: &ParStyle) -> Abs {
+    shape::shape(face, "-", &style.language)
+        .iter()
+        .map(|g| style.size * (g.advance + style.tracking))
+        .sum()
+}
+
+/// Places the glyphs of one line.
+fn finalize(
+    items: &[Item],
+    contents: &[Content],
+    at_break: Option<(&Item, &Content)>,
+    ratio: f64,
+    spans: &[Span],
+    shaped: &[Shaped],
+    style: &ParStyle,
+) -> Line {
+    let size = style.size;
+    let mut runs: Vec<LineRun> = Vec::new();
+    let mut links: Vec<(Abs, Abs, String)> = Vec::new();
+    let mut x = Abs::ZERO;
+    // Glue never shrinks below its minimum; an overfull line overflows instead.
+    let ratio = if ratio.is_finite() {
+        ratio.max(-1.0)
+    } else {
+        0.0
+    };
+    let mut place = |si: usize, range: Range<usize>, x: &mut Abs, width: Option<Abs>| {
+        let sh = &shaped[si];
+        let span = &spans[si];
+        let start_x = *x;
+        let natural: Abs = range
+            .clone()
+            .map(|k| size * (sh.glyphs[k].advance + style.tracking))
+            .sum();
+        let extra = width.map_or(Abs::ZERO, |w| w - natural);
+        let count = range.len().max(1) as f64;
+        if runs
+            .last()
+            .is_none_or(|r| !Arc::ptr_eq(&r.face, &sh.face) || r.color != span.color)
+        {
+            runs.push(LineRun {
+                face: sh.face.clone(),
+                color: span.color,
+                glyphs: Vec::new(),
+            });
+        }
+        let Some(run) = runs.last_mut() else { return };
+        for k in range {
+            let g = &sh.glyphs[k];
+            let first_of_cluster = k == 0 || sh.glyphs[k - 1].cluster != g.cluster;
+            let text = if first_of_cluster {
+                // The cluster's text: up to the next glyph of another cluster.
+                let end = sh.glyphs[k + 1..]
+                    .iter()
+                    .find(|n| n.cluster != g.cluster)
+                    .map_or(span.text.len(), |n| n.cluster.max(g.cluster));
+                span.text[g.cluster..end].to_string()
+            } else {
+                String::new()
+            };
+            run.glyphs.push(crate::frame::PlacedGlyph {
+                id: g.id,
+                x: *x + size * g.x_offset,
+                text,
+            });
+            *x += size * (g.advance + style.tracking) + extra / count;
+        }
+        if let Some(target) = &span.link {
+            match links.last_mut() {
+                Some((_, end, t)) if t == target && (*end - start_x).to_pt().abs() < 0.5 => {
+                    *end = *x;
+                }
+                _ => links.push((start_x, *x, target.clone())),
+            }
+        }
+    };
+    let last_box = items
+        .iter()
+        .rposition(|i| matches!(i, Item::Box { .. }))
+        .unwrap_or(0);
+    for (k, (item, content)) in items.iter().zip(contents).enumerate() {
+        match (item, content) {
+            (Item::Box { .. }, Content::Glyphs(si, range)) => {
+                place(*si, range.clone(), &mut x, None)
+            }
+            (
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                },
+                content,
+            ) => {
+                let set = if ratio >= 0.0 {
+                    *width + *stretch * ratio
+                } else {
+                    *width + *shrink * ratio
+                };
+                match content {
+                    // Trailing spaces before the break are not drawn.
+                    Content::Space(si, range) if k < last_box && !range.is_empty() => {
+                        place(*si, range.clone(), &mut x, Some(set));
+                    }
+                    _ if k < last_box => x += set,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    // A hyphen where the line breaks at a hyphenation point.
+    if let Some((Item::Penalty { .. }, Content::Hyphen(si))) = at_break {
+        let sh = &shaped[*si];
+        let glyphs = shape::shape(&sh.face, "-", &style.language);
+        if runs
+            .last()
+            .is_none_or(|r| !Arc::ptr_eq(&r.face, &sh.face) || r.color != spans[*si].color)
+        {
+            runs.push(LineRun {
+                face: sh.face.clone(),
+                color: spans[*si].color,
+                glyphs: Vec::new(),
+            });
+        }
+        if let Some(run) = runs.last_mut() {
+            for g in glyphs {
+                run.glyphs.push(crate::frame::PlacedGlyph {
+                    id: g.id,
+                    x,
+                    text: "-".into(),
+                });
+                x += size * g.advance;
+            }
+        }
+        if let Some(target) = &spans[*si].link {
+            if let Some((_, end, t)) = links.last_mut() {
+                if t == target {
+                    *end = x;
+                }
+            }
+        }
+    }
+    Line {
+        runs,
+        width: x,
+        links,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Color;
+    use crate::fonts::bundled;
+
+    fn style(width: f64, align: Align) -> ParStyle {
+        ParStyle {
+            size: Abs::pt(11.0),
+            line_height: Abs::pt(15.0),
+            width: Abs::pt(width),
+            align,
+            hyphenate: true,
+            language: "en-US".into(),
+            tracking: 0.0,
+        }
+    }
+
+    fn span(text: &str) -> Span {
+        Span {
+            text: text.into(),
+            variant: Variant::Regular,
+            color: Color::BLACK,
+            link: None,
+        }
+    }
+
+    fn texts(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(line_text).collect()
+    }
+
+    #[test]
+    fn every_word_survives_line_breaking_in_order() {
+        let family = bundled();
+        let text = "The Best Practices Policy Project is a national organization dedicated to \
+                    supporting rights based approaches to policy and harm reduction work.";
+        let (lines, warnings) = layout(&[span(text)], &family, &style(200.0, Align::Left));
+        assert!(lines.len() > 2);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let joined = texts(&lines).join(" ").replace("- ", "").replace("  ", " ");
+        assert_eq!(
+            joined.split_whitespace().collect::<Vec<_>>(),
+            text.split_whitespace().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn no_line_is_wider_than_the_measure() {
+        let family = bundled();
+        let text = "A very long address https://www.example.org/a/very/long/path/that/cannot/fit/on/one/line/at/all/index.html ends here.";
+        for align in [Align::Left, Align::Justify] {
+            let (lines, _) = layout(&[span(text)], &family, &style(150.0, align));
+            for line in &lines {
+                assert!(
+                    line.width <= Abs::pt(150.01),
+                    "{} {}",
+                    line.width,
+                    line_text(line)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure_except_the_last() {
+        let family = bundled();
+        let text = "We produce materials for policy environments, address research and academic \
+                    concerns and provide organizations and advocates with technical assistance.";
+        let (lines, _) = layout(&[span(text)], &family, &style(220.0, Align::Justify));
+        for line in &lines[..lines.len() - 1] {
+            assert!(
+                (line.width - Abs::pt(220.0)).to_pt().abs() < 0.05,
+                "{} {:?}",
+                line.width,
+                texts(&lines)
+            );
+        }
+    }
+
+    #[test]
+    fn overlong_word_breaks_between_characters_with_a_warning() {
+        let family = bundled();
+        let word = "x".repeat(200);
+        let (lines, warnings) = layout(&[span(&word)], &family, &style(100.0, Align::Left));
+        assert!(lines.len() > 1);
+        assert!(matches!(warnings[0], Warning::CharacterBreak(_)));
+        assert_eq!(texts(&lines).concat(), word);
+    }
+
+    #[test]
+    fn missing_characters_are_reported() {
+        let family = bundled();
+        let (_, warnings) = layout(
+            &[span("Emoji 😀 here")],
+            &family,
+            &style(300.0, Align::Left),
+        );
+        assert_eq!(warnings, vec![Warning::MissingGlyphs(vec!['😀'])]);
+    }
+
+    #[test]
+    fn hard_break_starts_a_new_line() {
+        let family = bundled();
+        let (lines, _) = layout(
+            &[span("one"), span("\n"), span("two")],
+            &family,
+            &style(300.0, Align::Left),
+        );
+        assert_eq!(texts(&lines), vec!["one", "two"]);
+    }
+}
