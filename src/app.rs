@@ -131,7 +131,12 @@ fn render(args: &RenderArgs) -> u8 {
         now,
     };
     if let Some(path) = &args.letterhead {
-        match load_letterhead(path, &resources) {
+        let loaded = load_letterhead(path, &resources).and_then(|lh| {
+            family_for(&lh, &mut resources)?;
+            logo_for(&lh, &mut resources)?;
+            Ok(lh)
+        });
+        match loaded {
             Ok(lh) => resources.override_letterhead = Some(lh),
             Err(d) => {
                 print_diag(&d, false);
@@ -149,7 +154,13 @@ fn render(args: &RenderArgs) -> u8 {
             };
             if let Some(found) = find_letterhead(&dir) {
                 if seen.insert(found.clone()) {
-                    match load_letterhead(&found, &resources) {
+                    let loaded = load_letterhead(&found, &resources).and_then(|lh| {
+                        // Its fonts and logo are configuration too.
+                        family_for(&lh, &mut resources)?;
+                        logo_for(&lh, &mut resources)?;
+                        Ok(lh)
+                    });
+                    match loaded {
                         Ok(lh) => {
                             resources.letterheads.insert(found, lh);
                         }
@@ -214,7 +225,8 @@ fn plan(args: &RenderArgs) -> diag::Result<Vec<Job>> {
                 .hint("give a .md file, a folder of letters, or - for standard input")
                 .boxed()
         })?;
-        if meta.is_dir() {
+        let named_like_letter = arg.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        if meta.is_dir() && !named_like_letter {
             let mut found = Vec::new();
             collect_letters(arg, &mut found, &mut BTreeSet::new());
             found.sort();

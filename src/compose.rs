@@ -308,10 +308,15 @@ impl Composer<'_> {
             } else {
                 format!("Enclosures ({})", front.enclosures.len())
             };
-            let mut texts = vec![format!("{label}:")];
-            texts.extend(front.enclosures.iter().map(|e| format!("    {e}")));
-            let b = self.simple_block(&texts, Variant::Regular, gap);
-            self.blocks[b].keep_together = texts.len() <= 4;
+            let b = self.simple_block(&[format!("{label}:")], Variant::Regular, gap);
+            let items = self.simple_block(&front.enclosures, Variant::Regular, Abs::ZERO);
+            // The items hang under the label, kept with it.
+            let indent = self.size * INDENT_EM;
+            for line in &mut self.blocks[items].lines {
+                line.indent = indent;
+            }
+            self.blocks[b].keep_with_next = true;
+            self.blocks[items].keep_together = front.enclosures.len() <= 4;
         }
         if !front.cc.is_empty() {
             let texts = vec![format!("cc: {}", front.cc.join(", "))];
@@ -681,8 +686,10 @@ impl Composer<'_> {
         }
         bottom = bottom.max(y + small * 0.5);
 
-        // The contact column, right-aligned, its first baseline level with the name's cap height.
-        let mut cy = top + small * 0.9;
+        // The contact column, right-aligned, its last baseline level with the tagline's (or
+        // the name's) when it is short enough, else starting at the top.
+        let stacked = small_lh * contact_lines.len().saturating_sub(1) as f64;
+        let mut cy = (y - stacked).max(top + small * 0.9);
         for line in &contact_lines {
             draw(line, right - line.width, cy, small, small_lh, &mut items);
             bottom = bottom.max(cy + small * 0.4);

@@ -554,11 +554,11 @@ mod tests {
                     seed = seed
                         .wrapping_mul(6364136223846793005)
                         .wrapping_add(1442695040888963407);
-                    10.0 + (seed >> 33) as f64 % 30.0
+                    6.0 + (seed >> 33) as f64 % 14.0
                 })
                 .collect();
             let items = paragraph(&words);
-            let measure = 75.0;
+            let measure = 60.0;
             let glue_positions: Vec<usize> = items
                 .iter()
                 .enumerate()

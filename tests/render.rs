@@ -1,0 +1,397 @@
+//! End-to-end tests: run the `letterhead` binary on real letters and read the PDFs back with
+//! independent tools (poppler's `pdftotext` and `pdffonts`, `qpdf`). These tools are required:
+//! `.ci/run` installs them, and a missing tool fails the test rather than skipping it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::CommandCargoExt;
+
+const EPOCH: &str = "1438732800";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh folder holding a copy of the example letters and their letterhead.
+fn example_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(repo().join("letters")).unwrap() {
+        let path = entry.unwrap().path();
+        let keep = path
+            .extension()
+            .is_some_and(|e| e == "md" || e == "toml");
+        if keep {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+fn letterhead() -> Command {
+    let mut cmd = Command::cargo_bin("letterhead").unwrap();
+    cmd.env("SOURCE_DATE_EPOCH", EPOCH);
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs an outside tool; a missing tool is a failure with a hint, never a skip.
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("`{name}` is needed for this test ({e}); install poppler-utils and qpdf"));
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn render(dir: &Path, letter: &str) -> PathBuf {
+    let r = run(letterhead().arg("render").arg(dir.join(letter)));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    dir.join(letter).with_extension("pdf")
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_string).collect()
+}
+
+const SEED: &str = "amnesty-draft-policy.md";
+const LONG: &str = "comments-on-outreach-guidelines.md";
+
+#[test]
+fn seed_letter_text_extracts_every_word_in_order() {
+    let dir = example_dir();
+    let pdf = render(dir.path(), SEED);
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    for needle in [
+        "“Draft Policy on Sex Work”",
+        "AI’s",
+        "people—such",
+        "10,000s",
+        "HOLDING THE US ACCOUNTABLE FOR SEX WORKER RIGHTS",
+        "www.bestpracticespolicy.org",
+        "Wednesday August 5, 2015",
+        "Penelope.saunders@gmail.com",
+    ] {
+        assert!(text.contains(needle), "`{needle}` missing from:\n{text}");
+    }
+    // Every word of the body, in order (a hyphenated word comes back whole).
+    let source = std::fs::read_to_string(dir.path().join(SEED)).unwrap();
+    let body = source.rsplit("+++").next().unwrap().replace("- ", " ");
+    let extracted = words(&text.replace("-\n", ""));
+    let mut at = 0;
+    for word in words(&body) {
+        let found = extracted[at..].iter().position(|w| *w == word);
+        let Some(offset) = found else {
+            panic!("`{word}` missing after word {at} of:\n{}", extracted[at..].join(" "));
+        };
+        at += offset + 1;
+    }
+}
+
+#[test]
+fn fonts_are_embedded_and_subset() {
+    let dir = example_dir();
+    let pdf = render(dir.path(), LONG);
+    let listing = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    let rows: Vec<&str> = listing.lines().skip(2).collect();
+    assert!(rows.len() >= 2, "{listing}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "not embedded+subset+unicode: {row}");
+        assert!(cols[0].contains('+'), "no subset tag: {row}");
+        assert!(!row.contains("Type 3"), "{row}");
+    }
+}
+
+#[test]
+fn qpdf_finds_no_errors() {
+    let dir = example_dir();
+    for letter in [SEED, LONG] {
+        let pdf = render(dir.path(), letter);
+        let out = tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+        assert!(out.contains("No syntax or stream encoding errors"), "{out}");
+    }
+}
+
+#[test]
+fn links_are_borderless_annotations() {
+    let dir = example_dir();
+    let pdf = render(dir.path(), SEED);
+    let qdf = dir.path().join("qdf.pdf");
+    tool(
+        "qpdf",
+        &["--qdf", "--object-streams=disable", pdf.to_str().unwrap(), qdf.to_str().unwrap()],
+    );
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    assert!(raw.contains("/URI (mailto:Penelope.saunders@gmail.com)"), "mailto link missing");
+    assert!(raw.contains("/URI (http://www.bestpracticespolicy.org)"), "web link missing");
+    assert!(raw.contains("/Subtype /Link"));
+    assert!(!raw.contains("/Border [ 1"), "links must not have a visible border");
+}
+
+#[test]
+fn rendering_twice_gives_identical_bytes() {
+    let dir = example_dir();
+    let first = std::fs::read(render(dir.path(), LONG)).unwrap();
+    let second = std::fs::read(render(dir.path(), LONG)).unwrap();
+    assert_eq!(first, second);
+    // A batch writes the same bytes as a single render.
+    let r = run(letterhead().arg("render").arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(dir.path().join(LONG).with_extension("pdf")).unwrap(), first);
+}
+
+#[test]
+fn no_text_lies_outside_the_margins() {
+    let dir = example_dir();
+    for letter in [SEED, LONG] {
+        let pdf = render(dir.path(), letter);
+        let html = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+        let attr = |line: &str, name: &str| -> f64 {
+            let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            line[start..].split('"').next().unwrap().parse().unwrap()
+        };
+        let mut count = 0;
+        for line in html.lines().filter(|l| l.contains("<word ")) {
+            let (x0, x1) = (attr(line, "xMin"), attr(line, "xMax"));
+            let (y0, y1) = (attr(line, "yMin"), attr(line, "yMax"));
+            // Letter paper, one-inch side margins; nothing in the outer quarter inch top or bottom.
+            assert!(x0 >= 71.5 && x1 <= 540.5, "outside the side margins: {line}");
+            assert!(y0 >= 18.0 && y1 <= 792.0 - 18.0, "outside the page: {line}");
+            count += 1;
+        }
+        assert!(count > 300, "only {count} words found");
+    }
+}
+
+#[test]
+fn later_pages_carry_the_continuation_header() {
+    let dir = example_dir();
+    let pdf = render(dir.path(), LONG);
+    let page1 = tool("pdftotext", &["-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"]);
+    let page2 = tool("pdftotext", &["-f", "2", "-l", "2", pdf.to_str().unwrap(), "-"]);
+    assert!(page1.contains("Best Practices Policy Project"));
+    assert!(!page1.contains("Page 1 of"), "page one shows no page number");
+    assert!(page2.contains("Office of Policy Review"), "{page2}");
+    assert!(page2.contains("Page 2 of 2"), "{page2}");
+    assert!(!page2.contains("HOLDING THE US"), "the letterhead is on page one only");
+}
+
+#[test]
+fn signature_stays_with_the_last_body_lines() {
+    let dir = example_dir();
+    let pdf = render(dir.path(), LONG);
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let last = tool("pdftotext", &["-f", &pages.to_string(), "-l", &pages.to_string(), pdf.to_str().unwrap(), "-"]);
+    assert!(last.contains("With thanks for your attention,"));
+    assert!(last.contains("Penelope Saunders"));
+    assert!(last.contains("taken into account."), "closing without body lines:\n{last}");
+}
+
+#[test]
+fn metadata_names_title_author_and_creator() {
+    let dir = example_dir();
+    let pdf = render(dir.path(), SEED);
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    let field = |name: &str| -> String {
+        info.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    assert_eq!(field("Title"), "Draft Policy on Sex Work");
+    assert_eq!(field("Author"), "Penelope Saunders");
+    assert_eq!(field("Creator"), format!("letterhead {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(field("PDF version"), "1.7");
+    assert!(field("CreationDate").contains("2015"), "{info}");
+}
+
+#[test]
+fn stdin_renders_to_stdout() {
+    let source = std::fs::read(repo().join("letters").join(SEED)).unwrap();
+    let mut cmd = letterhead();
+    cmd.args(["render", "-", "-l"]).arg(repo().join("letters/letterhead.toml"));
+    let out = assert_cmd::Command::from_std(cmd).write_stdin(source).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.starts_with(b"%PDF-1.7"));
+}
+
+#[test]
+fn output_option_writes_where_asked() {
+    let dir = example_dir();
+    let target = dir.path().join("out/letter.pdf");
+    let r = run(letterhead().arg("render").arg(dir.path().join(SEED)).arg("-o").arg(&target));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::read(&target).unwrap().starts_with(b"%PDF"));
+    // --out-dir mirrors the folder.
+    let out = dir.path().join("mirror");
+    let r = run(letterhead().arg("render").arg(dir.path()).arg("--out-dir").arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(out.join("amnesty-draft-policy.pdf").is_file());
+    assert!(out.join("comments-on-outreach-guidelines.pdf").is_file());
+}
+
+// Bad input: a clear error naming the file (and line), the right exit code, no PDF.
+
+fn bad_letter(front: &str, body: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\n",
+    )
+    .unwrap();
+    let path = dir.path().join("letter.md");
+    std::fs::write(&path, format!("{front}{body}")).unwrap();
+    (dir, path)
+}
+
+fn assert_fails(path: &Path, code: i32, needles: &[&str]) {
+    let r = run(letterhead().arg("render").arg(path));
+    assert_eq!(r.code, code, "{}", r.stderr);
+    for needle in needles {
+        assert!(r.stderr.contains(needle), "`{needle}` not in:\n{}", r.stderr);
+    }
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(!path.with_extension("pdf").exists(), "a PDF was written");
+}
+
+#[test]
+fn unclosed_front_matter_is_an_error_at_line_one() {
+    let (_dir, path) = bad_letter("+++\ndate = 2015-08-05\n", "Body.\n");
+    assert_fails(&path, 1, &["front matter is never closed", "letter.md:1:1"]);
+}
+
+#[test]
+fn toml_syntax_error_points_at_its_line() {
+    let (_dir, path) = bad_letter("+++\nsubject = \"Hi\"\nto = [\"a\",\n+++\n", "Body.\n");
+    assert_fails(&path, 1, &["unclosed array", "letter.md:3:11"]);
+}
+
+#[test]
+fn wrong_type_names_the_expected_type() {
+    let (_dir, path) = bad_letter("+++\nsubject = 3\n+++\n", "Body.\n");
+    assert_fails(&path, 1, &["letter.md:2:11", "string"]);
+}
+
+#[test]
+fn unknown_key_suggests_the_right_one() {
+    let (_dir, path) = bad_letter("+++\nsubjet = \"Hi\"\n+++\n", "Body.\n");
+    assert_fails(&path, 1, &["unknown field `subjet`", "did you mean `subject`?", "letter.md:2:1"]);
+}
+
+#[test]
+fn letter_that_is_not_utf8_is_refused() {
+    let (_dir, path) = bad_letter("", "");
+    std::fs::write(&path, b"+++\n+++\nCaf\xe9\n").unwrap();
+    assert_fails(&path, 1, &["is not UTF-8", "line 3"]);
+}
+
+#[test]
+fn missing_logo_is_a_configuration_error() {
+    let (dir, path) = bad_letter("+++\n+++\n", "Body.\n");
+    std::fs::write(
+        dir.path().join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\nlogo = \"nowhere.png\"\n",
+    )
+    .unwrap();
+    assert_fails(&path, 2, &["failed to read logo", "nowhere.png"]);
+}
+
+#[test]
+fn corrupt_logo_is_a_configuration_error() {
+    let (dir, path) = bad_letter("+++\n+++\n", "Body.\n");
+    std::fs::write(dir.path().join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDRgarbage").unwrap();
+    std::fs::write(
+        dir.path().join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\nlogo = \"logo.png\"\n",
+    )
+    .unwrap();
+    assert_fails(&path, 2, &["logo", "logo.png", "cannot be used"]);
+}
+
+#[test]
+fn unknown_letterhead_key_is_a_configuration_error() {
+    let (dir, path) = bad_letter("+++\n+++\n", "Body.\n");
+    std::fs::write(
+        dir.path().join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\ntagine = \"x\"\n",
+    )
+    .unwrap();
+    assert_fails(&path, 2, &["letterhead.toml:3:1", "did you mean `tagline`?"]);
+}
+
+#[test]
+fn one_bad_letter_does_not_stop_the_batch() {
+    let dir = example_dir();
+    std::fs::write(dir.path().join("broken.md"), "+++\nsubject = \n+++\nBody\n").unwrap();
+    let r = run(letterhead().arg("render").arg(dir.path()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("broken.md:2:"), "{}", r.stderr);
+    assert!(r.stderr.contains("rendered 2 letters (4 pages)"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 failed"), "{}", r.stderr);
+    assert!(!dir.path().join("broken.pdf").exists());
+    assert!(dir.path().join("amnesty-draft-policy.pdf").is_file());
+    // No temporary files are left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn output_over_an_input_is_refused_before_anything_is_written() {
+    let dir = example_dir();
+    let input = dir.path().join(SEED);
+    let before = std::fs::read(&input).unwrap();
+    let r = run(letterhead().arg("render").arg(&input).arg("-o").arg(&input));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is one of the inputs"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&input).unwrap(), before, "the input was changed");
+}
+
+#[test]
+fn a_folder_named_like_a_letter_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("odd.md")).unwrap();
+    let r = run(letterhead().arg("render").arg(dir.path().join("odd.md")));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("is a folder"), "{}", r.stderr);
+}
+
+#[test]
+fn missing_glyphs_are_a_warning_naming_the_character() {
+    let (_dir, path) = bad_letter("+++\n+++\n", "Tea 🍵 time.\n");
+    let r = run(letterhead().arg("render").arg(&path));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("has no glyph for `🍵` (U+1F375)"), "{}", r.stderr);
+}
