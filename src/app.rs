@@ -225,7 +225,9 @@ fn plan(args: &RenderArgs) -> diag::Result<Vec<Job>> {
                 .hint("give a .md file, a folder of letters, or - for standard input")
                 .boxed()
         })?;
-        let named_like_letter = arg.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        let named_like_letter = arg
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
         if meta.is_dir() && !named_like_letter {
             let mut found = Vec::new();
             collect_letters(arg, &mut found, &mut BTreeSet::new());

@@ -18,9 +18,7 @@ fn example_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(repo().join("letters")).unwrap() {
         let path = entry.unwrap().path();
-        let keep = path
-            .extension()
-            .is_some_and(|e| e == "md" || e == "toml");
+        let keep = path.extension().is_some_and(|e| e == "md" || e == "toml");
         if keep {
             std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
         }
@@ -51,10 +49,9 @@ fn run(cmd: &mut Command) -> Run {
 
 /// Runs an outside tool; a missing tool is a failure with a hint, never a skip.
 fn tool(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("`{name}` is needed for this test ({e}); install poppler-utils and qpdf"));
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("`{name}` is needed for this test ({e}); install poppler-utils and qpdf")
+    });
     assert!(
         out.status.success(),
         "{name} {args:?} failed: {}",
@@ -96,15 +93,55 @@ fn seed_letter_text_extracts_every_word_in_order() {
     // Every word of the body, in order (a hyphenated word comes back whole).
     let source = std::fs::read_to_string(dir.path().join(SEED)).unwrap();
     let body = source.rsplit("+++").next().unwrap().replace("- ", " ");
-    let extracted = words(&text.replace("-\n", ""));
+    let extracted = words(&text);
     let mut at = 0;
     for word in words(&body) {
         let found = extracted[at..].iter().position(|w| *w == word);
         let Some(offset) = found else {
-            panic!("`{word}` missing after word {at} of:\n{}", extracted[at..].join(" "));
+            panic!(
+                "`{word}` missing after word {at} of:\n{}",
+                extracted[at..].join(" ")
+            );
         };
         at += offset + 1;
     }
+}
+
+#[test]
+fn hyphenated_words_extract_whole() {
+    let dir = example_dir();
+    let config = std::fs::read_to_string(dir.path().join("letterhead.toml")).unwrap();
+    let config = config
+        .replace("align       = \"left\"", "align = \"justify\"")
+        .replace("size        = \"10.5pt\"", "size = \"12pt\"");
+    assert!(config.contains("justify"));
+    std::fs::write(dir.path().join("letterhead.toml"), config).unwrap();
+    let pdf = render(dir.path(), LONG);
+    let layout = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    let flowing = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    let lines: Vec<&str> = layout
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut joined = 0;
+    for pair in lines.windows(2) {
+        let Some(fragment) = pair[0].strip_suffix('-') else {
+            continue;
+        };
+        let head = fragment.split_whitespace().last().unwrap();
+        let tail = pair[1].split_whitespace().next().unwrap();
+        let word = format!("{head}{tail}");
+        assert!(
+            flowing.contains(&word),
+            "`{word}` is not whole in the extracted text"
+        );
+        joined += 1;
+    }
+    assert!(
+        joined >= 3,
+        "expected hyphenated lines in justified 12pt text, found {joined}"
+    );
 }
 
 #[test]
@@ -117,7 +154,11 @@ fn fonts_are_embedded_and_subset() {
     for row in rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
         let n = cols.len();
-        assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "not embedded+subset+unicode: {row}");
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "not embedded+subset+unicode: {row}"
+        );
         assert!(cols[0].contains('+'), "no subset tag: {row}");
         assert!(!row.contains("Type 3"), "{row}");
     }
@@ -140,13 +181,27 @@ fn links_are_borderless_annotations() {
     let qdf = dir.path().join("qdf.pdf");
     tool(
         "qpdf",
-        &["--qdf", "--object-streams=disable", pdf.to_str().unwrap(), qdf.to_str().unwrap()],
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            pdf.to_str().unwrap(),
+            qdf.to_str().unwrap(),
+        ],
     );
     let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
-    assert!(raw.contains("/URI (mailto:Penelope.saunders@gmail.com)"), "mailto link missing");
-    assert!(raw.contains("/URI (http://www.bestpracticespolicy.org)"), "web link missing");
+    assert!(
+        raw.contains("/URI (mailto:Penelope.saunders@gmail.com)"),
+        "mailto link missing"
+    );
+    assert!(
+        raw.contains("/URI (http://www.bestpracticespolicy.org)"),
+        "web link missing"
+    );
     assert!(raw.contains("/Subtype /Link"));
-    assert!(!raw.contains("/Border [ 1"), "links must not have a visible border");
+    assert!(
+        !raw.contains("/Border [ 1"),
+        "links must not have a visible border"
+    );
 }
 
 #[test]
@@ -158,7 +213,10 @@ fn rendering_twice_gives_identical_bytes() {
     // A batch writes the same bytes as a single render.
     let r = run(letterhead().arg("render").arg(dir.path()));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(std::fs::read(dir.path().join(LONG).with_extension("pdf")).unwrap(), first);
+    assert_eq!(
+        std::fs::read(dir.path().join(LONG).with_extension("pdf")).unwrap(),
+        first
+    );
 }
 
 #[test]
@@ -176,7 +234,10 @@ fn no_text_lies_outside_the_margins() {
             let (x0, x1) = (attr(line, "xMin"), attr(line, "xMax"));
             let (y0, y1) = (attr(line, "yMin"), attr(line, "yMax"));
             // Letter paper, one-inch side margins; nothing in the outer quarter inch top or bottom.
-            assert!(x0 >= 71.5 && x1 <= 540.5, "outside the side margins: {line}");
+            assert!(
+                x0 >= 71.5 && x1 <= 540.5,
+                "outside the side margins: {line}"
+            );
             assert!(y0 >= 18.0 && y1 <= 792.0 - 18.0, "outside the page: {line}");
             count += 1;
         }
@@ -188,13 +249,25 @@ fn no_text_lies_outside_the_margins() {
 fn later_pages_carry_the_continuation_header() {
     let dir = example_dir();
     let pdf = render(dir.path(), LONG);
-    let page1 = tool("pdftotext", &["-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"]);
-    let page2 = tool("pdftotext", &["-f", "2", "-l", "2", pdf.to_str().unwrap(), "-"]);
+    let page1 = tool(
+        "pdftotext",
+        &["-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
+    );
+    let page2 = tool(
+        "pdftotext",
+        &["-f", "2", "-l", "2", pdf.to_str().unwrap(), "-"],
+    );
     assert!(page1.contains("Best Practices Policy Project"));
-    assert!(!page1.contains("Page 1 of"), "page one shows no page number");
+    assert!(
+        !page1.contains("Page 1 of"),
+        "page one shows no page number"
+    );
     assert!(page2.contains("Office of Policy Review"), "{page2}");
     assert!(page2.contains("Page 2 of 2"), "{page2}");
-    assert!(!page2.contains("HOLDING THE US"), "the letterhead is on page one only");
+    assert!(
+        !page2.contains("HOLDING THE US"),
+        "the letterhead is on page one only"
+    );
 }
 
 #[test]
@@ -209,10 +282,23 @@ fn signature_stays_with_the_last_body_lines() {
         .trim()
         .parse()
         .unwrap();
-    let last = tool("pdftotext", &["-f", &pages.to_string(), "-l", &pages.to_string(), pdf.to_str().unwrap(), "-"]);
+    let last = tool(
+        "pdftotext",
+        &[
+            "-f",
+            &pages.to_string(),
+            "-l",
+            &pages.to_string(),
+            pdf.to_str().unwrap(),
+            "-",
+        ],
+    );
     assert!(last.contains("With thanks for your attention,"));
     assert!(last.contains("Penelope Saunders"));
-    assert!(last.contains("taken into account."), "closing without body lines:\n{last}");
+    assert!(
+        last.contains("taken into account."),
+        "closing without body lines:\n{last}"
+    );
 }
 
 #[test]
@@ -229,7 +315,10 @@ fn metadata_names_title_author_and_creator() {
     };
     assert_eq!(field("Title"), "Draft Policy on Sex Work");
     assert_eq!(field("Author"), "Penelope Saunders");
-    assert_eq!(field("Creator"), format!("letterhead {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        field("Creator"),
+        format!("letterhead {}", env!("CARGO_PKG_VERSION"))
+    );
     assert_eq!(field("PDF version"), "1.7");
     assert!(field("CreationDate").contains("2015"), "{info}");
 }
@@ -238,9 +327,18 @@ fn metadata_names_title_author_and_creator() {
 fn stdin_renders_to_stdout() {
     let source = std::fs::read(repo().join("letters").join(SEED)).unwrap();
     let mut cmd = letterhead();
-    cmd.args(["render", "-", "-l"]).arg(repo().join("letters/letterhead.toml"));
-    let out = assert_cmd::Command::from_std(cmd).write_stdin(source).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    cmd.args(["render", "-", "-l"])
+        .arg(repo().join("letters/letterhead.toml"));
+    let out = assert_cmd::Command::from_std(cmd)
+        .write_stdin(source)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.starts_with(b"%PDF-1.7"));
 }
 
@@ -248,12 +346,20 @@ fn stdin_renders_to_stdout() {
 fn output_option_writes_where_asked() {
     let dir = example_dir();
     let target = dir.path().join("out/letter.pdf");
-    let r = run(letterhead().arg("render").arg(dir.path().join(SEED)).arg("-o").arg(&target));
+    let r = run(letterhead()
+        .arg("render")
+        .arg(dir.path().join(SEED))
+        .arg("-o")
+        .arg(&target));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(std::fs::read(&target).unwrap().starts_with(b"%PDF"));
     // --out-dir mirrors the folder.
     let out = dir.path().join("mirror");
-    let r = run(letterhead().arg("render").arg(dir.path()).arg("--out-dir").arg(&out));
+    let r = run(letterhead()
+        .arg("render")
+        .arg(dir.path())
+        .arg("--out-dir")
+        .arg(&out));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(out.join("amnesty-draft-policy.pdf").is_file());
     assert!(out.join("comments-on-outreach-guidelines.pdf").is_file());
@@ -277,7 +383,11 @@ fn assert_fails(path: &Path, code: i32, needles: &[&str]) {
     let r = run(letterhead().arg("render").arg(path));
     assert_eq!(r.code, code, "{}", r.stderr);
     for needle in needles {
-        assert!(r.stderr.contains(needle), "`{needle}` not in:\n{}", r.stderr);
+        assert!(
+            r.stderr.contains(needle),
+            "`{needle}` not in:\n{}",
+            r.stderr
+        );
     }
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
     assert!(!path.with_extension("pdf").exists(), "a PDF was written");
@@ -304,7 +414,15 @@ fn wrong_type_names_the_expected_type() {
 #[test]
 fn unknown_key_suggests_the_right_one() {
     let (_dir, path) = bad_letter("+++\nsubjet = \"Hi\"\n+++\n", "Body.\n");
-    assert_fails(&path, 1, &["unknown field `subjet`", "did you mean `subject`?", "letter.md:2:1"]);
+    assert_fails(
+        &path,
+        1,
+        &[
+            "unknown field `subjet`",
+            "did you mean `subject`?",
+            "letter.md:2:1",
+        ],
+    );
 }
 
 #[test]
@@ -328,7 +446,11 @@ fn missing_logo_is_a_configuration_error() {
 #[test]
 fn corrupt_logo_is_a_configuration_error() {
     let (dir, path) = bad_letter("+++\n+++\n", "Body.\n");
-    std::fs::write(dir.path().join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDRgarbage").unwrap();
+    std::fs::write(
+        dir.path().join("logo.png"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDRgarbage",
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("letterhead.toml"),
         "[organization]\nname = \"Acme\"\nlogo = \"logo.png\"\n",
@@ -345,7 +467,11 @@ fn unknown_letterhead_key_is_a_configuration_error() {
         "[organization]\nname = \"Acme\"\ntagine = \"x\"\n",
     )
     .unwrap();
-    assert_fails(&path, 2, &["letterhead.toml:3:1", "did you mean `tagline`?"]);
+    assert_fails(
+        &path,
+        2,
+        &["letterhead.toml:3:1", "did you mean `tagline`?"],
+    );
 }
 
 #[test]
@@ -355,7 +481,11 @@ fn one_bad_letter_does_not_stop_the_batch() {
     let r = run(letterhead().arg("render").arg(dir.path()));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("broken.md:2:"), "{}", r.stderr);
-    assert!(r.stderr.contains("rendered 2 letters (4 pages)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("rendered 2 letters (4 pages)"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("1 failed"), "{}", r.stderr);
     assert!(!dir.path().join("broken.pdf").exists());
     assert!(dir.path().join("amnesty-draft-policy.pdf").is_file());
@@ -376,7 +506,11 @@ fn output_over_an_input_is_refused_before_anything_is_written() {
     let r = run(letterhead().arg("render").arg(&input).arg("-o").arg(&input));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("is one of the inputs"), "{}", r.stderr);
-    assert_eq!(std::fs::read(&input).unwrap(), before, "the input was changed");
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        before,
+        "the input was changed"
+    );
 }
 
 #[test]
@@ -393,5 +527,9 @@ fn missing_glyphs_are_a_warning_naming_the_character() {
     let (_dir, path) = bad_letter("+++\n+++\n", "Tea 🍵 time.\n");
     let r = run(letterhead().arg("render").arg(&path));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("has no glyph for `🍵` (U+1F375)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("has no glyph for `🍵` (U+1F375)"),
+        "{}",
+        r.stderr
+    );
 }
