@@ -152,22 +152,22 @@ fn render(args: &RenderArgs) -> u8 {
                 Input::Stdin => std::env::current_dir().unwrap_or_default(),
                 Input::File { path, .. } => path.parent().unwrap_or(Path::new("")).to_path_buf(),
             };
-            if let Some(found) = find_letterhead(&dir) {
-                if seen.insert(found.clone()) {
-                    let loaded = load_letterhead(&found, &resources).and_then(|lh| {
-                        // Its fonts and logo are configuration too.
-                        family_for(&lh, &mut resources)?;
-                        logo_for(&lh, &mut resources)?;
-                        Ok(lh)
-                    });
-                    match loaded {
-                        Ok(lh) => {
-                            resources.letterheads.insert(found, lh);
-                        }
-                        Err(d) => {
-                            print_diag(&d, false);
-                            return EXIT_USAGE;
-                        }
+            if let Some(found) = find_letterhead(&dir)
+                && seen.insert(found.clone())
+            {
+                let loaded = load_letterhead(&found, &resources).and_then(|lh| {
+                    // Its fonts and logo are configuration too.
+                    family_for(&lh, &mut resources)?;
+                    logo_for(&lh, &mut resources)?;
+                    Ok(lh)
+                });
+                match loaded {
+                    Ok(lh) => {
+                        resources.letterheads.insert(found, lh);
+                    }
+                    Err(d) => {
+                        print_diag(&d, false);
+                        return EXIT_USAGE;
                     }
                 }
             }
@@ -325,10 +325,10 @@ fn normalize(path: &Path) -> PathBuf {
         return real;
     }
     let absolute = std::env::current_dir().unwrap_or_default().join(path);
-    if let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) {
-        if let Ok(real_parent) = std::fs::canonicalize(parent) {
-            return real_parent.join(name);
-        }
+    if let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name())
+        && let Ok(real_parent) = std::fs::canonicalize(parent)
+    {
+        return real_parent.join(name);
     }
     absolute
 }
@@ -452,11 +452,11 @@ fn decode_text(bytes: Vec<u8>, path: &Path, what: &str) -> diag::Result<Source> 
 fn load_letterhead(path: &Path, resources: &Resources) -> diag::Result<Arc<Letterhead>> {
     let source = read_source(path, "letterhead")?;
     let mut lh = config::parse(&source)?;
-    if let Some(name) = resources.page_size {
-        if let Some((w, h)) = config::named_size(name) {
-            lh.page.width = w;
-            lh.page.height = h;
-        }
+    if let Some(name) = resources.page_size
+        && let Some((w, h)) = config::named_size(name)
+    {
+        lh.page.width = w;
+        lh.page.height = h;
     }
     Ok(Arc::new(lh))
 }
@@ -576,10 +576,10 @@ fn choose_letterhead(
         Input::File { path, .. } => path.parent().unwrap_or(Path::new("")).to_path_buf(),
         Input::Stdin => std::env::current_dir().unwrap_or_default(),
     };
-    if let Some(found) = find_letterhead(&dir) {
-        if let Some(lh) = resources.letterheads.get(&found) {
-            return Ok(lh.clone());
-        }
+    if let Some(found) = find_letterhead(&dir)
+        && let Some(lh) = resources.letterheads.get(&found)
+    {
+        return Ok(lh.clone());
     }
     let mut lh = (*resources.builtin).clone();
     if let Some((w, h)) = resources.page_size.and_then(config::named_size) {

@@ -458,7 +458,12 @@ impl Composer<'_> {
                 for (i, item) in items.iter().enumerate() {
                     let marker = match start {
                         Some(n) => format!("{}.", n.saturating_add(i as u64)),
-                        None => if level % 2 == 0 { "•" } else { "–" }.to_string(),
+                        None => if level.is_multiple_of(2) {
+                            "•"
+                        } else {
+                            "–"
+                        }
+                        .to_string(),
                     };
                     let first_block = self.blocks.len();
                     let gap = if i == 0 { space_before } else { item_gap };
@@ -475,7 +480,11 @@ impl Composer<'_> {
                     self.body_block(
                         b,
                         level + 1,
-                        if j == 0 { space_before } else { space_before },
+                        if j == 0 {
+                            space_before
+                        } else {
+                            self.line_height * PARAGRAPH_GAP
+                        },
                     );
                 }
                 // A rule in the accent colour beside every line of the quote.

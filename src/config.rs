@@ -371,10 +371,10 @@ pub fn from_toml<T: serde::de::DeserializeOwned>(
             }
             let list: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
             d = d.hint(format!("valid keys here: {}", list.join(", ")));
-        } else if let Some((unknown, expected)) = unknown_variant(&message) {
-            if let Some(close) = diag::did_you_mean(&unknown, expected.iter().map(String::as_str)) {
-                d = d.hint(format!("did you mean `{close}`?"));
-            }
+        } else if let Some((unknown, expected)) = unknown_variant(&message)
+            && let Some(close) = diag::did_you_mean(&unknown, expected.iter().map(String::as_str))
+        {
+            d = d.hint(format!("did you mean `{close}`?"));
         }
         d.boxed()
     })

@@ -377,23 +377,25 @@ fn run(
                 added = true;
             }
         }
-        if rescue && active.is_empty() && !added {
-            if let Some((demerits, from, ratio)) = least_overfull {
-                nodes.push(Node {
-                    index: b,
-                    line: nodes[from].line + 1,
-                    fitness: 0,
-                    width: sums.w[start],
-                    stretch: sums.y[start],
-                    shrink: sums.z[start],
-                    demerits,
-                    ratio,
-                    overfull: true,
-                    flagged,
-                    prev: Some(from),
-                });
-                active.push(nodes.len() - 1);
-            }
+        if rescue
+            && active.is_empty()
+            && !added
+            && let Some((demerits, from, ratio)) = least_overfull
+        {
+            nodes.push(Node {
+                index: b,
+                line: nodes[from].line + 1,
+                fitness: 0,
+                width: sums.w[start],
+                stretch: sums.y[start],
+                shrink: sums.z[start],
+                demerits,
+                ratio,
+                overfull: true,
+                flagged,
+                prev: Some(from),
+            });
+            active.push(nodes.len() - 1);
         }
         if active.is_empty() {
             return None;
@@ -429,12 +431,12 @@ fn run(
     }
     breaks.reverse();
     // A paragraph ending in a forced penalty ends there; drop an empty line at `n`.
-    if breaks.len() > 1 {
-        if let (Some(last), Some(before)) = (breaks.last(), breaks.get(breaks.len() - 2)) {
-            if last.index == n && before.index + 1 >= n {
-                breaks.pop();
-            }
-        }
+    if breaks.len() > 1
+        && let (Some(last), Some(before)) = (breaks.last(), breaks.get(breaks.len() - 2))
+        && last.index == n
+        && before.index + 1 >= n
+    {
+        breaks.pop();
     }
     Some(breaks)
 }
@@ -575,10 +577,10 @@ mod tests {
                     .map(|(_, &g)| g)
                     .collect();
                 chosen.push(end);
-                if let Some(d) = demerits_of(&items, &chosen, measure, &params) {
-                    if best.as_ref().is_none_or(|(bd, _)| d < *bd - 1e-9) {
-                        best = Some((d, chosen));
-                    }
+                if let Some(d) = demerits_of(&items, &chosen, measure, &params)
+                    && best.as_ref().is_none_or(|(bd, _)| d < *bd - 1e-9)
+                {
+                    best = Some((d, chosen));
                 }
             }
             let breaks = linebreak(&items, &|_| Abs::pt(measure), &params);
@@ -609,11 +611,11 @@ mod tests {
                 continue;
             }
             let natural = (sums.w[i] - sums.w[start]).to_pt();
-            if natural > measure {
-                if let Some(b) = last_fit {
-                    breaks.push(b);
-                    start = after_break(items, b);
-                }
+            if natural > measure
+                && let Some(b) = last_fit
+            {
+                breaks.push(b);
+                start = after_break(items, b);
             }
             last_fit = Some(i);
             if forced {
@@ -741,7 +743,7 @@ mod tests {
             if i > 0 {
                 items.push(space());
             }
-            if (*seed >> 20) % 2 == 0 {
+            if (*seed >> 20).is_multiple_of(2) {
                 items.push(word(w / 2.0));
                 items.push(Item::Penalty {
                     width: Abs::pt(3.0),

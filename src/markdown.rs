@@ -205,10 +205,10 @@ pub fn parse(source: &Source, offset: usize) -> (Vec<Block>, Vec<Diagnostic>) {
                     stack.push(Frame::Inlines(InlineKind::Paragraph, Vec::new()));
                 }
                 Tag::TableCell => {
-                    if let Some(Frame::Inlines(_, runs)) = stack.last_mut() {
-                        if !runs.is_empty() {
-                            push_text(runs, " · ", InlineStyle::default(), None);
-                        }
+                    if let Some(Frame::Inlines(_, runs)) = stack.last_mut()
+                        && !runs.is_empty()
+                    {
+                        push_text(runs, " · ", InlineStyle::default(), None);
                     }
                 }
                 _ => {}
@@ -327,10 +327,10 @@ fn heading_level(level: HeadingLevel) -> u8 {
 
 /// Closes the paragraph opened implicitly for the text of a tight list item.
 fn close_implicit(stack: &mut Vec<Frame>) {
-    if let Some(Frame::Inlines(InlineKind::Implicit, _)) = stack.last() {
-        if let Some(Frame::Inlines(_, runs)) = stack.pop() {
-            push_block(stack, Block::Paragraph(runs));
-        }
+    if let Some(Frame::Inlines(InlineKind::Implicit, _)) = stack.last()
+        && let Some(Frame::Inlines(_, runs)) = stack.pop()
+    {
+        push_block(stack, Block::Paragraph(runs));
     }
 }
 
@@ -362,11 +362,14 @@ fn push_block(stack: &mut [Frame], block: Block) {
 }
 
 fn push_text(runs: &mut Vec<Inline>, text: &str, style: InlineStyle, link: Option<String>) {
-    if let Some(last) = runs.last_mut() {
-        if last.style == style && last.link == link && text != "\n" && last.text != "\n" {
-            last.text.push_str(text);
-            return;
-        }
+    if let Some(last) = runs.last_mut()
+        && last.style == style
+        && last.link == link
+        && text != "\n"
+        && last.text != "\n"
+    {
+        last.text.push_str(text);
+        return;
     }
     runs.push(Inline {
         text: text.to_string(),

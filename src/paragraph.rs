@@ -731,12 +731,11 @@ fn finalize(
                 x += size * g.advance;
             }
         }
-        if let Some(target) = &spans[*si].link {
-            if let Some((_, end, t)) = links.last_mut() {
-                if t == target {
-                    *end = x;
-                }
-            }
+        if let Some(target) = &spans[*si].link
+            && let Some((_, end, t)) = links.last_mut()
+            && t == target
+        {
+            *end = x;
         }
     }
     Line {

@@ -338,12 +338,12 @@ fn finish(lo: &mut lopdf::Document, doc: &Document) {
         lo.objects.insert(id, Object::Dictionary(info));
     }
     // Catalog: open at 100 %, show the title rather than the file name.
-    if let Ok(Object::Reference(root)) = lo.trailer.get(b"Root").cloned() {
-        if let Some(Object::Dictionary(catalog)) = lo.objects.get_mut(&root) {
-            let mut prefs = lopdf::Dictionary::new();
-            prefs.set("DisplayDocTitle", Object::Boolean(true));
-            catalog.set("ViewerPreferences", Object::Dictionary(prefs));
-        }
+    if let Ok(Object::Reference(root)) = lo.trailer.get(b"Root").cloned()
+        && let Some(Object::Dictionary(catalog)) = lo.objects.get_mut(&root)
+    {
+        let mut prefs = lopdf::Dictionary::new();
+        prefs.set("DisplayDocTitle", Object::Boolean(true));
+        catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     }
     lo.compress();
     // The document ID: a digest of everything written so far (deterministic).

@@ -2,6 +2,8 @@
 //! independent tools (poppler's `pdftotext` and `pdffonts`, `qpdf`). These tools are required:
 //! `.ci/run` installs them, and a missing tool fails the test rather than skipping it.
 
+#![allow(clippy::unwrap_used)] // Test helpers: a failed unwrap is a failed test.
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -34,7 +36,6 @@ fn letterhead() -> Command {
 
 struct Run {
     code: i32,
-    stdout: Vec<u8>,
     stderr: String,
 }
 
@@ -42,7 +43,6 @@ fn run(cmd: &mut Command) -> Run {
     let out = cmd.output().unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
-        stdout: out.stdout,
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
