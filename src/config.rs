@@ -369,8 +369,10 @@ pub fn from_toml<T: serde::de::DeserializeOwned>(
             if let Some(close) = diag::did_you_mean(&unknown, expected.iter().map(String::as_str)) {
                 d = d.hint(format!("did you mean `{close}`?"));
             }
-            let list: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
-            d = d.hint(format!("valid keys here: {}", list.join(", ")));
+            if !message.contains("expected one of") {
+                let list: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
+                d = d.hint(format!("valid keys here: {}", list.join(", ")));
+            }
         } else if let Some((unknown, expected)) = unknown_variant(&message)
             && let Some(close) = diag::did_you_mean(&unknown, expected.iter().map(String::as_str))
         {

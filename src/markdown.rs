@@ -268,7 +268,14 @@ pub fn parse(source: &Source, offset: usize) -> (Vec<Block>, Vec<Diagnostic>) {
                     code.push_str(&text);
                 } else {
                     let runs = inlines(&mut stack);
-                    push_text(runs, &text, style, links.last().cloned());
+                    match links.last() {
+                        Some(link) => push_text(runs, &text, style, Some(link.clone())),
+                        None => {
+                            for (piece, link) in autolink(&text) {
+                                push_text(runs, piece, style, link);
+                            }
+                        }
+                    }
                 }
             }
             Event::Code(text) => {
@@ -378,6 +385,65 @@ fn push_text(runs: &mut Vec<Inline>, text: &str, style: InlineStyle, link: Optio
     });
 }
 
+/// Splits text into pieces, giving bare web and email addresses (`https://…`, `www.…`,
+/// `name@example.org`) their link target, so that they click like Markdown links.
+fn autolink(text: &str) -> Vec<(&str, Option<String>)> {
+    let mut pieces = Vec::new();
+    let mut plain_start = 0;
+    let mut pos = 0;
+    for token in text.split_inclusive(char::is_whitespace) {
+        let start = pos;
+        pos += token.len();
+        let word = token.trim_end();
+        // Leading and trailing punctuation stays outside the link.
+        let lead = word.len()
+            - word
+                .trim_start_matches(['(', '[', '“', '‘', '"', '\''])
+                .len();
+        let core = word[lead..]
+            .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '”', '’', '"', '\'']);
+        let Some(target) = link_target(core) else {
+            continue;
+        };
+        let link_start = start + lead;
+        if link_start > plain_start {
+            pieces.push((&text[plain_start..link_start], None));
+        }
+        pieces.push((core, Some(target)));
+        plain_start = link_start + core.len();
+    }
+    if plain_start < text.len() || pieces.is_empty() {
+        pieces.push((&text[plain_start..], None));
+    }
+    pieces
+}
+
+fn link_target(word: &str) -> Option<String> {
+    let host_like = |s: &str| {
+        let host = s.split(['/', '?', '#']).next().unwrap_or("");
+        host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+    };
+    if let Some(rest) = word
+        .strip_prefix("https://")
+        .or_else(|| word.strip_prefix("http://"))
+    {
+        return host_like(rest).then(|| word.to_string());
+    }
+    if word.starts_with("www.") && host_like(word) {
+        return Some(format!("https://{word}"));
+    }
+    let (user, domain) = word.split_once('@')?;
+    let valid_user = !user.is_empty()
+        && user
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._%+-".contains(c));
+    let valid_domain = host_like(domain)
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || ".-".contains(c));
+    (valid_user && valid_domain).then(|| format!("mailto:{word}"))
+}
+
 /// The plain text of inline runs.
 pub fn plain_text(runs: &[Inline]) -> String {
     runs.iter().map(|r| r.text.as_str()).collect()
@@ -417,6 +483,28 @@ mod tests {
         };
         assert_eq!(runs[1].text, "\n");
         assert_eq!(runs[2].link.as_deref(), Some("https://x.org"));
+    }
+
+    #[test]
+    fn bare_addresses_become_links() {
+        let (b, _) = blocks("See www.example.org/x, or write to info@example.org (thanks).\n");
+        let Block::Paragraph(runs) = &b[0] else {
+            panic!()
+        };
+        let linked: Vec<(&str, Option<&str>)> = runs
+            .iter()
+            .map(|r| (r.text.as_str(), r.link.as_deref()))
+            .collect();
+        assert_eq!(
+            linked,
+            vec![
+                ("See ", None),
+                ("www.example.org/x", Some("https://www.example.org/x")),
+                (", or write to ", None),
+                ("info@example.org", Some("mailto:info@example.org")),
+                (" (thanks).", None),
+            ]
+        );
     }
 
     #[test]

@@ -677,9 +677,14 @@ fn finalize(
         .iter()
         .rposition(|i| matches!(i, Item::Box { .. }))
         .unwrap_or(0);
+    // Glue that shows nothing (the ragged-right pattern's zero-width stretch) is carried over
+    // into the next space, so spaces are drawn where they end up rather than twice moved.
+    let mut pending = Abs::ZERO;
     for (k, (item, content)) in items.iter().zip(contents).enumerate() {
         match (item, content) {
             (Item::Box { .. }, Content::Glyphs(si, range)) => {
+                x += pending;
+                pending = Abs::ZERO;
                 place(*si, range.clone(), &mut x, None)
             }
             (
@@ -698,9 +703,10 @@ fn finalize(
                 match content {
                     // Trailing spaces before the break are not drawn.
                     Content::Space(si, range) if k < last_box && !range.is_empty() => {
-                        place(*si, range.clone(), &mut x, Some(set));
+                        place(*si, range.clone(), &mut x, Some(set + pending));
+                        pending = Abs::ZERO;
                     }
-                    _ if k < last_box => x += set,
+                    _ if k < last_box => pending += set,
                     _ => {}
                 }
             }

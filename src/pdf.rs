@@ -245,19 +245,24 @@ fn text_ops(
         });
         f64::from(w)
     };
+    // Track where the PDF pen really is and correct it only when it strays by half a unit
+    // (1/2000 em) or more: kerning and justification become offsets, rounding noise does not,
+    // which keeps the content stream small.
     let mut codepoints = Vec::with_capacity(run.glyphs.len());
+    let mut pen = run.glyphs[0].x.to_pt();
     for (i, g) in run.glyphs.iter().enumerate() {
+        pen += width_of(g.id) * size / 1000.0;
         let offset = match run.glyphs.get(i + 1) {
             Some(next) => {
-                let natural = width_of(g.id) * size / 1000.0;
-                let gap = (next.x - g.x).to_pt() - natural;
-                -(gap * 1000.0 / size)
+                let units = ((next.x.to_pt() - pen) * 1000.0 / size).round();
+                pen += units * size / 1000.0;
+                -units
             }
             None => 0.0,
         };
         codepoints.push(Codepoint {
             gid: g.id,
-            offset: round3(offset) as f32,
+            offset: offset as f32,
             cid: Some(g.text.clone()),
         });
     }

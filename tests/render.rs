@@ -533,3 +533,31 @@ fn missing_glyphs_are_a_warning_naming_the_character() {
         r.stderr
     );
 }
+
+#[test]
+fn logo_is_embedded_as_an_image() {
+    let dir = example_dir();
+    let logo = image::RgbaImage::from_fn(300, 200, |x, _| {
+        image::Rgba([120, 30, 60, if x < 150 { 255 } else { 0 }])
+    });
+    logo.save(dir.path().join("logo.png")).unwrap();
+    let config = std::fs::read_to_string(dir.path().join("letterhead.toml")).unwrap();
+    let config = config.replacen(
+        "[organization]\n",
+        "[organization]\nlogo = \"logo.png\"\n",
+        1,
+    );
+    std::fs::write(dir.path().join("letterhead.toml"), config).unwrap();
+    let pdf = render(dir.path(), SEED);
+    let list = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    let rows: Vec<&str> = list.lines().skip(2).collect();
+    assert_eq!(rows.len(), 1, "{list}");
+    let cols: Vec<&str> = rows[0].split_whitespace().collect();
+    // page, num, type, width, height, color: one 300 × 200 RGB image on page one, no soft mask.
+    assert_eq!(
+        &cols[..6],
+        ["1", "0", "image", "300", "200", "rgb"],
+        "{list}"
+    );
+    tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+}
