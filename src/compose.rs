@@ -200,7 +200,8 @@ impl Composer<'_> {
     /// Sets spans into lines and reports the paragraph's warnings against the letter.
     fn set(&mut self, spans: &[Span], style: &ParStyle) -> Vec<Line> {
         let (lines, warnings) = paragraph::layout(spans, self.input.family, style);
-        let path = &self.input.letter.source.path;
+        let source = &self.input.letter.source;
+        let path = &source.path;
         for w in warnings {
             let d = match w {
                 Warning::MissingGlyphs(chars) => {
@@ -208,12 +209,23 @@ impl Composer<'_> {
                         .iter()
                         .map(|c| format!("`{c}` (U+{:04X})", u32::from(*c)))
                         .collect();
-                    Diagnostic::warning(format!(
+                    let d = Diagnostic::warning(format!(
                         "the font `{}` has no glyph for {}",
                         self.input.family.name,
                         list.join(", ")
                     ))
-                    .hint("configure a font that covers these characters in `style.font`")
+                    .hint("configure a font that covers these characters in `style.font`");
+                    // Point at the first place the first such character is written.
+                    let at = chars
+                        .first()
+                        .and_then(|c| source.text.find(*c).map(|i| i..i + c.len_utf8()));
+                    match at {
+                        Some(span) => {
+                            self.warnings.push(d.at(source, span));
+                            continue;
+                        }
+                        None => d,
+                    }
                 }
                 Warning::Overfull(text, by) => Diagnostic::warning(format!(
                     "line `{}` runs {:.1}pt past the margin",

@@ -24,4 +24,5 @@ pub mod markdown;
 pub mod paginate;
 pub mod paragraph;
 pub mod pdf;
+pub mod sfnt;
 pub mod shape;

@@ -350,6 +350,7 @@ fn finish(lo: &mut lopdf::Document, doc: &Document) {
         prefs.set("DisplayDocTitle", Object::Boolean(true));
         catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     }
+    slim_fonts(lo);
     lo.compress();
     // The document ID: a digest of everything written so far (deterministic).
     let mut a = std::collections::hash_map::DefaultHasher::new();
@@ -374,6 +375,37 @@ fn finish(lo: &mut lopdf::Document, doc: &Document) {
             Object::String(digest, Hexadecimal),
         ]),
     );
+}
+
+/// Removes the hinting from every embedded TrueType program (`/FontFile2`).
+fn slim_fonts(lo: &mut lopdf::Document) {
+    use lopdf::Object;
+    let programs: Vec<lopdf::ObjectId> = lo
+        .objects
+        .values()
+        .filter_map(|o| match o {
+            Object::Dictionary(d) => match d.get(b"FontFile2") {
+                Ok(Object::Reference(id)) => Some(*id),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    for id in programs {
+        if let Some(Object::Stream(stream)) = lo.objects.get_mut(&id) {
+            let Ok(bytes) = stream
+                .decompressed_content()
+                .or_else(|_| Ok::<_, ()>(stream.content.clone()))
+            else {
+                continue;
+            };
+            let slim = crate::sfnt::strip_hinting(&bytes);
+            stream
+                .dict
+                .set("Length1", Object::Integer(slim.len() as i64));
+            stream.set_plain_content(slim);
+        }
+    }
 }
 
 /// A PDF date string (`D:20150805000000Z`) for seconds since the epoch.

@@ -55,7 +55,12 @@ pub fn shape(face: &Face, text: &str, language: &str) -> Vec<Glyph> {
 
 /// The advance of a glyph in font units, from the font's metrics (no kerning).
 pub fn advance_units(face: &Face, gid: u16) -> i32 {
-    harfrust::ShaperFont::new(&face.font).glyph_h_advance(harfrust::GlyphId::new(u32::from(gid)))
+    advance_units_of(&face.font, gid)
+}
+
+/// The advance of a glyph of a font in font units.
+pub(crate) fn advance_units_of(font: &harfrust::Font, gid: u16) -> i32 {
+    harfrust::ShaperFont::new(font).glyph_h_advance(harfrust::GlyphId::new(u32::from(gid)))
 }
 
 /// One glyph per character from the character map, without features: used only when the
