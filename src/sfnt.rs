@@ -151,7 +151,7 @@ fn strip_glyph(glyph: &[u8]) -> Option<Vec<u8>> {
 
 /// Writes a table directory and the tables, 4-byte aligned, with checksums.
 fn assemble(mut tables: Vec<([u8; 4], Vec<u8>)>) -> Vec<u8> {
-    tables.sort_by(|a, b| a.0.cmp(&b.0));
+    tables.sort_by_key(|t| t.0);
     let count = tables.len() as u16;
     let mut power = 1u16;
     let mut log = 0u16;
