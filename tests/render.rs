@@ -561,3 +561,35 @@ fn logo_is_embedded_as_an_image() {
     );
     tool("qpdf", &["--check", pdf.to_str().unwrap()]);
 }
+
+#[test]
+fn font_files_can_replace_the_bundled_family() {
+    let (dir, path) = bad_letter("+++\n+++\n", "Plain *and italic* text.\n");
+    let regular = repo().join("fonts/noto-serif/NotoSerif-Regular.ttf");
+    std::fs::write(
+        dir.path().join("letterhead.toml"),
+        format!(
+            "[organization]\nname = \"Acme\"\n[style]\nfont = {{ regular = \"{}\" }}\n",
+            regular.display()
+        ),
+    )
+    .unwrap();
+    let r = run(letterhead().arg("render").arg(&path));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let fonts = tool("pdffonts", &[path.with_extension("pdf").to_str().unwrap()]);
+    // Bold and italic fall back to the regular face, which is embedded once.
+    assert_eq!(fonts.lines().skip(2).count(), 1, "{fonts}");
+    assert!(fonts.contains("+NotoSerif-Regular"), "{fonts}");
+}
+
+#[test]
+fn a_file_that_is_not_a_font_is_a_configuration_error() {
+    let (dir, path) = bad_letter("+++\n+++\n", "Body.\n");
+    std::fs::write(dir.path().join("fake.ttf"), b"this is not a font").unwrap();
+    std::fs::write(
+        dir.path().join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\n[style]\nfont = { regular = \"fake.ttf\" }\n",
+    )
+    .unwrap();
+    assert_fails(&path, 2, &["fake.ttf", "is not a usable font"]);
+}
