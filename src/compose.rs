@@ -85,6 +85,8 @@ struct Composer<'a> {
     width: Abs,
     warnings: Vec<Diagnostic>,
     blocks: Vec<FlowBlock>,
+    /// Variants already reported as missing from the family.
+    missing_variants: Vec<Variant>,
 }
 
 /// Lays out a letter.
@@ -98,6 +100,7 @@ pub fn compose(input: &Input<'_>) -> (frame::Document, Vec<Diagnostic>) {
         width: lh.page.width - lh.page.left - lh.page.right,
         warnings: Vec::new(),
         blocks: Vec::new(),
+        missing_variants: Vec::new(),
     };
     // 1. flow
     composer.flow();
@@ -199,6 +202,22 @@ impl Composer<'_> {
 
     /// Sets spans into lines and reports the paragraph's warnings against the letter.
     fn set(&mut self, spans: &[Span], style: &ParStyle) -> Vec<Line> {
+        let family = self.input.family;
+        for span in spans {
+            if !family.provides(span.variant) && !self.missing_variants.contains(&span.variant) {
+                self.missing_variants.push(span.variant);
+                let mut d = Diagnostic::warning(format!(
+                    "the font family `{}` has no {} face; that text is set in a stand-in face",
+                    family.name,
+                    variant_name(span.variant)
+                ))
+                .hint("add the face to `style.font` in letterhead.toml");
+                if let Some(path) = &self.input.letterhead.path {
+                    d = d.in_file(path);
+                }
+                self.warnings.push(d);
+            }
+        }
         let (lines, warnings) = paragraph::layout(spans, self.input.family, style);
         let source = &self.input.letter.source;
         let path = &source.path;
@@ -807,6 +826,15 @@ impl Composer<'_> {
             }
         }
         items
+    }
+}
+
+fn variant_name(variant: Variant) -> &'static str {
+    match variant {
+        Variant::Regular => "regular",
+        Variant::Bold => "bold",
+        Variant::Italic => "italic",
+        Variant::BoldItalic => "bold italic",
     }
 }
 

@@ -128,12 +128,19 @@ pub struct Family {
     /// The family's name.
     pub name: String,
     faces: [Arc<Face>; 4],
+    /// Which variants have a face of their own (others borrow a neighbour's).
+    given: [bool; 4],
 }
 
 impl Family {
     /// The face for a variant.
     pub fn face(&self, variant: Variant) -> &Arc<Face> {
         &self.faces[variant.index()]
+    }
+
+    /// Whether the variant has a face of its own rather than a stand-in.
+    pub fn provides(&self, variant: Variant) -> bool {
+        self.given[variant.index()]
     }
 
     /// All four faces (some may be the same face).
@@ -181,6 +188,12 @@ pub fn load(choice: &FontChoice, config_path: Option<&Path>) -> diag::Result<Fam
             Ok(Family {
                 name: family,
                 faces: [regular_face, bold_face, italic_face, bold_italic_face],
+                given: [
+                    true,
+                    bold.is_some(),
+                    italic.is_some(),
+                    bold_italic.is_some(),
+                ],
             })
         }
     }
@@ -210,6 +223,7 @@ pub fn bundled() -> Family {
     Family {
         name: "Noto Serif".into(),
         faces,
+        given: [true; 4],
     }
 }
 

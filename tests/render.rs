@@ -580,6 +580,8 @@ fn font_files_can_replace_the_bundled_family() {
     // Bold and italic fall back to the regular face, which is embedded once.
     assert_eq!(fonts.lines().skip(2).count(), 1, "{fonts}");
     assert!(fonts.contains("+NotoSerif-Regular"), "{fonts}");
+    assert!(r.stderr.contains("has no italic face"), "{}", r.stderr);
+    assert!(r.stderr.contains("has no bold face"), "{}", r.stderr);
 }
 
 #[test]
