@@ -357,45 +357,36 @@ fn run(
         active = keep;
         let start = after_break(items, b.min(n.saturating_sub(1)));
         let start = if b >= n { n } else { start };
-        let mut added = false;
-        for (class, candidate) in best.iter().enumerate() {
-            if let Some((demerits, from, ratio)) = *candidate {
+        let mut push =
+            |nodes: &mut Vec<Node>, from: usize, class: u8, demerits, ratio, overfull| {
                 nodes.push(Node {
                     index: b,
                     line: nodes[from].line + 1,
-                    fitness: class as u8,
+                    fitness: class,
                     width: sums.w[start],
                     stretch: sums.y[start],
                     shrink: sums.z[start],
                     demerits,
                     ratio,
-                    overfull: false,
+                    overfull,
                     flagged,
                     prev: Some(from),
                 });
                 active.push(nodes.len() - 1);
+            };
+        let mut added = false;
+        for (class, candidate) in best.iter().enumerate() {
+            if let Some((demerits, from, ratio)) = *candidate {
+                push(&mut nodes, from, class as u8, demerits, ratio, false);
                 added = true;
             }
         }
+        // Nothing feasible reaches this break: in the last pass, the least overfull line does.
         if rescue
-            && active.is_empty()
             && !added
             && let Some((demerits, from, ratio)) = least_overfull
         {
-            nodes.push(Node {
-                index: b,
-                line: nodes[from].line + 1,
-                fitness: 0,
-                width: sums.w[start],
-                stretch: sums.y[start],
-                shrink: sums.z[start],
-                demerits,
-                ratio,
-                overfull: true,
-                flagged,
-                prev: Some(from),
-            });
-            active.push(nodes.len() - 1);
+            push(&mut nodes, from, 0, demerits, ratio, true);
         }
         if active.is_empty() {
             return None;
