@@ -485,6 +485,21 @@ impl Composer<'_> {
                 self.blocks[b].keep_together = true;
             }
             Block::List { start, items } => {
+                // A paragraph that introduces the list ("…, to:") stays with its first item.
+                if let Some(intro) = self.blocks.last_mut() {
+                    let ends_with_colon = intro.lines.last().is_some_and(|l| {
+                        let text: String = l
+                            .line
+                            .runs
+                            .iter()
+                            .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
+                            .collect();
+                        text.trim_end().ends_with(':')
+                    });
+                    if ends_with_colon {
+                        intro.keep_with_next = true;
+                    }
+                }
                 let item_gap = self.line_height * ITEM_GAP;
                 for (i, item) in items.iter().enumerate() {
                     let marker = match start {
