@@ -69,6 +69,8 @@ pub struct Face {
     pub descender: f64,
     /// Cap height, as a fraction of the em.
     pub cap_height: f64,
+    /// Shaping plans by script and language, built on first use (see `shape`).
+    pub(crate) plans: crate::shape::PlanCache,
 }
 
 impl fmt::Debug for Face {
@@ -108,6 +110,7 @@ impl Face {
             ascender,
             descender,
             cap_height,
+            plans: Default::default(),
         })
     }
 

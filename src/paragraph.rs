@@ -226,6 +226,8 @@ fn prepare(
         contents.push(content);
     };
     let ragged_stretch = em * RAGGED_STRETCH_EM;
+    // The width of a hyphen in each span's face, shaped once.
+    let mut hyphens: Vec<Option<Abs>> = vec![None; spans.len()];
 
     // Break opportunities, by byte offset of the text after the break.
     let opportunities: Vec<(usize, BreakOpportunity)> =
@@ -276,6 +278,16 @@ fn prepare(
                 }
                 let space = Content::Space(si, first..gi);
                 if ragged {
+                    // Only the penalty is a break point: the stretchable glue after the word
+                    // would otherwise be one too, doubling the line breaker's work for nothing.
+                    push(
+                        Item::Penalty {
+                            width: Abs::ZERO,
+                            penalty: INFINITY_PENALTY,
+                            flagged: false,
+                        },
+                        Content::Nothing,
+                    );
                     push(
                         Item::Glue {
                             width: Abs::ZERO,
@@ -353,7 +365,8 @@ fn prepare(
                 );
                 match kind {
                     Cut::Hyphen => {
-                        let hyphen = hyphen_width(&sh.face, style);
+                        let hyphen =
+                            *hyphens[si].get_or_insert_with(|| hyphen_width(&sh.face, style));
                         if ragged {
                             push(
                                 Item::Penalty {

@@ -351,21 +351,26 @@ fn finish(lo: &mut lopdf::Document, doc: &Document) {
         catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     }
     slim_fonts(lo);
-    lo.compress();
+    compress(lo);
     // The document ID: a digest of everything written so far (deterministic).
     let mut a = std::collections::hash_map::DefaultHasher::new();
     let mut b = std::collections::hash_map::DefaultHasher::new();
     "letterhead-id-b".hash(&mut b);
+    // The streams (pages, fonts, images) and the document information identify the document.
     for (id, object) in &lo.objects {
-        id.hash(&mut a);
-        id.hash(&mut b);
-        let bytes = match object {
-            Object::Stream(s) => s.content.clone(),
-            other => format!("{other:?}").into_bytes(),
-        };
-        bytes.hash(&mut a);
-        bytes.hash(&mut b);
+        if let Object::Stream(s) = object {
+            id.hash(&mut a);
+            id.hash(&mut b);
+            s.content.hash(&mut a);
+            s.content.hash(&mut b);
+        }
     }
+    for text in [&doc.meta.title, &doc.meta.author, &doc.meta.subject] {
+        text.hash(&mut a);
+        text.hash(&mut b);
+    }
+    doc.meta.created.hash(&mut a);
+    doc.meta.created.hash(&mut b);
     let mut digest = a.finish().to_be_bytes().to_vec();
     digest.extend(b.finish().to_be_bytes());
     lo.trailer.set(
@@ -375,6 +380,31 @@ fn finish(lo: &mut lopdf::Document, doc: &Document) {
             Object::String(digest, Hexadecimal),
         ]),
     );
+}
+
+/// Deflates every stream that has no filter yet, where that makes it smaller.
+fn compress(lo: &mut lopdf::Document) {
+    use std::io::Write;
+    for object in lo.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else {
+            continue;
+        };
+        if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
+            continue;
+        }
+        let mut encoder =
+            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        let Ok(compressed) = encoder
+            .write_all(&stream.content)
+            .and_then(|()| encoder.finish())
+        else {
+            continue;
+        };
+        if compressed.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(compressed);
+        }
+    }
 }
 
 /// Removes the hinting from every embedded TrueType program (`/FontFile2`).

@@ -5,7 +5,40 @@
 //! cluster each belongs to. It knows nothing about lines, pages or PDF, and is the only module
 //! that uses `harfrust`.
 
+use std::sync::{Arc, Mutex};
+
 use crate::fonts::Face;
+
+/// Shaping plans of one face, by script and language: compiling a plan costs more than
+/// shaping a paragraph with it.
+#[derive(Default)]
+pub(crate) struct PlanCache(Mutex<Vec<PlanEntry>>);
+
+type PlanEntry = (Option<harfrust::Script>, String, Arc<harfrust::ShapePlan>);
+
+impl PlanCache {
+    fn get(
+        &self,
+        font: &harfrust::Font,
+        script: Option<harfrust::Script>,
+        language: &str,
+    ) -> Option<Arc<harfrust::ShapePlan>> {
+        let mut plans = self.0.lock().ok()?;
+        if let Some((_, _, plan)) = plans.iter().find(|(s, l, _)| *s == script && l == language) {
+            return Some(plan.clone());
+        }
+        let lang = language.parse::<harfrust::Language>().ok();
+        let plan = Arc::new(harfrust::ShapePlan::new(
+            font,
+            harfrust::Direction::LeftToRight,
+            script,
+            lang.as_ref(),
+            &[],
+        ));
+        plans.push((script, language.to_string(), plan.clone()));
+        Some(plan)
+    }
+}
 
 /// One shaped glyph.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,7 +68,9 @@ pub fn shape(face: &Face, text: &str, language: &str) -> Vec<Glyph> {
     }
     buffer.guess_segment_properties();
     let shaper = harfrust::ShaperFont::new(&face.font);
-    if harfrust::shape(&shaper, &mut buffer, harfrust::ShapeOptions::new()).is_err() {
+    let plan = face.plans.get(&face.font, buffer.script(), language);
+    let options = harfrust::ShapeOptions::new().plan(plan.as_deref());
+    if harfrust::shape(&shaper, &mut buffer, options).is_err() {
         return fallback(face, text);
     }
     let upem = face.units_per_em;
