@@ -25,7 +25,7 @@ use crate::shape::{self, Glyph};
 /// Penalty for a break at a hyphenation point. Ragged-right text has no need to hyphenate to
 /// fill lines, so it is discouraged more there.
 const HYPHEN_PENALTY_JUSTIFIED: f64 = 50.0;
-const HYPHEN_PENALTY_RAGGED: f64 = 150.0;
+const HYPHEN_PENALTY_RAGGED: f64 = 300.0;
 /// Penalty for a break after an explicit hyphen or dash.
 const EXPLICIT_BREAK_PENALTY: f64 = 50.0;
 /// Penalty for a break inside a URL or email address (after `/`, `.`, `-` …).
