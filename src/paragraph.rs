@@ -204,6 +204,80 @@ fn line_text(line: &Line) -> String {
         .collect()
 }
 
+/// Boxes, glue and penalties under construction, each with what it stands for.
+struct Builder {
+    items: Vec<Item>,
+    contents: Vec<Content>,
+    /// Stretch of the right margin in ragged-right text; zero when justified.
+    rag: Abs,
+}
+
+impl Builder {
+    fn push(&mut self, item: Item, content: Content) {
+        self.items.push(item);
+        self.contents.push(content);
+    }
+
+    fn glue(&mut self, width: Abs, stretch: Abs, shrink: Abs, content: Content) {
+        self.push(
+            Item::Glue {
+                width,
+                stretch,
+                shrink,
+            },
+            content,
+        );
+    }
+
+    fn penalty(&mut self, width: Abs, penalty: f64, flagged: bool, content: Content) {
+        self.push(
+            Item::Penalty {
+                width,
+                penalty,
+                flagged,
+            },
+            content,
+        );
+    }
+
+    fn ragged(&self) -> bool {
+        self.rag > Abs::ZERO
+    }
+
+    /// A break point inside or right after a word. In ragged-right text the right margin's
+    /// stretch comes with it and is taken back after it (the paper's pattern), so it counts
+    /// only in a line that ends here; only the penalty is a legal break.
+    fn breakpoint(&mut self, width: Abs, penalty: f64, flagged: bool, content: Content) {
+        if self.ragged() {
+            self.penalty(Abs::ZERO, INFINITY_PENALTY, false, Content::Nothing);
+            self.glue(Abs::ZERO, self.rag, Abs::ZERO, Content::Nothing);
+        }
+        self.penalty(width, penalty, flagged, content);
+        if self.ragged() {
+            self.glue(Abs::ZERO, -self.rag, Abs::ZERO, Content::Nothing);
+        }
+    }
+
+    /// An interword space of `width`: a break point, then the space itself. In ragged-right
+    /// text the space is the glue that takes the margin's stretch back.
+    fn space(&mut self, width: Abs, content: Content) {
+        if self.ragged() {
+            self.penalty(Abs::ZERO, INFINITY_PENALTY, false, Content::Nothing);
+            self.glue(Abs::ZERO, self.rag, Abs::ZERO, Content::Nothing);
+            self.penalty(Abs::ZERO, 0.0, false, Content::Nothing);
+            self.glue(width, -self.rag, Abs::ZERO, content);
+        } else {
+            self.glue(width, width * SPACE_STRETCH, width * SPACE_SHRINK, content);
+        }
+    }
+
+    /// A forced break after filling the line with space.
+    fn forced_break(&mut self) {
+        self.glue(Abs::ZERO, Abs::pt(1e5), Abs::ZERO, Content::Nothing);
+        self.penalty(Abs::ZERO, -INFINITY_PENALTY, false, Content::Nothing);
+    }
+}
+
 /// Builds boxes, glue and penalties.
 fn prepare(
     spans: &[Span],
@@ -219,13 +293,15 @@ fn prepare(
     } else {
         HYPHEN_PENALTY_JUSTIFIED
     };
-    let mut items = Vec::new();
-    let mut contents = Vec::new();
-    let mut push = |item: Item, content: Content| {
-        items.push(item);
-        contents.push(content);
+    let mut b = Builder {
+        items: Vec::new(),
+        contents: Vec::new(),
+        rag: if ragged {
+            em * RAGGED_STRETCH_EM
+        } else {
+            Abs::ZERO
+        },
     };
-    let ragged_stretch = em * RAGGED_STRETCH_EM;
     // The width of a hyphen in each span's face, shaped once.
     let mut hyphens: Vec<Option<Abs>> = vec![None; spans.len()];
 
@@ -246,22 +322,7 @@ fn prepare(
             let c = cluster_char(&glyphs[gi]);
             if c == '\n' {
                 // Hard line break.
-                push(
-                    Item::Glue {
-                        width: Abs::ZERO,
-                        stretch: Abs::pt(1e5),
-                        shrink: Abs::ZERO,
-                    },
-                    Content::Nothing,
-                );
-                push(
-                    Item::Penalty {
-                        width: Abs::ZERO,
-                        penalty: -INFINITY_PENALTY,
-                        flagged: false,
-                    },
-                    Content::Nothing,
-                );
+                b.forced_break();
                 gi += 1;
                 continue;
             }
@@ -276,52 +337,7 @@ fn prepare(
                     width += glyph_width(&glyphs[gi]);
                     gi += 1;
                 }
-                let space = Content::Space(si, first..gi);
-                if ragged {
-                    // Only the penalty is a break point: the stretchable glue after the word
-                    // would otherwise be one too, doubling the line breaker's work for nothing.
-                    push(
-                        Item::Penalty {
-                            width: Abs::ZERO,
-                            penalty: INFINITY_PENALTY,
-                            flagged: false,
-                        },
-                        Content::Nothing,
-                    );
-                    push(
-                        Item::Glue {
-                            width: Abs::ZERO,
-                            stretch: ragged_stretch,
-                            shrink: Abs::ZERO,
-                        },
-                        Content::Nothing,
-                    );
-                    push(
-                        Item::Penalty {
-                            width: Abs::ZERO,
-                            penalty: 0.0,
-                            flagged: false,
-                        },
-                        Content::Nothing,
-                    );
-                    push(
-                        Item::Glue {
-                            width,
-                            stretch: -ragged_stretch,
-                            shrink: Abs::ZERO,
-                        },
-                        space,
-                    );
-                } else {
-                    push(
-                        Item::Glue {
-                            width,
-                            stretch: width * SPACE_STRETCH,
-                            shrink: width * SPACE_SHRINK,
-                        },
-                        space,
-                    );
-                }
+                b.space(width, Content::Space(si, first..gi));
                 continue;
             }
             // A word: glyphs up to the next whitespace or break opportunity.
@@ -359,7 +375,7 @@ fn prepare(
                     continue;
                 };
                 let width = (piece_start..cut_gi).map(|k| glyph_width(&glyphs[k])).sum();
-                push(
+                b.push(
                     Item::Box { width },
                     Content::Glyphs(si, piece_start..cut_gi),
                 );
@@ -367,56 +383,14 @@ fn prepare(
                     Cut::Hyphen => {
                         let hyphen =
                             *hyphens[si].get_or_insert_with(|| hyphen_width(&sh.face, style));
-                        if ragged {
-                            push(
-                                Item::Penalty {
-                                    width: Abs::ZERO,
-                                    penalty: INFINITY_PENALTY,
-                                    flagged: false,
-                                },
-                                Content::Nothing,
-                            );
-                            push(
-                                Item::Glue {
-                                    width: Abs::ZERO,
-                                    stretch: ragged_stretch,
-                                    shrink: Abs::ZERO,
-                                },
-                                Content::Nothing,
-                            );
-                        }
-                        push(
-                            Item::Penalty {
-                                width: hyphen,
-                                penalty: hyphen_penalty,
-                                flagged: true,
-                            },
-                            Content::Hyphen(si),
-                        );
-                        if ragged {
-                            push(
-                                Item::Glue {
-                                    width: Abs::ZERO,
-                                    stretch: -ragged_stretch,
-                                    shrink: Abs::ZERO,
-                                },
-                                Content::Nothing,
-                            );
-                        }
+                        b.breakpoint(hyphen, hyphen_penalty, true, Content::Hyphen(si));
                     }
-                    Cut::Url => push(
-                        Item::Penalty {
-                            width: Abs::ZERO,
-                            penalty: URL_BREAK_PENALTY,
-                            flagged: false,
-                        },
-                        Content::Nothing,
-                    ),
+                    Cut::Url => b.breakpoint(Abs::ZERO, URL_BREAK_PENALTY, false, Content::Nothing),
                 }
                 piece_start = cut_gi;
             }
             let width = (piece_start..gi).map(|k| glyph_width(&glyphs[k])).sum();
-            push(Item::Box { width }, Content::Glyphs(si, piece_start..gi));
+            b.push(Item::Box { width }, Content::Glyphs(si, piece_start..gi));
             // A break opportunity right after the word that is not a space (after a dash, a
             // slash, between ideographs): a penalty, so the break is allowed.
             let after = sh.start + word_end_byte;
@@ -426,69 +400,21 @@ fn prepare(
                 && next_char.is_some_and(|c| !c.is_whitespace())
             {
                 let explicit = word.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
-                if ragged {
-                    push(
-                        Item::Penalty {
-                            width: Abs::ZERO,
-                            penalty: INFINITY_PENALTY,
-                            flagged: false,
-                        },
-                        Content::Nothing,
-                    );
-                    push(
-                        Item::Glue {
-                            width: Abs::ZERO,
-                            stretch: ragged_stretch,
-                            shrink: Abs::ZERO,
-                        },
-                        Content::Nothing,
-                    );
-                }
-                push(
-                    Item::Penalty {
-                        width: Abs::ZERO,
-                        penalty: if explicit {
-                            EXPLICIT_BREAK_PENALTY
-                        } else {
-                            URL_BREAK_PENALTY
-                        },
-                        flagged: explicit,
-                    },
-                    Content::Nothing,
-                );
-                if ragged {
-                    push(
-                        Item::Glue {
-                            width: Abs::ZERO,
-                            stretch: -ragged_stretch,
-                            shrink: Abs::ZERO,
-                        },
-                        Content::Nothing,
-                    );
-                }
+                let penalty = if explicit {
+                    EXPLICIT_BREAK_PENALTY
+                } else {
+                    URL_BREAK_PENALTY
+                };
+                b.breakpoint(Abs::ZERO, penalty, explicit, Content::Nothing);
             }
         }
     }
-    // The paragraph's end: fill the last line, then a forced break.
-    items.push(Item::Penalty {
-        width: Abs::ZERO,
-        penalty: INFINITY_PENALTY,
-        flagged: false,
-    });
-    contents.push(Content::Nothing);
-    items.push(Item::Glue {
-        width: Abs::ZERO,
-        stretch: Abs::pt(1e5),
-        shrink: Abs::ZERO,
-    });
-    contents.push(Content::Nothing);
-    items.push(Item::Penalty {
-        width: Abs::ZERO,
-        penalty: -INFINITY_PENALTY,
-        flagged: false,
-    });
-    contents.push(Content::Nothing);
-
+    // The paragraph's end: no break before the fill, then a forced break.
+    b.penalty(Abs::ZERO, INFINITY_PENALTY, false, Content::Nothing);
+    b.forced_break();
+    let Builder {
+        items, contents, ..
+    } = b;
     split_overlong_boxes(items, contents, spans, shaped, text, style, warnings)
 }
 
@@ -825,6 +751,31 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn long_url_breaks_after_its_punctuation_in_ragged_text() {
+        let family = bundled();
+        let url = "https://www.example.org/reports/2016/community-outreach/summary.html";
+        let mut link = span(url);
+        link.link = Some(url.into());
+        let (lines, warnings) = layout(
+            &[span("See "), link, span(" for details.")],
+            &family,
+            &style(150.0, Align::Left),
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(lines.len() >= 3);
+        // The URL is broken after its punctuation, not between letters.
+        let breaks_in_url = lines
+            .iter()
+            .filter(|l| line_text(l).ends_with(['/', '.', '-']))
+            .count();
+        assert!(breaks_in_url >= 1, "{:?}", texts(&lines));
+        assert_eq!(
+            texts(&lines).concat().replace(' ', ""),
+            format!("See{url}fordetails.")
+        );
     }
 
     #[test]
