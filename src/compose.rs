@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::config::{Color, Letterhead};
 use crate::diag::Diagnostic;
 use crate::fonts::{Family, Variant};
-use crate::frame::{self, Item, PlacedGlyph, TextRun};
+use crate::frame::{self, Item, TextRun};
 use crate::length::Abs;
 use crate::letter::Letter;
 use crate::markdown::{Block, Inline};
@@ -395,21 +395,15 @@ impl Composer<'_> {
                 link.link = Some(tel(phone));
                 parts.push(vec![self.span("Phone: ", Variant::Regular), link]);
             }
-            let mut first = true;
+            // The space to sign in: the closing's line box grows by it, above the name.
+            if !parts.is_empty()
+                && let Some(closing) = lines.last_mut()
+            {
+                closing.1 += signing_space;
+            }
             for spans in parts {
                 for l in self.set(&spans, &style) {
-                    // The space to sign in goes above the name.
-                    let h = if first && !lines.is_empty() {
-                        // The closing's line box grows by the signing space.
-                        if let Some(last) = lines.last_mut() {
-                            last.1 += signing_space;
-                        }
-                        self.line_height
-                    } else {
-                        self.line_height
-                    };
-                    first = false;
-                    lines.push((l, h));
+                    lines.push((l, self.line_height));
                 }
             }
         }
@@ -967,9 +961,4 @@ fn shorten(word: &str) -> String {
     } else {
         word.to_string()
     }
-}
-
-#[allow(dead_code)]
-fn glyph_text(glyphs: &[PlacedGlyph]) -> String {
-    glyphs.iter().map(|g| g.text.as_str()).collect()
 }

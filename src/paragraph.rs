@@ -415,7 +415,7 @@ fn prepare(
     let Builder {
         items, contents, ..
     } = b;
-    split_overlong_boxes(items, contents, spans, shaped, text, style, warnings)
+    split_overlong_boxes(items, contents, spans, shaped, style, warnings)
 }
 
 /// Boxes wider than the measure get break points between every two characters, as a last
@@ -425,7 +425,6 @@ fn split_overlong_boxes(
     contents: Vec<Content>,
     spans: &[Span],
     shaped: &[Shaped],
-    _text: &str,
     style: &ParStyle,
     warnings: &mut Vec<Warning>,
 ) -> (Vec<Item>, Vec<Content>) {
