@@ -123,7 +123,10 @@ fn render(args: &RenderArgs) -> u8 {
     let mut resources = Resources {
         letterheads: BTreeMap::new(),
         override_letterhead: None,
-        builtin: Arc::new(Letterhead::builtin()),
+        builtin: Arc::new(with_page_size(
+            Letterhead::builtin(),
+            args.page_size.map(|p| p.name()),
+        )),
         families: BTreeMap::new(),
         logos: BTreeMap::new(),
         fonts: pdf::FontCache::default(),
@@ -131,12 +134,7 @@ fn render(args: &RenderArgs) -> u8 {
         now,
     };
     if let Some(path) = &args.letterhead {
-        let loaded = load_letterhead(path, &resources).and_then(|lh| {
-            family_for(&lh, &mut resources)?;
-            logo_for(&lh, &mut resources)?;
-            Ok(lh)
-        });
-        match loaded {
+        match load_configuration(path, &mut resources) {
             Ok(lh) => resources.override_letterhead = Some(lh),
             Err(d) => {
                 print_diag(&d, false);
@@ -155,13 +153,7 @@ fn render(args: &RenderArgs) -> u8 {
             if let Some(found) = find_letterhead(&dir)
                 && seen.insert(found.clone())
             {
-                let loaded = load_letterhead(&found, &resources).and_then(|lh| {
-                    // Its fonts and logo are configuration too.
-                    family_for(&lh, &mut resources)?;
-                    logo_for(&lh, &mut resources)?;
-                    Ok(lh)
-                });
-                match loaded {
+                match load_configuration(&found, &mut resources) {
                     Ok(lh) => {
                         resources.letterheads.insert(found, lh);
                     }
@@ -451,14 +443,26 @@ fn decode_text(bytes: Vec<u8>, path: &Path, what: &str) -> diag::Result<Source> 
 
 fn load_letterhead(path: &Path, resources: &Resources) -> diag::Result<Arc<Letterhead>> {
     let source = read_source(path, "letterhead")?;
-    let mut lh = config::parse(&source)?;
-    if let Some(name) = resources.page_size
-        && let Some((w, h)) = config::named_size(name)
-    {
+    let lh = config::parse(&source)?;
+    Ok(Arc::new(with_page_size(lh, resources.page_size)))
+}
+
+/// A letterhead with its fonts and logo, all of which are configuration: loaded before any
+/// letter, so that a problem stops the run before anything is written.
+fn load_configuration(path: &Path, resources: &mut Resources) -> diag::Result<Arc<Letterhead>> {
+    let lh = load_letterhead(path, resources)?;
+    family_for(&lh, resources)?;
+    logo_for(&lh, resources)?;
+    Ok(lh)
+}
+
+/// Applies `--page-size`, when given.
+fn with_page_size(mut lh: Letterhead, page_size: Option<&str>) -> Letterhead {
+    if let Some((w, h)) = page_size.and_then(config::named_size) {
         lh.page.width = w;
         lh.page.height = h;
     }
-    Ok(Arc::new(lh))
+    lh
 }
 
 fn family_for(lh: &Letterhead, resources: &mut Resources) -> diag::Result<Arc<Family>> {
@@ -581,12 +585,7 @@ fn choose_letterhead(
     {
         return Ok(lh.clone());
     }
-    let mut lh = (*resources.builtin).clone();
-    if let Some((w, h)) = resources.page_size.and_then(config::named_size) {
-        lh.page.width = w;
-        lh.page.height = h;
-    }
-    Ok(Arc::new(lh))
+    Ok(resources.builtin.clone())
 }
 
 /// The date line: the front matter's date, or today (`SOURCE_DATE_EPOCH` when set).

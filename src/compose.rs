@@ -191,6 +191,15 @@ impl Composer<'_> {
         }
     }
 
+    /// The style of the letterhead's and the header's lines: ragged, never hyphenated.
+    fn display_style(&self, size: Abs, width: Abs) -> ParStyle {
+        ParStyle {
+            align: crate::config::Align::Left,
+            hyphenate: false,
+            ..self.style(size, width)
+        }
+    }
+
     fn span(&self, text: &str, variant: Variant) -> Span {
         Span {
             text: text.to_string(),
@@ -651,9 +660,7 @@ impl Composer<'_> {
         }
         let mut contact_width = Abs::ZERO;
         let mut contact_lines = Vec::new();
-        let mut cstyle = self.style(small, self.width * 0.45);
-        cstyle.align = crate::config::Align::Left;
-        cstyle.hyphenate = false;
+        let cstyle = self.display_style(small, self.width * 0.45);
         for spans in &contact {
             for line in self.set(spans, &cstyle) {
                 contact_width = contact_width.max(line.width);
@@ -695,9 +702,7 @@ impl Composer<'_> {
         let mut y = top;
         if !org.name.is_empty() {
             let size = self.size * NAME_SCALE;
-            let mut style = self.style(size, name_width);
-            style.hyphenate = false;
-            style.align = crate::config::Align::Left;
+            let style = self.display_style(size, name_width);
             let spans = [Span {
                 text: org.name.clone(),
                 variant: Variant::Bold,
@@ -717,9 +722,7 @@ impl Composer<'_> {
             y += size * 0.3;
         }
         if let Some(tagline) = &org.tagline {
-            let mut style = self.style(small, name_width);
-            style.hyphenate = false;
-            style.align = crate::config::Align::Left;
+            let mut style = self.display_style(small, name_width);
             style.tracking = TAGLINE_TRACKING;
             let spans = [Span {
                 text: tagline.to_uppercase(),
@@ -775,9 +778,7 @@ impl Composer<'_> {
             parts.push(format!("Page {} of {}", n + 1, total));
         }
         let small = self.size * SMALL_SCALE;
-        let mut style = self.style(small, self.width);
-        style.hyphenate = false;
-        style.align = crate::config::Align::Left;
+        let style = self.display_style(small, self.width);
         let spans = [Span {
             text: parts.join("  ·  "),
             variant: Variant::Regular,

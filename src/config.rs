@@ -365,18 +365,18 @@ pub fn from_toml<T: serde::de::DeserializeOwned>(
             .map(|s| s.start + offset..s.end + offset)
             .unwrap_or(offset..offset);
         let mut d = Diagnostic::error(first_line(&message)).at(source, span);
-        if let Some((unknown, expected)) = unknown_field(&message) {
-            if let Some(close) = diag::did_you_mean(&unknown, expected.iter().map(String::as_str)) {
-                d = d.hint(format!("did you mean `{close}`?"));
-            }
-            if !message.contains("expected one of") {
-                let list: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
-                d = d.hint(format!("valid keys here: {}", list.join(", ")));
-            }
-        } else if let Some((unknown, expected)) = unknown_variant(&message)
+        let field = unknown_name(&message, "field");
+        if let Some((unknown, expected)) =
+            field.clone().or_else(|| unknown_name(&message, "variant"))
             && let Some(close) = diag::did_you_mean(&unknown, expected.iter().map(String::as_str))
         {
             d = d.hint(format!("did you mean `{close}`?"));
+        }
+        if let Some((_, expected)) = field
+            && !message.contains("expected one of")
+        {
+            let list: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
+            d = d.hint(format!("valid keys here: {}", list.join(", ")));
         }
         d.boxed()
     })
@@ -391,15 +391,10 @@ fn first_line(message: &str) -> String {
     line
 }
 
-/// From serde's "unknown field `x`, expected one of `a`, `b`": the field and the valid keys.
-fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (unknown, rest) = rest.split_once('`')?;
-    Some((unknown.to_string(), backticked(rest)))
-}
-
-fn unknown_variant(message: &str) -> Option<(String, Vec<String>)> {
-    let rest = message.strip_prefix("unknown variant `")?;
+/// From serde's "unknown field `x`, expected one of `a`, `b`" (or "unknown variant …"): the
+/// unknown name and the valid ones. `kind` is `field` or `variant`.
+fn unknown_name(message: &str, kind: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix(&format!("unknown {kind} `"))?;
     let (unknown, rest) = rest.split_once('`')?;
     Some((unknown.to_string(), backticked(rest)))
 }

@@ -541,6 +541,22 @@ fn hyphen_width(face: &Face, style: &ParStyle) -> Abs {
         .sum()
 }
 
+/// The run to add glyphs of `face` and `color` to: the last one if it matches, else a new one.
+fn run_for<'r>(runs: &'r mut Vec<LineRun>, face: &Arc<Face>, color: Color) -> &'r mut LineRun {
+    let matches = runs
+        .last()
+        .is_some_and(|r| Arc::ptr_eq(&r.face, face) && r.color == color);
+    if !matches {
+        runs.push(LineRun {
+            face: face.clone(),
+            color,
+            glyphs: Vec::new(),
+        });
+    }
+    let last = runs.len() - 1;
+    &mut runs[last]
+}
+
 /// Places the glyphs of one line.
 fn finalize(
     items: &[Item],
@@ -571,17 +587,7 @@ fn finalize(
             .sum();
         let extra = width.map_or(Abs::ZERO, |w| w - natural);
         let count = range.len().max(1) as f64;
-        if runs
-            .last()
-            .is_none_or(|r| !Arc::ptr_eq(&r.face, &sh.face) || r.color != span.color)
-        {
-            runs.push(LineRun {
-                face: sh.face.clone(),
-                color: span.color,
-                glyphs: Vec::new(),
-            });
-        }
-        let Some(run) = runs.last_mut() else { return };
+        let run = run_for(&mut runs, &sh.face, span.color);
         for k in range {
             let g = &sh.glyphs[k];
             let first_of_cluster = k == 0 || sh.glyphs[k - 1].cluster != g.cluster;
@@ -655,25 +661,14 @@ fn finalize(
     if let Some((Item::Penalty { .. }, Content::Hyphen(si))) = at_break {
         let sh = &shaped[*si];
         let glyphs = shape::shape(&sh.face, "-", &style.language);
-        if runs
-            .last()
-            .is_none_or(|r| !Arc::ptr_eq(&r.face, &sh.face) || r.color != spans[*si].color)
-        {
-            runs.push(LineRun {
-                face: sh.face.clone(),
-                color: spans[*si].color,
-                glyphs: Vec::new(),
+        let run = run_for(&mut runs, &sh.face, spans[*si].color);
+        for g in glyphs {
+            run.glyphs.push(crate::frame::PlacedGlyph {
+                id: g.id,
+                x,
+                text: "-".into(),
             });
-        }
-        if let Some(run) = runs.last_mut() {
-            for g in glyphs {
-                run.glyphs.push(crate::frame::PlacedGlyph {
-                    id: g.id,
-                    x,
-                    text: "-".into(),
-                });
-                x += size * g.advance;
-            }
+            x += size * g.advance;
         }
         if let Some(target) = &spans[*si].link
             && let Some((_, end, t)) = links.last_mut()
