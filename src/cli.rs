@@ -1,5 +1,5 @@
-//! The command line, declared with clap's derive API, and its translation into resolved
-//! settings. Nothing below `app` sees clap.
+//! The command line, declared with clap's derive API. `app` turns it into resolved settings;
+//! nothing below `app` sees clap.
 
 use std::path::PathBuf;
 
@@ -22,6 +22,12 @@ pub enum Command {
     /// Each INPUT is a `.md` file, a folder (every `*.md` below it, in sorted order), or `-` for
     /// standard input (the PDF then goes to standard output unless `-o` is given).
     Render(RenderArgs),
+    /// Check letters without writing anything: parse, lay out, report errors and warnings.
+    Check(CheckArgs),
+    /// Write a commented letterhead.toml and an example letter into DIR.
+    Init(InitArgs),
+    /// List the font families available, with their faces and the scripts they cover.
+    Fonts(FontsArgs),
 }
 
 /// Arguments of `render`.
@@ -30,21 +36,88 @@ pub struct RenderArgs {
     /// Letters to render: `.md` files, folders, or `-` for standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Write the PDF here (only with a single input letter).
+    /// Write the PDF here (only with a single input letter; `-` for standard output).
     #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
     pub output: Option<PathBuf>,
     /// Write the PDFs into this folder, mirroring the input folders.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+    /// Options shared with `check`.
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Letters to check: `.md` files, folders, or `-` for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Options shared with `render`.
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+/// Options of every command that works through a batch of letters.
+#[derive(Debug, clap::Args)]
+pub struct BatchArgs {
     /// Use this letterhead for every letter instead of looking one up.
     #[arg(short, long, value_name = "FILE")]
     pub letterhead: Option<PathBuf>,
     /// Override the letterhead's page size.
     #[arg(long, value_enum, value_name = "SIZE")]
     pub page_size: Option<PageSizeArg>,
-    /// Print only errors.
+    /// Letters worked on at once (default: all cores).
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Stop at the first letter that fails (letters already written stay).
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Treat warnings as failures: the letter is reported as failed and not written (exit 1).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print only errors (no warnings, progress or summary).
     #[arg(short, long)]
     pub quiet: bool,
+    /// How errors and warnings are printed on standard error.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "human")]
+    pub diagnostic_format: DiagnosticFormat,
+    /// Also report on standard output, one JSON object per letter and a summary.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub report: Option<ReportFormat>,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to write into (created if missing).
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `fonts`.
+#[derive(Debug, clap::Args)]
+pub struct FontsArgs {
+    /// Also list the fonts of this letterhead (default: a letterhead.toml in the current
+    /// folder or above, when there is one).
+    #[arg(short, long, value_name = "FILE")]
+    pub letterhead: Option<PathBuf>,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticFormat {
+    /// rustc style: message, `--> file:line:col`, the source line and a caret, hints.
+    Human,
+    /// One line each: `file:line:col: severity: message`.
+    Short,
+}
+
+/// Machine-readable report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// JSON lines: an object per letter, then a summary object.
+    Json,
 }
 
 /// Page sizes accepted by `--page-size`.

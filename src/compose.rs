@@ -52,6 +52,8 @@ pub struct Input<'a> {
     pub family: &'a Family,
     /// The decoded logo, if the letterhead has one.
     pub logo: Option<Arc<frame::Image>>,
+    /// The scanned signature, if the letter has one.
+    pub signature_image: Option<Arc<frame::Image>>,
     /// The date line's text.
     pub date: String,
     /// Creation time for the PDF, seconds since the epoch.
@@ -68,6 +70,9 @@ struct FlowLine {
     size: Abs,
     /// Extra drawings relative to (left margin, line top): list markers, quote rules.
     extras: Vec<Item>,
+    /// Space at the bottom of the line box, below the text (the signing space under the
+    /// closing).
+    space_below: Abs,
 }
 
 struct FlowBlock {
@@ -87,6 +92,17 @@ struct Composer<'a> {
     blocks: Vec<FlowBlock>,
     /// Variants already reported as missing from the family.
     missing_variants: Vec<Variant>,
+    /// Where the text being set comes from, for diagnostics.
+    origin: Origin,
+}
+
+/// Where the text being set comes from, so that a warning about it points into the right file.
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    /// The letter, from this byte offset on (0 for the front matter).
+    Letter(usize),
+    /// A value in letterhead.toml, by its keys.
+    Letterhead(&'static [&'static str]),
 }
 
 /// Lays out a letter.
@@ -101,6 +117,7 @@ pub fn compose(input: &Input<'_>) -> (frame::Document, Vec<Diagnostic>) {
         warnings: Vec::new(),
         blocks: Vec::new(),
         missing_variants: Vec::new(),
+        origin: Origin::Letter(0),
     };
     // 1. flow
     composer.flow();
@@ -128,6 +145,7 @@ pub fn compose(input: &Input<'_>) -> (frame::Document, Vec<Diagnostic>) {
     });
     // 3. decorate
     let total = pages.len().max(1);
+    let footer = composer.footer();
     let mut out = Vec::with_capacity(total);
     for n in 0..total {
         let mut items = Vec::new();
@@ -148,7 +166,7 @@ pub fn compose(input: &Input<'_>) -> (frame::Document, Vec<Diagnostic>) {
                 }
             }
         }
-        items.extend(composer.footer());
+        items.extend(footer.iter().cloned());
         out.push(frame::Page {
             width: page.width,
             height: page.height,
@@ -174,7 +192,11 @@ pub fn compose(input: &Input<'_>) -> (frame::Document, Vec<Diagnostic>) {
         subject: front.subject.clone().unwrap_or_default(),
         created: input.created,
     };
-    (frame::Document { pages: out, meta }, composer.warnings)
+    // A warning about the continuation header would otherwise come once per page.
+    let mut warnings = composer.warnings;
+    let mut seen = std::collections::BTreeSet::new();
+    warnings.retain(|w| seen.insert((w.message.clone(), w.path.clone(), w.line_col())));
+    (frame::Document { pages: out, meta }, warnings)
 }
 
 impl Composer<'_> {
@@ -215,21 +237,16 @@ impl Composer<'_> {
         for span in spans {
             if !family.provides(span.variant) && !self.missing_variants.contains(&span.variant) {
                 self.missing_variants.push(span.variant);
-                let mut d = Diagnostic::warning(format!(
+                let d = Diagnostic::warning(format!(
                     "the font family `{}` has no {} face; that text is set in a stand-in face",
                     family.name,
                     variant_name(span.variant)
                 ))
                 .hint("add the face to `style.font` in letterhead.toml");
-                if let Some(path) = &self.input.letterhead.path {
-                    d = d.in_file(path);
-                }
-                self.warnings.push(d);
+                self.letterhead_warning(&["style", "font"], d);
             }
         }
         let (lines, warnings) = paragraph::layout(spans, self.input.family, style);
-        let source = &self.input.letter.source;
-        let path = &source.path;
         for w in warnings {
             let d = match w {
                 Warning::MissingGlyphs(chars) => {
@@ -244,30 +261,66 @@ impl Composer<'_> {
                     ))
                     .hint("configure a font that covers these characters in `style.font`");
                     // Point at the first place the first such character is written.
-                    let at = chars
-                        .first()
-                        .and_then(|c| source.text.find(*c).map(|i| i..i + c.len_utf8()));
-                    match at {
-                        Some(span) => {
-                            self.warnings.push(d.at(source, span));
-                            continue;
-                        }
-                        None => d,
-                    }
+                    let needle = chars.first().map(char::to_string).unwrap_or_default();
+                    self.locate(d, &needle)
                 }
-                Warning::Overfull(text, by) => Diagnostic::warning(format!(
-                    "line `{}` runs {:.1}pt past the margin",
-                    text.trim(),
-                    by.to_pt()
-                )),
-                Warning::CharacterBreak(word) => Diagnostic::warning(format!(
-                    "`{}` is too long for a line and was broken between characters",
-                    shorten(&word)
-                )),
+                Warning::Overfull(text, by) => {
+                    let d = Diagnostic::warning(format!(
+                        "line `{}` runs {:.1}pt past the margin",
+                        shorten(text.trim()),
+                        by.to_pt()
+                    ))
+                    .hint("reword it, allow hyphenation, or give the word a break point");
+                    // Point at the line's first word.
+                    let first = text.split_whitespace().next().unwrap_or_default();
+                    let word = first.trim_matches(|c: char| !c.is_alphanumeric());
+                    self.locate(d, word)
+                }
+                Warning::CharacterBreak(word) => {
+                    let d = Diagnostic::warning(format!(
+                        "`{}` is wider than the line (overfull) and was broken between characters",
+                        shorten(&word)
+                    ));
+                    self.locate(d, &word)
+                }
             };
-            self.warnings.push(d.in_file(path));
+            self.warnings.push(d);
         }
         lines
+    }
+
+    /// Points a diagnostic at the first place `needle` is written in the text being set, or
+    /// at where that text starts when it cannot be found (Markdown escapes, smart quotes).
+    fn locate(&self, d: Diagnostic, needle: &str) -> Diagnostic {
+        let (source, region) = match self.origin {
+            Origin::Letter(from) => {
+                let source = &self.input.letter.source;
+                (source, from.min(source.text.len())..source.text.len())
+            }
+            Origin::Letterhead(keys) => {
+                let lh = self.input.letterhead;
+                match lh.span_of(keys) {
+                    Some(span) => (&lh.source, span),
+                    None => return d.in_file(lh.path.as_deref().unwrap_or(&lh.source.path)),
+                }
+            }
+        };
+        let text = source.text.get(region.clone()).unwrap_or_default();
+        let span = match text.find(needle) {
+            Some(i) if !needle.is_empty() => region.start + i..region.start + i + needle.len(),
+            // A letterhead value is short: point at all of it.
+            _ if matches!(self.origin, Origin::Letterhead(_)) => region,
+            _ => region.start..region.start,
+        };
+        d.at(source, span)
+    }
+
+    /// A warning about a letterhead value, pointing at it.
+    fn letterhead_warning(&mut self, keys: &'static [&'static str], d: Diagnostic) {
+        let previous = std::mem::replace(&mut self.origin, Origin::Letterhead(keys));
+        let d = self.locate(d, "");
+        self.origin = previous;
+        self.warnings.push(d);
     }
 
     fn push_lines(&mut self, lines: Vec<Line>, indent: Abs, size: Abs, space_before: Abs) -> usize {
@@ -281,6 +334,7 @@ impl Composer<'_> {
                     line,
                     size,
                     extras: Vec::new(),
+                    space_below: Abs::ZERO,
                 })
                 .collect(),
             space_before,
@@ -304,6 +358,7 @@ impl Composer<'_> {
 
     fn flow(&mut self) {
         let front = &self.input.letter.front;
+        self.origin = Origin::Letter(0);
         let gap = self.line_height * PARAGRAPH_GAP;
         // Date, recipient, subject, salutation.
         self.simple_block(
@@ -339,6 +394,7 @@ impl Composer<'_> {
             first = false;
         }
         let body_end = self.blocks.len();
+        self.origin = Origin::Letter(0);
         // Closing and signature, kept together and with the last body lines.
         self.signature(gap, body_end > body_start);
         // Notations.
@@ -385,6 +441,23 @@ impl Composer<'_> {
             }
             signing_space = self.line_height * SIGNING_SPACE;
         }
+        let image = self.input.signature_image.clone();
+        let closing_line = lines.len().checked_sub(1);
+        if image.is_some() {
+            signing_space = self.line_height * SIGNING_SPACE;
+            if lines.is_empty() {
+                // No closing: the signature still gets its space, above the name.
+                lines.push((
+                    Line {
+                        runs: Vec::new(),
+                        width: Abs::ZERO,
+                        links: Vec::new(),
+                    },
+                    Abs::ZERO,
+                ));
+            }
+        }
+        let closing_line = closing_line.or(image.as_ref().map(|_| 0));
         if let Some(sig) = &front.signature {
             let mut parts: Vec<Vec<Span>> = Vec::new();
             if !sig.name.is_empty() {
@@ -405,7 +478,7 @@ impl Composer<'_> {
                 parts.push(vec![self.span("Phone: ", Variant::Regular), link]);
             }
             // The space to sign in: the closing's line box grows by it, above the name.
-            if !parts.is_empty()
+            if (!parts.is_empty() || image.is_some())
                 && let Some(closing) = lines.last_mut()
             {
                 closing.1 += signing_space;
@@ -420,17 +493,63 @@ impl Composer<'_> {
             return;
         }
         let size = self.size;
+        let mut flow_lines: Vec<FlowLine> = lines
+            .into_iter()
+            .map(|(line, height)| FlowLine {
+                indent: Abs::ZERO,
+                height,
+                line,
+                size,
+                extras: Vec::new(),
+                space_below: Abs::ZERO,
+            })
+            .collect();
+        if let Some(closing) = closing_line.and_then(|i| flow_lines.get_mut(i))
+            && closing.height > self.line_height
+        {
+            closing.space_below = closing.height - self.line_height;
+        }
+        // The scanned signature fills the signing space under the closing, so it always
+        // stays with the closing.
+        if let Some(image) = image
+            && let Some(closing) = closing_line.and_then(|i| flow_lines.get_mut(i))
+        {
+            let top = closing.height - signing_space;
+            let mut height = signing_space * 0.92;
+            let mut width = height * (f64::from(image.width) / f64::from(image.height.max(1)));
+            if width > self.width * 0.5 {
+                height = height * (self.width * 0.5 / width);
+                width = self.width * 0.5;
+            }
+            let dpi = crate::image::dpi(&image, width.to_pt());
+            if dpi < crate::image::MIN_DPI {
+                let d = Diagnostic::warning(format!(
+                    "the signature image ({} × {} pixels) prints at {dpi:.0} dpi, under {:.0} dpi",
+                    image.width,
+                    image.height,
+                    crate::image::MIN_DPI
+                ))
+                .hint("scan the signature at 300 dpi or more");
+                let needle = front
+                    .signature
+                    .as_ref()
+                    .and_then(|s| s.image.as_ref())
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                self.origin = Origin::Letter(0);
+                let d = self.locate(d, &needle);
+                self.warnings.push(d);
+            }
+            closing.extras.push(Item::Image {
+                image,
+                x: Abs::ZERO,
+                y: top + (signing_space - height) / 2.0,
+                width,
+                height,
+            });
+        }
         self.blocks.push(FlowBlock {
-            lines: lines
-                .into_iter()
-                .map(|(line, height)| FlowLine {
-                    indent: Abs::ZERO,
-                    height,
-                    line,
-                    size,
-                    extras: Vec::new(),
-                })
-                .collect(),
+            lines: flow_lines,
             space_before: gap * 1.2,
             keep_together: true,
             keep_with_next: false,
@@ -463,6 +582,11 @@ impl Composer<'_> {
     }
 
     fn body_block(&mut self, block: &Block, level: usize, space_before: Abs) {
+        if let Block::Paragraph(runs) | Block::Heading(_, runs) = block
+            && let Some(first) = runs.first()
+        {
+            self.origin = Origin::Letter(first.at);
+        }
         let indent = self.size * INDENT_EM * level as f64;
         let width = (self.width - indent).max(self.size * 8.0);
         match block {
@@ -607,7 +731,8 @@ impl Composer<'_> {
 
     /// Draws a flow line whose box starts at `top`.
     fn draw_line(&self, line: &FlowLine, left: Abs, top: Abs, items: &mut Vec<Item>) {
-        let baseline = top + baseline_offset(self.input.family, line.size, line.height);
+        let text_height = line.height - line.space_below;
+        let baseline = top + baseline_offset(self.input.family, line.size, text_height);
         let x = left + line.indent;
         draw(&line.line, x, baseline, line.size, line.height, items);
         for extra in &line.extras {
@@ -630,7 +755,7 @@ impl Composer<'_> {
         let mut bottom = top;
 
         // Right column: web address, email, phone, address.
-        let mut contact: Vec<Vec<Span>> = Vec::new();
+        let mut contact: Vec<(&'static [&'static str], Vec<Span>)> = Vec::new();
         let span = |text: &str, link: Option<String>, color: Color| Span {
             text: text.to_string(),
             variant: Variant::Regular,
@@ -647,22 +772,45 @@ impl Composer<'_> {
             } else {
                 format!("https://{url}")
             };
-            contact.push(vec![span(shown, Some(target), accent)]);
+            contact.push((
+                &["organization", "url"],
+                vec![span(shown, Some(target), accent)],
+            ));
         }
         if let Some(email) = &org.email {
-            contact.push(vec![span(email, Some(mailto(email)), Color::GREY)]);
+            contact.push((
+                &["organization", "email"],
+                vec![span(email, Some(mailto(email)), Color::GREY)],
+            ));
         }
         if let Some(phone) = &org.phone {
-            contact.push(vec![span(phone, Some(tel(phone)), Color::GREY)]);
+            contact.push((
+                &["organization", "phone"],
+                vec![span(phone, Some(tel(phone)), Color::GREY)],
+            ));
         }
         for line in &org.address {
-            contact.push(vec![span(line, None, Color::GREY)]);
+            contact.push((
+                &["organization", "address"],
+                vec![span(line, None, Color::GREY)],
+            ));
         }
         let mut contact_width = Abs::ZERO;
         let mut contact_lines = Vec::new();
         let cstyle = self.display_style(small, self.width * 0.45);
-        for spans in &contact {
-            for line in self.set(spans, &cstyle) {
+        for (keys, spans) in &contact {
+            self.origin = Origin::Letterhead(keys);
+            let lines = self.set(spans, &cstyle);
+            if lines.len() > 1 {
+                let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+                let d = Diagnostic::warning(format!(
+                    "`{}` does not fit on one line of the letterhead's contact column",
+                    shorten(&text)
+                ))
+                .hint("shorten it, or split an address into more lines");
+                self.warnings.push(self.locate(d, &text));
+            }
+            for line in lines {
                 contact_width = contact_width.max(line.width);
                 contact_lines.push(line);
             }
@@ -675,15 +823,17 @@ impl Composer<'_> {
             let width = height * (f64::from(logo.width) / f64::from(logo.height));
             let dpi = crate::image::dpi(logo, width.to_pt());
             if dpi < crate::image::MIN_DPI {
-                let mut d = Diagnostic::warning(format!(
-                    "the logo prints at {dpi:.0} dpi, under {:.0} dpi",
+                let d = Diagnostic::warning(format!(
+                    "the logo ({} × {} pixels) prints at {dpi:.0} dpi, under {:.0} dpi",
+                    logo.width,
+                    logo.height,
                     crate::image::MIN_DPI
                 ))
-                .hint("use a larger image for sharp print");
-                if let Some(path) = &lh.path {
-                    d = d.in_file(path);
-                }
-                self.warnings.push(d);
+                .hint(format!(
+                    "use an image at least {:.0} pixels wide for sharp print",
+                    (width.to_pt() / 72.0 * crate::image::MIN_DPI).ceil()
+                ));
+                self.letterhead_warning(&["organization", "logo"], d);
             }
             items.push(Item::Image {
                 image: logo.clone(),
@@ -709,7 +859,19 @@ impl Composer<'_> {
                 color: accent,
                 link: None,
             }];
-            for line in self.set(&spans, &style) {
+            self.origin = Origin::Letterhead(&["organization", "name"]);
+            let lines = self.set(&spans, &style);
+            if lines.len() > 2 {
+                self.letterhead_warning(
+                    &["organization", "name"],
+                    Diagnostic::warning(format!(
+                        "the organization's name needs {} lines in the letterhead; it has room for two",
+                        lines.len()
+                    ))
+                    .hint("shorten the name, or make the contact column narrower"),
+                );
+            }
+            for line in lines {
                 let cap = self.input.family.face(Variant::Bold).cap_height;
                 let baseline = if y == top {
                     top + size * cap
@@ -730,7 +892,19 @@ impl Composer<'_> {
                 color: Color::GREY,
                 link: None,
             }];
-            for line in self.set(&spans, &style) {
+            self.origin = Origin::Letterhead(&["organization", "tagline"]);
+            let lines = self.set(&spans, &style);
+            if lines.len() > 2 {
+                self.letterhead_warning(
+                    &["organization", "tagline"],
+                    Diagnostic::warning(format!(
+                        "the tagline needs {} lines in the letterhead; it has room for two",
+                        lines.len()
+                    ))
+                    .hint("shorten the tagline"),
+                );
+            }
+            for line in lines {
                 let baseline = y + small_lh;
                 draw(&line, text_left, baseline, small, small_lh, &mut items);
                 y = baseline;
@@ -759,11 +933,22 @@ impl Composer<'_> {
             bottom = rule_y;
         }
         let body_top = (bottom + self.line_height * 2.0).max(page.top);
+        if body_top > page.height * 0.4 {
+            self.letterhead_warning(
+                &["organization"],
+                Diagnostic::warning(format!(
+                    "the letterhead takes {:.0} % of page one's height, leaving little room for the letter",
+                    body_top / page.height * 100.0
+                ))
+                .hint("shorten the name, tagline or address, or use a smaller logo"),
+            );
+        }
         (items, body_top)
     }
 
     /// The header of pages after the first: recipient · date · Page N of M.
     fn continuation_header(&mut self, n: usize, total: usize) -> Vec<Item> {
+        self.origin = Origin::Letter(0);
         let lh = self.input.letterhead;
         let page = &lh.page;
         let front = &self.input.letter.front;
@@ -806,6 +991,7 @@ impl Composer<'_> {
         let page = &lh.page;
         let mut items = Vec::new();
         if let Some(text) = &lh.footer.text {
+            self.origin = Origin::Letterhead(&["footer", "text"]);
             let small = self.size * SMALL_SCALE * 0.95;
             let mut style = self.style(small, self.width);
             style.hyphenate = false;
@@ -816,6 +1002,16 @@ impl Composer<'_> {
                 link: None,
             }];
             let lines = self.set(&spans, &style);
+            if lines.len() > 1 {
+                self.letterhead_warning(
+                    &["footer", "text"],
+                    Diagnostic::warning(format!(
+                        "the footer text needs {} lines; the bottom margin has room for one",
+                        lines.len()
+                    ))
+                    .hint("shorten it, e.g. to the web address"),
+                );
+            }
             let mut baseline = page.height - page.bottom * 0.55;
             for line in &lines {
                 let x = page.left + (self.width - line.width) / 2.0;

@@ -299,6 +299,8 @@ pub struct Style {
 pub struct Letterhead {
     /// Where it came from (`None` for the built-in plain letterhead).
     pub path: Option<PathBuf>,
+    /// The file's text, for diagnostics that point at a field (empty for the built-in one).
+    pub source: Source,
     /// The organization.
     pub organization: Organization,
     /// Page geometry.
@@ -330,9 +332,35 @@ impl Letterhead {
             text: Arc::from(""),
         };
         match resolve(file, &source, Path::new("")) {
-            Ok(letterhead) => letterhead,
+            Ok(letterhead) => Letterhead {
+                path: None,
+                ..letterhead
+            },
             Err(_) => unreachable!("the built-in letterhead has only valid defaults"),
         }
+    }
+
+    /// The byte range of a value in the file, by its keys (`["organization", "name"]`), for
+    /// diagnostics about that value.
+    ///
+    /// ```
+    /// use letterhead::config::parse;
+    /// use letterhead::diag::Source;
+    /// let text = "[organization]\nname = \"Acme\"\n";
+    /// let lh = parse(&Source { path: "letterhead.toml".into(), text: text.into() }).unwrap();
+    /// assert_eq!(lh.span_of(&["organization", "name"]), Some(22..28));
+    /// ```
+    pub fn span_of(&self, keys: &[&str]) -> Option<std::ops::Range<usize>> {
+        let root = toml::de::DeTable::parse(&self.source.text).ok()?;
+        let (last, tables) = keys.split_last()?;
+        let mut table = root.get_ref();
+        for key in tables {
+            match table.get(*key)?.get_ref() {
+                toml::de::DeValue::Table(t) => table = t,
+                _ => return None,
+            }
+        }
+        Some(table.get(*last)?.span())
     }
 }
 
@@ -501,6 +529,7 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
     organization.logo = organization.logo.map(|p| base.join(p));
     Ok(Letterhead {
         path: Some(source.path.clone()),
+        source: source.clone(),
         organization,
         page,
         style: Style {

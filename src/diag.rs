@@ -126,14 +126,24 @@ impl Diagnostic {
                     .annotation(level.span(span.clone())),
             );
         }
+        if self.span.is_none() {
+            // No source line to show: the file, then the hints, as rustc does.
+            let mut out = Renderer::plain().render(message).to_string();
+            if !origin.is_empty() {
+                out.push_str(&format!("\n  --> {origin}"));
+            }
+            for hint in &self.hints {
+                out.push_str(&format!("\n   = hint: {hint}"));
+            }
+            return out;
+        }
         for hint in &self.hints {
             message = message.footer(Level::Help.title(hint));
         }
-        let mut out = Renderer::plain().render(message).to_string();
-        if self.span.is_none() && !origin.is_empty() {
-            out.push_str(&format!("\n  --> {origin}"));
-        }
-        out.replace("help: ", "hint: ")
+        Renderer::plain()
+            .render(message)
+            .to_string()
+            .replace("help: ", "hint: ")
     }
 
     /// A one-line form: `file:line:col: error: message`.

@@ -123,6 +123,33 @@ impl Face {
     pub fn covers(&self, c: char) -> bool {
         self.font.charmap().map_unicode(c).is_some()
     }
+
+    /// What the face covers: the number of characters it maps, and per script (punctuation,
+    /// digits and other characters common to all scripts left out) how many of that script's
+    /// characters, most first. It walks all of Unicode, so it is for listings, not layout.
+    pub fn coverage(&self) -> (usize, Vec<(&'static str, usize)>) {
+        use unicode_script::{Script, UnicodeScript};
+        let charmap = self.font.charmap();
+        let mut total = 0;
+        let mut counts: Vec<(&'static str, usize)> = Vec::new();
+        for c in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            if charmap.map_unicode(c).is_none() {
+                continue;
+            }
+            total += 1;
+            let script = c.script();
+            if matches!(script, Script::Common | Script::Inherited | Script::Unknown) {
+                continue;
+            }
+            let name = script.full_name();
+            match counts.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((name, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        (total, counts)
+    }
 }
 
 /// Four faces of one family.

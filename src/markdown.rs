@@ -58,6 +58,8 @@ pub struct Inline {
     pub style: InlineStyle,
     /// The link target, if the run is (part of) a link.
     pub link: Option<String>,
+    /// Byte offset in the file where the run's source starts, for diagnostics.
+    pub at: usize,
 }
 
 enum Frame {
@@ -208,7 +210,13 @@ pub fn parse(source: &Source, offset: usize) -> (Vec<Block>, Vec<Diagnostic>) {
                     if let Some(Frame::Inlines(_, runs)) = stack.last_mut()
                         && !runs.is_empty()
                     {
-                        push_text(runs, " · ", InlineStyle::default(), None);
+                        push_text(
+                            runs,
+                            " · ",
+                            InlineStyle::default(),
+                            None,
+                            range.start + offset,
+                        );
                     }
                 }
                 _ => {}
@@ -268,11 +276,13 @@ pub fn parse(source: &Source, offset: usize) -> (Vec<Block>, Vec<Diagnostic>) {
                     code.push_str(&text);
                 } else {
                     let runs = inlines(&mut stack);
+                    let at = range.start + offset;
                     match links.last() {
-                        Some(link) => push_text(runs, &text, style, Some(link.clone())),
+                        Some(link) => push_text(runs, &text, style, Some(link.clone()), at),
                         None => {
-                            for (piece, link) in autolink(&text) {
-                                push_text(runs, piece, style, link);
+                            for (within, piece, link) in autolink(&text) {
+                                let at = (at + within).min(range.end + offset);
+                                push_text(runs, piece, style, link, at);
                             }
                         }
                     }
@@ -283,10 +293,24 @@ pub fn parse(source: &Source, offset: usize) -> (Vec<Block>, Vec<Diagnostic>) {
                     code: true,
                     ..style
                 };
-                push_text(inlines(&mut stack), &text, code, links.last().cloned());
+                push_text(
+                    inlines(&mut stack),
+                    &text,
+                    code,
+                    links.last().cloned(),
+                    range.start + offset,
+                );
             }
-            Event::SoftBreak => push_text(inlines(&mut stack), " ", style, links.last().cloned()),
-            Event::HardBreak => push_text(inlines(&mut stack), "\n", style, None),
+            Event::SoftBreak => push_text(
+                inlines(&mut stack),
+                " ",
+                style,
+                links.last().cloned(),
+                range.start + offset,
+            ),
+            Event::HardBreak => {
+                push_text(inlines(&mut stack), "\n", style, None, range.start + offset)
+            }
             Event::Rule => {
                 close_implicit(&mut stack);
                 push_block(&mut stack, Block::Rule);
@@ -368,7 +392,13 @@ fn push_block(stack: &mut [Frame], block: Block) {
     }
 }
 
-fn push_text(runs: &mut Vec<Inline>, text: &str, style: InlineStyle, link: Option<String>) {
+fn push_text(
+    runs: &mut Vec<Inline>,
+    text: &str,
+    style: InlineStyle,
+    link: Option<String>,
+    at: usize,
+) {
     if let Some(last) = runs.last_mut()
         && last.style == style
         && last.link == link
@@ -382,12 +412,14 @@ fn push_text(runs: &mut Vec<Inline>, text: &str, style: InlineStyle, link: Optio
         text: text.to_string(),
         style,
         link,
+        at,
     });
 }
 
 /// Splits text into pieces, giving bare web and email addresses (`https://…`, `www.…`,
 /// `name@example.org`) their link target, so that they click like Markdown links.
-fn autolink(text: &str) -> Vec<(&str, Option<String>)> {
+/// Each piece comes with its byte offset in `text`.
+fn autolink(text: &str) -> Vec<(usize, &str, Option<String>)> {
     let mut pieces = Vec::new();
     let mut plain_start = 0;
     let mut pos = 0;
@@ -407,13 +439,13 @@ fn autolink(text: &str) -> Vec<(&str, Option<String>)> {
         };
         let link_start = start + lead;
         if link_start > plain_start {
-            pieces.push((&text[plain_start..link_start], None));
+            pieces.push((plain_start, &text[plain_start..link_start], None));
         }
-        pieces.push((core, Some(target)));
+        pieces.push((link_start, core, Some(target)));
         plain_start = link_start + core.len();
     }
     if plain_start < text.len() || pieces.is_empty() {
-        pieces.push((&text[plain_start..], None));
+        pieces.push((plain_start, &text[plain_start..], None));
     }
     pieces
 }

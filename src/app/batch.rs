@@ -1,0 +1,362 @@
+//! Running a batch: every letter read, laid out and (for `render`) written as a PDF, in
+//! parallel on a rayon pool, each letter on its own so that one failure never stops the
+//! others. Outcomes reach the reporter in input order, whatever the thread timing.
+//!
+//! It returns outcomes to `report`; it prints nothing itself.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+
+use crate::compose;
+use crate::config::Letterhead;
+use crate::diag::{self, Diagnostic};
+use crate::frame;
+use crate::image;
+use crate::letter::{self, Letter};
+use crate::markdown;
+use crate::pdf;
+
+use super::load::{self, Resources};
+use super::plan::{self, Job, Output};
+use super::report::Reporter;
+
+/// What a batch does with each letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Lay out and write the PDF.
+    Render,
+    /// Lay out only; write nothing.
+    Check,
+}
+
+/// How a batch runs.
+pub(super) struct Settings {
+    pub(super) mode: Mode,
+    /// Warnings fail the letter (and it is not written).
+    pub(super) deny_warnings: bool,
+    /// Stop starting letters after the first failure.
+    pub(super) fail_fast: bool,
+    /// Worker threads.
+    pub(super) jobs: usize,
+}
+
+/// What became of one letter.
+pub(super) struct Outcome {
+    /// Pages laid out (0 when it failed before layout).
+    pub(super) pages: usize,
+    /// Bytes written, for `render`.
+    pub(super) bytes: Option<usize>,
+    /// Warnings, in the order they were found.
+    pub(super) warnings: Vec<Diagnostic>,
+    /// Why the letter failed, if it did.
+    pub(super) error: Option<Box<Diagnostic>>,
+    /// Not started, because an earlier letter failed under `--fail-fast`.
+    pub(super) skipped: bool,
+}
+
+impl Outcome {
+    fn failed(error: Box<Diagnostic>, warnings: Vec<Diagnostic>) -> Outcome {
+        Outcome {
+            pages: 0,
+            bytes: None,
+            warnings,
+            error: Some(error),
+            skipped: false,
+        }
+    }
+}
+
+/// Runs every job and hands each outcome to the reporter, in input order.
+pub(super) fn run(
+    jobs: &[Job],
+    resources: &Resources,
+    settings: &Settings,
+    reporter: &mut Reporter,
+) {
+    let threads = settings.jobs.clamp(1, jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (sender, receiver) = mpsc::channel::<(usize, Outcome)>();
+    let work = |sender: mpsc::Sender<(usize, Outcome)>| {
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(index) else {
+                break;
+            };
+            let outcome = process_guarded(job, resources, settings);
+            if settings.fail_fast && outcome.error.is_some() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            if sender.send((index, outcome)).is_err() {
+                break;
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        // The workers: a rayon pool of `threads`, each taking the next letter in input order.
+        scope.spawn(move || {
+            match rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("letterhead-{i}"))
+                .build()
+            {
+                Ok(pool) => pool.scope(|s| {
+                    for _ in 0..threads {
+                        let sender = sender.clone();
+                        s.spawn(move |_| work(sender));
+                    }
+                }),
+                // No threads to be had: work on this one.
+                Err(_) => work(sender),
+            }
+        });
+        // This thread reports, in input order: outcomes that arrive early wait for the ones
+        // before them.
+        let mut waiting: BTreeMap<usize, Outcome> = BTreeMap::new();
+        let mut reported = 0;
+        for (index, outcome) in receiver {
+            reporter.progress();
+            waiting.insert(index, outcome);
+            while let Some(outcome) = waiting.remove(&reported) {
+                reporter.letter(&jobs[reported], &outcome);
+                reported += 1;
+            }
+        }
+        // Under --fail-fast the letters never started are reported as skipped.
+        for (index, job) in jobs.iter().enumerate().skip(reported) {
+            let outcome = waiting.remove(&index).unwrap_or(Outcome {
+                pages: 0,
+                bytes: None,
+                warnings: Vec::new(),
+                error: None,
+                skipped: true,
+            });
+            reporter.letter(job, &outcome);
+        }
+    });
+}
+
+/// Works on one letter; a bug that panics fails that letter only, never the batch.
+fn process_guarded(job: &Job, resources: &Resources, settings: &Settings) -> Outcome {
+    catch_unwind(AssertUnwindSafe(|| process(job, resources, settings))).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Outcome::failed(
+            Diagnostic::error(format!(
+                "internal error while laying out this letter: {what}"
+            ))
+            .in_file(job.input.display())
+            .hint("this is a bug in letterhead; please report it with the letter")
+            .boxed(),
+            Vec::new(),
+        )
+    })
+}
+
+/// Reads, lays out and writes one letter.
+fn process(job: &Job, resources: &Resources, settings: &Settings) -> Outcome {
+    let mut warnings = Vec::new();
+    match lay_out_and_write(job, resources, settings, &mut warnings) {
+        Ok((pages, bytes)) => Outcome {
+            pages,
+            bytes,
+            warnings,
+            error: None,
+            skipped: false,
+        },
+        Err(error) => Outcome::failed(error, warnings),
+    }
+}
+
+fn lay_out_and_write(
+    job: &Job,
+    resources: &Resources,
+    settings: &Settings,
+    warnings: &mut Vec<Diagnostic>,
+) -> diag::Result<(usize, Option<usize>)> {
+    // Read and parse.
+    let source = load::read_letter(&job.input)?;
+    let letter = letter::parse(source)?;
+    let setup = resources.setup_for(&job.input, &letter)?;
+    let (body, body_warnings) = markdown::parse(&letter.source, letter.body_offset);
+    warnings.extend(body_warnings);
+    if body.is_empty() && letter.front.signature.is_none() {
+        return Err(Diagnostic::error("the letter has no body")
+            .in_file(&letter.source.path)
+            .hint("write the letter's text after the closing `+++`")
+            .boxed());
+    }
+    let date = format_date(&letter, &setup.letterhead, resources.now)?;
+    let signature_image = signature_image(job, &letter)?;
+    // Lay out.
+    let input = compose::Input {
+        letter: &letter,
+        body: &body,
+        letterhead: &setup.letterhead,
+        family: &setup.family,
+        logo: setup.logo.clone(),
+        signature_image,
+        date,
+        created: resources.now,
+    };
+    let (document, layout_warnings) = compose::compose(&input);
+    warnings.extend(layout_warnings);
+    if setup.letterhead.path.is_none() {
+        warnings.push(
+            Diagnostic::warning("no letterhead.toml found; using a plain letterhead")
+                .in_file(&letter.source.path)
+                .hint("put a letterhead.toml beside the letter or pass --letterhead FILE"),
+        );
+    }
+    let pages = document.pages.len();
+    if settings.mode == Mode::Check {
+        deny_warnings(settings, warnings, &letter)?;
+        return Ok((pages, None));
+    }
+    // Write.
+    let (bytes, problems) = pdf::export(&document, &resources.fonts).map_err(|err| {
+        Diagnostic::error(format!("cannot write the PDF: {err}"))
+            .in_file(&letter.source.path)
+            .boxed()
+    })?;
+    for p in problems {
+        warnings.push(Diagnostic::warning(format!("PDF writer: {p}")).in_file(&letter.source.path));
+    }
+    deny_warnings(settings, warnings, &letter)?;
+    match &job.output {
+        Output::Nowhere => {}
+        Output::Stdout => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)
+                .and_then(|()| out.flush())
+                .map_err(|err| {
+                    Diagnostic::error(format!("cannot write to standard output ({err})")).boxed()
+                })?;
+        }
+        Output::File(path) => write_atomically(path, &bytes)?,
+    }
+    Ok((pages, Some(bytes.len())))
+}
+
+/// The scanned signature named in the front matter, relative to the letter; a problem with
+/// it fails the letter, pointing at the value in the front matter.
+fn signature_image(job: &Job, letter: &Letter) -> diag::Result<Option<Arc<frame::Image>>> {
+    let Some(rel) = letter
+        .front
+        .signature
+        .as_ref()
+        .and_then(|s| s.image.as_ref())
+    else {
+        return Ok(None);
+    };
+    let path = job.input.folder().join(rel);
+    match image::load(&path, "signature image") {
+        Ok(img) => Ok(Some(Arc::new(img))),
+        Err(d) => {
+            let needle = rel.to_string_lossy();
+            let front = letter
+                .source
+                .text
+                .get(..letter.body_offset)
+                .unwrap_or_default();
+            Err(match front.find(&*needle) {
+                Some(i) => (*d).at(&letter.source, i..i + needle.len()).boxed(),
+                None => d,
+            })
+        }
+    }
+}
+
+/// Under `--deny-warnings`, a letter with warnings fails (and is not written).
+fn deny_warnings(
+    settings: &Settings,
+    warnings: &[Diagnostic],
+    letter: &Letter,
+) -> diag::Result<()> {
+    if !settings.deny_warnings || warnings.is_empty() {
+        return Ok(());
+    }
+    let n = warnings.len();
+    let what = if n == 1 { "warning" } else { "warnings" };
+    let consequence = match settings.mode {
+        Mode::Render => "; the PDF was not written",
+        Mode::Check => "",
+    };
+    Err(
+        Diagnostic::error(format!("{n} {what} denied by --deny-warnings{consequence}"))
+            .in_file(&letter.source.path)
+            .boxed(),
+    )
+}
+
+/// The date line: the front matter's date, or today (`SOURCE_DATE_EPOCH` when set).
+fn format_date(letter: &Letter, lh: &Letterhead, now: i64) -> diag::Result<String> {
+    let path = &letter.source.path;
+    let invalid = |dt: &toml::value::Datetime| {
+        Diagnostic::error(format!("`{dt}` is not a valid date"))
+            .in_file(path)
+            .boxed()
+    };
+    let date = match &letter.front.date {
+        Some(dt) => {
+            let Some(d) = dt.date else {
+                return Err(Diagnostic::error(format!("`date = {dt}` has no day"))
+                    .in_file(path)
+                    .hint("write the date as 2015-08-05")
+                    .boxed());
+            };
+            let month = time::Month::try_from(d.month).map_err(|_| invalid(dt))?;
+            time::Date::from_calendar_date(i32::from(d.year), month, d.day)
+                .map_err(|_| invalid(dt))?
+        }
+        None => time::OffsetDateTime::from_unix_timestamp(now)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+            .date(),
+    };
+    let format =
+        time::format_description::parse_borrowed::<1>(&lh.style.date_format).map_err(|err| {
+            Diagnostic::error(format!(
+                "`{}` is not a date format: {err}",
+                lh.style.date_format
+            ))
+            .boxed()
+        })?;
+    date.format(&format).map_err(|err| {
+        Diagnostic::error(format!("cannot format the date: {err}"))
+            .in_file(path)
+            .boxed()
+    })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, synced, and a rename,
+/// so a crash never leaves a partial PDF and an existing PDF is only replaced by a complete one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> diag::Result<()> {
+    let fail = |err: std::io::Error| {
+        Diagnostic::error(format!("cannot write `{}` ({err})", path.display()))
+            .in_file(path)
+            .boxed()
+    };
+    std::fs::create_dir_all(plan::folder_of(path)).map_err(fail)?;
+    let tmp = plan::temporary_for(path);
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(err) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(err));
+    }
+    Ok(())
+}

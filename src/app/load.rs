@@ -1,0 +1,248 @@
+//! Loading what a batch shares: letterheads with their font families and logos, parsed once
+//! and used by every letter on every thread; and reading a letter's text.
+//!
+//! Letterheads found beside the letters (and `--letterhead`) are configuration, loaded before
+//! any letter: a broken one stops the run (exit 2) with nothing written. A letterhead named in
+//! a letter's front matter is loaded when that letter is, and a problem with it fails only
+//! that letter.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::cli::BatchArgs;
+use crate::config::{self, Letterhead};
+use crate::diag::{self, Diagnostic, Source};
+use crate::fonts::{self, Family};
+use crate::frame;
+use crate::image;
+use crate::letter::Letter;
+use crate::pdf;
+
+use super::plan::{self, Input, Job};
+
+/// A letterhead with everything it needs: its font family and its logo.
+#[derive(Clone)]
+pub(super) struct Setup {
+    pub(super) letterhead: Arc<Letterhead>,
+    pub(super) family: Arc<Family>,
+    pub(super) logo: Option<Arc<frame::Image>>,
+}
+
+/// Shared, loaded-once resources of a run. `Sync`: every worker thread reads it.
+pub(super) struct Resources {
+    /// `--letterhead`, when given.
+    override_setup: Option<Setup>,
+    /// The plain letterhead for letters without one.
+    builtin: Setup,
+    /// Letterheads by the path they were found at.
+    setups: Mutex<BTreeMap<PathBuf, Setup>>,
+    /// Font families by their configuration, so letterheads sharing fonts share faces.
+    families: Mutex<BTreeMap<String, Arc<Family>>>,
+    /// Decoded logos by path.
+    logos: Mutex<BTreeMap<PathBuf, Arc<frame::Image>>>,
+    /// Fonts parsed for the PDF writer.
+    pub(super) fonts: pdf::FontCache,
+    /// `--page-size`, when given.
+    page_size: Option<&'static str>,
+    /// "Now", seconds since the epoch (`SOURCE_DATE_EPOCH` when set).
+    pub(super) now: i64,
+}
+
+impl Resources {
+    /// Loads the override letterhead, or every letterhead found beside the jobs' letters.
+    pub(super) fn load(jobs: &[Job], args: &BatchArgs, now: i64) -> diag::Result<Resources> {
+        let page_size = args.page_size.map(|p| p.name());
+        let builtin = with_page_size(Letterhead::builtin(), page_size);
+        let bundled = Arc::new(fonts::bundled());
+        let mut resources = Resources {
+            override_setup: None,
+            builtin: Setup {
+                letterhead: Arc::new(builtin),
+                family: bundled,
+                logo: None,
+            },
+            setups: Mutex::default(),
+            families: Mutex::default(),
+            logos: Mutex::default(),
+            fonts: pdf::FontCache::default(),
+            page_size,
+            now,
+        };
+        if let Some(path) = &args.letterhead {
+            resources.override_setup = Some(resources.load_setup(path)?);
+            return Ok(resources);
+        }
+        let mut folders: Vec<PathBuf> = jobs.iter().map(|j| j.input.folder()).collect();
+        folders.dedup();
+        for folder in folders {
+            if let Some(found) = plan::find_letterhead(&folder)
+                && !locked(&resources.setups).contains_key(&found)
+            {
+                let setup = resources.load_setup(&found)?;
+                locked(&resources.setups).insert(found, setup);
+            }
+        }
+        Ok(resources)
+    }
+
+    /// A letterhead with its fonts and logo.
+    fn load_setup(&self, path: &Path) -> diag::Result<Setup> {
+        let source = read_source(path, "letterhead")?;
+        let letterhead = Arc::new(with_page_size(config::parse(&source)?, self.page_size));
+        let family = self.family_for(&letterhead)?;
+        let logo = self.logo_for(&letterhead)?;
+        Ok(Setup {
+            letterhead,
+            family,
+            logo,
+        })
+    }
+
+    fn family_for(&self, lh: &Letterhead) -> diag::Result<Arc<Family>> {
+        let key = format!("{:?}", lh.style.font);
+        if let Some(f) = locked(&self.families).get(&key) {
+            return Ok(f.clone());
+        }
+        let family = Arc::new(fonts::load(&lh.style.font, lh.path.as_deref())?);
+        locked(&self.families).insert(key, family.clone());
+        Ok(family)
+    }
+
+    fn logo_for(&self, lh: &Letterhead) -> diag::Result<Option<Arc<frame::Image>>> {
+        let Some(path) = &lh.organization.logo else {
+            return Ok(None);
+        };
+        if let Some(img) = locked(&self.logos).get(path) {
+            return Ok(Some(img.clone()));
+        }
+        let img = Arc::new(image::load(path, "logo")?);
+        locked(&self.logos).insert(path.clone(), img.clone());
+        Ok(Some(img))
+    }
+
+    /// The letterhead for a letter: `--letterhead`, the one its front matter names, the
+    /// nearest `letterhead.toml`, or the plain built-in one.
+    pub(super) fn setup_for(&self, input: &Input, letter: &Letter) -> diag::Result<Setup> {
+        if let Some(setup) = &self.override_setup {
+            return Ok(setup.clone());
+        }
+        if let Some(rel) = &letter.front.letterhead {
+            let path = match input {
+                Input::File { .. } => input.folder().join(rel),
+                Input::Stdin => rel.clone(),
+            };
+            if let Some(setup) = locked(&self.setups).get(&path) {
+                return Ok(setup.clone());
+            }
+            let setup = self.load_setup(&path)?;
+            locked(&self.setups).insert(path, setup.clone());
+            return Ok(setup);
+        }
+        if let Some(found) = plan::find_letterhead(&input.folder())
+            && let Some(setup) = locked(&self.setups).get(&found)
+        {
+            return Ok(setup.clone());
+        }
+        Ok(self.builtin.clone())
+    }
+}
+
+/// Locks a cache. A worker that panicked while holding it cannot have left it half-written
+/// (every insert is one call), so a poisoned lock is still good to use.
+fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Applies `--page-size`, when given.
+fn with_page_size(mut lh: Letterhead, page_size: Option<&str>) -> Letterhead {
+    if let Some((w, h)) = page_size.and_then(config::named_size) {
+        lh.page.width = w;
+        lh.page.height = h;
+    }
+    lh
+}
+
+/// Reads a letter: a file or standard input.
+pub(super) fn read_letter(input: &Input) -> diag::Result<Source> {
+    match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes).map_err(|err| {
+                Diagnostic::error(format!("cannot read standard input ({err})")).boxed()
+            })?;
+            decode_text(bytes, Path::new("<stdin>"), "letter")
+        }
+        Input::File { path, .. } => read_source(path, "letter"),
+    }
+}
+
+/// Reads a text file (a letter or a letterhead), refusing folders, binary files and other
+/// encodings with a clear message.
+pub(super) fn read_source(path: &Path, what: &str) -> diag::Result<Source> {
+    let meta = std::fs::metadata(path).map_err(|err| {
+        Diagnostic::error(format!("cannot read {what} `{}` ({err})", path.display()))
+            .in_file(path)
+            .boxed()
+    })?;
+    if meta.is_dir() {
+        return Err(Diagnostic::error(format!(
+            "{what} `{}` is a folder, not a file",
+            path.display()
+        ))
+        .in_file(path)
+        .boxed());
+    }
+    let bytes = std::fs::read(path).map_err(|err| {
+        Diagnostic::error(format!("cannot read {what} `{}` ({err})", path.display()))
+            .in_file(path)
+            .boxed()
+    })?;
+    decode_text(bytes, path, what)
+}
+
+fn decode_text(bytes: Vec<u8>, path: &Path, what: &str) -> diag::Result<Source> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Diagnostic::error(format!(
+            "{what} `{}` is UTF-16; letterhead reads UTF-8",
+            path.display()
+        ))
+        .in_file(path)
+        .hint("save the file as UTF-8")
+        .boxed());
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let offset = err.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&err.as_bytes()[..offset]).into_owned();
+            let (line, col) = diag::line_col(&valid, valid.len());
+            return Err(Diagnostic::error(format!(
+                "{what} `{}` is not UTF-8 text (invalid byte at line {line}, column {col})",
+                path.display()
+            ))
+            .in_file(path)
+            .hint("save the file as UTF-8")
+            .boxed());
+        }
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    if text.contains('\0') {
+        return Err(Diagnostic::error(format!(
+            "{what} `{}` is a binary file, not text",
+            path.display()
+        ))
+        .in_file(path)
+        .boxed());
+    }
+    Ok(Source {
+        path: path.to_path_buf(),
+        text: Arc::from(text),
+    })
+}

@@ -1,0 +1,331 @@
+//! Planning a batch: the inputs (files, folders searched recursively in sorted order, standard
+//! input) and where each letter's PDF goes, decided before any work so that collisions and
+//! outputs over inputs are refused with nothing written.
+//!
+//! It reads folders and file metadata; it writes nothing except removing the temporary files a
+//! killed earlier run left beside the planned outputs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::cli::{BatchArgs, ReportFormat};
+use crate::diag::{self, Diagnostic};
+
+use super::Mode;
+
+/// Where a letter comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Input {
+    Stdin,
+    File {
+        path: PathBuf,
+        /// The folder argument it was found under, for `--out-dir` mirroring.
+        root: Option<PathBuf>,
+    },
+}
+
+impl Input {
+    /// The path shown in messages and reports.
+    pub(super) fn display(&self) -> PathBuf {
+        match self {
+            Input::Stdin => PathBuf::from("<stdin>"),
+            Input::File { path, .. } => path.clone(),
+        }
+    }
+
+    /// The folder the letter lives in (the working folder for standard input).
+    pub(super) fn folder(&self) -> PathBuf {
+        match self {
+            Input::Stdin => std::env::current_dir().unwrap_or_default(),
+            Input::File { path, .. } => path.parent().unwrap_or(Path::new("")).to_path_buf(),
+        }
+    }
+}
+
+/// Where a letter's PDF goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Output {
+    /// `check`: nowhere.
+    Nowhere,
+    Stdout,
+    File(PathBuf),
+}
+
+/// A job: one letter to work on.
+pub(super) struct Job {
+    pub(super) input: Input,
+    pub(super) output: Output,
+}
+
+/// The output options of `render`.
+#[derive(Debug, Default)]
+pub(super) struct Outputs {
+    /// `-o FILE`.
+    pub(super) file: Option<PathBuf>,
+    /// `--out-dir DIR`.
+    pub(super) dir: Option<PathBuf>,
+}
+
+/// Resolves the inputs and plans every output path, refusing collisions.
+pub(super) fn plan(
+    mode: Mode,
+    args: &[PathBuf],
+    outputs: &Outputs,
+    batch: &BatchArgs,
+) -> diag::Result<Vec<Job>> {
+    let mut inputs = Vec::new();
+    for arg in args {
+        if arg.as_os_str() == "-" {
+            if inputs.contains(&Input::Stdin) {
+                return Err(Diagnostic::error("standard input (`-`) is given twice").boxed());
+            }
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        let meta = std::fs::metadata(arg).map_err(|err| {
+            Diagnostic::error(format!("cannot read input `{}` ({err})", arg.display()))
+                .hint("give a .md file, a folder of letters, or - for standard input")
+                .boxed()
+        })?;
+        if meta.is_dir() && !is_markdown(arg) {
+            let mut found = Vec::new();
+            collect_letters(arg, &mut found, &mut BTreeSet::new());
+            found.sort();
+            if found.is_empty() {
+                return Err(Diagnostic::error(format!(
+                    "the folder `{}` holds no .md letters",
+                    arg.display()
+                ))
+                .boxed());
+            }
+            inputs.extend(found.into_iter().map(|path| Input::File {
+                path,
+                root: Some(arg.clone()),
+            }));
+        } else {
+            inputs.push(Input::File {
+                path: arg.clone(),
+                root: None,
+            });
+        }
+    }
+    if outputs.file.is_some() && inputs.len() != 1 {
+        return Err(Diagnostic::error(format!(
+            "`-o` names one output file, but there are {} letters",
+            inputs.len()
+        ))
+        .hint("use --out-dir DIR for several letters")
+        .boxed());
+    }
+    let mut jobs = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let output = match mode {
+            Mode::Check => Output::Nowhere,
+            Mode::Render => output_for(&input, outputs),
+        };
+        jobs.push(Job { input, output });
+    }
+    if batch.report == Some(ReportFormat::Json) && jobs.iter().any(|j| j.output == Output::Stdout) {
+        return Err(Diagnostic::error(
+            "`--report json` writes to standard output, and so would the PDF",
+        )
+        .hint("write the PDF to a file with -o FILE or --out-dir DIR")
+        .boxed());
+    }
+    refuse_collisions(&jobs)?;
+    Ok(jobs)
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
+fn output_for(input: &Input, outputs: &Outputs) -> Output {
+    match (input, &outputs.file, &outputs.dir) {
+        (_, Some(out), _) if out.as_os_str() == "-" => Output::Stdout,
+        (_, Some(out), _) => Output::File(out.clone()),
+        (Input::Stdin, None, None) => Output::Stdout,
+        (Input::Stdin, None, Some(dir)) => Output::File(dir.join("stdin.pdf")),
+        (Input::File { path, root }, None, dir) => {
+            let pdf_name = path.with_extension("pdf");
+            match dir {
+                None => Output::File(pdf_name),
+                Some(dir) => {
+                    let relative = root
+                        .as_ref()
+                        .and_then(|r| pdf_name.strip_prefix(r).ok())
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| PathBuf::from(pdf_name.file_name().unwrap_or_default()));
+                    Output::File(dir.join(relative))
+                }
+            }
+        }
+    }
+}
+
+/// No two letters to one file, and no output over an input.
+fn refuse_collisions(jobs: &[Job]) -> diag::Result<()> {
+    let inputs: BTreeSet<PathBuf> = jobs
+        .iter()
+        .filter_map(|j| match &j.input {
+            Input::File { path, .. } => Some(normalize(path)),
+            Input::Stdin => None,
+        })
+        .collect();
+    let mut outputs: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for job in jobs {
+        if let Output::File(out) = &job.output {
+            let key = normalize(out);
+            if inputs.contains(&key) {
+                return Err(Diagnostic::error(format!(
+                    "the output `{}` is one of the inputs; it would be overwritten",
+                    out.display()
+                ))
+                .hint("choose another output name")
+                .boxed());
+            }
+            if let Some(other) = outputs.insert(key, job.input.display()) {
+                return Err(Diagnostic::error(format!(
+                    "`{}` and `{}` would both be written to `{}`",
+                    other.display(),
+                    job.input.display().display(),
+                    out.display()
+                ))
+                .hint("render them separately or use --out-dir")
+                .boxed());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An absolute, lexically normalised path (symlinks resolved where the file exists).
+fn normalize(path: &Path) -> PathBuf {
+    if let Ok(real) = std::fs::canonicalize(path) {
+        return real;
+    }
+    let absolute = std::env::current_dir().unwrap_or_default().join(path);
+    if let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name())
+        && let Ok(real_parent) = std::fs::canonicalize(parent)
+    {
+        return real_parent.join(name);
+    }
+    absolute
+}
+
+/// Every `*.md` file below `dir`, following symlinks but never the same folder twice.
+fn collect_letters(dir: &Path, out: &mut Vec<PathBuf>, visited: &mut BTreeSet<PathBuf>) {
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return;
+    };
+    if !visited.insert(real) {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        let is_dir = std::fs::metadata(&path).is_ok_and(|m| m.is_dir());
+        if is_markdown(&path) {
+            // A `.md` that is a folder or a broken link is reported when it is read.
+            out.push(path);
+        } else if is_dir {
+            collect_letters(&path, out, visited);
+        }
+    }
+}
+
+/// The nearest `letterhead.toml` in `dir` or a folder above it.
+pub(super) fn find_letterhead(dir: &Path) -> Option<PathBuf> {
+    let start = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let absolute = std::fs::canonicalize(start).ok()?;
+    let mut here = Some(absolute.as_path());
+    while let Some(d) = here {
+        let candidate = d.join("letterhead.toml");
+        if candidate.is_file() {
+            // Report it by the path relative to the letter when possible.
+            let here = if dir.as_os_str().is_empty() {
+                Path::new("")
+            } else {
+                dir
+            };
+            let relative = here.join(
+                std::iter::repeat_n("..", absolute.components().count() - d.components().count())
+                    .collect::<PathBuf>(),
+            );
+            return Some(relative.join("letterhead.toml"));
+        }
+        here = d.parent();
+    }
+    None
+}
+
+/// The temporary file a PDF is written to before it is renamed into place:
+/// `.NAME.pdf.PID.tmp` beside it.
+pub(super) fn temporary_for(path: &Path) -> PathBuf {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    folder_of(path).join(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// The folder a file is in, `.` for a bare name.
+pub(super) fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Removes what a killed earlier run left behind: temporary files of this batch's outputs
+/// (`.NAME.pdf.PID.tmp`) whose process is gone. Nothing else is touched.
+pub(super) fn remove_stale_temporaries(jobs: &[Job]) {
+    let mut by_folder: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
+    for job in jobs {
+        if let Output::File(path) = &job.output
+            && let Some(name) = path.file_name()
+        {
+            by_folder
+                .entry(folder_of(path))
+                .or_default()
+                .insert(name.to_string_lossy().into_owned());
+        }
+    }
+    for (folder, names) in by_folder {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let file_name = file_name.to_string_lossy();
+            let Some((name, pid)) = file_name
+                .strip_prefix('.')
+                .and_then(|rest| rest.strip_suffix(".tmp"))
+                .and_then(|rest| rest.rsplit_once('.'))
+            else {
+                continue;
+            };
+            let Ok(pid) = pid.parse::<u32>() else {
+                continue;
+            };
+            if names.contains(name) && !process_alive(pid) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Whether a process with this id still runs (another `letterhead` may be writing).
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    // Without /proc, never remove a file that might still be written.
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
+}

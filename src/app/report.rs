@@ -1,0 +1,302 @@
+//! Reporting a batch: diagnostics on standard error (human or short), a progress bar on a
+//! terminal, the JSON report on standard output, the summary line, and the exit code.
+//!
+//! The JSON report is JSON lines: one object per letter in input order, then one summary
+//! object (or one error object when the run could not start). Field names are stable and
+//! documented in the README.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+use crate::cli::{BatchArgs, DiagnosticFormat, ReportFormat};
+use crate::diag::{Diagnostic, Severity};
+
+use super::batch::Outcome;
+use super::plan::{Job, Output};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, Mode};
+
+/// Prints what happens to a batch, in input order.
+pub(super) struct Reporter {
+    mode: Mode,
+    format: DiagnosticFormat,
+    quiet: bool,
+    json: bool,
+    bar: Option<ProgressBar>,
+    /// Whether standard error is a terminal (the summary is always shown when it is not).
+    terminal: bool,
+    letters: usize,
+    succeeded: usize,
+    failed: usize,
+    skipped: usize,
+    pages: usize,
+    bytes: usize,
+    warnings: usize,
+}
+
+/// A diagnostic in the JSON report.
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: &'static str,
+    message: &'a str,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    hints: &'a [String],
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    fn new(d: &'a Diagnostic) -> Self {
+        let (line, column) = d.line_col().unzip();
+        JsonDiagnostic {
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            message: &d.message,
+            file: d.path.as_deref().map(display),
+            line,
+            column,
+            hints: &d.hints,
+        }
+    }
+}
+
+/// One letter in the JSON report.
+#[derive(Serialize)]
+struct JsonLetter<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    input: String,
+    output: Option<String>,
+    status: &'static str,
+    pages: Option<usize>,
+    bytes: Option<usize>,
+    warnings: Vec<JsonDiagnostic<'a>>,
+    error: Option<JsonDiagnostic<'a>>,
+}
+
+/// The summary in the JSON report.
+#[derive(Serialize)]
+struct JsonSummary {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    command: &'static str,
+    letters: usize,
+    succeeded: usize,
+    failed: usize,
+    skipped: usize,
+    pages: usize,
+    bytes: usize,
+    warnings: usize,
+    seconds: f64,
+    exit_code: u8,
+}
+
+/// A run that could not start, in the JSON report.
+#[derive(Serialize)]
+struct JsonError<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    error: JsonDiagnostic<'a>,
+    exit_code: u8,
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+impl Reporter {
+    /// A reporter for a batch run with these options.
+    pub(super) fn new(mode: Mode, args: &BatchArgs) -> Reporter {
+        Reporter {
+            mode,
+            format: args.diagnostic_format,
+            quiet: args.quiet,
+            json: args.report == Some(ReportFormat::Json),
+            bar: None,
+            terminal: std::io::stderr().is_terminal(),
+            letters: 0,
+            succeeded: 0,
+            failed: 0,
+            skipped: 0,
+            pages: 0,
+            bytes: 0,
+            warnings: 0,
+        }
+    }
+
+    /// The run could not start: print why, and give the exit code for it.
+    pub(super) fn usage_error(&mut self, d: &Diagnostic) -> u8 {
+        self.diagnostic(d);
+        if self.json {
+            self.json_line(&JsonError {
+                kind: "error",
+                error: JsonDiagnostic::new(d),
+                exit_code: EXIT_USAGE,
+            });
+        }
+        EXIT_USAGE
+    }
+
+    /// The batch starts: a progress bar on a terminal, for more than one letter.
+    pub(super) fn start(&mut self, letters: usize) {
+        if self.terminal && !self.quiet && letters > 1 {
+            let bar =
+                ProgressBar::with_draw_target(Some(letters as u64), ProgressDrawTarget::stderr());
+            let verb = match self.mode {
+                Mode::Render => "rendering",
+                Mode::Check => "checking",
+            };
+            if let Ok(style) = ProgressStyle::with_template(&format!(
+                "{verb} {{bar:30}} {{pos}}/{{len}} letters, {{per_sec}}, {{eta}} left"
+            )) {
+                bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
+            }
+            self.bar = Some(bar);
+        }
+    }
+
+    /// A letter was finished (in any order).
+    pub(super) fn progress(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
+    /// A letter's outcome, in input order.
+    pub(super) fn letter(&mut self, job: &Job, outcome: &Outcome) {
+        self.letters += 1;
+        self.warnings += outcome.warnings.len();
+        for w in &outcome.warnings {
+            self.diagnostic(w);
+        }
+        if let Some(error) = &outcome.error {
+            self.failed += 1;
+            self.diagnostic(error);
+        } else if outcome.skipped {
+            self.skipped += 1;
+        } else {
+            self.succeeded += 1;
+            self.pages += outcome.pages;
+            self.bytes += outcome.bytes.unwrap_or(0);
+        }
+        if self.json {
+            let output = match &job.output {
+                Output::File(path) if outcome.error.is_none() && !outcome.skipped => {
+                    Some(display(path))
+                }
+                Output::Stdout if outcome.error.is_none() && !outcome.skipped => {
+                    Some("<stdout>".to_string())
+                }
+                _ => None,
+            };
+            let status = if outcome.error.is_some() {
+                "failed"
+            } else if outcome.skipped {
+                "skipped"
+            } else {
+                "ok"
+            };
+            self.json_line(&JsonLetter {
+                kind: "letter",
+                input: display(&job.input.display()),
+                output,
+                status,
+                pages: (outcome.pages > 0).then_some(outcome.pages),
+                bytes: outcome.bytes.filter(|_| outcome.error.is_none()),
+                warnings: outcome.warnings.iter().map(JsonDiagnostic::new).collect(),
+                error: outcome.error.as_deref().map(JsonDiagnostic::new),
+            });
+        }
+    }
+
+    /// The batch is over: the summary, and the exit code.
+    pub(super) fn finish(&mut self, elapsed: Duration) -> u8 {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        let code = if self.failed > 0 {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
+        };
+        if !self.quiet && (self.letters > 1 || self.failed > 0 || !self.terminal) {
+            eprintln!("{}", self.summary_line(elapsed));
+        }
+        if self.json {
+            self.json_line(&JsonSummary {
+                kind: "summary",
+                command: match self.mode {
+                    Mode::Render => "render",
+                    Mode::Check => "check",
+                },
+                letters: self.letters,
+                succeeded: self.succeeded,
+                failed: self.failed,
+                skipped: self.skipped,
+                pages: self.pages,
+                bytes: self.bytes,
+                warnings: self.warnings,
+                seconds: (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+                exit_code: code,
+            });
+        }
+        code
+    }
+
+    /// `rendered 37 letters (41 pages) in 0.21 s; 1 failed`.
+    fn summary_line(&self, elapsed: Duration) -> String {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let verb = match self.mode {
+            Mode::Render => "rendered",
+            Mode::Check => "checked",
+        };
+        let mut line = format!(
+            "{verb} {} ({}) in {:.2} s",
+            plural(self.succeeded, "letter", "letters"),
+            plural(self.pages, "page", "pages"),
+            elapsed.as_secs_f64()
+        );
+        if self.mode == Mode::Check || self.warnings > 0 {
+            line.push_str(&format!(
+                ", {}",
+                plural(self.warnings, "warning", "warnings")
+            ));
+        }
+        if self.failed > 0 {
+            line.push_str(&format!("; {} failed", self.failed));
+        }
+        if self.skipped > 0 {
+            line.push_str(&format!("; {} skipped", self.skipped));
+        }
+        line
+    }
+
+    /// Prints a diagnostic on standard error in the chosen format (warnings not when quiet).
+    fn diagnostic(&self, d: &Diagnostic) {
+        if self.quiet && !d.is_error() {
+            return;
+        }
+        let text = match self.format {
+            DiagnosticFormat::Human => format!("{}\n", d.render()),
+            DiagnosticFormat::Short => d.render_short(),
+        };
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{text}")),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    fn json_line(&self, value: &impl Serialize) {
+        let mut out = std::io::stdout().lock();
+        // A closed standard output (`| head`) is not worth failing the batch for.
+        if let Ok(line) = serde_json::to_string(value) {
+            let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+        }
+    }
+}
