@@ -1154,7 +1154,7 @@ fn percent_encode(text: &str) -> String {
 fn shorten(word: &str) -> String {
     if word.chars().count() > 40 {
         let head: String = word.chars().take(37).collect();
-        format!("{head}…")
+        format!("{}…", head.trim_end())
     } else {
         word.to_string()
     }

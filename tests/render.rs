@@ -4,61 +4,11 @@
 
 #![allow(clippy::unwrap_used)] // Test helpers: a failed unwrap is a failed test.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
-
-const EPOCH: &str = "1438732800";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh folder holding a copy of the example letters and their letterhead.
-fn example_dir() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(repo().join("letters")).unwrap() {
-        let path = entry.unwrap().path();
-        let keep = path.extension().is_some_and(|e| e == "md" || e == "toml");
-        if keep {
-            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-        }
-    }
-    dir
-}
-
-fn letterhead() -> Command {
-    let mut cmd = Command::cargo_bin("letterhead").unwrap();
-    cmd.env("SOURCE_DATE_EPOCH", EPOCH);
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// Runs an outside tool; a missing tool is a failure with a hint, never a skip.
-fn tool(name: &str, args: &[&str]) -> String {
-    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
-        panic!("`{name}` is needed for this test ({e}); install poppler-utils and qpdf")
-    });
-    assert!(
-        out.status.success(),
-        "{name} {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{example_dir, letterhead, repo, run, tool};
 
 fn render(dir: &Path, letter: &str) -> PathBuf {
     let r = run(letterhead().arg("render").arg(dir.join(letter)));

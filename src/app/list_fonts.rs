@@ -9,6 +9,9 @@ use crate::fonts::{self, Family, Variant};
 use super::load::read_source;
 use super::{EXIT_OK, EXIT_USAGE, eprint_diag, plan};
 
+/// Fewest characters of a script a face must have for the script to be listed.
+const MIN_SCRIPT_CHARACTERS: usize = 10;
+
 /// Prints the listing on standard output; returns the exit code.
 pub(super) fn list_fonts(letterhead: Option<&Path>) -> u8 {
     let mut out = String::new();
@@ -26,7 +29,7 @@ pub(super) fn list_fonts(letterhead: Option<&Path>) -> u8 {
 
     let found: Option<PathBuf> = match letterhead {
         Some(path) => Some(path.to_path_buf()),
-        None => plan::find_letterhead(Path::new(".")),
+        None => plan::find_letterhead(Path::new("")),
     };
     if let Some(path) = found {
         let loaded = read_source(&path, "letterhead")
@@ -77,8 +80,10 @@ fn describe(family: &Family, out: &mut String) {
         }
     }
     let (total, scripts) = family.face(Variant::Regular).coverage();
+    // A handful of characters (modifier letters, a symbol) is not coverage of a script.
     let list: Vec<String> = scripts
         .iter()
+        .filter(|(_, count)| *count >= MIN_SCRIPT_CHARACTERS)
         .map(|(name, count)| format!("{name} ({count})"))
         .collect();
     out.push_str(&format!(

@@ -185,6 +185,7 @@ fn refuse_collisions(jobs: &[Job]) -> diag::Result<()> {
                 .hint("choose another output name")
                 .boxed());
             }
+            refuse_to_replace(out)?;
             if let Some(other) = outputs.insert(key, job.input.display()) {
                 return Err(Diagnostic::error(format!(
                     "`{}` and `{}` would both be written to `{}`",
@@ -196,6 +197,38 @@ fn refuse_collisions(jobs: &[Job]) -> diag::Result<()> {
                 .boxed());
             }
         }
+    }
+    Ok(())
+}
+
+/// An output may replace an earlier PDF, never anything else: a folder, or a file that is not
+/// a PDF (a letter named by mistake with `-o`, a document of the user's).
+fn refuse_to_replace(out: &Path) -> diag::Result<()> {
+    let Ok(meta) = std::fs::metadata(out) else {
+        return Ok(());
+    };
+    let is_pdf = || -> bool {
+        use std::io::Read;
+        let mut head = [0u8; 5];
+        std::fs::File::open(out)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok()
+            && &head == b"%PDF-"
+    };
+    if meta.is_dir() {
+        return Err(
+            Diagnostic::error(format!("the output `{}` is a folder", out.display()))
+                .hint("name a file, or use --out-dir for a folder")
+                .boxed(),
+        );
+    }
+    if !is_pdf() {
+        return Err(Diagnostic::error(format!(
+            "the output `{}` exists and is not a PDF; it would be overwritten",
+            out.display()
+        ))
+        .hint("letterhead only replaces PDFs: choose another output name or remove the file")
+        .boxed());
     }
     Ok(())
 }

@@ -1,0 +1,320 @@
+//! End-to-end tests of batches: parallel rendering, failures that stop nothing, planning that
+//! refuses collisions, atomic writes under SIGKILL, and the JSON report.
+
+#![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{files_below, letter, letterhead, qpdf_ok, run, tool, write_png};
+
+/// A folder with a letterhead and `n` good letters of one to three pages.
+fn good_batch(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::repo().join("letters/letterhead.toml"),
+        dir.path().join("letterhead.toml"),
+    )
+    .unwrap();
+    let seed =
+        std::fs::read_to_string(common::repo().join("letters/amnesty-draft-policy.md")).unwrap();
+    let body = seed.rsplit("+++").next().unwrap().to_string();
+    let paragraphs: Vec<&str> = body
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    for i in 0..n {
+        let take = 2 + (i * 7) % (paragraphs.len() * 2);
+        let text: Vec<&str> = paragraphs.iter().cycle().take(take).copied().collect();
+        let front = format!(
+            "to = [\"Recipient {i}\", \"{i} Main Street\"]\nsubject = \"Letter {i}\"\nsalutation = \"Dear Recipient {i},\"\nclosing = \"Sincerely,\"\n[signature]\nname = \"Penelope Saunders\""
+        );
+        std::fs::write(
+            dir.path().join(format!("letter-{i:03}.md")),
+            letter(&front, &text.join("\n\n")),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
+    files_below(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect()
+}
+
+fn temporaries_in(dir: &Path) -> Vec<PathBuf> {
+    files_below(dir)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".tmp"))
+        .collect()
+}
+
+#[test]
+fn broken_letters_are_reported_and_the_good_ones_written() {
+    let dir = good_batch(4);
+    let d = dir.path();
+    std::fs::write(
+        d.join("bad-toml.md"),
+        "+++\nto = [\"Someone\"]\nsubject = \"unclosed\n+++\n\nBody.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("missing-image.md"),
+        letter(
+            "to = [\"Someone\"]\nclosing = \"Yours,\"\n[signature]\nname = \"A. Person\"\nimage = \"no-such-signature.png\"",
+            "Body text.",
+        ),
+    )
+    .unwrap();
+    std::fs::write(d.join("binary.md"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
+    let r = run(letterhead()
+        .args(["render", "--diagnostic-format", "short"])
+        .arg(d));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for i in 0..4 {
+        let pdf = d.join(format!("letter-{i:03}.pdf"));
+        assert!(qpdf_ok(&pdf), "{} missing or invalid", pdf.display());
+    }
+    for name in ["bad-toml", "missing-image", "binary"] {
+        assert!(
+            !d.join(format!("{name}.pdf")).exists(),
+            "{name}.pdf written"
+        );
+    }
+    assert!(r.stderr.contains("bad-toml.md:3:"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("missing-image.md:6:10: error: failed to read signature image"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("binary.md: error:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("rendered 4 letters") && r.stderr.contains("; 3 failed"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(temporaries_in(d), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn two_letters_to_one_output_are_refused_with_nothing_written() {
+    let dir = good_batch(0);
+    let d = dir.path();
+    for sub in ["a", "b"] {
+        std::fs::create_dir(d.join(sub)).unwrap();
+        std::fs::write(d.join(sub).join("same.md"), letter("to = [\"X\"]", "Body.")).unwrap();
+    }
+    let out = d.join("out");
+    let r = run(letterhead()
+        .arg("render")
+        .arg(d.join("a/same.md"))
+        .arg(d.join("b/same.md"))
+        .arg("--out-dir")
+        .arg(&out));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("would both be written to"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+    assert_eq!(pdfs_in(d), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn output_over_a_file_that_is_not_a_pdf_is_refused() {
+    let dir = good_batch(2);
+    let d = dir.path();
+    let r = run(letterhead()
+        .arg("render")
+        .arg(d.join("letter-000.md"))
+        .arg("-o")
+        .arg(d.join("letter-001.md")));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("exists and is not a PDF"), "{}", r.stderr);
+    assert!(
+        std::fs::read_to_string(d.join("letter-001.md"))
+            .unwrap()
+            .starts_with("+++")
+    );
+    assert_eq!(pdfs_in(d), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn one_and_two_threads_give_identical_pdfs() {
+    let dir = good_batch(12);
+    let d = dir.path();
+    for jobs in ["1", "2"] {
+        let r = run(letterhead()
+            .args(["render", "-q", "-j", jobs, "--out-dir"])
+            .arg(d.join(format!("out-{jobs}")))
+            .arg(d));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let one = pdfs_in(&d.join("out-1"));
+    assert_eq!(one.len(), 12);
+    for pdf in one {
+        let name = pdf.file_name().unwrap();
+        let other = d.join("out-2").join(name);
+        assert!(
+            std::fs::read(&pdf).unwrap() == std::fs::read(&other).unwrap(),
+            "{} differs between -j 1 and -j 2",
+            name.to_string_lossy()
+        );
+    }
+}
+
+#[test]
+fn json_report_matches_the_files_written() {
+    let dir = good_batch(5);
+    let d = dir.path();
+    std::fs::write(d.join("zz-bad.md"), "+++\nto = 3\n+++\n\nBody.\n").unwrap();
+    let r = run(letterhead().args(["render", "--report", "json"]).arg(d));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let objects: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objects.len(), 7, "{}", r.stdout);
+    for (i, o) in objects[..5].iter().enumerate() {
+        assert_eq!(o["type"], "letter");
+        assert_eq!(o["status"], "ok");
+        assert!(
+            o["input"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("letter-{i:03}.md"))
+        );
+        let output = PathBuf::from(o["output"].as_str().unwrap());
+        assert_eq!(
+            o["bytes"].as_u64().unwrap(),
+            std::fs::metadata(&output).unwrap().len()
+        );
+        let info = tool("pdfinfo", &[output.to_str().unwrap()]);
+        let pages = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .unwrap()
+            .trim();
+        assert_eq!(o["pages"].as_u64().unwrap().to_string(), pages);
+        assert_eq!(o["error"], serde_json::Value::Null);
+    }
+    let bad = &objects[5];
+    assert_eq!(bad["status"], "failed");
+    assert_eq!(bad["output"], serde_json::Value::Null);
+    assert_eq!(bad["error"]["line"], 2);
+    assert!(
+        bad["error"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("zz-bad.md")
+    );
+    let summary = &objects[6];
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["command"], "render");
+    assert_eq!(summary["letters"], 6);
+    assert_eq!(summary["succeeded"], 5);
+    assert_eq!(summary["failed"], 1);
+    assert_eq!(summary["exit_code"], 1);
+    let pages: u64 = objects[..5]
+        .iter()
+        .map(|o| o["pages"].as_u64().unwrap())
+        .sum();
+    assert_eq!(summary["pages"].as_u64().unwrap(), pages);
+}
+
+#[test]
+fn fail_fast_stops_starting_letters_after_a_failure() {
+    let dir = good_batch(30);
+    let d = dir.path();
+    std::fs::write(d.join("a-bad.md"), "+++\nto = 3\n+++\n\nBody.\n").unwrap();
+    let r = run(letterhead()
+        .args(["render", "-j", "1", "--fail-fast", "--report", "json"])
+        .arg(d));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let summary: serde_json::Value =
+        serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["failed"], 1);
+    assert_eq!(summary["skipped"], 30, "{}", r.stdout);
+    assert_eq!(pdfs_in(d), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn temporaries_of_a_killed_run_are_removed_by_the_next() {
+    let dir = good_batch(1);
+    let d = dir.path();
+    // A process id above any real one: the run that wrote it is gone.
+    let stale = d.join(".letter-000.pdf.4294967295.tmp");
+    std::fs::write(&stale, b"%PDF-1.7 half a file").unwrap();
+    let unrelated = d.join(".notes.txt.12.tmp");
+    std::fs::write(&unrelated, b"not ours").unwrap();
+    let r = run(letterhead().arg("render").arg(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!stale.exists());
+    assert!(unrelated.exists(), "a file that is not ours was removed");
+}
+
+#[test]
+fn killing_a_batch_leaves_only_complete_pdfs() {
+    let dir = good_batch(150);
+    let d = dir.path();
+    // Kill the batch at moments spread over its run, each time over the previous PDFs.
+    let seed = Instant::now().elapsed().subsec_nanos() as u64 | 1;
+    for round in 0..5u64 {
+        let delay = 30 + (seed.wrapping_mul(round + 7) * 2_654_435_761) % 600;
+        let mut child = letterhead()
+            .args(["render", "-q", "-j", "2"])
+            .arg(d)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        for pdf in pdfs_in(d) {
+            assert!(
+                qpdf_ok(&pdf),
+                "round {round} (killed after {delay} ms): {} is not a complete PDF",
+                pdf.display()
+            );
+        }
+    }
+    // The next full run completes every letter and leaves no temporary file behind.
+    let r = run(letterhead().args(["render", "-q"]).arg(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(pdfs_in(d).len(), 150);
+    assert_eq!(temporaries_in(d), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn logo_below_150_dpi_is_a_warning_not_a_failure() {
+    let dir = good_batch(1);
+    let d = dir.path();
+    write_png(&d.join("logo.png"), 60, 30);
+    let config = std::fs::read_to_string(d.join("letterhead.toml")).unwrap();
+    std::fs::write(
+        d.join("letterhead.toml"),
+        config.replace("[organization]\n", "[organization]\nlogo = \"logo.png\"\n"),
+    )
+    .unwrap();
+    let r = run(letterhead()
+        .args(["render", "--diagnostic-format", "short"])
+        .arg(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("letterhead.toml:4:8: warning: the logo (60 × 30 pixels) prints at"),
+        "{}",
+        r.stderr
+    );
+    assert!(qpdf_ok(&d.join("letter-000.pdf")));
+}
