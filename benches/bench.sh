@@ -195,3 +195,53 @@ for target, measured, good in checks:
 print(f"(for reference: {ten['pages']}-page / seed time = {ten['mean'] / seed['mean']:.2f}x; "
       f"the seed {sys.argv[2]} is {seed['pages']} page(s))")
 EOF
+
+# The batch: 1,000 generated letters of one to three pages in one folder (benches/gen-batch.py),
+# rendered by one process with all cores; 100 letters too, to see that memory stays flat.
+echo
+echo "== batch: generate 100 and 1,000 letters"
+python3 benches/gen-batch.py "$tmp/batch-100" 100
+python3 benches/gen-batch.py "$tmp/batch-1000" 1000
+batch_pages=0
+"$BIN" render "$tmp/batch-1000" -q --report json >"$tmp/batch.jsonl"
+batch_pages=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])["pages"])' "$tmp/batch.jsonl")
+echo "1,000 letters, $batch_pages pages"
+BATCH_RUNS=5
+if command -v hyperfine >/dev/null; then
+    hyperfine --shell=none --warmup 1 --runs "$BATCH_RUNS" --style basic \
+        --export-json "$tmp/batch.json" -- "$BIN render $tmp/batch-1000 -q" >"$tmp/batch.log"
+    batch_mean=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["mean"])' "$tmp/batch.json")
+else
+    batch_mean=$(python3 - "$BIN" "$tmp/batch-1000" <<'PY'
+import subprocess, sys, time
+t = time.perf_counter()
+for _ in range(5):
+    subprocess.run([sys.argv[1], "render", sys.argv[2], "-q"], check=True)
+print((time.perf_counter() - t) / 5)
+PY
+    )
+fi
+peak() {
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f %M -o "$tmp/batch.rss" "$BIN" render "$1" -q >/dev/null 2>&1
+        tail -n 1 "$tmp/batch.rss"
+    else
+        python3 - "$BIN" "$1" <<'PY'
+import resource, subprocess, sys
+subprocess.run([sys.argv[1], "render", sys.argv[2], "-q"], check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+    fi
+}
+peak_100=$(peak "$tmp/batch-100")
+peak_1000=$(peak "$tmp/batch-1000")
+python3 - "$batch_mean" "$peak_100" "$peak_1000" "$(nproc)" <<'EOF_PY'
+import sys
+mean, p100, p1000, cores = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+rate = 1000 / mean
+print(f"batch of 1,000 letters ({cores} cores): {mean:.2f} s mean, {rate:.0f} letters/s; "
+      f"peak memory {p100 * 1024 / 1e6:.1f} MB (100 letters), {p1000 * 1024 / 1e6:.1f} MB (1,000)")
+print(f"{'>= 1,000 letters/s':<39} {rate:>6.0f} letters/s{'':<13} {'ok' if rate >= 1000 else 'MISSED'}")
+print(f"{'batch peak memory < 100 MB, flat':<39} {p1000 * 1024 / 1e6:>6.1f} MB{'':<20} "
+      f"{'ok' if p1000 * 1024 / 1e6 < 100 and p1000 < p100 * 1.5 else 'MISSED'}")
+EOF_PY
