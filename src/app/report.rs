@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::{BatchArgs, DiagnosticFormat, ReportFormat};
@@ -152,9 +152,15 @@ impl Reporter {
                 Mode::Check => "checking",
             };
             if let Ok(style) = ProgressStyle::with_template(&format!(
-                "{verb} {{bar:30}} {{pos}}/{{len}} letters, {{per_sec}}, {{eta}} left"
+                "{verb} {{bar:30}} {{pos}}/{{len}} letters, {{rate}}, {{eta}} left"
             )) {
-                bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
+                let style = style.progress_chars("█▉▊▋▌▍▎▏ ").with_key(
+                    "rate",
+                    |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.0} letters/s", state.per_sec());
+                    },
+                );
+                bar.set_style(style);
             }
             self.bar = Some(bar);
         }
