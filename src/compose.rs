@@ -315,6 +315,31 @@ impl Composer<'_> {
         d.at(source, span)
     }
 
+    /// Sets a letterhead value (at `keys` in letterhead.toml), with a warning pointing at it
+    /// when it needs more than the `room` lines its place has.
+    fn set_field(
+        &mut self,
+        keys: &'static [&'static str],
+        spans: &[Span],
+        style: &ParStyle,
+        room: usize,
+        hint: &str,
+    ) -> Vec<Line> {
+        self.origin = Origin::Letterhead(keys);
+        let lines = self.set(spans, style);
+        if lines.len() > room {
+            let room = if room == 1 { "one" } else { "two" };
+            let d = Diagnostic::warning(format!(
+                "`{}` needs {} lines in the letterhead, which has room for {room}",
+                keys.join("."),
+                lines.len()
+            ))
+            .hint(hint);
+            self.letterhead_warning(keys, d);
+        }
+        lines
+    }
+
     /// A warning about a letterhead value, pointing at it.
     fn letterhead_warning(&mut self, keys: &'static [&'static str], d: Diagnostic) {
         let previous = std::mem::replace(&mut self.origin, Origin::Letterhead(keys));
@@ -859,18 +884,13 @@ impl Composer<'_> {
                 color: accent,
                 link: None,
             }];
-            self.origin = Origin::Letterhead(&["organization", "name"]);
-            let lines = self.set(&spans, &style);
-            if lines.len() > 2 {
-                self.letterhead_warning(
-                    &["organization", "name"],
-                    Diagnostic::warning(format!(
-                        "the organization's name needs {} lines in the letterhead; it has room for two",
-                        lines.len()
-                    ))
-                    .hint("shorten the name, or make the contact column narrower"),
-                );
-            }
+            let lines = self.set_field(
+                &["organization", "name"],
+                &spans,
+                &style,
+                2,
+                "shorten the name, or the contact lines beside it",
+            );
             for line in lines {
                 let cap = self.input.family.face(Variant::Bold).cap_height;
                 let baseline = if y == top {
@@ -892,18 +912,13 @@ impl Composer<'_> {
                 color: Color::GREY,
                 link: None,
             }];
-            self.origin = Origin::Letterhead(&["organization", "tagline"]);
-            let lines = self.set(&spans, &style);
-            if lines.len() > 2 {
-                self.letterhead_warning(
-                    &["organization", "tagline"],
-                    Diagnostic::warning(format!(
-                        "the tagline needs {} lines in the letterhead; it has room for two",
-                        lines.len()
-                    ))
-                    .hint("shorten the tagline"),
-                );
-            }
+            let lines = self.set_field(
+                &["organization", "tagline"],
+                &spans,
+                &style,
+                2,
+                "shorten the tagline",
+            );
             for line in lines {
                 let baseline = y + small_lh;
                 draw(&line, text_left, baseline, small, small_lh, &mut items);
@@ -991,7 +1006,6 @@ impl Composer<'_> {
         let page = &lh.page;
         let mut items = Vec::new();
         if let Some(text) = &lh.footer.text {
-            self.origin = Origin::Letterhead(&["footer", "text"]);
             let small = self.size * SMALL_SCALE * 0.95;
             let mut style = self.style(small, self.width);
             style.hyphenate = false;
@@ -1001,17 +1015,13 @@ impl Composer<'_> {
                 color: Color::GREY,
                 link: None,
             }];
-            let lines = self.set(&spans, &style);
-            if lines.len() > 1 {
-                self.letterhead_warning(
-                    &["footer", "text"],
-                    Diagnostic::warning(format!(
-                        "the footer text needs {} lines; the bottom margin has room for one",
-                        lines.len()
-                    ))
-                    .hint("shorten it, e.g. to the web address"),
-                );
-            }
+            let lines = self.set_field(
+                &["footer", "text"],
+                &spans,
+                &style,
+                1,
+                "shorten it, e.g. to the web address",
+            );
             let mut baseline = page.height - page.bottom * 0.55;
             for line in &lines {
                 let x = page.left + (self.width - line.width) / 2.0;

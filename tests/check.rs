@@ -64,8 +64,12 @@ fn check_reports_every_warning_kind_at_its_place() {
         format!(
             "{config}:4:13: warning: `A street name so long that it cannot…` does not fit on one line"
         ),
-        format!("{config}:2:8: warning: the organization's name needs"),
-        format!("{config}:7:8: warning: the footer text needs 2 lines"),
+        format!(
+            "{config}:2:8: warning: `organization.name` needs 9 lines in the letterhead, which has room for two"
+        ),
+        format!(
+            "{config}:7:8: warning: `footer.text` needs 2 lines in the letterhead, which has room for one"
+        ),
     ] {
         assert!(
             r.stderr.lines().any(|l| l.starts_with(&expected)),

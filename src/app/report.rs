@@ -28,6 +28,12 @@ pub(super) struct Reporter {
     bar: Option<ProgressBar>,
     /// Whether standard error is a terminal (the summary is always shown when it is not).
     terminal: bool,
+    counts: Counts,
+}
+
+/// What a batch came to, for the summary line and the JSON summary.
+#[derive(Default, Serialize)]
+struct Counts {
     letters: usize,
     succeeded: usize,
     failed: usize,
@@ -81,17 +87,12 @@ struct JsonLetter<'a> {
 
 /// The summary in the JSON report.
 #[derive(Serialize)]
-struct JsonSummary {
+struct JsonSummary<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     command: &'static str,
-    letters: usize,
-    succeeded: usize,
-    failed: usize,
-    skipped: usize,
-    pages: usize,
-    bytes: usize,
-    warnings: usize,
+    #[serde(flatten)]
+    counts: &'a Counts,
     seconds: f64,
     exit_code: u8,
 }
@@ -119,13 +120,7 @@ impl Reporter {
             json: args.report == Some(ReportFormat::Json),
             bar: None,
             terminal: std::io::stderr().is_terminal(),
-            letters: 0,
-            succeeded: 0,
-            failed: 0,
-            skipped: 0,
-            pages: 0,
-            bytes: 0,
-            warnings: 0,
+            counts: Counts::default(),
         }
     }
 
@@ -175,20 +170,20 @@ impl Reporter {
 
     /// A letter's outcome, in input order.
     pub(super) fn letter(&mut self, job: &Job, outcome: &Outcome) {
-        self.letters += 1;
-        self.warnings += outcome.warnings.len();
+        self.counts.letters += 1;
+        self.counts.warnings += outcome.warnings.len();
         for w in &outcome.warnings {
             self.diagnostic(w);
         }
         if let Some(error) = &outcome.error {
-            self.failed += 1;
+            self.counts.failed += 1;
             self.diagnostic(error);
         } else if outcome.skipped {
-            self.skipped += 1;
+            self.counts.skipped += 1;
         } else {
-            self.succeeded += 1;
-            self.pages += outcome.pages;
-            self.bytes += outcome.bytes.unwrap_or(0);
+            self.counts.succeeded += 1;
+            self.counts.pages += outcome.pages;
+            self.counts.bytes += outcome.bytes.unwrap_or(0);
         }
         if self.json {
             let output = match &job.output {
@@ -225,12 +220,12 @@ impl Reporter {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
-        let code = if self.failed > 0 {
+        let code = if self.counts.failed > 0 {
             EXIT_FAILED
         } else {
             EXIT_OK
         };
-        if !self.quiet && (self.letters > 1 || self.failed > 0 || !self.terminal) {
+        if !self.quiet && (self.counts.letters > 1 || self.counts.failed > 0 || !self.terminal) {
             eprintln!("{}", self.summary_line(elapsed));
         }
         if self.json {
@@ -240,13 +235,7 @@ impl Reporter {
                     Mode::Render => "render",
                     Mode::Check => "check",
                 },
-                letters: self.letters,
-                succeeded: self.succeeded,
-                failed: self.failed,
-                skipped: self.skipped,
-                pages: self.pages,
-                bytes: self.bytes,
-                warnings: self.warnings,
+                counts: &self.counts,
                 seconds: (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
                 exit_code: code,
             });
@@ -264,21 +253,21 @@ impl Reporter {
         };
         let mut line = format!(
             "{verb} {} ({}) in {:.2} s",
-            plural(self.succeeded, "letter", "letters"),
-            plural(self.pages, "page", "pages"),
+            plural(self.counts.succeeded, "letter", "letters"),
+            plural(self.counts.pages, "page", "pages"),
             elapsed.as_secs_f64()
         );
-        if self.mode == Mode::Check || self.warnings > 0 {
+        if self.mode == Mode::Check || self.counts.warnings > 0 {
             line.push_str(&format!(
                 ", {}",
-                plural(self.warnings, "warning", "warnings")
+                plural(self.counts.warnings, "warning", "warnings")
             ));
         }
-        if self.failed > 0 {
-            line.push_str(&format!("; {} failed", self.failed));
+        if self.counts.failed > 0 {
+            line.push_str(&format!("; {} failed", self.counts.failed));
         }
-        if self.skipped > 0 {
-            line.push_str(&format!("; {} skipped", self.skipped));
+        if self.counts.skipped > 0 {
+            line.push_str(&format!("; {} skipped", self.counts.skipped));
         }
         line
     }
