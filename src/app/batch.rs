@@ -59,6 +59,16 @@ pub(super) struct Outcome {
 }
 
 impl Outcome {
+    fn skipped() -> Outcome {
+        Outcome {
+            pages: 0,
+            bytes: None,
+            warnings: Vec::new(),
+            error: None,
+            skipped: true,
+        }
+    }
+
     fn failed(error: Box<Diagnostic>, warnings: Vec<Diagnostic>) -> Outcome {
         Outcome {
             pages: 0,
@@ -78,6 +88,21 @@ pub(super) fn run(
     reporter: &mut Reporter,
 ) {
     let threads = settings.jobs.clamp(1, jobs.len().max(1));
+    if threads == 1 {
+        // One letter (or -j 1): no pool, no threads to start.
+        let mut failed = false;
+        for job in jobs {
+            let outcome = if failed && settings.fail_fast {
+                Outcome::skipped()
+            } else {
+                process_guarded(job, resources, settings)
+            };
+            failed |= outcome.error.is_some();
+            reporter.progress();
+            reporter.letter(job, &outcome);
+        }
+        return;
+    }
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let (sender, receiver) = mpsc::channel::<(usize, Outcome)>();
@@ -131,13 +156,7 @@ pub(super) fn run(
         }
         // Under --fail-fast the letters never started are reported as skipped.
         for (index, job) in jobs.iter().enumerate().skip(reported) {
-            let outcome = waiting.remove(&index).unwrap_or(Outcome {
-                pages: 0,
-                bytes: None,
-                warnings: Vec::new(),
-                error: None,
-                skipped: true,
-            });
+            let outcome = waiting.remove(&index).unwrap_or_else(Outcome::skipped);
             reporter.letter(job, &outcome);
         }
     });
