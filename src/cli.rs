@@ -23,7 +23,14 @@ pub enum Command {
     /// standard input (the PDF then goes to standard output unless `-o` is given).
     Render(RenderArgs),
     /// Check letters without writing anything: parse, lay out, report errors and warnings.
+    ///
+    /// With `--data`, INPUT is a mail-merge template and every row is checked.
     Check(CheckArgs),
+    /// Mail merge: one letter per row of a data file (CSV, JSON or TOML).
+    ///
+    /// `{{ column }}` placeholders in the template's front matter and body are filled in with
+    /// each row's values, as plain text.
+    Merge(MergeArgs),
     /// Write a commented letterhead.toml and an example letter into DIR.
     Init(InitArgs),
     /// List the font families available, with their faces and the scripts they cover.
@@ -53,9 +60,62 @@ pub struct CheckArgs {
     /// Letters to check: `.md` files, folders, or `-` for standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    /// Check INPUT as a mail-merge template, with every row of this data file.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Field delimiter of CSV data.
+    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = delimiter, requires = "data")]
+    pub delimiter: u8,
+    /// Output file names of a merge (checked for clashes).
+    #[arg(long, value_name = "PATTERN", requires = "data")]
+    pub name: Option<String>,
     /// Options shared with `render`.
     #[command(flatten)]
     pub batch: BatchArgs,
+}
+
+/// Arguments of `merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The letter template: a letter with `{{ column }}` placeholders.
+    #[arg(value_name = "TEMPLATE")]
+    pub template: PathBuf,
+    /// The rows: CSV with a header row, a JSON array of objects, or a TOML array of tables.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub data: PathBuf,
+    /// Field delimiter of CSV data (`,` or `;`, or any one character).
+    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = delimiter)]
+    pub delimiter: u8,
+    /// Output file names, e.g. "{{ last_name }}-{{ id }}" (default: TEMPLATE-0001, …).
+    #[arg(long, value_name = "PATTERN")]
+    pub name: Option<String>,
+    /// Folder for the PDFs (default: a folder named after the template, beside it).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Also write every letter, in order, into this one PDF for printing.
+    #[arg(long, value_name = "FILE.pdf")]
+    pub combine: Option<PathBuf>,
+    /// In the combined PDF, start every letter on a front side (blank page after odd counts).
+    #[arg(long, requires = "combine")]
+    pub duplex: bool,
+    /// Options shared with `render`.
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+/// Parses `--delimiter`: one ASCII character.
+fn delimiter(text: &str) -> Result<u8, String> {
+    let text = if text == "\\t" || text == "tab" {
+        "\t"
+    } else {
+        text
+    };
+    match text.as_bytes() {
+        [b] if b.is_ascii() && *b != b'"' && *b != b'\n' => Ok(*b),
+        _ => Err(format!(
+            "`{text}` is not one ASCII character (use `,` `;` or `tab`)"
+        )),
+    }
 }
 
 /// Options of every command that works through a batch of letters.

@@ -100,6 +100,38 @@ impl Letter {
 /// assert_eq!(letter.body(), "Body.\n");
 /// ```
 pub fn parse(source: Source) -> diag::Result<Letter> {
+    let parts = split(&source)?;
+    let front = match &parts.front {
+        Some(range) => config::from_toml(&source, range.start, &source.text[range.clone()])?,
+        None => FrontMatter::default(),
+    };
+    Ok(Letter {
+        source,
+        front,
+        body_offset: parts.body_offset,
+    })
+}
+
+/// Where a letter's parts are: the TOML between the `+++` lines, and the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parts {
+    /// Byte range of the front matter's TOML, if the letter has front matter.
+    pub front: Option<std::ops::Range<usize>>,
+    /// Byte offset where the body starts.
+    pub body_offset: usize,
+}
+
+/// Finds the front matter and the body without parsing either (a mail-merge template is split
+/// before its placeholders are filled in).
+///
+/// ```
+/// use letterhead::diag::Source;
+/// let source = Source { path: "a.md".into(), text: "+++\nsubject = \"Hi\"\n+++\nBody.\n".into() };
+/// let parts = letterhead::letter::split(&source).unwrap();
+/// assert_eq!(parts.front, Some(4..19));
+/// assert_eq!(parts.body_offset, 23);
+/// ```
+pub fn split(source: &Source) -> diag::Result<Parts> {
     let text = source.text.clone();
     if text.trim().is_empty() {
         return Err(Diagnostic::error("the letter is empty")
@@ -117,15 +149,14 @@ pub fn parse(source: Source) -> diag::Result<Letter> {
         if text[first.clone()].trim_end() == "---" {
             return Err(
                 Diagnostic::error("front matter must be TOML between `+++` lines")
-                    .at(&source, first)
+                    .at(source, first)
                     .hint("replace both `---` lines with `+++` and write the fields in TOML")
                     .boxed(),
             );
         }
         // No front matter: a body only.
-        return Ok(Letter {
-            source,
-            front: FrontMatter::default(),
+        return Ok(Parts {
+            front: None,
             body_offset: 0,
         });
     }
@@ -133,12 +164,10 @@ pub fn parse(source: Source) -> diag::Result<Letter> {
     let close = lines.find(|l| text[l.clone()].trim_end() == "+++");
     let Some(close) = close else {
         return Err(Diagnostic::error("the front matter is never closed")
-            .at(&source, first.start..first.start + 3)
+            .at(source, first.start..first.start + 3)
             .hint("end the front matter with a line holding only `+++`")
             .boxed());
     };
-    let toml_text = &text[toml_start..close.start];
-    let front: FrontMatter = config::from_toml(&source, toml_start, toml_text)?;
     let mut body_offset = close.end;
     // The line break after the closing `+++`.
     if text[body_offset..].starts_with("\r\n") {
@@ -146,9 +175,8 @@ pub fn parse(source: Source) -> diag::Result<Letter> {
     } else if text[body_offset..].starts_with('\n') {
         body_offset += 1;
     }
-    Ok(Letter {
-        source,
-        front,
+    Ok(Parts {
+        front: Some(toml_start..close.start),
         body_offset,
     })
 }

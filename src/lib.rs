@@ -11,6 +11,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod combine;
 pub mod compose;
 pub mod config;
 pub mod diag;
@@ -21,6 +22,7 @@ pub mod length;
 pub mod letter;
 pub mod linebreak;
 pub mod markdown;
+pub mod merge;
 pub mod paginate;
 pub mod paragraph;
 pub mod pdf;

@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
+use crate::combine::{Combiner, Placement};
 use crate::compose;
 use crate::config::Letterhead;
 use crate::diag::{self, Diagnostic};
@@ -20,8 +21,8 @@ use crate::letter::{self, Letter};
 use crate::markdown;
 use crate::pdf;
 
-use super::load::{self, Resources};
-use super::plan::{self, Job, Output};
+use super::load::Resources;
+use super::plan::{self, Input, Job, Output};
 use super::report::Reporter;
 
 /// What a batch does with each letter.
@@ -42,6 +43,8 @@ pub(super) struct Settings {
     pub(super) fail_fast: bool,
     /// Worker threads.
     pub(super) jobs: usize,
+    /// Hand each letter's PDF on (for the combined print file of a merge).
+    pub(super) keep_pdf: bool,
 }
 
 /// What became of one letter.
@@ -56,6 +59,10 @@ pub(super) struct Outcome {
     pub(super) error: Option<Box<Diagnostic>>,
     /// Not started, because an earlier letter failed under `--fail-fast`.
     pub(super) skipped: bool,
+    /// The PDF, when the batch keeps it for the combined file.
+    pub(super) pdf: Option<Vec<u8>>,
+    /// Where the letter landed in the combined file.
+    pub(super) combined: Option<Placement>,
 }
 
 impl Outcome {
@@ -66,6 +73,8 @@ impl Outcome {
             warnings: Vec::new(),
             error: None,
             skipped: true,
+            pdf: None,
+            combined: None,
         }
     }
 
@@ -76,17 +85,41 @@ impl Outcome {
             warnings,
             error: Some(error),
             skipped: false,
+            pdf: None,
+            combined: None,
         }
     }
 }
 
-/// Runs every job and hands each outcome to the reporter, in input order.
+/// Runs every job and hands each outcome to the combined file (when there is one) and the
+/// reporter, in input order.
 pub(super) fn run(
     jobs: &[Job],
     resources: &Resources,
     settings: &Settings,
     reporter: &mut Reporter,
+    mut combiner: Option<&mut Combiner>,
 ) {
+    let mut deliver = |reporter: &mut Reporter, job: &Job, mut outcome: Outcome| {
+        if let (Some(combiner), Some(pdf)) = (combiner.as_deref_mut(), outcome.pdf.take()) {
+            let title = match &job.output {
+                Output::File(path) => path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+                _ => None,
+            }
+            .unwrap_or_else(|| job.input.display().display().to_string());
+            match combiner.append(&pdf, &title) {
+                Ok(placement) => outcome.combined = Some(placement),
+                Err(err) => {
+                    outcome.error = Some(
+                        Diagnostic::error(format!("cannot add it to the combined PDF: {err}"))
+                            .in_file(job.input.display())
+                            .boxed(),
+                    );
+                }
+            }
+        }
+        reporter.letter(job, &outcome);
+    };
     let threads = settings.jobs.clamp(1, jobs.len().max(1));
     if threads == 1 {
         // One letter (or -j 1): no pool, no threads to start.
@@ -99,7 +132,7 @@ pub(super) fn run(
             };
             failed |= outcome.error.is_some();
             reporter.progress();
-            reporter.letter(job, &outcome);
+            deliver(reporter, job, outcome);
         }
         return;
     }
@@ -150,14 +183,14 @@ pub(super) fn run(
             reporter.progress();
             waiting.insert(index, outcome);
             while let Some(outcome) = waiting.remove(&reported) {
-                reporter.letter(&jobs[reported], &outcome);
+                deliver(reporter, &jobs[reported], outcome);
                 reported += 1;
             }
         }
         // Under --fail-fast the letters never started are reported as skipped.
         for (index, job) in jobs.iter().enumerate().skip(reported) {
             let outcome = waiting.remove(&index).unwrap_or_else(Outcome::skipped);
-            reporter.letter(job, &outcome);
+            deliver(reporter, job, outcome);
         }
     });
 }
@@ -186,12 +219,14 @@ fn process_guarded(job: &Job, resources: &Resources, settings: &Settings) -> Out
 fn process(job: &Job, resources: &Resources, settings: &Settings) -> Outcome {
     let mut warnings = Vec::new();
     match lay_out_and_write(job, resources, settings, &mut warnings) {
-        Ok((pages, bytes)) => Outcome {
+        Ok((pages, bytes, pdf)) => Outcome {
             pages,
             bytes,
             warnings,
             error: None,
             skipped: false,
+            pdf,
+            combined: None,
         },
         Err(error) => Outcome::failed(error, warnings),
     }
@@ -202,9 +237,9 @@ fn lay_out_and_write(
     resources: &Resources,
     settings: &Settings,
     warnings: &mut Vec<Diagnostic>,
-) -> diag::Result<(usize, Option<usize>)> {
+) -> diag::Result<(usize, Option<usize>, Option<Vec<u8>>)> {
     // Read and parse.
-    let source = load::read_letter(&job.input)?;
+    let source = resources.read_letter(&job.input)?;
     let letter = letter::parse(source)?;
     let setup = resources.setup_for(&job.input, &letter)?;
     let (body, body_warnings) = markdown::parse(&letter.source, letter.body_offset);
@@ -214,6 +249,21 @@ fn lay_out_and_write(
             .in_file(&letter.source.path)
             .hint("write the letter's text after the closing `+++`")
             .boxed());
+    }
+    if !matches!(job.input, Input::Row { .. })
+        && let Some(at) = letter.source.text.find("{{")
+        && letter.source.text[at..].contains("}}")
+    {
+        let end = letter.source.text[at..]
+            .find("}}")
+            .map_or(at + 2, |i| at + i + 2);
+        warnings.push(
+            Diagnostic::warning(
+                "this looks like a mail-merge template; its placeholders are printed as they are",
+            )
+            .at(&letter.source, at..end)
+            .hint("fill it in with `letterhead merge TEMPLATE --data FILE`"),
+        );
     }
     let date = format_date(&letter, &setup.letterhead, resources.now)?;
     let signature_image = signature_image(job, &letter)?;
@@ -240,7 +290,7 @@ fn lay_out_and_write(
     let pages = document.pages.len();
     if settings.mode == Mode::Check {
         deny_warnings(settings, warnings, &letter)?;
-        return Ok((pages, None));
+        return Ok((pages, None, None));
     }
     // Write.
     let (bytes, problems) = pdf::export(&document, &resources.fonts).map_err(|err| {
@@ -264,7 +314,8 @@ fn lay_out_and_write(
         }
         Output::File(path) => write_atomically(path, &bytes)?,
     }
-    Ok((pages, Some(bytes.len())))
+    let size = bytes.len();
+    Ok((pages, Some(size), settings.keep_pdf.then_some(bytes)))
 }
 
 /// The scanned signature named in the front matter, relative to the letter; a problem with

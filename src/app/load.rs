@@ -18,6 +18,7 @@ use crate::fonts::{self, Family};
 use crate::frame;
 use crate::image;
 use crate::letter::Letter;
+use crate::merge;
 use crate::pdf;
 
 use super::plan::{self, Input, Job};
@@ -48,11 +49,24 @@ pub(super) struct Resources {
     page_size: Option<&'static str>,
     /// "Now", seconds since the epoch (`SOURCE_DATE_EPOCH` when set).
     pub(super) now: i64,
+    /// The template and data of a mail merge.
+    pub(super) merge: Option<Merge>,
+}
+
+/// A mail merge's template and rows.
+pub(super) struct Merge {
+    pub(super) template: merge::Template,
+    pub(super) data: merge::Data,
 }
 
 impl Resources {
     /// Loads the override letterhead, or every letterhead found beside the jobs' letters.
-    pub(super) fn load(jobs: &[Job], args: &BatchArgs, now: i64) -> diag::Result<Resources> {
+    pub(super) fn load(
+        jobs: &[Job],
+        args: &BatchArgs,
+        now: i64,
+        merge: Option<Merge>,
+    ) -> diag::Result<Resources> {
         let page_size = args.page_size.map(|p| p.name());
         let builtin = with_page_size(Letterhead::builtin(), page_size);
         let bundled = Arc::new(fonts::bundled());
@@ -69,6 +83,7 @@ impl Resources {
             fonts: pdf::FontCache::default(),
             page_size,
             now,
+            merge,
         };
         if let Some(path) = &args.letterhead {
             resources.override_setup = Some(resources.load_setup(path)?);
@@ -130,7 +145,7 @@ impl Resources {
         }
         if let Some(rel) = &letter.front.letterhead {
             let path = match input {
-                Input::File { .. } => input.folder().join(rel),
+                Input::File { .. } | Input::Row { .. } => input.folder().join(rel),
                 Input::Stdin => rel.clone(),
             };
             if let Some(setup) = locked(&self.setups).get(&path) {
@@ -166,8 +181,28 @@ fn with_page_size(mut lh: Letterhead, page_size: Option<&str>) -> Letterhead {
     lh
 }
 
+impl Resources {
+    /// Reads a letter: a file, standard input, or a row filled into the merge template.
+    pub(super) fn read_letter(&self, input: &Input) -> diag::Result<Source> {
+        if let Input::Row { index, name, .. } = input {
+            let Some(merge) = &self.merge else {
+                return Err(Diagnostic::error("a merge row without a template").boxed());
+            };
+            let Some(row) = merge.data.rows.get(*index) else {
+                return Err(Diagnostic::error("a merge row past the end of the data").boxed());
+            };
+            let text = merge.template.fill(row, &merge.data.path)?;
+            return Ok(Source {
+                path: name.clone(),
+                text: Arc::from(text),
+            });
+        }
+        read_letter(input)
+    }
+}
+
 /// Reads a letter: a file or standard input.
-pub(super) fn read_letter(input: &Input) -> diag::Result<Source> {
+fn read_letter(input: &Input) -> diag::Result<Source> {
     match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
@@ -177,6 +212,11 @@ pub(super) fn read_letter(input: &Input) -> diag::Result<Source> {
             decode_text(bytes, Path::new("<stdin>"), "letter")
         }
         Input::File { path, .. } => read_source(path, "letter"),
+        Input::Row { name, .. } => Err(Diagnostic::error(format!(
+            "`{}` is a merge row; it is read with its template",
+            name.display()
+        ))
+        .boxed()),
     }
 }
 

@@ -16,6 +16,7 @@ mod batch;
 mod init;
 mod list_fonts;
 mod load;
+mod merge;
 mod plan;
 mod report;
 
@@ -24,8 +25,11 @@ use std::time::Instant;
 
 use clap::Parser;
 
+use std::path::PathBuf;
+
 use crate::cli::{BatchArgs, Cli, Command};
-use crate::diag::Diagnostic;
+use crate::combine::Combiner;
+use crate::diag::{self, Diagnostic};
 
 pub use batch::Mode;
 
@@ -56,29 +60,80 @@ pub fn main() -> ExitCode {
                 file: args.output,
                 dir: args.out_dir,
             };
-            run(Mode::Render, &args.inputs, &outputs, &args.batch)
+            run(Mode::Render, &args.batch, None, || {
+                Ok((
+                    plan::plan(Mode::Render, &args.inputs, &outputs, &args.batch)?,
+                    None,
+                ))
+            })
         }
-        Command::Check(args) => run(
-            Mode::Check,
-            &args.inputs,
-            &plan::Outputs::default(),
-            &args.batch,
-        ),
+        Command::Check(args) => match &args.data {
+            None => run(Mode::Check, &args.batch, None, || {
+                let outputs = plan::Outputs::default();
+                Ok((
+                    plan::plan(Mode::Check, &args.inputs, &outputs, &args.batch)?,
+                    None,
+                ))
+            }),
+            Some(data) => run(Mode::Check, &args.batch, None, || {
+                let [template] = args.inputs.as_slice() else {
+                    return Err(Diagnostic::error(format!(
+                        "`check --data` takes one template, not {}",
+                        args.inputs.len()
+                    ))
+                    .boxed());
+                };
+                let request = merge::MergeRequest {
+                    template,
+                    data,
+                    delimiter: args.delimiter,
+                    name: args.name.as_deref(),
+                    out_dir: None,
+                };
+                let (jobs, merge) = merge::plan(Mode::Check, &request)?;
+                Ok((jobs, Some(merge)))
+            }),
+        },
+        Command::Merge(args) => {
+            let combine = args.combine.clone().map(|path| (path, args.duplex));
+            run(Mode::Render, &args.batch, combine, || {
+                let request = merge::MergeRequest {
+                    template: &args.template,
+                    data: &args.data,
+                    delimiter: args.delimiter,
+                    name: args.name.as_deref(),
+                    out_dir: args.out_dir.as_deref(),
+                };
+                let (jobs, merge) = merge::plan(Mode::Render, &request)?;
+                Ok((jobs, Some(merge)))
+            })
+        }
         Command::Init(args) => init::init(&args.dir),
         Command::Fonts(args) => list_fonts::list_fonts(args.letterhead.as_deref()),
     };
     ExitCode::from(code)
 }
 
-/// `render` and `check`: plan, load, run, report.
-fn run(mode: Mode, inputs: &[std::path::PathBuf], outputs: &plan::Outputs, args: &BatchArgs) -> u8 {
+/// `render`, `check` and `merge`: plan, load, run, report. `combine` is the combined print
+/// file of a merge and whether it is for duplex printing.
+fn run(
+    mode: Mode,
+    args: &BatchArgs,
+    combine: Option<(PathBuf, bool)>,
+    plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>)>,
+) -> u8 {
     let started = Instant::now();
     let mut reporter = report::Reporter::new(mode, args);
     // 1. plan: inputs and outputs; any problem here writes nothing.
-    let jobs = match plan::plan(mode, inputs, outputs, args) {
-        Ok(jobs) => jobs,
+    let (jobs, merge) = match plan() {
+        Ok(planned) => planned,
         Err(d) => return reporter.usage_error(&d),
     };
+    if let Some((path, _)) = &combine
+        && let Err(d) = plan::refuse_combined_collision(path, &jobs)
+    {
+        return reporter.usage_error(&d);
+    }
     // 2. load: letterheads beside the letters, their fonts and logos; a broken one stops the
     //    run before anything is written.
     let now = source_date_epoch().unwrap_or_else(|| {
@@ -86,7 +141,7 @@ fn run(mode: Mode, inputs: &[std::path::PathBuf], outputs: &plan::Outputs, args:
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64)
     });
-    let resources = match load::Resources::load(&jobs, args, now) {
+    let resources = match load::Resources::load(&jobs, args, now, merge) {
         Ok(resources) => resources,
         Err(d) => return reporter.usage_error(&d),
     };
@@ -102,9 +157,59 @@ fn run(mode: Mode, inputs: &[std::path::PathBuf], outputs: &plan::Outputs, args:
             || std::thread::available_parallelism().map_or(1, |n| n.get()),
             usize::from,
         ),
+        keep_pdf: combine.is_some(),
+    };
+    let mut combiner = match &combine {
+        Some((path, duplex)) => {
+            let tmp = plan::temporary_for(path);
+            let created = std::fs::create_dir_all(plan::folder_of(path))
+                .and_then(|()| Combiner::create(path, &tmp, *duplex));
+            match created {
+                Ok(c) => Some(c),
+                Err(err) => {
+                    let d = Diagnostic::error(format!(
+                        "cannot write the combined PDF `{}` ({err})",
+                        path.display()
+                    ));
+                    return reporter.usage_error(&d);
+                }
+            }
+        }
+        None => None,
     };
     reporter.start(jobs.len());
-    batch::run(&jobs, &resources, &settings, &mut reporter);
+    batch::run(
+        &jobs,
+        &resources,
+        &settings,
+        &mut reporter,
+        combiner.as_mut(),
+    );
+    if let (Some(combiner), Some((path, _))) = (combiner, &combine) {
+        let pages = combiner.page_count();
+        if pages == 0 {
+            // No letter to print: a PDF without pages is not a valid file.
+            combiner.abandon();
+            reporter.failure(
+                &Diagnostic::error(format!(
+                    "the combined PDF `{}` was not written: no letter succeeded",
+                    path.display()
+                ))
+                .in_file(path),
+            );
+            return reporter.finish(started.elapsed());
+        }
+        match combiner.finish() {
+            Ok(()) => reporter.combined(path, pages),
+            Err(err) => reporter.failure(
+                &Diagnostic::error(format!(
+                    "cannot write the combined PDF `{}` ({err})",
+                    path.display()
+                ))
+                .in_file(path),
+            ),
+        }
+    }
     reporter.finish(started.elapsed())
 }
 

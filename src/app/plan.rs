@@ -22,6 +22,15 @@ pub(super) enum Input {
         /// The folder argument it was found under, for `--out-dir` mirroring.
         root: Option<PathBuf>,
     },
+    /// A row of mail-merge data, filled into the template.
+    Row {
+        /// Index into the data's rows.
+        index: usize,
+        /// How messages name it: `donors.csv row 7`.
+        name: PathBuf,
+        /// The template's folder.
+        folder: PathBuf,
+    },
 }
 
 impl Input {
@@ -30,6 +39,7 @@ impl Input {
         match self {
             Input::Stdin => PathBuf::from("<stdin>"),
             Input::File { path, .. } => path.clone(),
+            Input::Row { name, .. } => name.clone(),
         }
     }
 
@@ -38,6 +48,7 @@ impl Input {
         match self {
             Input::Stdin => std::env::current_dir().unwrap_or_default(),
             Input::File { path, .. } => path.parent().unwrap_or(Path::new("")).to_path_buf(),
+            Input::Row { folder, .. } => folder.clone(),
         }
     }
 }
@@ -146,7 +157,8 @@ fn output_for(input: &Input, outputs: &Outputs) -> Output {
         (_, Some(out), _) if out.as_os_str() == "-" => Output::Stdout,
         (_, Some(out), _) => Output::File(out.clone()),
         (Input::Stdin, None, None) => Output::Stdout,
-        (Input::Stdin, None, Some(dir)) => Output::File(dir.join("stdin.pdf")),
+        (Input::Stdin | Input::Row { .. }, None, Some(dir)) => Output::File(dir.join("stdin.pdf")),
+        (Input::Row { .. }, None, None) => Output::Stdout,
         (Input::File { path, root }, None, dir) => {
             let pdf_name = path.with_extension("pdf");
             match dir {
@@ -164,13 +176,13 @@ fn output_for(input: &Input, outputs: &Outputs) -> Output {
     }
 }
 
-/// No two letters to one file, and no output over an input.
-fn refuse_collisions(jobs: &[Job]) -> diag::Result<()> {
+/// No two letters to one file, and no output over an input or a file that is not a PDF.
+pub(super) fn refuse_collisions(jobs: &[Job]) -> diag::Result<()> {
     let inputs: BTreeSet<PathBuf> = jobs
         .iter()
         .filter_map(|j| match &j.input {
             Input::File { path, .. } => Some(normalize(path)),
-            Input::Stdin => None,
+            Input::Stdin | Input::Row { .. } => None,
         })
         .collect();
     let mut outputs: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
@@ -201,9 +213,30 @@ fn refuse_collisions(jobs: &[Job]) -> diag::Result<()> {
     Ok(())
 }
 
+/// The combined PDF of a merge must be a file of its own: not one of the letters' PDFs, and not
+/// a file that is not a PDF.
+pub(super) fn refuse_combined_collision(path: &Path, jobs: &[Job]) -> diag::Result<()> {
+    refuse_to_replace(path)?;
+    let key = normalize(path);
+    for job in jobs {
+        if let Output::File(out) = &job.output
+            && normalize(out) == key
+        {
+            return Err(Diagnostic::error(format!(
+                "the combined PDF `{}` would be written over the letter of {}",
+                path.display(),
+                job.input.display().display()
+            ))
+            .hint("give --combine a name of its own, outside --out-dir")
+            .boxed());
+        }
+    }
+    Ok(())
+}
+
 /// An output may replace an earlier PDF, never anything else: a folder, or a file that is not
 /// a PDF (a letter named by mistake with `-o`, a document of the user's).
-fn refuse_to_replace(out: &Path) -> diag::Result<()> {
+pub(super) fn refuse_to_replace(out: &Path) -> diag::Result<()> {
     let Ok(meta) = std::fs::metadata(out) else {
         return Ok(());
     };

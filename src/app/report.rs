@@ -29,6 +29,9 @@ pub(super) struct Reporter {
     /// Whether standard error is a terminal (the summary is always shown when it is not).
     terminal: bool,
     counts: Counts,
+    /// Placements in the combined PDF, letter by letter, while a merge combines.
+    placements: Vec<Option<JsonPlacement>>,
+    combined: Option<JsonCombined>,
 }
 
 /// What a batch came to, for the summary line and the JSON summary.
@@ -83,6 +86,24 @@ struct JsonLetter<'a> {
     bytes: Option<usize>,
     warnings: Vec<JsonDiagnostic<'a>>,
     error: Option<JsonDiagnostic<'a>>,
+    /// Where the letter is in the combined PDF of a merge.
+    combined: Option<JsonPlacement>,
+}
+
+/// A letter's pages in the combined PDF.
+#[derive(Serialize, Clone, Copy)]
+struct JsonPlacement {
+    first_page: usize,
+    pages: usize,
+}
+
+/// The combined PDF of a merge.
+#[derive(Serialize)]
+struct JsonCombined {
+    file: String,
+    pages: usize,
+    /// Every letter's placement, in order (`null` for a letter not in it).
+    letters: Vec<Option<JsonPlacement>>,
 }
 
 /// The summary in the JSON report.
@@ -93,6 +114,7 @@ struct JsonSummary<'a> {
     command: &'static str,
     #[serde(flatten)]
     counts: &'a Counts,
+    combined: Option<&'a JsonCombined>,
     seconds: f64,
     exit_code: u8,
 }
@@ -121,6 +143,8 @@ impl Reporter {
             bar: None,
             terminal: std::io::stderr().is_terminal(),
             counts: Counts::default(),
+            placements: Vec::new(),
+            combined: None,
         }
     }
 
@@ -211,8 +235,39 @@ impl Reporter {
                 bytes: outcome.bytes.filter(|_| outcome.error.is_none()),
                 warnings: outcome.warnings.iter().map(JsonDiagnostic::new).collect(),
                 error: outcome.error.as_deref().map(JsonDiagnostic::new),
+                combined: outcome.combined.map(|p| JsonPlacement {
+                    first_page: p.first_page,
+                    pages: p.pages,
+                }),
             });
         }
+        self.placements
+            .push(outcome.combined.map(|p| JsonPlacement {
+                first_page: p.first_page,
+                pages: p.pages,
+            }));
+    }
+
+    /// The combined PDF of a merge was written.
+    pub(super) fn combined(&mut self, path: &Path, pages: usize) {
+        if !self.quiet {
+            let text = format!("wrote {} ({pages} pages)", path.display());
+            match &self.bar {
+                Some(bar) => bar.suspend(|| eprintln!("{text}")),
+                None => eprintln!("{text}"),
+            }
+        }
+        self.combined = Some(JsonCombined {
+            file: display(path),
+            pages,
+            letters: std::mem::take(&mut self.placements),
+        });
+    }
+
+    /// Something failed outside any one letter (the combined PDF): it fails the run.
+    pub(super) fn failure(&mut self, d: &Diagnostic) {
+        self.counts.failed += 1;
+        self.diagnostic(d);
     }
 
     /// The batch is over: the summary, and the exit code.
@@ -236,6 +291,7 @@ impl Reporter {
                     Mode::Check => "check",
                 },
                 counts: &self.counts,
+                combined: self.combined.as_ref(),
                 seconds: (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
                 exit_code: code,
             });

@@ -1,0 +1,80 @@
+//! Planning a mail merge: the template compiled, the data read, every row's output name made
+//! and checked for clashes before anything is written.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{self, Diagnostic};
+use crate::merge::{self, Template};
+
+use super::Mode;
+use super::load::{Merge, read_source};
+use super::plan::{self, Input, Job, Output};
+
+/// What `merge` and `check --data` are asked to do.
+pub(super) struct MergeRequest<'a> {
+    pub(super) template: &'a Path,
+    pub(super) data: &'a Path,
+    pub(super) delimiter: u8,
+    pub(super) name: Option<&'a str>,
+    pub(super) out_dir: Option<&'a Path>,
+}
+
+/// Reads the template and the data and plans one job per row.
+pub(super) fn plan(mode: Mode, request: &MergeRequest<'_>) -> diag::Result<(Vec<Job>, Merge)> {
+    let source = read_source(request.template, "template")?;
+    let template = Template::parse(source, request.name.unwrap_or(""))?;
+    let data_source = read_source(request.data, "data file")?;
+    let data = merge::parse_data(&data_source, request.delimiter)?;
+    let stem = request.template.file_stem().map_or_else(
+        || "letter".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let folder = request
+        .template
+        .parent()
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
+    let out_dir = request
+        .out_dir
+        .map_or_else(|| folder.join(&stem), Path::to_path_buf);
+    let width = data.rows.len().to_string().len().max(4);
+    // Names first, all of them: a clash is refused before anything is written.
+    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+    let mut jobs = Vec::with_capacity(data.rows.len());
+    for (index, row) in data.rows.iter().enumerate() {
+        let name = match request.name {
+            Some(_) => template.name(row, &data.path)?,
+            None => format!("{stem}-{:0width$}", row.number),
+        };
+        // Compared without case: the files may be copied to a disk that ignores it.
+        if let Some(first) = taken.insert(name.to_lowercase(), row.number) {
+            return Err(Diagnostic::error(format!(
+                "rows {first} and {} of `{}` would both be written to `{name}.pdf`",
+                row.number,
+                data.path.display()
+            ))
+            .hint("make --name unique per row, e.g. add an id column: --name \"{{ last_name }}-{{ id }}\"")
+            .boxed());
+        }
+        let output = match mode {
+            Mode::Check => Output::Nowhere,
+            Mode::Render => Output::File(out_dir.join(format!("{name}.pdf"))),
+        };
+        let line = if row.line > 0 {
+            format!(" (line {})", row.line)
+        } else {
+            String::new()
+        };
+        jobs.push(Job {
+            input: Input::Row {
+                index,
+                name: PathBuf::from(format!("{} row {}{line}", data.path.display(), row.number)),
+                folder: folder.clone(),
+            },
+            output,
+        });
+    }
+    plan::refuse_collisions(&jobs)?;
+    Ok((jobs, Merge { template, data }))
+}

@@ -1,0 +1,426 @@
+//! The combined print file of a mail merge: letters' PDFs appended one after another into one
+//! PDF, with a bookmark per letter and, for duplex printing, a blank page after each letter with
+//! an odd page count so that every letter starts on a front side.
+//!
+//! Letters are streamed: each is parsed with `lopdf`, its objects renumbered and written out at
+//! once, so memory holds only the byte offsets and page references, however many letters there
+//! are. The objects are serialised here because lopdf writes whole documents only (its object
+//! writer is private), and holding thousands of letters as one lopdf document is what streaming
+//! avoids. It writes a temporary file that `finish` renames into place.
+
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+
+/// Ids reserved for the combined file's own objects.
+const CATALOG: u32 = 1;
+const PAGES: u32 = 2;
+const OUTLINES: u32 = 3;
+const FIRST_FREE: u32 = 4;
+
+/// Where a letter landed in the combined file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// 1-based number of the letter's first page.
+    pub first_page: usize,
+    /// The letter's pages (blank padding not counted).
+    pub pages: usize,
+}
+
+/// A combined PDF being written.
+pub struct Combiner {
+    out: BufWriter<File>,
+    tmp: PathBuf,
+    path: PathBuf,
+    /// Bytes written so far.
+    offset: u64,
+    /// Byte offset of each object written, by id (0 for ids never written).
+    offsets: Vec<u64>,
+    next_id: u32,
+    /// Page objects in order.
+    kids: Vec<u32>,
+    /// Bookmarks: title and first page object.
+    bookmarks: Vec<(String, u32)>,
+    duplex: bool,
+    /// Hash of everything written, for the document ID.
+    hash: u64,
+}
+
+impl Combiner {
+    /// Starts writing the combined file `path` (through a temporary file beside it).
+    pub fn create(path: &Path, tmp: &Path, duplex: bool) -> std::io::Result<Combiner> {
+        let file = File::create(tmp)?;
+        let mut c = Combiner {
+            out: BufWriter::with_capacity(1 << 16, file),
+            tmp: tmp.to_path_buf(),
+            path: path.to_path_buf(),
+            offset: 0,
+            offsets: vec![0; FIRST_FREE as usize],
+            next_id: FIRST_FREE,
+            kids: Vec::new(),
+            bookmarks: Vec::new(),
+            duplex,
+            hash: 0xcbf2_9ce4_8422_2325,
+        };
+        // A binary comment after the header marks the file as binary for transfer tools.
+        c.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
+        Ok(c)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.offset += bytes.len() as u64;
+        // FNV-1a over the content: the same letters give the same ID.
+        for b in bytes {
+            self.hash = (self.hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(())
+    }
+
+    fn write_object(&mut self, id: u32, object: &Object) -> std::io::Result<()> {
+        let index = id as usize;
+        if self.offsets.len() <= index {
+            self.offsets.resize(index + 1, 0);
+        }
+        self.offsets[index] = self.offset;
+        let mut buf = format!("{id} 0 obj\n").into_bytes();
+        serialize(object, &mut buf);
+        buf.extend_from_slice(b"\nendobj\n");
+        self.write(&buf)
+    }
+
+    /// Appends one letter's PDF; `title` is its bookmark.
+    pub fn append(&mut self, pdf: &[u8], title: &str) -> Result<Placement, String> {
+        let mut doc =
+            lopdf::Document::load_mem(pdf).map_err(|e| format!("cannot read it back: {e}"))?;
+        doc.renumber_objects_with(self.next_id);
+        let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+        if pages.is_empty() {
+            return Err("it has no pages".into());
+        }
+        // The letter's own catalog, page tree and info are replaced by the combined file's.
+        let mut skip: BTreeSet<ObjectId> = BTreeSet::new();
+        if let Ok(root) = doc.trailer.get(b"Root").and_then(Object::as_reference) {
+            skip.insert(root);
+        }
+        if let Ok(info) = doc.trailer.get(b"Info").and_then(Object::as_reference) {
+            skip.insert(info);
+        }
+        for (id, object) in &doc.objects {
+            if let Ok(dict) = object.as_dict()
+                && dict.get(b"Type").and_then(Object::as_name).ok() == Some(b"Pages".as_slice())
+            {
+                skip.insert(*id);
+            }
+        }
+        let first_page = self.kids.len() + 1;
+        let mut last_media_box = None;
+        for page in &pages {
+            let inherited = inherited_attributes(&doc, *page);
+            if let Ok(Object::Dictionary(dict)) = doc.get_object_mut(*page) {
+                for (key, value) in inherited {
+                    if !dict.has(&key) {
+                        dict.set(key, value);
+                    }
+                }
+                dict.set("Parent", Object::Reference((PAGES, 0)));
+                last_media_box = dict.get(b"MediaBox").ok().cloned();
+            }
+            self.kids.push(page.0);
+        }
+        let max_id = doc.max_id;
+        let objects = std::mem::take(&mut doc.objects);
+        for (id, object) in &objects {
+            if !skip.contains(id) {
+                self.write_object(id.0, object)
+                    .map_err(|e| format!("cannot write the combined file: {e}"))?;
+            }
+        }
+        self.next_id = self.next_id.max(max_id + 1);
+        self.bookmarks.push((title.to_string(), pages[0].0));
+        if self.duplex && pages.len() % 2 == 1 {
+            let mut blank = Dictionary::new();
+            blank.set("Type", Object::Name(b"Page".to_vec()));
+            blank.set("Parent", Object::Reference((PAGES, 0)));
+            if let Some(media_box) = last_media_box {
+                blank.set("MediaBox", media_box);
+            }
+            blank.set("Resources", Object::Dictionary(Dictionary::new()));
+            let id = self.next_id;
+            self.next_id += 1;
+            self.write_object(id, &Object::Dictionary(blank))
+                .map_err(|e| format!("cannot write the combined file: {e}"))?;
+            self.kids.push(id);
+        }
+        Ok(Placement {
+            first_page,
+            pages: pages.len(),
+        })
+    }
+
+    /// Pages in the combined file so far (blank padding included).
+    pub fn page_count(&self) -> usize {
+        self.kids.len()
+    }
+
+    /// Writes the page tree, the bookmarks, the catalog and the cross-reference table, and
+    /// renames the file into place.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        let result = self.write_trailer();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        result
+    }
+
+    fn write_trailer(&mut self) -> std::io::Result<()> {
+        let reference = |id: u32| Object::Reference((id, 0));
+        let mut pages = Dictionary::new();
+        pages.set("Type", Object::Name(b"Pages".to_vec()));
+        pages.set(
+            "Kids",
+            Object::Array(self.kids.iter().map(|id| reference(*id)).collect()),
+        );
+        pages.set("Count", Object::Integer(self.kids.len() as i64));
+        self.write_object(PAGES, &Object::Dictionary(pages))?;
+
+        // One bookmark per letter, in order, each opening its first page.
+        let first_item = self.next_id;
+        let n = self.bookmarks.len() as u32;
+        let bookmarks = std::mem::take(&mut self.bookmarks);
+        for (i, (title, page)) in bookmarks.iter().enumerate() {
+            let id = first_item + i as u32;
+            let mut item = Dictionary::new();
+            item.set("Title", text_string(title));
+            item.set("Parent", reference(OUTLINES));
+            if i > 0 {
+                item.set("Prev", reference(id - 1));
+            }
+            if (i as u32) + 1 < n {
+                item.set("Next", reference(id + 1));
+            }
+            item.set(
+                "Dest",
+                Object::Array(vec![reference(*page), Object::Name(b"Fit".to_vec())]),
+            );
+            self.write_object(id, &Object::Dictionary(item))?;
+        }
+        self.next_id += n;
+        let mut outlines = Dictionary::new();
+        outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+        if n > 0 {
+            outlines.set("First", reference(first_item));
+            outlines.set("Last", reference(first_item + n - 1));
+            outlines.set("Count", Object::Integer(i64::from(n)));
+        }
+        self.write_object(OUTLINES, &Object::Dictionary(outlines))?;
+
+        let mut catalog = Dictionary::new();
+        catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+        catalog.set("Pages", reference(PAGES));
+        catalog.set("Outlines", reference(OUTLINES));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        self.write_object(CATALOG, &Object::Dictionary(catalog))?;
+
+        // Cross-reference table: ids never written (the letters' own catalogs and page
+        // trees) are free entries.
+        let size = self.offsets.len().max(self.next_id as usize);
+        self.offsets.resize(size, 0);
+        let xref_at = self.offset;
+        let mut table = format!("xref\n0 {size}\n").into_bytes();
+        for (id, offset) in self.offsets.iter().enumerate() {
+            if id == 0 || *offset == 0 {
+                table.extend_from_slice(b"0000000000 65535 f \n");
+            } else {
+                table.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+            }
+        }
+        let id = format!(
+            "{:016x}{:016x}",
+            self.hash,
+            self.hash.rotate_left(29) ^ self.offset
+        );
+        table.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {size} /Root {CATALOG} 0 R /ID [<{id}> <{id}>] >>\nstartxref\n{xref_at}\n%%EOF\n"
+            )
+            .as_bytes(),
+        );
+        self.write(&table)?;
+        self.out.flush()?;
+        self.out.get_ref().sync_all()?;
+        std::fs::rename(&self.tmp, &self.path)
+    }
+
+    /// Gives up: the temporary file is removed, the previous combined file stays.
+    pub fn abandon(self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// Page attributes a page may inherit from its page-tree ancestors.
+fn inherited_attributes(doc: &lopdf::Document, page: ObjectId) -> Vec<(Vec<u8>, Object)> {
+    let mut found: Vec<(Vec<u8>, Object)> = Vec::new();
+    let mut node = doc
+        .get_dictionary(page)
+        .ok()
+        .and_then(|d| d.get(b"Parent").ok().cloned());
+    let mut depth = 0;
+    while let Some(Object::Reference(id)) = node {
+        depth += 1;
+        let Ok(dict) = doc.get_dictionary(id) else {
+            break;
+        };
+        if depth > 64 {
+            break;
+        }
+        for key in [b"MediaBox".as_slice(), b"Resources", b"CropBox", b"Rotate"] {
+            if !found.iter().any(|(k, _)| k == key)
+                && let Ok(value) = dict.get(key)
+            {
+                found.push((key.to_vec(), value.clone()));
+            }
+        }
+        node = dict.get(b"Parent").ok().cloned();
+    }
+    found
+}
+
+/// A PDF text string: literal for ASCII, UTF-16BE with a byte-order mark otherwise.
+fn text_string(text: &str) -> Object {
+    if text.is_ascii() {
+        Object::String(text.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in text.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        Object::String(bytes, StringFormat::Hexadecimal)
+    }
+}
+
+/// Serialises one PDF object (PDF 1.7, section 7.3).
+fn serialize(object: &Object, out: &mut Vec<u8>) {
+    match object {
+        Object::Null => out.extend_from_slice(b"null"),
+        Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Object::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        Object::Real(r) => {
+            let text = format!("{r:.4}");
+            let text = text.trim_end_matches('0').trim_end_matches('.');
+            out.extend_from_slice(if text.is_empty() || text == "-" {
+                b"0"
+            } else {
+                text.as_bytes()
+            });
+        }
+        Object::Name(name) => {
+            out.push(b'/');
+            for &b in name {
+                let regular = b.is_ascii_graphic() && !b"()<>[]{}/%#".contains(&b);
+                if regular {
+                    out.push(b);
+                } else {
+                    out.extend_from_slice(format!("#{b:02X}").as_bytes());
+                }
+            }
+        }
+        Object::String(bytes, StringFormat::Literal) => {
+            out.push(b'(');
+            for &b in bytes {
+                match b {
+                    b'(' | b')' | b'\\' => {
+                        out.push(b'\\');
+                        out.push(b);
+                    }
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    0x20..=0x7e => out.push(b),
+                    _ => out.extend_from_slice(format!("\\{b:03o}").as_bytes()),
+                }
+            }
+            out.push(b')');
+        }
+        Object::String(bytes, StringFormat::Hexadecimal) => {
+            out.push(b'<');
+            for b in bytes {
+                out.extend_from_slice(format!("{b:02X}").as_bytes());
+            }
+            out.push(b'>');
+        }
+        Object::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                serialize(item, out);
+            }
+            out.push(b']');
+        }
+        Object::Dictionary(dict) => serialize_dict(dict, out),
+        Object::Stream(stream) => {
+            let mut dict = stream.dict.clone();
+            dict.set("Length", Object::Integer(stream.content.len() as i64));
+            serialize_dict(&dict, out);
+            out.extend_from_slice(b"\nstream\n");
+            out.extend_from_slice(&stream.content);
+            out.extend_from_slice(b"\nendstream");
+        }
+        Object::Reference((id, generation)) => {
+            out.extend_from_slice(format!("{id} {generation} R").as_bytes());
+        }
+    }
+}
+
+fn serialize_dict(dict: &Dictionary, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"<<");
+    for (key, value) in dict.iter() {
+        serialize(&Object::Name(key.clone()), out);
+        out.push(b' ');
+        serialize(value, out);
+    }
+    out.extend_from_slice(b">>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serialized(object: &Object) -> String {
+        let mut out = Vec::new();
+        serialize(object, &mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[test]
+    fn objects_serialise_as_pdf_syntax() {
+        assert_eq!(serialized(&Object::Real(0.5)), "0.5");
+        assert_eq!(serialized(&Object::Real(12.0)), "12");
+        assert_eq!(serialized(&Object::Name(b"A B#".to_vec())), "/A#20B#23");
+        assert_eq!(
+            serialized(&Object::String(b"a(b)\\".to_vec(), StringFormat::Literal)),
+            "(a\\(b\\)\\\\)"
+        );
+        let mut dict = Dictionary::new();
+        dict.set(
+            "Kids",
+            Object::Array(vec![Object::Reference((4, 0)), Object::Integer(-3)]),
+        );
+        assert_eq!(
+            serialized(&Object::Dictionary(dict)),
+            "<</Kids [4 0 R -3]>>"
+        );
+    }
+
+    #[test]
+    fn titles_outside_ascii_are_utf16() {
+        assert_eq!(
+            text_string("é"),
+            Object::String(vec![0xFE, 0xFF, 0x00, 0xE9], StringFormat::Hexadecimal)
+        );
+    }
+}
