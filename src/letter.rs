@@ -128,7 +128,7 @@ pub struct Parts {
 /// use letterhead::diag::Source;
 /// let source = Source { path: "a.md".into(), text: "+++\nsubject = \"Hi\"\n+++\nBody.\n".into() };
 /// let parts = letterhead::letter::split(&source).unwrap();
-/// assert_eq!(parts.front, Some(4..19));
+/// assert_eq!(parts.front, Some(3..19));
 /// assert_eq!(parts.body_offset, 23);
 /// ```
 pub fn split(source: &Source) -> diag::Result<Parts> {
