@@ -16,6 +16,7 @@ use crate::config::{Color, Letterhead};
 use crate::diag::Diagnostic;
 use crate::fonts::{Family, Variant};
 use crate::frame::{self, Item, TextRun};
+use crate::lang::Language;
 use crate::length::Abs;
 use crate::letter::Letter;
 use crate::markdown::{Block, Inline};
@@ -200,6 +201,11 @@ pub fn compose(input: &Input<'_>) -> (frame::Document, Vec<Diagnostic>) {
 }
 
 impl Composer<'_> {
+    /// The letter's language.
+    fn lang(&self) -> Language {
+        Language::from_tag(&self.input.letterhead.style.language).unwrap_or_default()
+    }
+
     fn style(&self, size: Abs, width: Abs) -> ParStyle {
         let s = &self.input.letterhead.style;
         ParStyle {
@@ -423,13 +429,10 @@ impl Composer<'_> {
         // Closing and signature, kept together and with the last body lines.
         self.signature(gap, body_end > body_start);
         // Notations.
+        let lang = self.lang();
         if !front.enclosures.is_empty() {
-            let label = if front.enclosures.len() == 1 {
-                "Enclosure".to_string()
-            } else {
-                format!("Enclosures ({})", front.enclosures.len())
-            };
-            let b = self.simple_block(&[format!("{label}:")], Variant::Regular, gap);
+            let label = lang.enclosures(front.enclosures.len());
+            let b = self.simple_block(&[format!("{label}{}", lang.colon())], Variant::Regular, gap);
             let items = self.simple_block(&front.enclosures, Variant::Regular, Abs::ZERO);
             // The items hang under the label, kept with it.
             let indent = self.size * INDENT_EM;
@@ -440,13 +443,18 @@ impl Composer<'_> {
             self.blocks[items].keep_together = front.enclosures.len() <= 4;
         }
         if !front.cc.is_empty() {
-            let texts = vec![format!("cc: {}", front.cc.join(", "))];
+            let texts = vec![format!(
+                "{}{} {}",
+                lang.cc(),
+                lang.colon(),
+                front.cc.join(", ")
+            )];
             self.simple_block(&texts, Variant::Regular, gap);
         }
         if let Some(ps) = &front.ps {
             let style = self.style(self.size, self.width);
             let spans = [
-                self.span("P.S. ", Variant::Bold),
+                self.span(&format!("{} ", lang.ps()), Variant::Bold),
                 self.span(ps, Variant::Regular),
             ];
             let lines = self.set(&spans, &style);
@@ -495,12 +503,14 @@ impl Composer<'_> {
                 let mut link = self.span(email, Variant::Regular);
                 link.link = Some(mailto(email));
                 link.color = self.input.letterhead.style.accent;
-                parts.push(vec![self.span("Email: ", Variant::Regular), link]);
+                let label = format!("{}{} ", self.lang().contact_labels().0, self.lang().colon());
+                parts.push(vec![self.span(&label, Variant::Regular), link]);
             }
             if let Some(phone) = &sig.phone {
                 let mut link = self.span(phone, Variant::Regular);
                 link.link = Some(tel(phone));
-                parts.push(vec![self.span("Phone: ", Variant::Regular), link]);
+                let label = format!("{}{} ", self.lang().contact_labels().1, self.lang().colon());
+                parts.push(vec![self.span(&label, Variant::Regular), link]);
             }
             // The space to sign in: the closing's line box grows by it, above the name.
             if (!parts.is_empty() || image.is_some())
@@ -584,9 +594,15 @@ impl Composer<'_> {
 
     fn inline_spans(&self, runs: &[Inline], bold: bool) -> Vec<Span> {
         let accent = self.input.letterhead.style.accent;
+        let lang = self.lang();
         runs.iter()
             .map(|r| Span {
-                text: r.text.clone(),
+                // Quotation marks of the letter's language (code is left as written).
+                text: if r.style.code {
+                    r.text.clone()
+                } else {
+                    lang.quotes(&r.text)
+                },
                 variant: Variant::new(bold || r.style.strong, r.style.emphasis),
                 color: if r.link.is_some() {
                     accent
@@ -975,7 +991,7 @@ impl Composer<'_> {
         }
         parts.push(self.input.date.clone());
         if lh.footer.page_numbers {
-            parts.push(format!("Page {} of {}", n + 1, total));
+            parts.push(self.lang().page_of(n + 1, total));
         }
         let small = self.size * SMALL_SCALE;
         let style = self.display_style(small, self.width);

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Deserializer};
 
 use crate::diag::{self, Diagnostic, Source};
+use crate::lang::Language;
 use crate::length::{self, Abs};
 
 /// A length written with a unit in the TOML (`"25mm"`).
@@ -311,11 +312,8 @@ pub struct Letterhead {
     pub footer: Footer,
 }
 
-/// Languages with hyphenation patterns and a date format.
-pub const LANGUAGES: [&str; 2] = ["en-US", "en-GB"];
-
-const DEFAULT_DATE_FORMAT_US: &str = "[month repr:long] [day padding:none], [year]";
-const DEFAULT_DATE_FORMAT_GB: &str = "[day padding:none] [month repr:long] [year]";
+/// Languages with hyphenation patterns, dates, quotation marks and labels.
+pub const LANGUAGES: [&str; 5] = crate::lang::TAGS;
 
 impl Letterhead {
     /// The plain letterhead used when no `letterhead.toml` is found.
@@ -476,10 +474,10 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
     }
 
     let style = &file.style;
-    let language = style.language.clone().unwrap_or_else(|| "en-US".into());
-    if !LANGUAGES.contains(&language.as_str()) {
+    let tag = style.language.clone().unwrap_or_else(|| "en-US".into());
+    let Some(lang) = Language::from_tag(&tag) else {
         return Err(
-            Diagnostic::error(format!("language `{language}` is not supported yet"))
+            Diagnostic::error(format!("language `{tag}` is not supported yet"))
                 .in_file(&source.path)
                 .hint(format!(
                     "use one of {}",
@@ -487,14 +485,12 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
                 ))
                 .boxed(),
         );
-    }
-    let date_format = style.date_format.clone().unwrap_or_else(|| {
-        if language == "en-GB" {
-            DEFAULT_DATE_FORMAT_GB.into()
-        } else {
-            DEFAULT_DATE_FORMAT_US.into()
-        }
-    });
+    };
+    let language = lang.tag().to_string();
+    let date_format = style
+        .date_format
+        .clone()
+        .unwrap_or_else(|| lang.date_format().into());
     if let Err(err) = time::format_description::parse_borrowed::<1>(&date_format) {
         return Err(
             Diagnostic::error(format!("`{date_format}` is not a date format: {err}"))

@@ -18,6 +18,7 @@ pub mod diag;
 pub mod fonts;
 pub mod frame;
 pub mod image;
+pub mod lang;
 pub mod length;
 pub mod letter;
 pub mod linebreak;

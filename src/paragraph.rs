@@ -522,7 +522,13 @@ fn inner_breaks(word: &str, offset: usize, is_url: bool, style: &ParStyle) -> Ve
         return cuts;
     }
     let mut pos = letters_start;
-    let syllables: Vec<&str> = hypher::hyphenate(&lower, hypher::Lang::English).collect();
+    let syllables: Vec<&str> = hypher::hyphenate(
+        &lower,
+        crate::lang::Language::from_tag(&style.language)
+            .unwrap_or_default()
+            .hyphenation(),
+    )
+    .collect();
     for syllable in &syllables[..syllables.len().saturating_sub(1)] {
         pos += syllable.len();
         cuts.push((offset + pos, Cut::Hyphen));

@@ -545,3 +545,68 @@ fn a_file_that_is_not_a_font_is_a_configuration_error() {
     .unwrap();
     assert_fails(&path, 2, &["fake.ttf", "is not a usable font"]);
 }
+
+#[test]
+fn german_letter_has_german_quotes_date_hyphenation_and_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("letterhead.toml"),
+        "[organization]\nname = \"Verein für Wohnungsfragen\"\n[page]\nsize = \"a5\"\n\
+         [style]\nlanguage = \"de-DE\"\nalign = \"justify\"\nsize = \"11pt\"\n",
+    )
+    .unwrap();
+    let compounds = "Die Donaudampfschifffahrtsgesellschaft und die \
+        Rechtsschutzversicherungsgesellschaften verhandeln über \
+        Kraftfahrzeughaftpflichtversicherungen und Grundstücksverkehrsgenehmigungen. ";
+    std::fs::write(
+        d.join("brief.md"),
+        format!(
+            "+++\ndate = 2026-05-05\nto = [\"Frau Erika Mustermann\"]\nenclosures = [\"Satzung\", \"Protokoll\"]\n\
+             cc = [\"Vorstand\"]\n+++\n\nWir nennen das \"gute Nachbarschaft\".\n\n{}\n",
+            compounds.repeat(14)
+        ),
+    )
+    .unwrap();
+    let pdf = render(d, "brief.md");
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    for needle in [
+        "„gute Nachbarschaft“",
+        "5. Mai 2026",
+        "Seite 2 von ",
+        "Anlagen (2):",
+        "Kopie an: Vorstand",
+    ] {
+        assert!(text.contains(needle), "`{needle}` missing from:\n{text}");
+    }
+    // Lines ending in a hyphen break a word where the German patterns allow it.
+    let layout = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    let lines: Vec<&str> = layout.lines().map(str::trim).collect();
+    let mut breaks = 0;
+    for pair in lines.windows(2) {
+        let Some(head) = pair[0].strip_suffix('-') else {
+            continue;
+        };
+        let head = head.rsplit(' ').next().unwrap();
+        let tail = pair[1].split([' ', '.', ',']).next().unwrap();
+        if head.is_empty() || !head.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let word = format!("{head}{tail}").to_lowercase();
+        let syllables: Vec<&str> = hypher::hyphenate(&word, hypher::Lang::German).collect();
+        let mut at = 0;
+        let points: Vec<usize> = syllables
+            .iter()
+            .map(|s| {
+                at += s.len();
+                at
+            })
+            .collect();
+        assert!(
+            points.contains(&head.to_lowercase().len()),
+            "`{head}-{tail}` is not a German hyphenation point ({syllables:?})"
+        );
+        breaks += 1;
+    }
+    assert!(breaks > 0, "no word was hyphenated:\n{layout}");
+}

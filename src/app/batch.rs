@@ -17,6 +17,7 @@ use crate::config::Letterhead;
 use crate::diag::{self, Diagnostic};
 use crate::frame;
 use crate::image;
+use crate::lang::Language;
 use crate::letter::{self, Letter};
 use crate::markdown;
 use crate::pdf;
@@ -401,11 +402,14 @@ fn format_date(letter: &Letter, lh: &Letterhead, now: i64) -> diag::Result<Strin
             ))
             .boxed()
         })?;
-    date.format(&format).map_err(|err| {
+    let english = date.format(&format).map_err(|err| {
         Diagnostic::error(format!("cannot format the date: {err}"))
             .in_file(path)
             .boxed()
-    })
+    })?;
+    Ok(Language::from_tag(&lh.style.language)
+        .unwrap_or_default()
+        .localize_date(&english))
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, synced, and a rename,
