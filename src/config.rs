@@ -349,17 +349,22 @@ impl Letterhead {
     /// assert_eq!(lh.span_of(&["organization", "name"]), Some(22..28));
     /// ```
     pub fn span_of(&self, keys: &[&str]) -> Option<std::ops::Range<usize>> {
-        let root = toml::de::DeTable::parse(&self.source.text).ok()?;
-        let (last, tables) = keys.split_last()?;
-        let mut table = root.get_ref();
-        for key in tables {
-            match table.get(*key)?.get_ref() {
-                toml::de::DeValue::Table(t) => table = t,
-                _ => return None,
-            }
-        }
-        Some(table.get(*last)?.span())
+        value_span(&self.source.text, keys)
     }
+}
+
+/// The byte range of a value in TOML text, by its keys (`["organization", "name"]`).
+pub fn value_span(text: &str, keys: &[&str]) -> Option<std::ops::Range<usize>> {
+    let root = toml::de::DeTable::parse(text).ok()?;
+    let (last, tables) = keys.split_last()?;
+    let mut table = root.get_ref();
+    for key in tables {
+        match table.get(*key)?.get_ref() {
+            toml::de::DeValue::Table(t) => table = t,
+            _ => return None,
+        }
+    }
+    Some(table.get(*last)?.span())
 }
 
 /// Parses a `letterhead.toml`.

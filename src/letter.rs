@@ -81,9 +81,19 @@ pub struct Letter {
     pub front: FrontMatter,
     /// Byte offset of the body in the file.
     pub body_offset: usize,
+    /// Byte range of the front matter's TOML, if there is front matter.
+    pub front_range: Option<std::ops::Range<usize>>,
 }
 
 impl Letter {
+    /// The byte range of a front-matter value in the file, by its keys
+    /// (`["signature", "image"]`), for diagnostics about that value.
+    pub fn span_of(&self, keys: &[&str]) -> Option<std::ops::Range<usize>> {
+        let range = self.front_range.clone()?;
+        let span = config::value_span(&self.source.text[range.clone()], keys)?;
+        Some(span.start + range.start..span.end + range.start)
+    }
+
     /// The Markdown body.
     pub fn body(&self) -> &str {
         &self.source.text[self.body_offset..]
@@ -109,6 +119,7 @@ pub fn parse(source: Source) -> diag::Result<Letter> {
         source,
         front,
         body_offset: parts.body_offset,
+        front_range: parts.front,
     })
 }
 
@@ -174,6 +185,15 @@ pub fn split(source: &Source) -> diag::Result<Parts> {
         body_offset += 2;
     } else if text[body_offset..].starts_with('\n') {
         body_offset += 1;
+    }
+    // A second block of front matter would otherwise be printed as the body's first lines.
+    if let Some(next) = lines.find(|l| !text[l.clone()].trim().is_empty())
+        && text[next.clone()].trim_end() == "+++"
+    {
+        return Err(Diagnostic::error("a second block of front matter")
+            .at(source, next.start..next.start + 3)
+            .hint("put all the fields in the first block, between one pair of `+++` lines")
+            .boxed());
     }
     Ok(Parts {
         front: Some(toml_start..close.start),

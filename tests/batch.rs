@@ -90,7 +90,7 @@ fn broken_letters_are_reported_and_the_good_ones_written() {
     assert!(r.stderr.contains("bad-toml.md:3:"), "{}", r.stderr);
     assert!(
         r.stderr
-            .contains("missing-image.md:6:10: error: failed to read signature image"),
+            .contains("missing-image.md:6:9: error: failed to read signature image"),
         "{}",
         r.stderr
     );

@@ -333,18 +333,10 @@ fn signature_image(job: &Job, letter: &Letter) -> diag::Result<Option<Arc<frame:
     let path = job.input.folder().join(rel);
     match image::load(&path, "signature image") {
         Ok(img) => Ok(Some(Arc::new(img))),
-        Err(d) => {
-            let needle = rel.to_string_lossy();
-            let front = letter
-                .source
-                .text
-                .get(..letter.body_offset)
-                .unwrap_or_default();
-            Err(match front.find(&*needle) {
-                Some(i) => (*d).at(&letter.source, i..i + needle.len()).boxed(),
-                None => d,
-            })
-        }
+        Err(d) => Err(match letter.span_of(&["signature", "image"]) {
+            Some(span) => (*d).at(&letter.source, span).boxed(),
+            None => d,
+        }),
     }
 }
 
@@ -373,18 +365,21 @@ fn deny_warnings(
 /// The date line: the front matter's date, or today (`SOURCE_DATE_EPOCH` when set).
 fn format_date(letter: &Letter, lh: &Letterhead, now: i64) -> diag::Result<String> {
     let path = &letter.source.path;
+    let at_date = |d: Diagnostic| match letter.span_of(&["date"]) {
+        Some(span) => d.at(&letter.source, span),
+        None => d.in_file(path),
+    };
     let invalid = |dt: &toml::value::Datetime| {
-        Diagnostic::error(format!("`{dt}` is not a valid date"))
-            .in_file(path)
-            .boxed()
+        at_date(Diagnostic::error(format!("`{dt}` is not a valid date"))).boxed()
     };
     let date = match &letter.front.date {
         Some(dt) => {
             let Some(d) = dt.date else {
-                return Err(Diagnostic::error(format!("`date = {dt}` has no day"))
-                    .in_file(path)
-                    .hint("write the date as 2015-08-05")
-                    .boxed());
+                return Err(
+                    at_date(Diagnostic::error(format!("`date = {dt}` has no day")))
+                        .hint("write the date as 2015-08-05")
+                        .boxed(),
+                );
             };
             let month = time::Month::try_from(d.month).map_err(|_| invalid(dt))?;
             time::Date::from_calendar_date(i32::from(d.year), month, d.day)
