@@ -439,14 +439,23 @@ fn backticked(text: &str) -> Vec<String> {
 }
 
 fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead> {
-    let error = |message: String| Diagnostic::error(message).in_file(&source.path).boxed();
+    // Errors point at the value they are about.
+    let at = |keys: &[&str], d: Diagnostic| -> Box<Diagnostic> {
+        match value_span(&source.text, keys) {
+            Some(span) => d.at(source, span),
+            None => d.in_file(&source.path),
+        }
+        .boxed()
+    };
     let (width, height) = match &file.page.size {
         None => named_size("letter").unwrap_or_default(),
         Some(PageSize::Named(name)) => named_size(name).ok_or_else(|| {
-            Diagnostic::error(format!("`{name}` is not a page size"))
-                .in_file(&source.path)
-                .hint("use one of `a4`, `letter`, `legal`, `a5`, or { width = \"…\", height = \"…\" }")
-                .boxed()
+            at(
+                &["page", "size"],
+                Diagnostic::error(format!("`{name}` is not a page size")).hint(
+                    "use one of `a4`, `letter`, `legal`, `a5`, or { width = \"…\", height = \"…\" }",
+                ),
+            )
         })?,
         Some(PageSize::Custom(custom)) => (custom.width.0, custom.height.0),
     };
@@ -463,33 +472,33 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
         fold_marks: file.page.fold_marks.unwrap_or(false),
     };
     if page.layout != Layout::Block {
-        return Err(
+        return Err(at(
+            &["page", "layout"],
             Diagnostic::error("the DIN 5008 layouts are not available yet")
-                .in_file(&source.path)
-                .hint("use layout = \"block\"")
-                .boxed(),
-        );
+                .hint("use layout = \"block\""),
+        ));
     }
     if page.left + page.right > width * 0.8 || page.top + page.bottom > height * 0.8 {
-        return Err(error(format!(
-            "the margins leave too little room on a {:.0} × {:.0} mm page",
-            width.to_mm(),
-            height.to_mm()
-        )));
+        return Err(at(
+            &["page", "margins"],
+            Diagnostic::error(format!(
+                "the margins leave too little room on a {:.0} × {:.0} mm page",
+                width.to_mm(),
+                height.to_mm()
+            )),
+        ));
     }
 
     let style = &file.style;
     let tag = style.language.clone().unwrap_or_else(|| "en-US".into());
     let Some(lang) = Language::from_tag(&tag) else {
-        return Err(
-            Diagnostic::error(format!("language `{tag}` is not supported yet"))
-                .in_file(&source.path)
-                .hint(format!(
-                    "use one of {}",
-                    LANGUAGES.map(|l| format!("`{l}`")).join(", ")
-                ))
-                .boxed(),
-        );
+        return Err(at(
+            &["style", "language"],
+            Diagnostic::error(format!("language `{tag}` is not supported yet")).hint(format!(
+                "use one of {}",
+                LANGUAGES.map(|l| format!("`{l}`")).join(", ")
+            )),
+        ));
     };
     let language = lang.tag().to_string();
     let date_format = style
@@ -497,24 +506,25 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
         .clone()
         .unwrap_or_else(|| lang.date_format().into());
     if let Err(err) = time::format_description::parse_borrowed::<1>(&date_format) {
-        return Err(
+        return Err(at(
+            &["style", "date-format"],
             Diagnostic::error(format!("`{date_format}` is not a date format: {err}"))
-                .in_file(&source.path)
-                .hint("write it like \"[weekday] [month repr:long] [day padding:none], [year]\"")
-                .boxed(),
-        );
+                .hint("write it like \"[weekday] [month repr:long] [day padding:none], [year]\""),
+        ));
     }
     let size = style.size.map_or(Abs::pt(11.0), |l| l.0);
     if size < Abs::pt(4.0) || size > Abs::pt(72.0) {
-        return Err(error(format!(
-            "font size `{size}` must lie between 4pt and 72pt"
-        )));
+        return Err(at(
+            &["style", "size"],
+            Diagnostic::error(format!("font size `{size}` must lie between 4pt and 72pt")),
+        ));
     }
     let leading = style.leading.unwrap_or(1.35);
     if !(0.8..=4.0).contains(&leading) {
-        return Err(error(format!(
-            "leading `{leading}` must lie between 0.8 and 4.0"
-        )));
+        return Err(at(
+            &["style", "leading"],
+            Diagnostic::error(format!("leading `{leading}` must lie between 0.8 and 4.0")),
+        ));
     }
     let font = match &style.font {
         None => FontChoice::Bundled("default".into()),

@@ -106,8 +106,17 @@ impl Resources {
     fn load_setup(&self, path: &Path) -> diag::Result<Setup> {
         let source = read_source(path, "letterhead")?;
         let letterhead = Arc::new(with_page_size(config::parse(&source)?, self.page_size));
-        let family = self.family_for(&letterhead)?;
-        let logo = self.logo_for(&letterhead)?;
+        // A font or logo that cannot be used is reported at its line in letterhead.toml.
+        let at = |keys: &[&str], d: Box<Diagnostic>| match letterhead.span_of(keys) {
+            Some(span) => (*d).at(&letterhead.source, span).boxed(),
+            None => d,
+        };
+        let family = self
+            .family_for(&letterhead)
+            .map_err(|d| at(&["style", "font"], d))?;
+        let logo = self
+            .logo_for(&letterhead)
+            .map_err(|d| at(&["organization", "logo"], d))?;
         Ok(Setup {
             letterhead,
             family,
@@ -151,7 +160,15 @@ impl Resources {
             if let Some(setup) = locked(&self.setups).get(&path) {
                 return Ok(setup.clone());
             }
-            let setup = self.load_setup(&path)?;
+            let setup =
+                self.load_setup(&path)
+                    .map_err(|d| match letter.span_of(&["letterhead"]) {
+                        // The letterhead itself is missing: point at the letter's line naming it.
+                        Some(span) if d.path.as_deref() == Some(path.as_path()) => {
+                            (*d).at(&letter.source, span).boxed()
+                        }
+                        _ => d,
+                    })?;
             locked(&self.setups).insert(path, setup.clone());
             return Ok(setup);
         }

@@ -1,0 +1,149 @@
+//! The bad-input corpus: every folder under `tests/bad/` is a case — the files a user might
+//! have (a broken letter, a corrupt logo, a font that is not a font…) and `case.toml` with the
+//! exact outcome: the arguments, the exit code, and the diagnostics (short format, so each is
+//! `file:line:column: severity: message`).
+//!
+//! Each case runs on a copy of its folder. Beyond its own expectations, every case must leave
+//! the inputs untouched, no temporary file behind, no PDF after a usage error (exit 2), and
+//! only valid PDFs.
+//!
+//! `case.toml` keys: `args`, `exit`, `stderr` (lines that must all appear), optional `written`
+//! (PDFs that must exist), `generate` (files too large to keep: `text` + `repeat` × `count` +
+//! `then`) and `symlinks` (`[link, target]` pairs).
+
+#![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{files_below, letterhead, qpdf_ok, repo};
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    args: Vec<String>,
+    exit: i32,
+    stderr: Vec<String>,
+    #[serde(default)]
+    written: Vec<PathBuf>,
+    #[serde(default)]
+    generate: Vec<Generated>,
+    #[serde(default)]
+    symlinks: Vec<(PathBuf, PathBuf)>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Generated {
+    file: PathBuf,
+    text: String,
+    repeat: String,
+    count: usize,
+    then: String,
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&path, &target);
+        } else if path.file_name().unwrap() != "case.toml" {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// Every file's bytes (links as their target), to see that a run changed no input.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    files_below(dir)
+        .into_iter()
+        .filter(|p| !p.extension().is_some_and(|e| e == "pdf"))
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap_or_default();
+            (p, bytes)
+        })
+        .collect()
+}
+
+fn run_case(name: &str) -> Result<(), String> {
+    let folder = repo().join("tests/bad").join(name);
+    let case: Case = toml::from_str(&std::fs::read_to_string(folder.join("case.toml")).unwrap())
+        .map_err(|e| format!("case.toml: {e}"))?;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_tree(&folder, d);
+    for g in &case.generate {
+        let text = format!("{}{}{}", g.text, g.repeat.repeat(g.count), g.then);
+        std::fs::write(d.join(&g.file), text).unwrap();
+    }
+    for (link, target) in &case.symlinks {
+        std::os::unix::fs::symlink(target, d.join(link)).unwrap();
+    }
+    let before = snapshot(d);
+    let out = letterhead()
+        .args(&case.args)
+        .args(["--diagnostic-format", "short"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let code = out.status.code().unwrap_or(-1);
+    let mut problems = Vec::new();
+    if code != case.exit {
+        problems.push(format!("exit code {code}, expected {}", case.exit));
+    }
+    for line in &case.stderr {
+        if !stderr.lines().any(|l| l == line) {
+            problems.push(format!("missing diagnostic: {line}"));
+        }
+    }
+    if before != snapshot(d) {
+        problems.push("an input was changed".into());
+    }
+    let files = files_below(d);
+    if let Some(tmp) = files.iter().find(|p| p.to_string_lossy().ends_with(".tmp")) {
+        problems.push(format!("temporary file left: {}", tmp.display()));
+    }
+    for pdf in files.iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")) {
+        if code == 2 {
+            problems.push(format!("a PDF after a usage error: {}", pdf.display()));
+        } else if !qpdf_ok(pdf) {
+            problems.push(format!("an invalid PDF: {}", pdf.display()));
+        }
+    }
+    for pdf in &case.written {
+        if !d.join(pdf).exists() {
+            problems.push(format!("not written: {}", pdf.display()));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{}\n--- stderr:\n{stderr}", problems.join("\n")))
+    }
+}
+
+#[test]
+fn every_bad_input_gets_its_exact_outcome() {
+    let mut names: Vec<String> = std::fs::read_dir(repo().join("tests/bad"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 40, "the corpus has {} cases", names.len());
+    let failures: Vec<String> = names
+        .iter()
+        .filter_map(|name| run_case(name).err().map(|e| format!("## {name}\n{e}")))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        names.len(),
+        failures.join("\n\n")
+    );
+}
