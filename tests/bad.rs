@@ -108,7 +108,10 @@ fn run_case(name: &str) -> Result<(), String> {
     if let Some(tmp) = files.iter().find(|p| p.to_string_lossy().ends_with(".tmp")) {
         problems.push(format!("temporary file left: {}", tmp.display()));
     }
-    for pdf in files.iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")) {
+    for pdf in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+    {
         if code == 2 {
             problems.push(format!("a PDF after a usage error: {}", pdf.display()));
         } else if !qpdf_ok(pdf) {
