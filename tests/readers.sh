@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Independent readers: every PDF letterhead makes for the examples and the test fixtures must
+# open, render and extract without a complaint in poppler (pdftotext), MuPDF (mutool draw),
+# Ghostscript, qpdf and pdf.js. Readers that repair a file silently still exit 0, so any
+# output on their standard error counts as a failure.
+#
+#   bash tests/readers.sh     (after a build; LETTERHEAD=path/to/binary to choose it)
+#
+# Needs poppler-utils, mupdf-tools, ghostscript, qpdf, node and npm (`.ci/run` installs them);
+# pdf.js comes from npm (tests/readers/package.json, installed into tests/readers/node_modules).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${LETTERHEAD:-${CARGO_TARGET_DIR:-target}/debug/letterhead}
+export SOURCE_DATE_EPOCH=1438732800
+
+for tool in pdftotext mutool gs qpdf node npm; do
+    command -v "$tool" >/dev/null || { echo "readers: $tool is required" >&2; exit 1; }
+done
+[ -x "$BIN" ] || { echo "readers: build first (no $BIN)" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "== PDFs to read"
+# The example letters and the mail-merge example with its combined duplex file.
+mkdir -p "$work/letters"
+cp letters/*.md letters/letterhead.toml "$work/letters/"
+"$BIN" render -q "$work"/letters/*.md
+cp -r letters/merge "$work/merge"
+cp letters/letterhead.toml "$work/"
+"$BIN" merge -q "$work/merge/thank-you.md" --data "$work/merge/supporters.csv" \
+    --combine "$work/merge/print.pdf" --duplex
+# `init`'s starter letter.
+"$BIN" init "$work/init" 2>/dev/null
+"$BIN" render -q "$work/init/example-letter.md"
+# The fixtures of the bad-input corpus that render (odd scripts, CRLF, zero-width characters).
+for case in emoji-cjk-no-font rtl-text zero-width-and-combining crlf-line-endings; do
+    cp -r "tests/bad/$case" "$work/$case"
+    "$BIN" render -q "$work/$case/letter.md" || true
+done
+mapfile -t pdfs < <(find "$work" -name '*.pdf' | sort)
+echo "${#pdfs[@]} PDFs"
+[ "${#pdfs[@]}" -ge 25 ] || { echo "readers: expected at least 25 PDFs" >&2; exit 1; }
+
+failed=0
+fail() { echo "FAIL $1: $2" >&2; failed=1; }
+
+echo "== qpdf, poppler, MuPDF, Ghostscript"
+for pdf in "${pdfs[@]}"; do
+    name=${pdf#"$work"/}
+    qpdf --check "$pdf" >"$work/out" 2>&1 || fail "$name" "qpdf: $(tail -n 3 "$work/out")"
+    text=$(pdftotext "$pdf" - 2>"$work/err") || fail "$name" "pdftotext exit $?"
+    [ -s "$work/err" ] && fail "$name" "pdftotext: $(head -n 3 "$work/err")"
+    [ -n "$(echo "$text" | tr -d '[:space:]')" ] || fail "$name" "pdftotext extracted no text"
+    mutool draw -q -F txt -o "$work/mutool.txt" "$pdf" 2>"$work/err" || fail "$name" "mutool exit $?"
+    # Debian's MuPDF is built without colour management and says so for every file.
+    grep -v '^warning: ICC support is not available' "$work/err" >"$work/err2" || true
+    [ -s "$work/err2" ] && fail "$name" "mutool: $(head -n 3 "$work/err2")"
+    # The same words from MuPDF as from poppler (poppler joins hyphenated words, so compare
+    # the first line of text only).
+    first=$(echo "$text" | grep -m 1 -v '^\s*$' | tr -s ' ')
+    grep -qF -- "$first" <(tr -s ' ' <"$work/mutool.txt") || fail "$name" "mutool text differs: '$first'"
+    gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=nullpage "$pdf" >"$work/gs" 2>&1 || fail "$name" "gs exit $?"
+    [ -s "$work/gs" ] && fail "$name" "gs: $(head -n 3 "$work/gs")"
+done
+
+echo "== pdf.js"
+if [ ! -d tests/readers/node_modules/pdfjs-dist ]; then
+    (cd tests/readers && npm ci --no-audit --no-fund --loglevel=error)
+fi
+node tests/readers/pdfjs-read.mjs "${pdfs[@]}" >"$work/pdfjs" || true
+grep '^FAIL' "$work/pdfjs" >&2 && failed=1
+ok=$(grep -c '^ok' "$work/pdfjs" || true)
+[ "$ok" -eq "${#pdfs[@]}" ] || fail pdf.js "read $ok of ${#pdfs[@]} files"
+
+if [ "$failed" -ne 0 ]; then
+    echo "readers: some PDFs failed" >&2
+    exit 1
+fi
+echo "== all ${#pdfs[@]} PDFs read cleanly by qpdf, pdftotext, mutool, gs and pdf.js"
