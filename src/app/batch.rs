@@ -429,3 +429,42 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> diag::Result<()> {
     }
     Ok(())
 }
+
+/// Typesets a letter's text on the plain built-in letterhead with the bundled fonts, as
+/// `render` would, and returns the PDF with the warnings. For property tests and fuzzing: it
+/// reads no file (a signature image is refused) and touches no output.
+pub fn typeset_plain(text: &str) -> diag::Result<(Vec<u8>, Vec<Diagnostic>)> {
+    let source = crate::diag::Source {
+        path: std::path::PathBuf::from("letter.md"),
+        text: Arc::from(text),
+    };
+    let letter = letter::parse(source)?;
+    if letter
+        .front
+        .signature
+        .as_ref()
+        .is_some_and(|s| s.image.is_some())
+        || letter.front.letterhead.is_some()
+    {
+        return Err(Diagnostic::error("files named in the front matter are not read here").boxed());
+    }
+    let letterhead = Letterhead::builtin();
+    let family = crate::fonts::bundled();
+    let (body, mut warnings) = markdown::parse(&letter.source, letter.body_offset);
+    let date = format_date(&letter, &letterhead, 0)?;
+    let input = compose::Input {
+        letter: &letter,
+        body: &body,
+        letterhead: &letterhead,
+        family: &family,
+        logo: None,
+        signature_image: None,
+        date,
+        created: 0,
+    };
+    let (document, layout_warnings) = compose::compose(&input);
+    warnings.extend(layout_warnings);
+    let (bytes, _) = pdf::export(&document, &pdf::FontCache::default())
+        .map_err(|err| Diagnostic::error(format!("cannot write the PDF: {err}")).boxed())?;
+    Ok((bytes, warnings))
+}

@@ -31,7 +31,7 @@ use crate::cli::{BatchArgs, Cli, Command};
 use crate::combine::Combiner;
 use crate::diag::{self, Diagnostic};
 
-pub use batch::Mode;
+pub use batch::{Mode, typeset_plain};
 
 /// Everything rendered, nothing wrong.
 pub const EXIT_OK: u8 = 0;
