@@ -61,7 +61,7 @@ fn copy_tree(from: &Path, to: &Path) {
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files_below(dir)
         .into_iter()
-        .filter(|p| !p.extension().is_some_and(|e| e == "pdf"))
+        .filter(|p| p.extension().is_none_or(|e| e != "pdf"))
         .map(|p| {
             let bytes = std::fs::read(&p).unwrap_or_default();
             (p, bytes)
