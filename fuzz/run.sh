@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS (default 60) from the seeds, and prints how many inputs
+# each executed without a crash. Needs the nightly toolchain and cargo-fuzz.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+for target in letter letterhead_toml typeset; do
+    seeds=fuzz/seeds/letter
+    [ "$target" = letterhead_toml ] && seeds=fuzz/seeds/letterhead_toml
+    mkdir -p "fuzz/corpus/$target"
+    cargo +nightly fuzz run "$target" "fuzz/corpus/$target" "$seeds" -- \
+        -max_total_time="$seconds" -rss_limit_mb=1024 -max_len=65536 2>"fuzz/$target.log" || {
+        echo "$target: crashed; see fuzz/$target.log and fuzz/artifacts/$target/" >&2
+        tail -n 30 "fuzz/$target.log" >&2
+        exit 1
+    }
+    runs=$(grep -o 'Done [0-9]* runs' "fuzz/$target.log" | tail -n 1)
+    echo "$target: ${runs:-?} in ${seconds} s, no crash"
+done
