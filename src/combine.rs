@@ -110,9 +110,14 @@ impl Combiner {
             skip.insert(info);
         }
         for (id, object) in &doc.objects {
-            if let Ok(dict) = object.as_dict()
-                && dict.get(b"Type").and_then(Object::as_name).ok() == Some(b"Pages".as_slice())
-            {
+            // Page-tree nodes are replaced; object and cross-reference streams were unpacked
+            // by lopdf into the objects they hold, which are written one by one.
+            let kind = match object {
+                Object::Dictionary(dict) => dict.get(b"Type").and_then(Object::as_name).ok(),
+                Object::Stream(stream) => stream.dict.get(b"Type").and_then(Object::as_name).ok(),
+                _ => None,
+            };
+            if matches!(kind, Some(b"Pages" | b"ObjStm" | b"XRef")) {
                 skip.insert(*id);
             }
         }
