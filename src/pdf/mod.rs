@@ -100,7 +100,14 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
         .collect();
     finish::finish(&mut lo, doc);
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
+    // Dictionaries in compressed object streams, and a cross-reference stream (PDF 1.5):
+    // a fifth of a short letter's size is dictionaries and the cross-reference table.
+    let save = lopdf::SaveOptions {
+        use_object_streams: true,
+        use_xref_streams: true,
+        ..lopdf::SaveOptions::default()
+    };
+    lo.save_with_options(&mut bytes, save)
         .map_err(|e| format!("failed to serialise the PDF: {e}"))?;
     Ok((bytes, problems))
 }
