@@ -154,18 +154,19 @@ fn replace_content(
         return Err(broken());
     }
     let mut font_dict = None;
+    let mut empty = Vec::new();
     for (page, id) in doc.pages.iter().zip(page_ids) {
         let dict = lo.get_dictionary(id).map_err(|_| broken())?;
         let contents = dict
             .get(b"Contents")
             .and_then(Object::as_reference)
             .map_err(|_| broken())?;
+        let resources_id = dict
+            .get(b"Resources")
+            .and_then(Object::as_reference)
+            .map_err(|_| broken())?;
+        let resources = lo.get_dictionary(resources_id).map_err(|_| broken())?;
         if font_dict.is_none() {
-            let resources = dict
-                .get(b"Resources")
-                .and_then(Object::as_reference)
-                .and_then(|r| lo.get_dictionary(r))
-                .map_err(|_| broken())?;
             font_dict = Some(
                 resources
                     .get(b"Font")
@@ -173,9 +174,27 @@ fn replace_content(
                     .map_err(|_| broken())?,
             );
         }
+        // printpdf gives every page all resource kinds; the empty ones (no shadings, no
+        // graphics states, often no images) go.
+        let unused: Vec<(Vec<u8>, lopdf::ObjectId)> = resources
+            .iter()
+            .filter_map(|(key, value)| {
+                let id = value.as_reference().ok()?;
+                let dict = lo.get_dictionary(id).ok()?;
+                (dict.is_empty() && key.as_slice() != b"Font").then(|| (key.clone(), id))
+            })
+            .collect();
+        let resources = lo.get_dictionary_mut(resources_id).map_err(|_| broken())?;
+        for (key, id) in unused {
+            resources.remove(&key);
+            empty.push(id);
+        }
         let stream =
             lopdf::Stream::new(lopdf::Dictionary::new(), content::page(page, fonts, images));
         lo.objects.insert(contents, Object::Stream(stream));
+    }
+    for id in empty {
+        lo.objects.remove(&id);
     }
     if let Some(font_dict) = font_dict {
         let entries: Vec<(String, lopdf::ObjectId)> = fonts
