@@ -89,7 +89,6 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document) {
 
 /// Deflates every stream that has no filter yet, where that makes it smaller.
 fn compress(lo: &mut lopdf::Document) {
-    use std::io::Write;
     for object in lo.objects.values_mut() {
         let lopdf::Object::Stream(stream) = object else {
             continue;
@@ -97,12 +96,7 @@ fn compress(lo: &mut lopdf::Document) {
         if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
             continue;
         }
-        let mut encoder =
-            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        let Ok(compressed) = encoder
-            .write_all(&stream.content)
-            .and_then(|()| encoder.finish())
-        else {
+        let Some(compressed) = deflate(&stream.content) else {
             continue;
         };
         if compressed.len() + 19 < stream.content.len() {
@@ -110,6 +104,37 @@ fn compress(lo: &mut lopdf::Document) {
             stream.set_content(compressed);
         }
     }
+}
+
+thread_local! {
+    /// One compressor per thread, reset for each stream: setting one up (a few hundred KiB of
+    /// tables) cost more than compressing a letter's small streams.
+    static DEFLATE: std::cell::RefCell<Option<flate2::Compress>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `data` as a zlib stream at the default level.
+fn deflate(data: &[u8]) -> Option<Vec<u8>> {
+    DEFLATE.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let z =
+            cell.get_or_insert_with(|| flate2::Compress::new(flate2::Compression::default(), true));
+        z.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let consumed = usize::try_from(z.total_in()).ok()?;
+            let status = z
+                .compress_vec(
+                    data.get(consumed..)?,
+                    &mut out,
+                    flate2::FlushCompress::Finish,
+                )
+                .ok()?;
+            match status {
+                flate2::Status::StreamEnd => return Some(out),
+                _ => out.reserve(out.capacity().max(64)),
+            }
+        }
+    })
 }
 
 /// A PDF date string (`D:20150805000000Z`) for seconds since the epoch.
