@@ -142,12 +142,20 @@ pub fn layout(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Line>, 
     let mut missing = Vec::new();
     for span in spans {
         let face = family.face(span.variant).clone();
+        let glyphs = shape::shape(&face, &span.text, &style.language);
+        // An ASCII character the face lacks shapes as glyph 0, so the character map is only
+        // consulted for the others, or when a glyph 0 shows that something is missing.
+        let notdef = glyphs.iter().any(|g| g.id == 0);
         for c in span.text.chars() {
-            if !c.is_whitespace() && !c.is_control() && !face.covers(c) && !missing.contains(&c) {
+            if (notdef || !c.is_ascii())
+                && !c.is_whitespace()
+                && !c.is_control()
+                && !face.covers(c)
+                && !missing.contains(&c)
+            {
                 missing.push(c);
             }
         }
-        let glyphs = shape::shape(&face, &span.text, &style.language);
         shaped.push(Shaped {
             face,
             start,
@@ -522,18 +530,47 @@ fn inner_breaks(word: &str, offset: usize, is_url: bool, style: &ParStyle) -> Ve
         return cuts;
     }
     let mut pos = letters_start;
-    let syllables: Vec<&str> = hypher::hyphenate(
-        &lower,
-        crate::lang::Language::from_tag(&style.language)
-            .unwrap_or_default()
-            .hyphenation(),
-    )
-    .collect();
-    for syllable in &syllables[..syllables.len().saturating_sub(1)] {
-        pos += syllable.len();
-        cuts.push((offset + pos, Cut::Hyphen));
-    }
+    let lang = crate::lang::Language::from_tag(&style.language).unwrap_or_default();
+    with_syllable_lengths(&lower, lang, |lengths| {
+        for &length in lengths {
+            pos += usize::from(length);
+            cuts.push((offset + pos, Cut::Hyphen));
+        }
+    });
     cuts
+}
+
+/// Words hyphenated by this thread, with the byte lengths of their syllables but the last.
+/// Most words of a letter recur (in it and in the letters after it), and the pattern match is
+/// the costliest step of preparing a paragraph. Cleared when full, so memory stays bounded.
+/// One map per language (only looked up, never iterated: its order reaches no output).
+type HyphenCache = [std::collections::HashMap<Box<str>, Box<[u8]>>; crate::lang::TAGS.len()];
+const HYPHEN_CACHE_WORDS: usize = 20_000;
+
+thread_local! {
+    static HYPHENATED: std::cell::RefCell<HyphenCache> = Default::default();
+}
+
+/// Calls `f` with the byte lengths of a lower-case word's syllables, but the last
+/// (`MAX_HYPHENATED_BYTES` keeps each below 256).
+fn with_syllable_lengths(word: &str, lang: crate::lang::Language, f: impl FnOnce(&[u8])) {
+    HYPHENATED.with(|caches| {
+        let mut caches = caches.borrow_mut();
+        let cache = &mut caches[lang as usize];
+        if let Some(lengths) = cache.get(word) {
+            return f(lengths);
+        }
+        let syllables: Vec<&str> = hypher::hyphenate(word, lang.hyphenation()).collect();
+        let lengths: Box<[u8]> = syllables[..syllables.len().saturating_sub(1)]
+            .iter()
+            .map(|s| u8::try_from(s.len()).unwrap_or(u8::MAX))
+            .collect();
+        f(&lengths);
+        if cache.len() >= HYPHEN_CACHE_WORDS {
+            cache.clear();
+        }
+        cache.insert(word.into(), lengths);
+    })
 }
 
 fn looks_like_url(text: &str) -> bool {

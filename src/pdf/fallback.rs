@@ -1,0 +1,209 @@
+//! The whole page through printpdf: text as printpdf operations, fonts parsed, subset and
+//! embedded by printpdf (allsorts). Used for documents with a face the own TrueType path
+//! (`font`, `content`) cannot embed — CFF (`OTTO`) outlines, font collections, fonts whose
+//! tables `sfnt` cannot read — because printpdf handles every outline format.
+//!
+//! It is slower (printpdf parses each font once per process and subsets with allsorts, which
+//! reads the whole `glyf` or `CFF ` table for every document), but complete.
+
+use std::collections::BTreeMap;
+
+use printpdf::{
+    Codepoint, CurTransMat, FontId, Line, LinePoint, Op, PdfDocument, PdfFontHandle, PdfPage,
+    Point, Pt, TextItem, TextMatrix, XObjectTransform,
+};
+
+use super::{FaceKey, FontCache, Images, link_op, rgb, round3, subset_tag};
+use crate::frame::{Document, Item, TextRun};
+use crate::shape;
+
+/// The document as printpdf pages, with printpdf's fonts, ready for `to_lopdf_document`.
+pub(super) fn document(doc: &Document, fonts: &FontCache) -> Result<PdfDocument, String> {
+    let mut pdf = PdfDocument::new(&doc.meta.title);
+    // Fonts in order of first use, with ids we choose (their first six letters become the
+    // subset tag), so that output does not depend on a process-wide counter.
+    let mut font_ids: BTreeMap<FaceKey, FontId> = BTreeMap::new();
+    let mut widths: BTreeMap<(FaceKey, u16), f32> = BTreeMap::new();
+    let mut images = Images::default();
+    let mut pages = Vec::with_capacity(doc.pages.len());
+    for page in &doc.pages {
+        let height = page.height.to_pt() as f32;
+        let mut ops = Vec::new();
+        for item in &page.items {
+            match item {
+                Item::Text(run) => {
+                    if run.glyphs.is_empty() {
+                        continue;
+                    }
+                    let key = super::face_key(&run.face);
+                    let id = match font_ids.get(&key) {
+                        Some(id) => id.clone(),
+                        None => {
+                            let parsed = fonts.parsed(&run.face)?;
+                            let id = FontId(subset_tag(font_ids.len()));
+                            pdf.resources.fonts.map.insert(
+                                id.clone(),
+                                printpdf::font::PdfFont::new((*parsed).clone()),
+                            );
+                            font_ids.insert(key, id.clone());
+                            id
+                        }
+                    };
+                    text_ops(run, key, id, height, &mut widths, &mut ops);
+                }
+                Item::Rule {
+                    from,
+                    to,
+                    thickness,
+                    color,
+                } => {
+                    ops.push(Op::SetOutlineColor { col: rgb(*color) });
+                    ops.push(Op::SetOutlineThickness {
+                        pt: Pt(thickness.to_pt() as f32),
+                    });
+                    let point = |(x, y): (crate::length::Abs, crate::length::Abs)| LinePoint {
+                        p: Point {
+                            x: Pt(x.to_pt() as f32),
+                            y: Pt(height - y.to_pt() as f32),
+                        },
+                        bezier: false,
+                    };
+                    ops.push(Op::DrawLine {
+                        line: Line {
+                            points: vec![point(*from), point(*to)],
+                            is_closed: false,
+                        },
+                    });
+                }
+                Item::Image {
+                    image,
+                    x,
+                    y,
+                    width,
+                    height: h,
+                } => {
+                    let id = images.id(image, &mut pdf);
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetTransformationMatrix {
+                        matrix: CurTransMat::Raw([
+                            width.to_pt() as f32,
+                            0.0,
+                            0.0,
+                            h.to_pt() as f32,
+                            x.to_pt() as f32,
+                            height - (y.to_pt() + h.to_pt()) as f32,
+                        ]),
+                    });
+                    ops.push(Op::UseXobject {
+                        id,
+                        transform: XObjectTransform {
+                            no_auto_scale: true,
+                            ..XObjectTransform::default()
+                        },
+                    });
+                    ops.push(Op::RestoreGraphicsState);
+                }
+                Item::Link { .. } => ops.extend(link_op(item, height)),
+            }
+        }
+        pages.push(PdfPage::new(
+            printpdf::Mm(page.width.to_mm() as f32),
+            printpdf::Mm(page.height.to_mm() as f32),
+            ops,
+        ));
+    }
+    pdf.with_pages(pages);
+    Ok(pdf)
+}
+
+/// One text object: the run's glyphs with TJ offsets that put each glyph exactly where layout
+/// placed it, measured against the widths printpdf writes into `/W` (truncated to 1/1000 em).
+fn text_ops(
+    run: &TextRun,
+    key: FaceKey,
+    id: FontId,
+    page_height: f32,
+    widths: &mut BTreeMap<(FaceKey, u16), f32>,
+    ops: &mut Vec<Op>,
+) {
+    let size = run.size.to_pt();
+    let mut width_of = |gid: u16| -> f64 {
+        let w = *widths.entry((key, gid)).or_insert_with(|| {
+            let units = shape::advance_units(&run.face, gid) as f32;
+            let scale = 1000.0 / (run.face.units_per_em as f32);
+            ((units * scale) as i64) as f32
+        });
+        f64::from(w)
+    };
+    // Track where the PDF pen really is and correct it only when it strays by half a unit
+    // (1/2000 em) or more: kerning and justification become offsets, rounding noise does not,
+    // which keeps the content stream small.
+    let mut codepoints = Vec::with_capacity(run.glyphs.len());
+    let mut pen = run.glyphs[0].x.to_pt();
+    for (i, g) in run.glyphs.iter().enumerate() {
+        pen += width_of(g.id) * size / 1000.0;
+        let offset = match run.glyphs.get(i + 1) {
+            Some(next) => {
+                let units = ((next.x.to_pt() - pen) * 1000.0 / size).round();
+                pen += units * size / 1000.0;
+                -units
+            }
+            None => 0.0,
+        };
+        codepoints.push(Codepoint {
+            gid: g.id,
+            offset: offset as f32,
+            cid: Some(g.text.clone()),
+        });
+    }
+    let x0 = run.x + run.glyphs[0].x;
+    ops.push(Op::StartTextSection);
+    ops.push(Op::SetFont {
+        font: PdfFontHandle::External(id),
+        size: Pt(size as f32),
+    });
+    ops.push(Op::SetFillColor {
+        col: rgb(run.color),
+    });
+    ops.push(Op::SetTextMatrix {
+        matrix: TextMatrix::Translate(
+            Pt(round3(x0.to_pt()) as f32),
+            Pt(round3(f64::from(page_height) - run.y.to_pt()) as f32),
+        ),
+    });
+    ops.push(Op::ShowText {
+        items: vec![TextItem::GlyphIds(codepoints)],
+    });
+    ops.push(Op::EndTextSection);
+}
+
+/// Removes the hinting from every embedded TrueType program (`/FontFile2`).
+pub(super) fn slim_fonts(lo: &mut lopdf::Document) {
+    use lopdf::Object;
+    let programs: Vec<lopdf::ObjectId> = lo
+        .objects
+        .values()
+        .filter_map(|o| match o {
+            Object::Dictionary(d) => match d.get(b"FontFile2") {
+                Ok(Object::Reference(id)) => Some(*id),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    for id in programs {
+        if let Some(Object::Stream(stream)) = lo.objects.get_mut(&id) {
+            let Ok(bytes) = stream
+                .decompressed_content()
+                .or_else(|_| Ok::<_, ()>(stream.content.clone()))
+            else {
+                continue;
+            };
+            let slim = crate::sfnt::strip_hinting(&bytes);
+            stream
+                .dict
+                .set("Length1", Object::Integer(slim.len() as i64));
+            stream.set_plain_content(slim);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The last touches on the lopdf document, whichever path built it: the header version, the
+//! Info dictionary, catalog preferences, stream compression and a trailer `/ID` derived from
+//! the content (so identical input gives identical bytes).
+
+use std::hash::{Hash, Hasher};
+
+use crate::frame::Document;
+
+/// Producer and creator string.
+pub fn creator() -> String {
+    format!("letterhead {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Fixes what printpdf writes: version, Info dictionary, trailer ID; then compresses.
+pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document) {
+    use lopdf::Object;
+    use lopdf::StringFormat::{Hexadecimal, Literal};
+
+    lo.version = "1.7".into();
+    let date = pdf_date(doc.meta.created);
+    let text = |s: &str| {
+        // UTF-16BE with BOM for anything beyond ASCII, as PDF text strings require.
+        if s.is_ascii() {
+            Object::String(s.as_bytes().to_vec(), Literal)
+        } else {
+            let mut bytes = vec![0xFE, 0xFF];
+            for unit in s.encode_utf16() {
+                bytes.extend(unit.to_be_bytes());
+            }
+            Object::String(bytes, Hexadecimal)
+        }
+    };
+    let mut info = lopdf::Dictionary::new();
+    info.set("Title", text(&doc.meta.title));
+    if !doc.meta.author.is_empty() {
+        info.set("Author", text(&doc.meta.author));
+    }
+    if !doc.meta.subject.is_empty() {
+        info.set("Subject", text(&doc.meta.subject));
+    }
+    info.set("Creator", text(&creator()));
+    info.set("Producer", text(&format!("{} (printpdf)", creator())));
+    info.set(
+        "CreationDate",
+        Object::String(date.clone().into_bytes(), Literal),
+    );
+    info.set("ModDate", Object::String(date.into_bytes(), Literal));
+    if let Ok(Object::Reference(id)) = lo.trailer.get(b"Info").cloned() {
+        lo.objects.insert(id, Object::Dictionary(info));
+    }
+    // Catalog: open at 100 %, show the title rather than the file name.
+    if let Ok(Object::Reference(root)) = lo.trailer.get(b"Root").cloned()
+        && let Some(Object::Dictionary(catalog)) = lo.objects.get_mut(&root)
+    {
+        let mut prefs = lopdf::Dictionary::new();
+        prefs.set("DisplayDocTitle", Object::Boolean(true));
+        catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    }
+    compress(lo);
+    // The document ID: a digest of everything written so far (deterministic).
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    "letterhead-id-b".hash(&mut b);
+    // The streams (pages, fonts, images) and the document information identify the document.
+    for (id, object) in &lo.objects {
+        if let Object::Stream(s) = object {
+            id.hash(&mut a);
+            id.hash(&mut b);
+            s.content.hash(&mut a);
+            s.content.hash(&mut b);
+        }
+    }
+    for text in [&doc.meta.title, &doc.meta.author, &doc.meta.subject] {
+        text.hash(&mut a);
+        text.hash(&mut b);
+    }
+    doc.meta.created.hash(&mut a);
+    doc.meta.created.hash(&mut b);
+    let mut digest = a.finish().to_be_bytes().to_vec();
+    digest.extend(b.finish().to_be_bytes());
+    lo.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(digest.clone(), Hexadecimal),
+            Object::String(digest, Hexadecimal),
+        ]),
+    );
+}
+
+/// Deflates every stream that has no filter yet, where that makes it smaller.
+fn compress(lo: &mut lopdf::Document) {
+    for object in lo.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else {
+            continue;
+        };
+        if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
+            continue;
+        }
+        let Some(compressed) = deflate(&stream.content) else {
+            continue;
+        };
+        if compressed.len() + 19 < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(compressed);
+        }
+    }
+}
+
+thread_local! {
+    /// One compressor per thread, reset for each stream: setting one up (a few hundred KiB of
+    /// tables) cost more than compressing a letter's small streams.
+    static DEFLATE: std::cell::RefCell<Option<flate2::Compress>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `data` as a zlib stream at the default level.
+fn deflate(data: &[u8]) -> Option<Vec<u8>> {
+    DEFLATE.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let z =
+            cell.get_or_insert_with(|| flate2::Compress::new(flate2::Compression::default(), true));
+        z.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let consumed = usize::try_from(z.total_in()).ok()?;
+            let status = z
+                .compress_vec(
+                    data.get(consumed..)?,
+                    &mut out,
+                    flate2::FlushCompress::Finish,
+                )
+                .ok()?;
+            match status {
+                flate2::Status::StreamEnd => return Some(out),
+                _ => out.reserve(out.capacity().max(64)),
+            }
+        }
+    })
+}
+
+/// A PDF date string (`D:20150805000000Z`) for seconds since the epoch.
+fn pdf_date(seconds: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(seconds)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_dates_are_utc() {
+        assert_eq!(pdf_date(1_438_732_800), "D:20150805000000Z");
+    }
+}

@@ -1,0 +1,285 @@
+//! Our own font objects for TrueType faces: a `Type0` font with an Identity-H encoding over a
+//! `CIDFontType2` whose program is a subset made by `sfnt`, with `/W` widths and a
+//! `/ToUnicode` map. Codes are the subset's glyph ids (1/1000 em widths, truncated).
+//!
+//! Why not printpdf's: its font preparation parsed every face with allsorts and subset it by
+//! reading the whole `glyf` table again for each document, then computed widths through a
+//! glyph cache — together the costliest step of a short letter. A TrueType subset is a few
+//! table copies (see `sfnt`). Faces `sfnt` cannot read go through printpdf (`fallback`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use lopdf::Object::{Array, Dictionary, Integer, Name, Reference};
+use lopdf::StringFormat::Literal;
+use lopdf::{Dictionary as Dict, Object, Stream};
+
+use crate::fonts::Face;
+use crate::frame::{Document, Item};
+use crate::sfnt::{Subset, TrueType};
+
+/// One embedded face: its resource name and subset, and the widths the content stream
+/// positions glyphs against.
+pub(super) struct Font<'d> {
+    /// The face.
+    pub face: &'d Arc<Face>,
+    /// Resource name and subset tag (six capital letters).
+    pub tag: String,
+    /// The subset program and its glyphs.
+    pub subset: Subset,
+    /// Width of each subset glyph, in 1/1000 em, as written to `/W`.
+    pub widths: Vec<i64>,
+    /// The text each subset glyph stands for (empty: none).
+    texts: Vec<&'d str>,
+    name: String,
+    metrics: crate::sfnt::Metrics,
+}
+
+impl Font<'_> {
+    /// The code (subset glyph id) and width of an original glyph id.
+    pub fn glyph(&self, gid: u16) -> (u16, i64) {
+        let code = self.subset.new_id(gid).unwrap_or(0);
+        (
+            code,
+            self.widths.get(usize::from(code)).copied().unwrap_or(0),
+        )
+    }
+}
+
+/// Subsets every face the document uses, in order of first use, or `None` when one of them
+/// is not a TrueType font `sfnt` can subset.
+pub(super) fn subset_all(doc: &Document) -> Option<Vec<Font<'_>>> {
+    // The glyphs of each face, with the text each stands for (the last non-empty one wins).
+    let mut used: Vec<(&Arc<Face>, BTreeMap<u16, &str>)> = Vec::new();
+    for page in &doc.pages {
+        for item in &page.items {
+            let Item::Text(run) = item else { continue };
+            if run.glyphs.is_empty() {
+                continue;
+            }
+            let index = match used.iter().position(|(f, _)| Arc::ptr_eq(f, &run.face)) {
+                Some(i) => i,
+                None => {
+                    used.push((&run.face, BTreeMap::new()));
+                    used.len() - 1
+                }
+            };
+            let glyphs = &mut used[index].1;
+            for g in &run.glyphs {
+                let text = glyphs.entry(g.id).or_insert("");
+                if !g.text.is_empty() {
+                    *text = &g.text;
+                }
+            }
+        }
+    }
+    used.into_iter()
+        .enumerate()
+        .map(|(i, (face, glyphs))| {
+            let font = TrueType::parse(face.bytes())?;
+            let subset = font.subset(glyphs.keys().copied())?;
+            let upem = u64::from(font.units_per_em());
+            let widths = subset
+                .glyphs
+                .iter()
+                .map(|&g| (u64::from(font.advance(g)) * 1000 / upem) as i64)
+                .collect();
+            let texts = subset
+                .glyphs
+                .iter()
+                .map(|g| glyphs.get(g).copied().unwrap_or(""))
+                .collect();
+            Some(Font {
+                face,
+                tag: super::subset_tag(i),
+                name: font
+                    .postscript_name()
+                    .unwrap_or_else(|| sanitize(&face.name)),
+                metrics: font.metrics(),
+                subset,
+                widths,
+                texts,
+            })
+        })
+        .collect()
+}
+
+/// A face name usable as a PDF name: printable ASCII without delimiters.
+fn sanitize(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && !"[](){}<>/%#".contains(*c))
+        .take(63)
+        .collect();
+    if clean.is_empty() {
+        "Font".into()
+    } else {
+        clean
+    }
+}
+
+/// Adds the font's objects to the document; returns the id of its `Type0` dictionary.
+pub(super) fn add(lo: &mut lopdf::Document, font: &Font<'_>) -> lopdf::ObjectId {
+    let name = format!("{}+{}", font.tag, font.name);
+    let m = &font.metrics;
+    let upem = f64::from(m.units_per_em.max(1));
+    let scale = |v: i16| (f64::from(v) * 1000.0 / upem).round() as i64;
+    let ascent = scale(m.ascender);
+    // ItalicAngle: counter-clockwise from vertical, so an italic face is negative.
+    let (rise, run) = m.caret_slope;
+    let italic_angle = if rise == 0 {
+        0
+    } else {
+        (-(f64::from(run)).atan2(f64::from(rise)).to_degrees()).round() as i64
+    };
+    const NONSYMBOLIC: i64 = 1 << 5;
+    const ITALIC: i64 = 1 << 6;
+    // StemV: no table has it; estimated from the weight class as PDF producers do.
+    let stem_v = if m.weight == 0 {
+        80
+    } else {
+        50 + (f64::from(m.weight) / 65.0).powi(2).round() as i64
+    };
+    let mut program = Stream::new(Dict::new(), font.subset.font.clone());
+    program
+        .dict
+        .set("Length1", Integer(font.subset.font.len() as i64));
+    let program = lo.add_object(program);
+    let descriptor = lo.add_object(Dict::from_iter([
+        ("Type", Name(b"FontDescriptor".to_vec())),
+        ("FontName", Name(name.clone().into_bytes())),
+        (
+            "Flags",
+            Integer(NONSYMBOLIC | if italic_angle != 0 { ITALIC } else { 0 }),
+        ),
+        (
+            "FontBBox",
+            Array(m.bbox.iter().map(|&v| Integer(scale(v))).collect()),
+        ),
+        ("ItalicAngle", Integer(italic_angle)),
+        ("Ascent", Integer(ascent)),
+        ("Descent", Integer(scale(m.descender))),
+        ("CapHeight", Integer(m.cap_height.map_or(ascent, scale))),
+        ("StemV", Integer(stem_v)),
+        ("FontFile2", Reference(program)),
+    ]));
+    let to_unicode = lo.add_object(Stream::new(Dict::new(), to_unicode(&font.texts)));
+    let widths = Array(font.widths.iter().map(|&w| Integer(w)).collect());
+    let cid_font = Dict::from_iter([
+        ("Type", Name(b"Font".to_vec())),
+        ("Subtype", Name(b"CIDFontType2".to_vec())),
+        ("BaseFont", Name(name.clone().into_bytes())),
+        (
+            "CIDSystemInfo",
+            Dictionary(Dict::from_iter([
+                ("Registry", Object::String(b"Adobe".to_vec(), Literal)),
+                ("Ordering", Object::String(b"Identity".to_vec(), Literal)),
+                ("Supplement", Integer(0)),
+            ])),
+        ),
+        ("FontDescriptor", Reference(descriptor)),
+        ("W", Array(vec![Integer(0), widths])),
+        ("CIDToGIDMap", Name(b"Identity".to_vec())),
+    ]);
+    lo.add_object(Dict::from_iter([
+        ("Type", Name(b"Font".to_vec())),
+        ("Subtype", Name(b"Type0".to_vec())),
+        ("BaseFont", Name(name.into_bytes())),
+        ("Encoding", Name(b"Identity-H".to_vec())),
+        ("DescendantFonts", Array(vec![Dictionary(cid_font)])),
+        ("ToUnicode", Reference(to_unicode)),
+    ]))
+}
+
+/// A ToUnicode CMap for codes 0.. with these texts (empty: no entry). Runs of codes whose
+/// single-unit texts also ascend by one become `bfrange` entries.
+fn to_unicode(texts: &[&str]) -> Vec<u8> {
+    let mut out = String::with_capacity(400 + texts.len() * 16);
+    out.push_str(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    // (first code, last code, text of the first) for each entry.
+    let mut ranges: Vec<(usize, usize, &str)> = Vec::new();
+    let mut chars: Vec<(usize, &str)> = Vec::new();
+    let single = |s: &str| {
+        let mut units = s.encode_utf16();
+        match (units.next(), units.next()) {
+            (Some(u), None) => Some(u),
+            _ => None,
+        }
+    };
+    let mut code = 0;
+    while code < texts.len() {
+        let text = texts[code];
+        if text.is_empty() {
+            code += 1;
+            continue;
+        }
+        let mut last = code;
+        if let Some(first) = single(text) {
+            // A range may not cross a 256-code boundary, in codes or in the text.
+            while last + 1 < texts.len()
+                && (last + 1) % 256 != 0
+                && first
+                    .checked_add((last + 1 - code) as u16)
+                    .is_some_and(|want| single(texts[last + 1]) == Some(want))
+                && (usize::from(first) + last + 1 - code) % 256 != 0
+            {
+                last += 1;
+            }
+        }
+        if last > code {
+            ranges.push((code, last, text));
+        } else {
+            chars.push((code, text));
+        }
+        code = last + 1;
+    }
+    let hex = |out: &mut String, text: &str| {
+        for unit in text.encode_utf16() {
+            let _ = write!(out, "{unit:04X}");
+        }
+    };
+    for block in chars.chunks(100) {
+        let _ = writeln!(out, "{} beginbfchar", block.len());
+        for (code, text) in block {
+            let _ = write!(out, "<{code:04X}> <");
+            hex(&mut out, text);
+            out.push_str(">\n");
+        }
+        out.push_str("endbfchar\n");
+    }
+    for block in ranges.chunks(100) {
+        let _ = writeln!(out, "{} beginbfrange", block.len());
+        for (first, last, text) in block {
+            let _ = write!(out, "<{first:04X}> <{last:04X}> <");
+            hex(&mut out, text);
+            out.push_str(">\n");
+        }
+        out.push_str("endbfrange\n");
+    }
+    out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn to_unicode_groups_ascending_letters_into_ranges() {
+        let cmap = String::from_utf8(to_unicode(&["", "a", "b", "c", "ffi", "", "x"])).unwrap();
+        assert!(
+            cmap.contains("2 beginbfchar\n<0004> <006600660069>\n<0006> <0078>\n"),
+            "{cmap}"
+        );
+        assert!(
+            cmap.contains("1 beginbfrange\n<0001> <0003> <0061>\n"),
+            "{cmap}"
+        );
+    }
+}

@@ -1,0 +1,310 @@
+//! The PDF writer: a `frame::Document` becomes PDF bytes. printpdf builds the document —
+//! pages, link annotations, images, catalog — and `lopdf` (the version printpdf builds on)
+//! writes it, after we fix what printpdf gets wrong for us: the header version, the Info
+//! dictionary, and a trailer `/ID` derived from the content, so identical input gives
+//! identical bytes.
+//!
+//! The recipe, in `export`:
+//! 1. fonts: subset every TrueType face ourselves (`font`, with `sfnt`); a document with a
+//!    face we cannot subset (CFF outlines) goes through printpdf's fonts instead (`fallback`);
+//! 2. document: printpdf pages carrying the link annotations and images;
+//! 3. content: our own content streams (`content`) and font objects replace printpdf's;
+//! 4. finish: Info, catalog preferences, compression, `/ID` (`finish`); serialise.
+//!
+//! It knows frames and fonts, nothing about letters or Markdown; it is the only module that
+//! uses printpdf. It writes no file: `app` does, atomically.
+
+mod content;
+mod fallback;
+mod finish;
+mod font;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use printpdf::{
+    Actions, BorderArray, ColorArray, LinkAnnotation, Op, ParsedFont, PdfDocument, PdfPage,
+    PdfSaveOptions, Pt, RawImage, RawImageData, RawImageFormat, Rect, XObjectId,
+};
+
+use crate::config::Color;
+use crate::fonts::Face;
+use crate::frame::{Document, Image, Item};
+
+pub use finish::creator;
+
+/// Identity of a face within a run: the address of its shared `Face`. The cache keeps the
+/// face alive, so an address is never reused for another face.
+type FaceKey = usize;
+
+/// A face and printpdf's parse of it.
+type Parsed = (Arc<Face>, Arc<ParsedFont>);
+
+fn face_key(face: &Arc<Face>) -> FaceKey {
+    Arc::as_ptr(face) as usize
+}
+
+/// Fonts shared by every letter of a run: printpdf's font parsing, which only faces our own
+/// TrueType path cannot embed need, is done once per face.
+#[derive(Default)]
+pub struct FontCache {
+    parsed: Mutex<BTreeMap<FaceKey, Parsed>>,
+}
+
+impl FontCache {
+    fn parsed(&self, face: &Arc<Face>) -> Result<Arc<ParsedFont>, String> {
+        let mut map = self
+            .parsed
+            .lock()
+            .map_err(|_| "font cache poisoned".to_string())?;
+        if let Some((_, parsed)) = map.get(&face_key(face)) {
+            return Ok(parsed.clone());
+        }
+        let mut warnings = Vec::new();
+        let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut warnings)
+            .ok_or_else(|| format!("the font `{}` cannot be embedded", face.name))?;
+        let parsed = Arc::new(parsed);
+        map.insert(face_key(face), (face.clone(), parsed.clone()));
+        Ok(parsed)
+    }
+}
+
+/// Writes a document as PDF bytes. Warnings (a font that could not be subset) are returned
+/// beside the bytes.
+pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>), String> {
+    let options = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lo = match font::subset_all(doc) {
+        Some(subsets) => {
+            let (pdf, images) = document(doc);
+            let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
+            replace_content(&mut lo, doc, &subsets, &images)?;
+            lo
+        }
+        None => {
+            let pdf = fallback::document(doc, fonts)?;
+            let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
+            fallback::slim_fonts(&mut lo);
+            lo
+        }
+    };
+    let problems: Vec<String> = warnings
+        .iter()
+        .filter(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
+        .map(|w| w.msg.clone())
+        .collect();
+    finish::finish(&mut lo, doc);
+    let mut bytes = Vec::new();
+    // Dictionaries in compressed object streams, and a cross-reference stream (PDF 1.5):
+    // a fifth of a short letter's size is dictionaries and the cross-reference table.
+    let save = lopdf::SaveOptions {
+        use_object_streams: true,
+        use_xref_streams: true,
+        ..lopdf::SaveOptions::default()
+    };
+    lo.save_with_options(&mut bytes, save)
+        .map_err(|e| format!("failed to serialise the PDF: {e}"))?;
+    Ok((bytes, problems))
+}
+
+/// printpdf pages with only what printpdf writes for us: link annotations, and the images
+/// as resources. Their content comes later, from `content`.
+fn document(doc: &Document) -> (PdfDocument, Vec<(Arc<Image>, String)>) {
+    let mut pdf = PdfDocument::new(&doc.meta.title);
+    let mut images = Images::default();
+    let mut pages = Vec::with_capacity(doc.pages.len());
+    for page in &doc.pages {
+        let height = page.height.to_pt() as f32;
+        let mut ops = Vec::new();
+        for item in &page.items {
+            match item {
+                Item::Image { image, .. } => {
+                    images.id(image, &mut pdf);
+                }
+                Item::Link { .. } => ops.extend(link_op(item, height)),
+                Item::Text(_) | Item::Rule { .. } => {}
+            }
+        }
+        pages.push(PdfPage::new(
+            printpdf::Mm(page.width.to_mm() as f32),
+            printpdf::Mm(page.height.to_mm() as f32),
+            ops,
+        ));
+    }
+    pdf.with_pages(pages);
+    (pdf, images.0)
+}
+
+/// Puts our content streams into printpdf's pages and our fonts into its font resources.
+fn replace_content(
+    lo: &mut lopdf::Document,
+    doc: &Document,
+    fonts: &[font::Font<'_>],
+    images: &[(Arc<Image>, String)],
+) -> Result<(), String> {
+    use lopdf::Object;
+    let broken = || "printpdf wrote pages we cannot read".to_string();
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    if page_ids.len() != doc.pages.len() {
+        return Err(broken());
+    }
+    let mut font_dict = None;
+    let mut empty = Vec::new();
+    for (page, id) in doc.pages.iter().zip(page_ids) {
+        let dict = lo.get_dictionary(id).map_err(|_| broken())?;
+        let contents = dict
+            .get(b"Contents")
+            .and_then(Object::as_reference)
+            .map_err(|_| broken())?;
+        let resources_id = dict
+            .get(b"Resources")
+            .and_then(Object::as_reference)
+            .map_err(|_| broken())?;
+        let resources = lo.get_dictionary(resources_id).map_err(|_| broken())?;
+        if font_dict.is_none() {
+            font_dict = Some(
+                resources
+                    .get(b"Font")
+                    .and_then(Object::as_reference)
+                    .map_err(|_| broken())?,
+            );
+        }
+        // printpdf gives every page all resource kinds; the empty ones (no shadings, no
+        // graphics states, often no images) go.
+        let unused: Vec<(Vec<u8>, lopdf::ObjectId)> = resources
+            .iter()
+            .filter_map(|(key, value)| {
+                let id = value.as_reference().ok()?;
+                let dict = lo.get_dictionary(id).ok()?;
+                (dict.is_empty() && key.as_slice() != b"Font").then(|| (key.clone(), id))
+            })
+            .collect();
+        let resources = lo.get_dictionary_mut(resources_id).map_err(|_| broken())?;
+        for (key, id) in unused {
+            resources.remove(&key);
+            empty.push(id);
+        }
+        let stream =
+            lopdf::Stream::new(lopdf::Dictionary::new(), content::page(page, fonts, images));
+        lo.objects.insert(contents, Object::Stream(stream));
+    }
+    for id in empty {
+        lo.objects.remove(&id);
+    }
+    if let Some(font_dict) = font_dict {
+        let entries: Vec<(String, lopdf::ObjectId)> = fonts
+            .iter()
+            .map(|f| (f.tag.clone(), font::add(lo, f)))
+            .collect();
+        let dict = lo.get_dictionary_mut(font_dict).map_err(|_| broken())?;
+        for (tag, id) in entries {
+            dict.set(tag, Object::Reference(id));
+        }
+    }
+    Ok(())
+}
+
+/// Images in order of first use, each registered once as an XObject named `Im1`, `Im2`, ...
+#[derive(Default)]
+struct Images(Vec<(Arc<Image>, String)>);
+
+impl Images {
+    fn id(&mut self, image: &Arc<Image>, pdf: &mut PdfDocument) -> XObjectId {
+        if let Some((_, name)) = self.0.iter().find(|(i, _)| Arc::ptr_eq(i, image)) {
+            return XObjectId(name.clone());
+        }
+        let name = format!("Im{}", self.0.len() + 1);
+        pdf.resources.xobjects.map.insert(
+            XObjectId(name.clone()),
+            printpdf::XObject::Image(raw_image(image)),
+        );
+        self.0.push((image.clone(), name.clone()));
+        XObjectId(name)
+    }
+}
+
+/// The annotation of a link item, without a visible border.
+fn link_op(item: &Item, page_height: f32) -> Option<Op> {
+    let Item::Link {
+        x,
+        y,
+        width,
+        height,
+        target,
+    } = item
+    else {
+        return None;
+    };
+    let rect = Rect {
+        x: Pt(x.to_pt() as f32),
+        y: Pt(page_height - (y.to_pt() + height.to_pt()) as f32),
+        width: Pt(width.to_pt() as f32),
+        height: Pt(height.to_pt() as f32),
+        mode: None,
+        winding_order: None,
+    };
+    Some(Op::LinkAnnotation {
+        link: LinkAnnotation::new(
+            rect,
+            Actions::Uri(target.clone()),
+            Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+            Some(ColorArray::Transparent),
+            None,
+        ),
+    })
+}
+
+/// Six capital letters, distinct for each font of a document.
+fn subset_tag(index: usize) -> String {
+    let mut tag = *b"LHAAAA";
+    let mut n = index;
+    for slot in tag.iter_mut().rev().take(4) {
+        *slot = b'A' + (n % 26) as u8;
+        n /= 26;
+    }
+    String::from_utf8_lossy(&tag).into_owned()
+}
+
+fn rgb(c: Color) -> printpdf::Color {
+    printpdf::Color::Rgb(printpdf::Rgb {
+        r: c.r,
+        g: c.g,
+        b: c.b,
+        icc_profile: None,
+    })
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+fn raw_image(image: &Image) -> RawImage {
+    RawImage {
+        pixels: RawImageData::U8(image.pixels.clone()),
+        width: image.width as usize,
+        height: image.height as usize,
+        data_format: if image.rgb {
+            RawImageFormat::RGB8
+        } else {
+            RawImageFormat::R8
+        },
+        tag: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subset_tags_are_six_capitals_and_distinct() {
+        assert_eq!(subset_tag(0), "LHAAAA");
+        assert_eq!(subset_tag(27), "LHAABB");
+        assert!(subset_tag(5).chars().all(|c| c.is_ascii_uppercase()));
+    }
+}
