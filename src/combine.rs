@@ -47,6 +47,17 @@ pub struct Combiner {
     duplex: bool,
     /// Hash of everything written, for the document ID.
     hash: u64,
+    /// Renamed into place: the temporary file is gone.
+    finished: bool,
+}
+
+impl Drop for Combiner {
+    /// A combined file never finished (an error, a panic) leaves no temporary file behind.
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 impl Combiner {
@@ -64,6 +75,7 @@ impl Combiner {
             bookmarks: Vec::new(),
             duplex,
             hash: 0xcbf2_9ce4_8422_2325,
+            finished: false,
         };
         // A binary comment after the header marks the file as binary for transfer tools.
         c.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
@@ -174,11 +186,9 @@ impl Combiner {
     /// Writes the page tree, the bookmarks, the catalog and the cross-reference table, and
     /// renames the file into place.
     pub fn finish(mut self) -> std::io::Result<()> {
-        let result = self.write_trailer();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-        result
+        self.write_trailer()?;
+        self.finished = true;
+        Ok(())
     }
 
     fn write_trailer(&mut self) -> std::io::Result<()> {
@@ -262,7 +272,7 @@ impl Combiner {
 
     /// Gives up: the temporary file is removed, the previous combined file stays.
     pub fn abandon(self) {
-        let _ = std::fs::remove_file(&self.tmp);
+        drop(self);
     }
 }
 

@@ -108,7 +108,10 @@ pub(super) fn run(
                 _ => None,
             }
             .unwrap_or_else(|| job.input.display().display().to_string());
-            match combiner.append(&pdf, &title) {
+            // A bug in reading the letter back fails that letter, not the run.
+            let appended = catch_unwind(AssertUnwindSafe(|| combiner.append(&pdf, &title)))
+                .unwrap_or_else(|_| Err("internal error while appending it".into()));
+            match appended {
                 Ok(placement) => outcome.combined = Some(placement),
                 Err(err) => {
                     outcome.error = Some(

@@ -146,7 +146,7 @@ fn run(
         Err(d) => return reporter.usage_error(&d),
     };
     if mode == Mode::Render {
-        plan::remove_stale_temporaries(&jobs);
+        plan::remove_stale_temporaries(&jobs, combine.as_ref().map(|(path, _)| path.as_path()));
     }
     // 3. run, 4. report.
     let settings = batch::Settings {

@@ -255,6 +255,15 @@ pub(super) fn refuse_to_replace(out: &Path) -> diag::Result<()> {
                 .boxed(),
         );
     }
+    // A pipe or a device is never opened here (reading a FIFO would wait for a writer).
+    if !meta.is_file() {
+        return Err(Diagnostic::error(format!(
+            "the output `{}` is not a regular file",
+            out.display()
+        ))
+        .hint("use -o - to write the PDF to standard output")
+        .boxed());
+    }
     if !is_pdf() {
         return Err(Diagnostic::error(format!(
             "the output `{}` exists and is not a PDF; it would be overwritten",
@@ -350,12 +359,14 @@ pub(super) fn folder_of(path: &Path) -> PathBuf {
 
 /// Removes what a killed earlier run left behind: temporary files of this batch's outputs
 /// (`.NAME.pdf.PID.tmp`) whose process is gone. Nothing else is touched.
-pub(super) fn remove_stale_temporaries(jobs: &[Job]) {
+pub(super) fn remove_stale_temporaries(jobs: &[Job], combined: Option<&Path>) {
     let mut by_folder: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
-    for job in jobs {
-        if let Output::File(path) = &job.output
-            && let Some(name) = path.file_name()
-        {
+    let outputs = jobs.iter().filter_map(|job| match &job.output {
+        Output::File(path) => Some(path.as_path()),
+        _ => None,
+    });
+    for path in outputs.chain(combined) {
+        if let Some(name) = path.file_name() {
             by_folder
                 .entry(folder_of(path))
                 .or_default()
