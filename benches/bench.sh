@@ -263,10 +263,10 @@ with open(sys.argv[1], "w", newline="", encoding="utf-8") as f:
                     "Springfield, IL 62701", f"${rng.randint(5, 500)}",
                     rng.choice(["", str(rng.randint(1995, 2015))])])
 PY
-cp letters/merge/thank-you.md letters/letterhead.toml "$tmp/"
+cp letters/merge/thank-you.template.md letters/letterhead.toml "$tmp/"
 merge_run() {
     rm -rf "$tmp/merge-out" "$tmp/print.pdf"
-    "$@" merge "$tmp/thank-you.md" --data "$tmp/merge.csv" --out-dir "$tmp/merge-out" \
+    "$@" merge "$tmp/thank-you.template.md" --data "$tmp/merge.csv" --out-dir "$tmp/merge-out" \
         --combine "$tmp/print.pdf" --duplex -q
 }
 start=$(date +%s.%N)

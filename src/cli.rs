@@ -139,9 +139,10 @@ pub struct BatchArgs {
     /// Print only errors (no warnings, progress or summary).
     #[arg(short, long)]
     pub quiet: bool,
-    /// How errors and warnings are printed on standard error.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value = "human")]
-    pub diagnostic_format: DiagnosticFormat,
+    /// How errors and warnings are printed on standard error (default: human; when standard
+    /// error is not a terminal, `render` and `merge` print only failures, one line each).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub diagnostic_format: Option<DiagnosticFormat>,
     /// Also report on standard output, one JSON object per letter and a summary.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub report: Option<ReportFormat>,

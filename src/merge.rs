@@ -90,8 +90,9 @@ impl Template {
         let mut front_env = environment(escape_toml);
         let mut body_env = environment(escape_markdown);
         let mut name_env = environment(|s| s.to_string());
+        front_env.add_filter("bare", bare);
         if let Some(range) = &parts.front {
-            let text = source.text[range.clone()].to_string();
+            let text = guard_front_matter(&source, range.clone())?;
             front_env
                 .add_template_owned("front", text)
                 .map_err(|e| template_error(&e, &source, range.start))?;
@@ -130,7 +131,9 @@ impl Template {
         let context = Value::from(row.values.clone());
         let mut text = String::with_capacity(self.source.text.len() + 256);
         if let Some(range) = &self.front {
-            text.push_str("+++\n");
+            // The front matter's range starts with the line break after the opening `+++`, so
+            // the filled-in letter keeps the template's line numbers.
+            text.push_str("+++");
             let front = self
                 .render(&self.front_env, "front", &context)
                 .map_err(|e| self.row_error(&e, row, data, range.start))?;
@@ -200,16 +203,7 @@ impl Template {
             _ => None,
         }
         .unwrap_or_else(|| detail(e));
-        let line = if row.line > 0 {
-            format!(" (line {})", row.line)
-        } else {
-            String::new()
-        };
-        let mut d = Diagnostic::error(format!(
-            "row {} of `{}`{line}: {what}",
-            row.number,
-            data.display(),
-        ));
+        let mut d = Diagnostic::error(format!("{}: {what}", row_label(row, data)));
         if let Some(span) = e.range() {
             d = d.at(&self.source, span.start + offset..span.end + offset);
         } else {
@@ -223,6 +217,16 @@ impl Template {
         }
         d.boxed()
     }
+}
+
+/// How messages name a row: "row 3 of `supporters.csv` (line 4)".
+pub fn row_label(row: &Row, data: &Path) -> String {
+    let line = if row.line > 0 {
+        format!(" (line {})", row.line)
+    } else {
+        String::new()
+    };
+    format!("row {} of `{}`{line}", row.number, data.display())
 }
 
 fn quoted<'a>(names: impl Iterator<Item = &'a String>) -> String {
@@ -256,6 +260,141 @@ fn template_error(e: &minijinja::Error, source: &Source, offset: usize) -> Box<D
     .boxed()
 }
 
+/// Where a placeholder stands in the front matter's TOML.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum TomlContext {
+    /// Between values: `key = {{ x }}`.
+    Bare,
+    /// Inside `"…"` or `"""…"""`: values are escaped for it.
+    Basic,
+    /// Inside a literal string (single quotes): nothing can be escaped there.
+    Literal,
+    /// In a comment, to the end of the line.
+    Comment,
+}
+
+/// Checks where each placeholder of the front matter stands, and returns the template text to
+/// compile: inside a basic string a value is escaped for it; a bare value (`date = {{ d }}`)
+/// must be a plain date, number or word, checked per row by the `bare` filter; inside a
+/// literal string no escape exists, so a placeholder there is an error.
+fn guard_front_matter(source: &Source, range: Range<usize>) -> diag::Result<String> {
+    let text = &source.text[range.clone()];
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut context = TomlContext::Bare;
+    // Inside a multi-line string: its closing delimiter.
+    let mut closing: &str = "";
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        if rest.starts_with("{{") {
+            let end = rest.find("}}").map_or(rest.len(), |e| e + 2);
+            let placeholder = &rest[..end];
+            match context {
+                TomlContext::Literal => {
+                    return Err(Diagnostic::error(
+                        "a placeholder inside a single-quoted string, where a value's quotes cannot be escaped",
+                    )
+                    .at(source, range.start + i..range.start + i + end)
+                    .hint("put placeholders inside \"…\" strings, e.g. to = [\"{{ name }}\"]")
+                    .boxed());
+                }
+                TomlContext::Bare if placeholder.len() > 4 && placeholder.ends_with("}}") => {
+                    let inner = &placeholder[2..placeholder.len() - 2];
+                    out.push_str(&format!("{{{{ ({inner}) | bare }}}}"));
+                }
+                _ => out.push_str(placeholder),
+            }
+            i += end;
+            continue;
+        }
+        if rest.starts_with("{%") || rest.starts_with("{#") {
+            let close = if rest.starts_with("{%") { "%}" } else { "#}" };
+            let end = rest.find(close).map_or(rest.len(), |e| e + 2);
+            out.push_str(&rest[..end]);
+            i += end;
+            continue;
+        }
+        // The delimiters that change the context, longest first.
+        let step = match context {
+            TomlContext::Bare => {
+                if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+                    context = if rest.starts_with('"') {
+                        TomlContext::Basic
+                    } else {
+                        TomlContext::Literal
+                    };
+                    closing = &rest[..3];
+                    3
+                } else if rest.starts_with('"') {
+                    context = TomlContext::Basic;
+                    closing = "";
+                    1
+                } else if rest.starts_with('\'') {
+                    context = TomlContext::Literal;
+                    closing = "";
+                    1
+                } else if rest.starts_with('#') {
+                    context = TomlContext::Comment;
+                    1
+                } else {
+                    0
+                }
+            }
+            TomlContext::Comment => {
+                if rest.starts_with('\n') {
+                    context = TomlContext::Bare;
+                }
+                0
+            }
+            TomlContext::Basic if rest.starts_with('\\') => {
+                // An escape: the next character belongs to the string.
+                1 + rest[1..].chars().next().map_or(0, char::len_utf8)
+            }
+            TomlContext::Basic | TomlContext::Literal => {
+                let quote = if context == TomlContext::Basic {
+                    '"'
+                } else {
+                    '\''
+                };
+                if !closing.is_empty() && rest.starts_with(closing) {
+                    context = TomlContext::Bare;
+                    3
+                } else if closing.is_empty() && (rest.starts_with(quote) || rest.starts_with('\n'))
+                {
+                    context = TomlContext::Bare;
+                    1
+                } else {
+                    0
+                }
+            }
+        };
+        let step = if step == 0 {
+            rest.chars().next().map_or(1, char::len_utf8)
+        } else {
+            step
+        };
+        out.push_str(&rest[..step.min(rest.len())]);
+        i += step;
+    }
+    Ok(out)
+}
+
+/// The `bare` filter: a value standing unquoted in the front matter (a date, a number) may
+/// hold nothing that TOML would read as syntax.
+fn bare(value: String) -> Result<String, minijinja::Error> {
+    let plain = value
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '-' | ':' | '.' | '+' | '_' | ' '));
+    if plain {
+        Ok(value)
+    } else {
+        Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("the value `{value}` cannot stand outside quotes in the front matter"),
+        ))
+    }
+}
+
 /// Escapes a value for the inside of a TOML basic string (`"…"`): it can neither end the
 /// string nor start a new line of TOML.
 pub fn escape_toml(value: &str) -> String {
@@ -286,7 +425,9 @@ pub fn escape_toml(value: &str) -> String {
 /// ```
 pub fn escape_markdown(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 8);
-    for (i, line) in value.lines().enumerate() {
+    // CommonMark also ends a line at a lone carriage return.
+    let value = value.replace("\r\n", "\n").replace('\r', "\n");
+    for (i, line) in value.trim_end_matches('\n').split('\n').enumerate() {
         if i > 0 {
             out.push_str("\\\n");
         }
@@ -574,6 +715,47 @@ mod tests {
             letter.body(),
             "\nDear x\\\"\\]\\\n\\+\\+\\+\\\n\\*\\*bold\\*\\* \\<script\\> \\\"\\\"\\\",\n"
         );
+    }
+
+    #[test]
+    fn placeholders_in_single_quoted_strings_are_refused() {
+        let err = Template::parse(source("t.md", "+++\nto = ['{{ name }}']\n+++\nHi\n"), "x")
+            .unwrap_err();
+        assert_eq!(err.line_col(), Some((2, 8)));
+    }
+
+    #[test]
+    fn bare_placeholders_take_plain_values_only() {
+        let t = Template::parse(
+            source(
+                "t.md",
+                "+++\ndate = {{ d }}\nps = \"\"\"{{ p }}\"\"\"\n+++\nHi\n",
+            ),
+            "x",
+        )
+        .unwrap();
+        let ok = t.fill(
+            &row(&[("d", "2015-08-05"), ("p", "a \"\"\" b")]),
+            Path::new("d.csv"),
+        );
+        let letter = letter::parse(source("out.md", &ok.unwrap())).unwrap();
+        assert_eq!(letter.front.ps.as_deref(), Some("a \"\"\" b"));
+        let err = t
+            .fill(
+                &row(&[("d", "2015-08-05, image = 'x'"), ("p", "")]),
+                Path::new("d.csv"),
+            )
+            .unwrap_err();
+        assert!(
+            err.message.contains("cannot stand outside quotes"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_cannot_start_a_block() {
+        assert_eq!(escape_markdown("x\r\r    code\n"), "x\\\n\\\ncode");
     }
 
     #[test]

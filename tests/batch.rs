@@ -318,3 +318,26 @@ fn logo_below_150_dpi_is_a_warning_not_a_failure() {
     );
     assert!(qpdf_ok(&d.join("letter-000.pdf")));
 }
+
+#[test]
+fn in_a_pipe_render_prints_a_line_per_failure_and_the_summary_only() {
+    let dir = good_batch(3);
+    let d = dir.path();
+    // A warning (a character the font lacks) and a failure.
+    std::fs::write(d.join("emoji.md"), letter("to = [\"A\"]", "Tea 🍵 time.")).unwrap();
+    std::fs::write(d.join("zz-bad.md"), "+++\nto = 3\n+++\n\nBody.\n").unwrap();
+    let r = run(letterhead().arg("render").arg(d));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stderr);
+    assert!(
+        lines[0].ends_with("zz-bad.md:2:6: error: expected a string or an array of strings"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("rendered 4 letters (") && lines[1].ends_with("; 1 failed"),
+        "{}",
+        lines[1]
+    );
+}

@@ -17,7 +17,7 @@ fn merge_dir() -> tempfile::TempDir {
         dir.path().join("letterhead.toml"),
     )
     .unwrap();
-    for name in ["thank-you.md", "supporters.csv"] {
+    for name in ["thank-you.template.md", "supporters.csv"] {
         std::fs::copy(
             repo().join("letters/merge").join(name),
             dir.path().join(name),
@@ -45,7 +45,7 @@ fn twenty_rows_give_twenty_letters_named_by_the_pattern() {
     let out = d.join("out");
     let r = run(letterhead()
         .arg("merge")
-        .arg(d.join("thank-you.md"))
+        .arg(d.join("thank-you.template.md"))
         .arg("--data")
         .arg(d.join("supporters.csv"))
         .args(["--name", "{{ last_name }}-{{ id }}", "--out-dir"])
@@ -82,7 +82,7 @@ fn values_are_printed_as_text_never_as_markup() {
     let out = d.join("out");
     let r = run(letterhead()
         .arg("merge")
-        .arg(d.join("thank-you.md"))
+        .arg(d.join("thank-you.template.md"))
         .arg("--data")
         .arg(d.join("evil.csv"))
         .arg("--out-dir")
@@ -111,7 +111,7 @@ fn duplicate_names_are_refused_before_anything_is_written() {
     let out = d.join("out");
     let r = run(letterhead()
         .arg("merge")
-        .arg(d.join("thank-you.md"))
+        .arg(d.join("thank-you.template.md"))
         .arg("--data")
         .arg(d.join("supporters.csv"))
         .args(["--name", "gift-{{ amount }}", "--out-dir"])
@@ -141,14 +141,14 @@ fn a_row_with_a_missing_column_fails_alone() {
     let out = d.join("out");
     let r = run(letterhead()
         .arg("merge")
-        .arg(d.join("thank-you.md"))
+        .arg(d.join("thank-you.template.md"))
         .arg("--data")
         .arg(d.join("ragged.csv"))
         .args(["--diagnostic-format", "short", "--out-dir"])
         .arg(&out));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("thank-you.md:5:")
+        r.stderr.contains("thank-you.template.md:5:")
             && r.stderr.contains("error: row 2 of")
             && r.stderr.contains("(line 3): it has no column `street`"),
         "{}",
@@ -166,7 +166,7 @@ fn combined_duplex_file_has_bookmarks_and_matches_the_report() {
     let combined = d.join("print.pdf");
     let r = run(letterhead()
         .arg("merge")
-        .arg(d.join("thank-you.md"))
+        .arg(d.join("thank-you.template.md"))
         .arg("--data")
         .arg(d.join("supporters.csv"))
         .args([
@@ -267,7 +267,7 @@ fn json_and_toml_data_work_like_csv() {
         let out = d.join(format!("out-{data}"));
         let r = run(letterhead()
             .arg("merge")
-            .arg(d.join("thank-you.md"))
+            .arg(d.join("thank-you.template.md"))
             .arg("--data")
             .arg(d.join(data))
             .arg("--out-dir")
@@ -305,7 +305,7 @@ fn check_with_data_checks_every_row_and_writes_nothing() {
     std::fs::write(d.join("semi.csv"), format!("\u{feff}{semicolons}")).unwrap();
     let r = run(letterhead()
         .arg("check")
-        .arg(d.join("thank-you.md"))
+        .arg(d.join("thank-you.template.md"))
         .arg("--data")
         .arg(d.join("semi.csv"))
         .args(["--delimiter", ";", "--deny-warnings"]));
@@ -315,7 +315,7 @@ fn check_with_data_checks_every_row_and_writes_nothing() {
     // Without the delimiter, the header is one column and the hint says why.
     let r = run(letterhead()
         .arg("check")
-        .arg(d.join("thank-you.md"))
+        .arg(d.join("thank-you.template.md"))
         .arg("--data")
         .arg(d.join("semi.csv")));
     assert_eq!(r.code, 2, "{}", r.stderr);

@@ -28,7 +28,7 @@ cp letters/*.md letters/letterhead.toml "$work/letters/"
 "$BIN" render -q "$work"/letters/*.md
 cp -r letters/merge "$work/merge"
 cp letters/letterhead.toml "$work/"
-"$BIN" merge -q "$work/merge/thank-you.md" --data "$work/merge/supporters.csv" \
+"$BIN" merge -q "$work/merge/thank-you.template.md" --data "$work/merge/supporters.csv" \
     --combine "$work/merge/print.pdf" --duplex
 # `init`'s starter letter.
 "$BIN" init "$work/init" 2>/dev/null

@@ -330,7 +330,10 @@ fn bad_letter(front: &str, body: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn assert_fails(path: &Path, code: i32, needles: &[&str]) {
-    let r = run(letterhead().arg("render").arg(path));
+    // The human format: every diagnostic with its hints (not only a line per failure).
+    let r = run(letterhead()
+        .args(["render", "--diagnostic-format", "human"])
+        .arg(path));
     assert_eq!(r.code, code, "{}", r.stderr);
     for needle in needles {
         assert!(
@@ -475,7 +478,9 @@ fn a_folder_named_like_a_letter_is_reported() {
 #[test]
 fn missing_glyphs_are_a_warning_naming_the_character() {
     let (_dir, path) = bad_letter("+++\n+++\n", "Tea 🍵 time.\n");
-    let r = run(letterhead().arg("render").arg(&path));
+    let r = run(letterhead()
+        .args(["render", "--diagnostic-format", "human"])
+        .arg(&path));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("has no glyph for `🍵` (U+1F375)"),
@@ -524,7 +529,9 @@ fn font_files_can_replace_the_bundled_family() {
         ),
     )
     .unwrap();
-    let r = run(letterhead().arg("render").arg(&path));
+    let r = run(letterhead()
+        .args(["render", "--diagnostic-format", "short"])
+        .arg(&path));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let fonts = tool("pdffonts", &[path.with_extension("pdf").to_str().unwrap()]);
     // Bold and italic fall back to the regular face, which is embedded once.

@@ -222,7 +222,25 @@ fn process_guarded(job: &Job, resources: &Resources, settings: &Settings) -> Out
 /// Reads, lays out and writes one letter.
 fn process(job: &Job, resources: &Resources, settings: &Settings) -> Outcome {
     let mut warnings = Vec::new();
-    match lay_out_and_write(job, resources, settings, &mut warnings) {
+    let result = lay_out_and_write(job, resources, settings, &mut warnings);
+    // A merge row's diagnostics point into the template: say which row they are about.
+    let (result, warnings) = match &job.input {
+        Input::Row { name, .. } => {
+            let label = name.display().to_string();
+            let name_row = |mut d: Diagnostic| {
+                if !d.message.starts_with(&label) {
+                    d.message = format!("{label}: {}", d.message);
+                }
+                d
+            };
+            (
+                result.map_err(|d| name_row(*d).boxed()),
+                warnings.into_iter().map(name_row).collect(),
+            )
+        }
+        _ => (result, warnings),
+    };
+    match result {
         Ok((pages, bytes, pdf)) => Outcome {
             pages,
             bytes,

@@ -201,7 +201,7 @@ fn with_page_size(mut lh: Letterhead, page_size: Option<&str>) -> Letterhead {
 impl Resources {
     /// Reads a letter: a file, standard input, or a row filled into the merge template.
     pub(super) fn read_letter(&self, input: &Input) -> diag::Result<Source> {
-        if let Input::Row { index, name, .. } = input {
+        if let Input::Row { index, .. } = input {
             let Some(merge) = &self.merge else {
                 return Err(Diagnostic::error("a merge row without a template").boxed());
             };
@@ -209,8 +209,9 @@ impl Resources {
                 return Err(Diagnostic::error("a merge row past the end of the data").boxed());
             };
             let text = merge.template.fill(row, &merge.data.path)?;
+            // Diagnostics point into the template, at its lines; `batch` names the row.
             return Ok(Source {
-                path: name.clone(),
+                path: merge.template.path().to_path_buf(),
                 text: Arc::from(text),
             });
         }

@@ -30,6 +30,8 @@ pub(super) fn plan(mode: Mode, request: &MergeRequest<'_>) -> diag::Result<(Vec<
         || "letter".to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
+    // `thank-you.template.md` makes `thank-you-0001.pdf` in `thank-you/`.
+    let stem = stem.strip_suffix(".template").unwrap_or(&stem).to_string();
     let folder = request
         .template
         .parent()
@@ -61,15 +63,10 @@ pub(super) fn plan(mode: Mode, request: &MergeRequest<'_>) -> diag::Result<(Vec<
             Mode::Check => Output::Nowhere,
             Mode::Render => Output::File(out_dir.join(format!("{name}.pdf"))),
         };
-        let line = if row.line > 0 {
-            format!(" (line {})", row.line)
-        } else {
-            String::new()
-        };
         jobs.push(Job {
             input: Input::Row {
                 index,
-                name: PathBuf::from(format!("{} row {}{line}", data.path.display(), row.number)),
+                name: PathBuf::from(merge::row_label(row, &data.path)),
                 folder: folder.clone(),
             },
             output,

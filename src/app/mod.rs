@@ -61,19 +61,17 @@ pub fn main() -> ExitCode {
                 dir: args.out_dir,
             };
             run(Mode::Render, &args.batch, None, || {
-                Ok((
-                    plan::plan(Mode::Render, &args.inputs, &outputs, &args.batch)?,
-                    None,
-                ))
+                let (jobs, templates) =
+                    plan::plan(Mode::Render, &args.inputs, &outputs, &args.batch)?;
+                Ok((jobs, None, templates))
             })
         }
         Command::Check(args) => match &args.data {
             None => run(Mode::Check, &args.batch, None, || {
                 let outputs = plan::Outputs::default();
-                Ok((
-                    plan::plan(Mode::Check, &args.inputs, &outputs, &args.batch)?,
-                    None,
-                ))
+                let (jobs, templates) =
+                    plan::plan(Mode::Check, &args.inputs, &outputs, &args.batch)?;
+                Ok((jobs, None, templates))
             }),
             Some(data) => run(Mode::Check, &args.batch, None, || {
                 let [template] = args.inputs.as_slice() else {
@@ -91,7 +89,7 @@ pub fn main() -> ExitCode {
                     out_dir: None,
                 };
                 let (jobs, merge) = merge::plan(Mode::Check, &request)?;
-                Ok((jobs, Some(merge)))
+                Ok((jobs, Some(merge), 0))
             }),
         },
         Command::Merge(args) => {
@@ -105,7 +103,7 @@ pub fn main() -> ExitCode {
                     out_dir: args.out_dir.as_deref(),
                 };
                 let (jobs, merge) = merge::plan(Mode::Render, &request)?;
-                Ok((jobs, Some(merge)))
+                Ok((jobs, Some(merge), 0))
             })
         }
         Command::Init(args) => init::init(&args.dir),
@@ -120,15 +118,16 @@ fn run(
     mode: Mode,
     args: &BatchArgs,
     combine: Option<(PathBuf, bool)>,
-    plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>)>,
+    plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>, usize)>,
 ) -> u8 {
     let started = Instant::now();
     let mut reporter = report::Reporter::new(mode, args);
     // 1. plan: inputs and outputs; any problem here writes nothing.
-    let (jobs, merge) = match plan() {
+    let (jobs, merge, templates) = match plan() {
         Ok(planned) => planned,
         Err(d) => return reporter.usage_error(&d),
     };
+    reporter.templates_left_out(templates);
     if let Some((path, _)) = &combine
         && let Err(d) = plan::refuse_combined_collision(path, &jobs)
     {

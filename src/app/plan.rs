@@ -77,14 +77,16 @@ pub(super) struct Outputs {
     pub(super) dir: Option<PathBuf>,
 }
 
-/// Resolves the inputs and plans every output path, refusing collisions.
+/// Resolves the inputs and plans every output path, refusing collisions. Also gives the
+/// number of merge templates (`*.template.md`) the folders held, which are left out.
 pub(super) fn plan(
     mode: Mode,
     args: &[PathBuf],
     outputs: &Outputs,
     batch: &BatchArgs,
-) -> diag::Result<Vec<Job>> {
+) -> diag::Result<(Vec<Job>, usize)> {
     let mut inputs = Vec::new();
+    let mut templates = 0;
     for arg in args {
         if arg.as_os_str() == "-" {
             if inputs.contains(&Input::Stdin) {
@@ -102,6 +104,9 @@ pub(super) fn plan(
             let mut found = Vec::new();
             collect_letters(arg, &mut found, &mut BTreeSet::new());
             found.sort();
+            let before = found.len();
+            found.retain(|p| !is_template(p));
+            templates += before - found.len();
             if found.is_empty() {
                 return Err(Diagnostic::error(format!(
                     "the folder `{}` holds no .md letters",
@@ -144,7 +149,16 @@ pub(super) fn plan(
         .boxed());
     }
     refuse_collisions(&jobs)?;
-    Ok(jobs)
+    Ok((jobs, templates))
+}
+
+/// A mail-merge template (`NAME.template.md`): filled in by `merge`, not rendered as it is.
+fn is_template(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| {
+        n.to_string_lossy()
+            .to_ascii_lowercase()
+            .ends_with(".template.md")
+    })
 }
 
 fn is_markdown(path: &Path) -> bool {

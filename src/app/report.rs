@@ -23,12 +23,16 @@ use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, Mode};
 pub(super) struct Reporter {
     mode: Mode,
     format: DiagnosticFormat,
+    /// Print failures only (warnings stay in the JSON report).
+    failures_only: bool,
     quiet: bool,
     json: bool,
     bar: Option<ProgressBar>,
     /// Whether standard error is a terminal (the summary is always shown when it is not).
     terminal: bool,
     counts: Counts,
+    /// Merge templates a folder held, left out of the batch.
+    templates: usize,
     /// Placements in the combined PDF, letter by letter, while a merge combines.
     placements: Vec<Option<JsonPlacement>>,
     combined: Option<JsonCombined>,
@@ -135,14 +139,25 @@ fn display(path: &Path) -> String {
 impl Reporter {
     /// A reporter for a batch run with these options.
     pub(super) fn new(mode: Mode, args: &BatchArgs) -> Reporter {
+        let terminal = std::io::stderr().is_terminal();
+        // In CI logs and pipes, `render` says only what failed, a line each (SPEC §3); a
+        // format asked for explicitly, or `check`, shows every diagnostic.
+        let failures_only = !terminal && mode == Mode::Render && args.diagnostic_format.is_none();
+        let format = match args.diagnostic_format {
+            Some(format) => format,
+            None if failures_only => DiagnosticFormat::Short,
+            None => DiagnosticFormat::Human,
+        };
         Reporter {
             mode,
-            format: args.diagnostic_format,
+            format,
+            failures_only,
             quiet: args.quiet,
             json: args.report == Some(ReportFormat::Json),
             bar: None,
-            terminal: std::io::stderr().is_terminal(),
+            terminal,
             counts: Counts::default(),
+            templates: 0,
             placements: Vec::new(),
             combined: None,
         }
@@ -159,6 +174,11 @@ impl Reporter {
             });
         }
         EXIT_USAGE
+    }
+
+    /// The folders held this many merge templates, which are left out.
+    pub(super) fn templates_left_out(&mut self, templates: usize) {
+        self.templates = templates;
     }
 
     /// The batch starts: a progress bar on a terminal, for more than one letter.
@@ -325,12 +345,18 @@ impl Reporter {
         if self.counts.skipped > 0 {
             line.push_str(&format!("; {} skipped", self.counts.skipped));
         }
+        if self.templates > 0 {
+            line.push_str(&format!(
+                "; {} left out (fill in with `letterhead merge`)",
+                plural(self.templates, "merge template", "merge templates")
+            ));
+        }
         line
     }
 
     /// Prints a diagnostic on standard error in the chosen format (warnings not when quiet).
     fn diagnostic(&self, d: &Diagnostic) {
-        if self.quiet && !d.is_error() {
+        if (self.quiet || self.failures_only) && !d.is_error() {
             return;
         }
         let text = match self.format {
