@@ -11,7 +11,6 @@
 
 pub mod app;
 pub mod cli;
-pub mod combine;
 pub mod compose;
 pub mod config;
 pub mod diag;

@@ -11,7 +11,6 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
-use crate::combine::{Combiner, Placement};
 use crate::compose;
 use crate::config::Letterhead;
 use crate::diag::{self, Diagnostic};
@@ -21,6 +20,7 @@ use crate::lang::Language;
 use crate::letter::{self, Letter};
 use crate::markdown;
 use crate::pdf;
+use crate::pdf::combine::{Combiner, Placement};
 
 use super::load::Resources;
 use super::plan::{self, Input, Job, Output};

@@ -1,5 +1,7 @@
 //! `letterhead init [DIR]`: a commented `letterhead.toml` and an example letter that render out
 //! of the box, written into DIR. Existing files are never overwritten.
+//!
+//! It only writes the two starter files; it renders nothing and reads no configuration.
 
 use std::io::Write;
 use std::path::Path;

@@ -1,5 +1,7 @@
 //! `letterhead fonts`: the font families available — the bundled ones and those a letterhead
 //! configures — with their faces and the scripts they cover.
+//!
+//! It lists; it does not search the system's fonts (letterhead never uses them).
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,8 @@
 //! Loading what a batch shares: letterheads with their font families and logos, parsed once
 //! and used by every letter on every thread; and reading a letter's text.
 //!
+//! It reads files but writes none, and lays nothing out.
+//!
 //! Letterheads found beside the letters (and `--letterhead`) are configuration, loaded before
 //! any letter: a broken one stops the run (exit 2) with nothing written. A letterhead named in
 //! a letter's front matter is loaded when that letter is, and a problem with it fails only

@@ -1,5 +1,8 @@
 //! Planning a mail merge: the template compiled, the data read, every row's output name made
 //! and checked for clashes before anything is written.
+//!
+//! It plans only: rows are filled in and laid out by `batch`, and templating itself is
+//! `crate::merge`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -28,8 +28,8 @@ use clap::Parser;
 use std::path::PathBuf;
 
 use crate::cli::{BatchArgs, Cli, Command};
-use crate::combine::Combiner;
 use crate::diag::{self, Diagnostic};
+use crate::pdf::combine::Combiner;
 
 pub use batch::{Mode, typeset_plain};
 

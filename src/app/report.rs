@@ -4,6 +4,8 @@
 //! The JSON report is JSON lines: one object per letter in input order, then one summary
 //! object (or one error object when the run could not start). Field names are stable and
 //! documented in the README.
+//!
+//! It decides how things are said, not what happened: outcomes come from `batch`.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;

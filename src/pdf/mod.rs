@@ -14,6 +14,7 @@
 //! It knows frames and fonts, nothing about letters or Markdown; it is the only module that
 //! uses printpdf. It writes no file: `app` does, atomically.
 
+pub mod combine;
 mod content;
 mod fallback;
 mod finish;
