@@ -266,10 +266,10 @@ fn temporaries_of_a_killed_run_are_removed_by_the_next() {
 fn killing_a_batch_leaves_only_complete_pdfs() {
     let dir = good_batch(150);
     let d = dir.path();
-    // Kill the batch at moments spread over its run, each time over the previous PDFs.
+    // Kill the batch 20 times at moments spread over its run, each time over the previous PDFs.
     let seed = Instant::now().elapsed().subsec_nanos() as u64 | 1;
-    for round in 0..5u64 {
-        let delay = 30 + (seed.wrapping_mul(round + 7) * 2_654_435_761) % 600;
+    for round in 0..20u64 {
+        let delay = 30 + seed.wrapping_mul(round + 7).wrapping_mul(2_654_435_761) % 600;
         let mut child = letterhead()
             .args(["render", "-q", "-j", "2"])
             .arg(d)

@@ -226,9 +226,19 @@ fn read_letter(input: &Input) -> diag::Result<Source> {
     match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes).map_err(|err| {
-                Diagnostic::error(format!("cannot read standard input ({err})")).boxed()
-            })?;
+            std::io::stdin()
+                .take(MAX_TEXT_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|err| {
+                    Diagnostic::error(format!("cannot read standard input ({err})")).boxed()
+                })?;
+            if bytes.len() as u64 > MAX_TEXT_BYTES {
+                return Err(Diagnostic::error(format!(
+                    "standard input holds over {} MB, the limit for a letter",
+                    MAX_TEXT_BYTES / 1_000_000
+                ))
+                .boxed());
+            }
             decode_text(bytes, Path::new("<stdin>"), "letter")
         }
         Input::File { path, .. } => read_source(path, "letter"),
@@ -256,13 +266,38 @@ pub(super) fn read_source(path: &Path, what: &str) -> diag::Result<Source> {
         .in_file(path)
         .boxed());
     }
-    let bytes = std::fs::read(path).map_err(|err| {
-        Diagnostic::error(format!("cannot read {what} `{}` ({err})", path.display()))
-            .in_file(path)
-            .boxed()
-    })?;
+    let too_large = |size: u64| {
+        Diagnostic::error(format!(
+            "{what} `{}` is {:.1} MB, over the limit of {} MB",
+            path.display(),
+            size as f64 / 1e6,
+            MAX_TEXT_BYTES / 1_000_000
+        ))
+        .in_file(path)
+        .hint("split it into several letters")
+        .boxed()
+    };
+    if meta.len() > MAX_TEXT_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // `take`: a file that grows while it is read (or a device) stops at the limit too.
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_TEXT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|err| {
+            Diagnostic::error(format!("cannot read {what} `{}` ({err})", path.display()))
+                .in_file(path)
+                .boxed()
+        })?;
+    if bytes.len() as u64 > MAX_TEXT_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     decode_text(bytes, path, what)
 }
+
+/// Largest letter, letterhead or data file read, in bytes: a letter of 20 MB is some 4,000
+/// pages, far past any letter, and is refused before it fills memory.
+pub const MAX_TEXT_BYTES: u64 = 20_000_000;
 
 fn decode_text(bytes: Vec<u8>, path: &Path, what: &str) -> diag::Result<Source> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
