@@ -596,17 +596,22 @@ fn parse_json(source: &Source) -> diag::Result<Data> {
             }
             values.insert(key.clone(), json_text(value));
         }
-        rows.push(Row {
-            number: i + 1,
-            line: 0,
-            values,
-        });
+        rows.push(record(i, values));
     }
     Ok(Data {
         path: source.path.clone(),
         columns,
         rows,
     })
+}
+
+/// The `i`-th record (0-based) of a JSON or TOML file, which have no lines to report.
+fn record(i: usize, values: BTreeMap<String, String>) -> Row {
+    Row {
+        number: i + 1,
+        line: 0,
+        values,
+    }
 }
 
 fn json_text(value: &serde_json::Value) -> String {
@@ -652,11 +657,7 @@ fn parse_toml(source: &Source) -> diag::Result<Data> {
             };
             values.insert(key.clone(), text);
         }
-        rows.push(Row {
-            number: i + 1,
-            line: 0,
-            values,
-        });
+        rows.push(record(i, values));
     }
     Ok(Data {
         path: source.path.clone(),

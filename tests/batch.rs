@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{files_below, letter, letterhead, qpdf_ok, run, tool, write_png};
+use common::{files_below, letter, letterhead, pdfs_in, qpdf_ok, run, tool, write_png};
 
 /// A folder with a letterhead and `n` good letters of one to three pages.
 fn good_batch(n: usize) -> tempfile::TempDir {
@@ -39,13 +39,6 @@ fn good_batch(n: usize) -> tempfile::TempDir {
         .unwrap();
     }
     dir
-}
-
-fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
-    files_below(dir)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect()
 }
 
 fn temporaries_in(dir: &Path) -> Vec<PathBuf> {

@@ -5,9 +5,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{files_below, letterhead, qpdf_ok, repo, run, tool};
+use common::{files_below, letterhead, pdfs_in, qpdf_ok, repo, run, tool};
 
 /// A copy of the merge example (template, supporters.csv) with the example letterhead.
 fn merge_dir() -> tempfile::TempDir {
@@ -27,11 +27,14 @@ fn merge_dir() -> tempfile::TempDir {
     dir
 }
 
-fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
-    files_below(dir)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect()
+/// `letterhead merge thank-you.template.md --data DATA` in `d`, before the test's own options.
+fn merge(d: &Path, data: &str) -> std::process::Command {
+    let mut cmd = letterhead();
+    cmd.arg("merge")
+        .arg(d.join("thank-you.template.md"))
+        .arg("--data")
+        .arg(d.join(data));
+    cmd
 }
 
 fn text_of(pdf: &Path) -> String {
@@ -43,11 +46,7 @@ fn twenty_rows_give_twenty_letters_named_by_the_pattern() {
     let dir = merge_dir();
     let d = dir.path();
     let out = d.join("out");
-    let r = run(letterhead()
-        .arg("merge")
-        .arg(d.join("thank-you.template.md"))
-        .arg("--data")
-        .arg(d.join("supporters.csv"))
+    let r = run(merge(d, "supporters.csv")
         .args(["--name", "{{ last_name }}-{{ id }}", "--out-dir"])
         .arg(&out));
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -80,13 +79,7 @@ fn values_are_printed_as_text_never_as_markup() {
     )
     .unwrap();
     let out = d.join("out");
-    let r = run(letterhead()
-        .arg("merge")
-        .arg(d.join("thank-you.template.md"))
-        .arg("--data")
-        .arg(d.join("evil.csv"))
-        .arg("--out-dir")
-        .arg(&out));
+    let r = run(merge(d, "evil.csv").arg("--out-dir").arg(&out));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = text_of(&out.join("thank-you-0001.pdf"));
     for literal in [
@@ -109,11 +102,7 @@ fn duplicate_names_are_refused_before_anything_is_written() {
     let dir = merge_dir();
     let d = dir.path();
     let out = d.join("out");
-    let r = run(letterhead()
-        .arg("merge")
-        .arg(d.join("thank-you.template.md"))
-        .arg("--data")
-        .arg(d.join("supporters.csv"))
+    let r = run(merge(d, "supporters.csv")
         .args(["--name", "gift-{{ amount }}", "--out-dir"])
         .arg(&out));
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -139,11 +128,7 @@ fn a_row_with_a_missing_column_fails_alone() {
     )
     .unwrap();
     let out = d.join("out");
-    let r = run(letterhead()
-        .arg("merge")
-        .arg(d.join("thank-you.template.md"))
-        .arg("--data")
-        .arg(d.join("ragged.csv"))
+    let r = run(merge(d, "ragged.csv")
         .args(["--diagnostic-format", "short", "--out-dir"])
         .arg(&out));
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -164,11 +149,7 @@ fn combined_duplex_file_has_bookmarks_and_matches_the_report() {
     let dir = merge_dir();
     let d = dir.path();
     let combined = d.join("print.pdf");
-    let r = run(letterhead()
-        .arg("merge")
-        .arg(d.join("thank-you.template.md"))
-        .arg("--data")
-        .arg(d.join("supporters.csv"))
+    let r = run(merge(d, "supporters.csv")
         .args([
             "--name",
             "{{ id }}-{{ last_name }}",
@@ -265,13 +246,7 @@ fn json_and_toml_data_work_like_csv() {
     .unwrap();
     for (data, expected) in [("people.json", "Dear Zoë,"), ("people.toml", "since 2003")] {
         let out = d.join(format!("out-{data}"));
-        let r = run(letterhead()
-            .arg("merge")
-            .arg(d.join("thank-you.template.md"))
-            .arg("--data")
-            .arg(d.join(data))
-            .arg("--out-dir")
-            .arg(&out));
+        let r = run(merge(d, data).arg("--out-dir").arg(&out));
         assert_eq!(r.code, 0, "{data}: {}", r.stderr);
         let text = text_of(&out.join("thank-you-0001.pdf"));
         assert!(text.contains(expected), "{data}:\n{text}");
