@@ -505,7 +505,17 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
         .date_format
         .clone()
         .unwrap_or_else(|| lang.date_format().into());
-    if let Err(err) = time::format_description::parse_borrowed::<1>(&date_format) {
+    // The `time` crate's parser trips a debug assertion on some malformed formats (found by
+    // fuzzing; `tests/fuzz-regressions/`): a panic there is a bad format too.
+    let parsed = std::panic::catch_unwind(|| {
+        time::format_description::parse_borrowed::<1>(&date_format).map(|_| ())
+    });
+    let problem = match parsed {
+        Ok(Ok(())) => None,
+        Ok(Err(err)) => Some(err.to_string()),
+        Err(_) => Some("it cannot be read".to_string()),
+    };
+    if let Some(err) = problem {
         return Err(at(
             &["style", "date-format"],
             Diagnostic::error(format!("`{date_format}` is not a date format: {err}"))

@@ -164,3 +164,28 @@ proptest! {
         }
     }
 }
+
+/// Inputs a fuzz target once crashed on (`tests/fuzz-regressions/TARGET-what`), replayed the
+/// way the target feeds them.
+#[test]
+fn fuzz_regressions_stay_fixed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&path).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        if name.starts_with("letterhead_toml-") {
+            let source = Source {
+                path: "letterhead.toml".into(),
+                text: text.as_ref().into(),
+            };
+            let _ = config::parse(&source);
+        } else if let Ok((pdf, _)) = typeset_plain(&text) {
+            assert_pdf(&pdf);
+        }
+        count += 1;
+    }
+    assert!(count > 0);
+}
