@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-for target in letter letterhead_toml typeset; do
+shift || true
+targets=("$@")
+[ "${#targets[@]}" -gt 0 ] || targets=(letter letterhead_toml typeset)
+for target in "${targets[@]}"; do
     seeds=fuzz/seeds/letter
     [ "$target" = letterhead_toml ] && seeds=fuzz/seeds/letterhead_toml
     mkdir -p "fuzz/corpus/$target"
