@@ -506,14 +506,19 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
         .clone()
         .unwrap_or_else(|| lang.date_format().into());
     // The `time` crate's parser trips a debug assertion on some malformed formats (found by
-    // fuzzing; `tests/fuzz-regressions/`): a panic there is a bad format too.
-    let parsed = std::panic::catch_unwind(|| {
-        time::format_description::parse_borrowed::<1>(&date_format).map(|_| ())
-    });
-    let problem = match parsed {
-        Ok(Ok(())) => None,
-        Ok(Err(err)) => Some(err.to_string()),
-        Err(_) => Some("it cannot be read".to_string()),
+    // fuzzing; `tests/fuzz-regressions/`), so only well-formed ones reach it, and a panic there
+    // is a bad format too.
+    let problem = if !well_formed_date_format(&date_format) {
+        Some("brackets must enclose a component such as [day] or [month repr:long]".to_string())
+    } else {
+        let parsed = std::panic::catch_unwind(|| {
+            time::format_description::parse_borrowed::<1>(&date_format).map(|_| ())
+        });
+        match parsed {
+            Ok(Ok(())) => None,
+            Ok(Err(err)) => Some(err.to_string()),
+            Err(_) => Some("it cannot be read".to_string()),
+        }
     };
     if let Some(err) = problem {
         return Err(at(
@@ -569,6 +574,42 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
         },
         footer: file.footer,
     })
+}
+
+/// Whether a date format is literal text and `[component modifier:value]` items (`[[` for a
+/// literal bracket), with nothing else inside the brackets.
+///
+/// ```
+/// use letterhead::config::well_formed_date_format;
+/// assert!(well_formed_date_format("[day padding:none]. [month repr:long] [[sic]"));
+/// assert!(!well_formed_date_format("[weekda'[m)nth]"));
+/// ```
+pub fn well_formed_date_format(format: &str) -> bool {
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '[' if chars.peek() == Some(&'[') => {
+                chars.next();
+            }
+            '[' => {
+                let mut closed = false;
+                for d in chars.by_ref() {
+                    if d == ']' {
+                        closed = true;
+                        break;
+                    }
+                    if !(d.is_ascii_alphanumeric() || matches!(d, ' ' | ':' | '_' | '+' | '-')) {
+                        return false;
+                    }
+                }
+                if !closed {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Width and height of a named paper size.
