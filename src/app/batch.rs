@@ -22,7 +22,7 @@ use crate::markdown;
 use crate::pdf;
 use crate::pdf::combine::{Combiner, Placement};
 
-use super::load::Resources;
+use super::load::{Resources, Setup};
 use super::plan::{self, Input, Job, Output};
 use super::report::Reporter;
 
@@ -287,20 +287,9 @@ fn lay_out_and_write(
             .hint("fill it in with `letterhead merge TEMPLATE --data FILE`"),
         );
     }
-    let date = format_date(&letter, &setup.letterhead, resources.now)?;
     let signature_image = signature_image(job, &letter)?;
-    // Lay out.
-    let input = compose::Input {
-        letter: &letter,
-        body: &body,
-        letterhead: &setup.letterhead,
-        family: &setup.family,
-        logo: setup.logo.clone(),
-        signature_image,
-        date,
-        created: resources.now,
-    };
-    let (document, layout_warnings) = compose::compose(&input);
+    let (document, layout_warnings) =
+        lay_out(&letter, &body, &setup, signature_image, resources.now)?;
     warnings.extend(layout_warnings);
     if setup.letterhead.path.is_none() {
         warnings.push(
@@ -359,6 +348,29 @@ fn signature_image(job: &Job, letter: &Letter) -> diag::Result<Option<Arc<frame:
             None => d,
         }),
     }
+}
+
+/// Lays a parsed letter out on its letterhead: the date line, then composition. `now` is the
+/// date of a letter without one and the PDF's creation time.
+fn lay_out(
+    letter: &Letter,
+    body: &[crate::markdown::Block],
+    setup: &Setup,
+    signature_image: Option<Arc<frame::Image>>,
+    now: i64,
+) -> diag::Result<(frame::Document, Vec<Diagnostic>)> {
+    let date = format_date(letter, &setup.letterhead, now)?;
+    let input = compose::Input {
+        letter,
+        body,
+        letterhead: &setup.letterhead,
+        family: &setup.family,
+        logo: setup.logo.clone(),
+        signature_image,
+        date,
+        created: now,
+    };
+    Ok(compose::compose(&input))
 }
 
 /// Under `--deny-warnings`, a letter with warnings fails (and is not written).
@@ -473,21 +485,13 @@ pub fn typeset_plain(text: &str) -> diag::Result<(Vec<u8>, Vec<Diagnostic>)> {
     {
         return Err(Diagnostic::error("files named in the front matter are not read here").boxed());
     }
-    let letterhead = Letterhead::builtin();
-    let family = crate::fonts::bundled();
-    let (body, mut warnings) = markdown::parse(&letter.source, letter.body_offset);
-    let date = format_date(&letter, &letterhead, 0)?;
-    let input = compose::Input {
-        letter: &letter,
-        body: &body,
-        letterhead: &letterhead,
-        family: &family,
+    let setup = Setup {
+        letterhead: Arc::new(Letterhead::builtin()),
+        family: Arc::new(crate::fonts::bundled()),
         logo: None,
-        signature_image: None,
-        date,
-        created: 0,
     };
-    let (document, layout_warnings) = compose::compose(&input);
+    let (body, mut warnings) = markdown::parse(&letter.source, letter.body_offset);
+    let (document, layout_warnings) = lay_out(&letter, &body, &setup, None, 0)?;
     warnings.extend(layout_warnings);
     let (bytes, _) = pdf::export(&document, &pdf::FontCache::default())
         .map_err(|err| Diagnostic::error(format!("cannot write the PDF: {err}")).boxed())?;

@@ -248,6 +248,10 @@ impl Reporter {
             } else {
                 "ok"
             };
+            let placement = outcome.combined.map(|p| JsonPlacement {
+                first_page: p.first_page,
+                pages: p.pages,
+            });
             self.json_line(&JsonLetter {
                 kind: "letter",
                 input: display(&job.input.display()),
@@ -257,17 +261,11 @@ impl Reporter {
                 bytes: outcome.bytes.filter(|_| outcome.error.is_none()),
                 warnings: outcome.warnings.iter().map(JsonDiagnostic::new).collect(),
                 error: outcome.error.as_deref().map(JsonDiagnostic::new),
-                combined: outcome.combined.map(|p| JsonPlacement {
-                    first_page: p.first_page,
-                    pages: p.pages,
-                }),
+                combined: placement,
             });
+            // For the summary of the combined PDF.
+            self.placements.push(placement);
         }
-        self.placements
-            .push(outcome.combined.map(|p| JsonPlacement {
-                first_page: p.first_page,
-                pages: p.pages,
-            }));
     }
 
     /// The combined PDF of a merge was written.
