@@ -144,7 +144,11 @@ pub fn compose(input: &Input<'_>) -> (frame::Document, Vec<Diagnostic>) {
     let pages = paginate::paginate(&pblocks, &|n| {
         if n == 0 { first_height } else { later_height }
     });
-    // 3. decorate
+    // 3. decorate. Each line goes on one page, and moves there.
+    let mut blocks: Vec<Vec<Option<FlowLine>>> = std::mem::take(&mut composer.blocks)
+        .into_iter()
+        .map(|b| b.lines.into_iter().map(Some).collect())
+        .collect();
     let total = pages.len().max(1);
     let footer = composer.footer();
     let mut out = Vec::with_capacity(total);
@@ -159,11 +163,12 @@ pub fn compose(input: &Input<'_>) -> (frame::Document, Vec<Diagnostic>) {
         };
         if let Some(p) = pages.get(n) {
             for piece in &p.pieces {
-                let block = &composer.blocks[piece.block];
                 let mut y = top + piece.y;
-                for line in &block.lines[piece.lines.clone()] {
+                for line in &mut blocks[piece.block][piece.lines.clone()] {
+                    let Some(line) = line.take() else { continue };
+                    let height = line.height;
                     composer.draw_line(line, page.left, y, &mut items);
-                    y += line.height;
+                    y += height;
                 }
             }
         }
@@ -656,12 +661,7 @@ impl Composer<'_> {
                 // A paragraph that introduces the list ("…, to:") stays with its first item.
                 if let Some(intro) = self.blocks.last_mut() {
                     let ends_with_colon = intro.lines.last().is_some_and(|l| {
-                        let text: String = l
-                            .line
-                            .runs
-                            .iter()
-                            .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
-                            .collect();
+                        let text: String = l.line.runs.iter().map(|r| r.glyphs.text()).collect();
                         text.trim_end().ends_with(':')
                     });
                     if ends_with_colon {
@@ -771,11 +771,11 @@ impl Composer<'_> {
     }
 
     /// Draws a flow line whose box starts at `top`.
-    fn draw_line(&self, line: &FlowLine, left: Abs, top: Abs, items: &mut Vec<Item>) {
+    fn draw_line(&self, line: FlowLine, left: Abs, top: Abs, items: &mut Vec<Item>) {
         let text_height = line.height - line.space_below;
         let baseline = top + baseline_offset(self.input.family, line.size, text_height);
         let x = left + line.indent;
-        draw(&line.line, x, baseline, line.size, line.height, items);
+        draw(line.line, x, baseline, line.size, line.height, items);
         for extra in &line.extras {
             items.push(offset(extra, left, top));
         }
@@ -914,7 +914,7 @@ impl Composer<'_> {
                 } else {
                     y + size * 1.15
                 };
-                draw(&line, text_left, baseline, size, size * 1.15, &mut items);
+                draw(line, text_left, baseline, size, size * 1.15, &mut items);
                 y = baseline;
             }
             y += size * 0.3;
@@ -937,7 +937,7 @@ impl Composer<'_> {
             );
             for line in lines {
                 let baseline = y + small_lh;
-                draw(&line, text_left, baseline, small, small_lh, &mut items);
+                draw(line, text_left, baseline, small, small_lh, &mut items);
                 y = baseline;
             }
         }
@@ -947,8 +947,9 @@ impl Composer<'_> {
         // the name's) when it is short enough, else starting at the top.
         let stacked = small_lh * contact_lines.len().saturating_sub(1) as f64;
         let mut cy = (y - stacked).max(top + small * 0.9);
-        for line in &contact_lines {
-            draw(line, right - line.width, cy, small, small_lh, &mut items);
+        for line in contact_lines {
+            let x = right - line.width;
+            draw(line, x, cy, small, small_lh, &mut items);
             bottom = bottom.max(cy + small * 0.4);
             cy += small_lh;
         }
@@ -1004,7 +1005,7 @@ impl Composer<'_> {
         let mut items = Vec::new();
         let baseline = page.top + small;
         if let Some(line) = self.set(&spans, &style).into_iter().next() {
-            draw(&line, page.left, baseline, small, small * 1.3, &mut items);
+            draw(line, page.left, baseline, small, small * 1.3, &mut items);
         }
         let rule_y = baseline + small * 0.7;
         items.push(Item::Rule {
@@ -1039,7 +1040,7 @@ impl Composer<'_> {
                 "shorten it, e.g. to the web address",
             );
             let mut baseline = page.height - page.bottom * 0.55;
-            for line in &lines {
+            for line in lines {
                 let x = page.left + (self.width - line.width) / 2.0;
                 draw(line, x, baseline, small, small * 1.3, &mut items);
                 baseline += small * 1.3;
@@ -1079,25 +1080,27 @@ fn baseline_offset(family: &Family, size: Abs, height: Abs) -> Abs {
 }
 
 /// Adds a set line's runs and links with its baseline at (x, baseline).
-fn draw(line: &Line, x: Abs, baseline: Abs, size: Abs, height: Abs, items: &mut Vec<Item>) {
-    for run in &line.runs {
+/// Draws a line, which is used up: its glyphs move into the page rather than being copied.
+fn draw(line: Line, x: Abs, baseline: Abs, size: Abs, height: Abs, items: &mut Vec<Item>) {
+    for mut run in line.runs {
+        run.glyphs.shrink_to_fit();
         items.push(Item::Text(TextRun {
-            face: run.face.clone(),
+            face: run.face,
             size,
             color: run.color,
             x,
             y: baseline,
-            glyphs: run.glyphs.clone(),
+            glyphs: run.glyphs,
         }));
     }
-    for (x0, x1, target) in &line.links {
+    for (x0, x1, target) in line.links {
         let top = baseline - size * 0.9;
         items.push(Item::Link {
-            x: x + *x0,
+            x: x + x0,
             y: top,
-            width: *x1 - *x0,
+            width: x1 - x0,
             height: height.max(size * 1.2).min(size * 1.4),
-            target: target.clone(),
+            target,
         });
     }
 }

@@ -101,19 +101,86 @@ pub struct TextRun {
     /// Baseline origin, top-down.
     pub y: Abs,
     /// The glyphs, left to right.
-    pub glyphs: Vec<PlacedGlyph>,
+    pub glyphs: Glyphs,
 }
 
 /// A glyph at a position relative to its run's origin.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlacedGlyph {
-    /// Glyph id in the run's face.
-    pub id: u16,
     /// Horizontal position from the run's origin.
     pub x: Abs,
-    /// The text this glyph stands for, for copy and paste (a ligature stands for several
-    /// letters; the later glyphs of a multi-glyph cluster stand for nothing).
-    pub text: String,
+    /// Glyph id in the run's face.
+    pub id: u16,
+    /// How many bytes of the run's text this glyph stands for.
+    text_len: u32,
+}
+
+/// The glyphs of a run, left to right, with the text each stands for (for copy and paste: a
+/// ligature stands for several letters; the later glyphs of a multi-glyph cluster stand for
+/// nothing). The texts are kept end to end in one string rather than one string per glyph: a
+/// long letter has millions of glyphs, and a string each tripled the memory it took.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Glyphs {
+    placed: Vec<PlacedGlyph>,
+    text: String,
+}
+
+impl Glyphs {
+    /// Adds a glyph standing for `text`.
+    pub fn push(&mut self, id: u16, x: Abs, text: &str) {
+        // A cluster of over 4 GB cannot occur (letters are limited far below that); saturating
+        // keeps the count honest for the rest of the run even so.
+        let text_len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        self.text.push_str(&text[..text_len as usize]);
+        self.placed.push(PlacedGlyph { x, id, text_len });
+    }
+
+    /// The number of glyphs.
+    pub fn len(&self) -> usize {
+        self.placed.len()
+    }
+
+    /// Whether there are no glyphs.
+    pub fn is_empty(&self) -> bool {
+        self.placed.is_empty()
+    }
+
+    /// The first glyph.
+    pub fn first(&self) -> Option<&PlacedGlyph> {
+        self.placed.first()
+    }
+
+    /// Glyph `i`.
+    pub fn get(&self, i: usize) -> Option<&PlacedGlyph> {
+        self.placed.get(i)
+    }
+
+    /// The glyphs in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, PlacedGlyph> {
+        self.placed.iter()
+    }
+
+    /// The glyphs in order, each with the text it stands for.
+    pub fn with_text(&self) -> impl Iterator<Item = (&PlacedGlyph, &str)> {
+        let mut at = 0;
+        self.placed.iter().map(move |g| {
+            let end = at + g.text_len as usize;
+            let text = &self.text[at..end];
+            at = end;
+            (g, text)
+        })
+    }
+
+    /// The text of all the glyphs.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Gives back spare capacity (a line's runs are built glyph by glyph).
+    pub fn shrink_to_fit(&mut self) {
+        self.placed.shrink_to_fit();
+        self.text.shrink_to_fit();
+    }
 }
 
 /// A decoded raster image: 8-bit samples, row by row.

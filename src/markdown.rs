@@ -16,6 +16,50 @@ use crate::diag::{Diagnostic, Source};
 /// Deepest nesting of lists and block quotes that is laid out as such.
 pub const MAX_DEPTH: usize = 16;
 
+/// Most Markdown elements a letter may have: paragraphs, headings, list items, quotes, table
+/// rows and cells, emphasis, links, inline code, hard line breaks and code-block lines. Each
+/// costs memory all the way to the PDF (a list item about 2 KB); this keeps a letter within a
+/// few hundred MB. Ordinary text is not counted: 10 MB of plain paragraphs has some 30,000.
+pub const MAX_ELEMENTS: usize = 100_000;
+
+/// Most links a letter may have (each is an annotation object in the PDF, about 6 KB while the
+/// PDF is built).
+pub const MAX_LINKS: usize = 10_000;
+
+/// Counts elements and links as the body is parsed, against `MAX_ELEMENTS` and `MAX_LINKS`.
+#[derive(Default)]
+struct Budget {
+    elements: usize,
+    links: usize,
+}
+
+impl Budget {
+    fn spend(
+        &mut self,
+        elements: usize,
+        links: usize,
+        source: &Source,
+        at: usize,
+    ) -> crate::diag::Result<()> {
+        self.elements += elements;
+        self.links += links;
+        let over = if self.elements > MAX_ELEMENTS {
+            format!("the letter has more than {MAX_ELEMENTS} Markdown elements")
+        } else if self.links > MAX_LINKS {
+            format!("the letter has more than {MAX_LINKS} links")
+        } else {
+            return Ok(());
+        };
+        Err(Diagnostic::error(over)
+            .at(source, at..at)
+            .hint(
+                "split it into several letters; paragraphs, list items, emphasis, links and \
+                 line breaks count (this is where the limit was reached)",
+            )
+            .boxed())
+    }
+}
+
 /// A block of the body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
@@ -86,12 +130,17 @@ enum InlineKind {
 /// use letterhead::diag::Source;
 /// use letterhead::markdown::{parse, Block};
 /// let source = Source { path: "a.md".into(), text: "Say \"hi\" -- now.".into() };
-/// let (blocks, warnings) = parse(&source, 0);
+/// let (blocks, warnings) = parse(&source, 0).unwrap();
 /// let Block::Paragraph(runs) = &blocks[0] else { panic!() };
 /// assert_eq!(runs[0].text, "Say “hi” – now.");
 /// assert!(warnings.is_empty());
 /// ```
-pub fn parse(source: &Source, offset: usize) -> (Vec<Block>, Vec<Diagnostic>) {
+///
+/// # Errors
+///
+/// A body with more than `MAX_ELEMENTS` elements or `MAX_LINKS` links, pointing at where the
+/// limit was reached.
+pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>, Vec<Diagnostic>)> {
     let body = &source.text[offset..];
     let options = Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_TABLES;
     let mut warnings = Vec::new();
@@ -101,6 +150,7 @@ pub fn parse(source: &Source, offset: usize) -> (Vec<Block>, Vec<Diagnostic>) {
     let mut style = InlineStyle::default();
     let mut links: Vec<String> = Vec::new();
     let mut warned_depth = false;
+    let mut budget = Budget::default();
     let warn = |warnings: &mut Vec<Diagnostic>,
                 message: &str,
                 hint: &str,
@@ -113,6 +163,21 @@ pub fn parse(source: &Source, offset: usize) -> (Vec<Block>, Vec<Diagnostic>) {
     };
 
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let (elements, new_links) = match &event {
+            Event::Start(Tag::Link { .. }) => (1, 1),
+            // Nested too deep: flattened, so it costs nothing.
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item)
+                if depth >= MAX_DEPTH * 2 =>
+            {
+                (0, 0)
+            }
+            Event::Start(_) | Event::HardBreak | Event::Code(_) => (1, 0),
+            Event::Text(text) if matches!(stack.last(), Some(Frame::Code(_))) => {
+                (text.matches('\n').count(), 0)
+            }
+            _ => (0, 0),
+        };
+        budget.spend(elements, new_links, source, range.start + offset)?;
         if skipped_depth > 0 {
             match &event {
                 Event::Start(_) => skipped_depth += 1,
@@ -282,6 +347,9 @@ pub fn parse(source: &Source, offset: usize) -> (Vec<Block>, Vec<Diagnostic>) {
                         None => {
                             for (within, piece, link) in autolink(&text) {
                                 let at = (at + within).min(range.end + offset);
+                                if link.is_some() {
+                                    budget.spend(1, 1, source, at)?;
+                                }
                                 push_text(runs, piece, style, link, at);
                             }
                         }
@@ -342,7 +410,7 @@ pub fn parse(source: &Source, offset: usize) -> (Vec<Block>, Vec<Diagnostic>) {
         Some(Frame::Root(blocks)) => blocks,
         _ => Vec::new(),
     };
-    (blocks, warnings)
+    Ok((blocks, warnings))
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -490,7 +558,50 @@ mod tests {
             path: "a.md".into(),
             text: text.into(),
         };
-        parse(&source, 0)
+        parse(&source, 0).unwrap()
+    }
+
+    fn limit_error(text: &str) -> Box<Diagnostic> {
+        let source = Source {
+            path: "a.md".into(),
+            text: text.into(),
+        };
+        parse(&source, 0).unwrap_err()
+    }
+
+    #[test]
+    fn elements_up_to_the_limit_parse_and_one_more_is_an_error_where_it_is() {
+        let item = "- a\n";
+        let at_limit = item.repeat(MAX_ELEMENTS - 1); // the list itself is one element
+        let (b, _) = blocks(&at_limit);
+        let Block::List { items, .. } = &b[0] else {
+            panic!()
+        };
+        assert_eq!(items.len(), MAX_ELEMENTS - 1);
+        let err = limit_error(&format!("{at_limit}{item}"));
+        assert_eq!(
+            err.message,
+            format!("the letter has more than {MAX_ELEMENTS} Markdown elements")
+        );
+        assert_eq!(err.line_col(), Some((MAX_ELEMENTS, 1)));
+    }
+
+    #[test]
+    fn bare_addresses_count_as_links() {
+        let text = "see https://example.org/x\n".repeat(MAX_LINKS + 1);
+        let err = limit_error(&text);
+        assert_eq!(
+            err.message,
+            format!("the letter has more than {MAX_LINKS} links")
+        );
+        assert_eq!(err.line_col(), Some((MAX_LINKS + 1, 5)));
+    }
+
+    #[test]
+    fn code_block_lines_count_as_elements() {
+        let text = format!("```\n{}```\n", "x\n".repeat(MAX_ELEMENTS));
+        let err = limit_error(&text);
+        assert!(err.message.contains("Markdown elements"), "{}", err.message);
     }
 
     #[test]

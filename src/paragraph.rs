@@ -83,7 +83,7 @@ pub struct LineRun {
     /// Colour.
     pub color: Color,
     /// Glyphs, with x relative to the line start.
-    pub glyphs: Vec<crate::frame::PlacedGlyph>,
+    pub glyphs: crate::frame::Glyphs,
 }
 
 /// A finished line.
@@ -128,8 +128,111 @@ struct Shaped {
     glyphs: Vec<Glyph>,
 }
 
+/// Paragraphs longer than this (in bytes of text) are set in sections of about this size,
+/// each broken into lines on its own, cut after a space where there is one. Line breaking
+/// holds a paragraph's shaped glyphs, items and break candidates at once, some 400 bytes per
+/// character of a long word: a 10 MB paragraph took 2 GB and more. A section is some 20
+/// pages; the only trace of a cut is that the line before it is not stretched or shrunk to
+/// fit with the next.
+pub const SECTION_BYTES: usize = 64 * 1024;
+
 /// Lays out a paragraph.
 pub fn layout(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Line>, Vec<Warning>) {
+    let total: usize = spans.iter().map(|s| s.text.len()).sum();
+    if total <= SECTION_BYTES {
+        return layout_section(spans, family, style);
+    }
+    let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+    let mut lines = Vec::new();
+    let mut warnings = Vec::new();
+    let mut missing: Vec<char> = Vec::new();
+    for section in split_spans(spans, &section_cuts(&text)) {
+        let (section_lines, section_warnings) = layout_section(&section, family, style);
+        lines.extend(section_lines);
+        for w in section_warnings {
+            match w {
+                Warning::MissingGlyphs(chars) => {
+                    for c in chars {
+                        if !missing.contains(&c) {
+                            missing.push(c);
+                        }
+                    }
+                }
+                other => warnings.push(other),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        warnings.insert(0, Warning::MissingGlyphs(missing));
+    }
+    (lines, warnings)
+}
+
+/// Where a long paragraph's text is cut into sections (byte offsets, each a section's end):
+/// every `SECTION_BYTES` or a little before, after the last whitespace in the last quarter of
+/// the section, else at a character boundary (within a word too long to matter).
+fn section_cuts(text: &str) -> Vec<usize> {
+    let boundary = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let mut cuts = Vec::new();
+    let mut start = 0;
+    while text.len() - start > SECTION_BYTES {
+        let mut end = boundary(start + SECTION_BYTES);
+        let window = boundary(start + SECTION_BYTES * 3 / 4);
+        if let Some(ws) = text[window..end].rfind(char::is_whitespace) {
+            let at = window + ws;
+            end = at + text[at..].chars().next().map_or(1, char::len_utf8);
+        }
+        if end <= start {
+            break;
+        }
+        cuts.push(end);
+        start = end;
+    }
+    cuts
+}
+
+/// The spans of each section, cut at `cuts` (offsets into the spans' joined text, ascending).
+fn split_spans(spans: &[Span], cuts: &[usize]) -> Vec<Vec<Span>> {
+    let piece = |span: &Span, text: &str| Span {
+        text: text.to_string(),
+        variant: span.variant,
+        color: span.color,
+        link: span.link.clone(),
+    };
+    let mut sections = vec![Vec::new()];
+    let mut cuts = cuts.iter().copied().peekable();
+    let mut pos = 0;
+    for span in spans {
+        let mut text = span.text.as_str();
+        while let Some(cut) = cuts.next_if(|&c| c < pos + text.len()) {
+            let (before, after) = text.split_at(cut.saturating_sub(pos));
+            if !before.is_empty()
+                && let Some(section) = sections.last_mut()
+            {
+                section.push(piece(span, before));
+            }
+            sections.push(Vec::new());
+            pos += before.len();
+            text = after;
+        }
+        if !text.is_empty()
+            && let Some(section) = sections.last_mut()
+        {
+            section.push(piece(span, text));
+        }
+        pos += text.len();
+    }
+    sections.retain(|s| !s.is_empty());
+    sections
+}
+
+/// Lays out a paragraph, or a section of a long one.
+fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Line>, Vec<Warning>) {
     let mut warnings = Vec::new();
     // 1. collect
     let text: String = spans.iter().map(|s| s.text.as_str()).collect();
@@ -206,10 +309,7 @@ pub fn layout(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Line>, 
 }
 
 fn line_text(line: &Line) -> String {
-    line.runs
-        .iter()
-        .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
-        .collect()
+    line.runs.iter().map(|r| r.glyphs.text()).collect()
 }
 
 /// Boxes, glue and penalties under construction, each with what it stands for.
@@ -593,7 +693,7 @@ fn run_for<'r>(runs: &'r mut Vec<LineRun>, face: &Arc<Face>, color: Color) -> &'
         runs.push(LineRun {
             face: face.clone(),
             color,
-            glyphs: Vec::new(),
+            glyphs: crate::frame::Glyphs::default(),
         });
     }
     let last = runs.len() - 1;
@@ -640,15 +740,11 @@ fn finalize(
                     .iter()
                     .find(|n| n.cluster != g.cluster)
                     .map_or(span.text.len(), |n| n.cluster.max(g.cluster));
-                span.text[g.cluster..end].to_string()
+                &span.text[g.cluster..end]
             } else {
-                String::new()
+                ""
             };
-            run.glyphs.push(crate::frame::PlacedGlyph {
-                id: g.id,
-                x: *x + size * g.x_offset,
-                text,
-            });
+            run.glyphs.push(g.id, *x + size * g.x_offset, text);
             *x += size * (g.advance + style.tracking) + extra / count;
         }
         if let Some(target) = &span.link {
@@ -706,11 +802,7 @@ fn finalize(
         let glyphs = shape::shape(&sh.face, "-", &style.language);
         let run = run_for(&mut runs, &sh.face, spans[*si].color);
         for g in glyphs {
-            run.glyphs.push(crate::frame::PlacedGlyph {
-                id: g.id,
-                x,
-                text: "-".into(),
-            });
+            run.glyphs.push(g.id, x, "-");
             x += size * g.advance;
         }
         if let Some(target) = &spans[*si].link
@@ -756,6 +848,54 @@ mod tests {
 
     fn texts(lines: &[Line]) -> Vec<String> {
         lines.iter().map(line_text).collect()
+    }
+
+    #[test]
+    fn a_long_paragraph_is_cut_after_spaces_and_keeps_every_character() {
+        let text = "lorem ipsum dolor sit amet ".repeat(SECTION_BYTES / 10);
+        let cuts = section_cuts(&text);
+        assert_eq!(cuts.len(), 2);
+        for &cut in &cuts {
+            assert_eq!(&text[cut - 1..cut], " ");
+            assert!(cut > SECTION_BYTES / 2);
+        }
+        let mut link = span("click here ");
+        link.link = Some("https://example.org".into());
+        let spans = [span(&text[..100]), link.clone(), span(&text[100..])];
+        let sections = split_spans(&spans, &[50, 105, 120_000]);
+        let joined: Vec<String> = sections
+            .iter()
+            .map(|s| s.iter().map(|p| p.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            joined.concat(),
+            spans.iter().map(|s| s.text.as_str()).collect::<String>()
+        );
+        assert_eq!(joined[0].len(), 50);
+        assert_eq!(joined[1].len(), 55);
+        // The link's cut pieces keep its target.
+        assert_eq!(sections[1][1].text, "click");
+        assert_eq!(sections[1][1].link, link.link);
+        assert_eq!(sections[2][0].text, " here ");
+        assert_eq!(sections[2][0].link, link.link);
+    }
+
+    #[test]
+    fn a_word_longer_than_a_section_is_cut_between_characters() {
+        let text = "é".repeat(SECTION_BYTES);
+        let cuts = section_cuts(&text);
+        assert_eq!(cuts, vec![SECTION_BYTES]);
+        let family = bundled();
+        let (lines, warnings) = layout(&[span(&text)], &family, &style(200.0, Align::Left));
+        assert_eq!(texts(&lines).concat(), text);
+        assert!(
+            warnings
+                .iter()
+                .all(|w| matches!(w, Warning::CharacterBreak(_))),
+            "{warnings:?}"
+        );
+        let width = Abs::pt(200.0) + Abs::pt(0.01);
+        assert!(lines.iter().all(|l| l.width <= width));
     }
 
     #[test]

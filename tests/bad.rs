@@ -149,4 +149,16 @@ fn every_bad_input_gets_its_exact_outcome() {
         names.len(),
         failures.join("\n\n")
     );
+    // No case may take over 1 GB: the largest peak of any process this test has waited for.
+    let peak = children_peak_memory_kb();
+    assert!(
+        peak < 1_000_000,
+        "a case took {peak} KB of memory, over the 1 GB limit"
+    );
+}
+
+/// The largest peak resident memory of any finished child process, in KB.
+fn children_peak_memory_kb() -> i64 {
+    use nix::sys::resource::{UsageWho, getrusage};
+    getrusage(UsageWho::RUSAGE_CHILDREN).unwrap().max_rss()
 }

@@ -264,7 +264,7 @@ fn lay_out_and_write(
     let source = resources.read_letter(&job.input)?;
     let letter = letter::parse(source)?;
     let setup = resources.setup_for(&job.input, &letter)?;
-    let (body, body_warnings) = markdown::parse(&letter.source, letter.body_offset);
+    let (body, body_warnings) = markdown::parse(&letter.source, letter.body_offset)?;
     warnings.extend(body_warnings);
     if body.is_empty() && letter.front.signature.is_none() {
         return Err(Diagnostic::error("the letter has no body")
@@ -490,7 +490,7 @@ pub fn typeset_plain(text: &str) -> diag::Result<(Vec<u8>, Vec<Diagnostic>)> {
         family: Arc::new(crate::fonts::bundled()),
         logo: None,
     };
-    let (body, mut warnings) = markdown::parse(&letter.source, letter.body_offset);
+    let (body, mut warnings) = markdown::parse(&letter.source, letter.body_offset)?;
     let (document, layout_warnings) = lay_out(&letter, &body, &setup, None, 0)?;
     warnings.extend(layout_warnings);
     let (bytes, _) = pdf::export(&document, &pdf::FontCache::default())

@@ -139,8 +139,11 @@ fn text_ops(
     // (1/2000 em) or more: kerning and justification become offsets, rounding noise does not,
     // which keeps the content stream small.
     let mut codepoints = Vec::with_capacity(run.glyphs.len());
-    let mut pen = run.glyphs[0].x.to_pt();
-    for (i, g) in run.glyphs.iter().enumerate() {
+    let Some(first) = run.glyphs.first() else {
+        return;
+    };
+    let mut pen = first.x.to_pt();
+    for (i, (g, text)) in run.glyphs.with_text().enumerate() {
         pen += width_of(g.id) * size / 1000.0;
         let offset = match run.glyphs.get(i + 1) {
             Some(next) => {
@@ -153,10 +156,10 @@ fn text_ops(
         codepoints.push(Codepoint {
             gid: g.id,
             offset: offset as f32,
-            cid: Some(g.text.clone()),
+            cid: Some(text.to_string()),
         });
     }
-    let x0 = run.x + run.glyphs[0].x;
+    let x0 = run.x + first.x;
     ops.push(Op::StartTextSection);
     ops.push(Op::SetFont {
         font: PdfFontHandle::External(id),

@@ -66,10 +66,10 @@ pub(super) fn subset_all(doc: &Document) -> Option<Vec<Font<'_>>> {
                 }
             };
             let glyphs = &mut used[index].1;
-            for g in &run.glyphs {
-                let text = glyphs.entry(g.id).or_insert("");
-                if !g.text.is_empty() {
-                    *text = &g.text;
+            for (g, text) in run.glyphs.with_text() {
+                let entry = glyphs.entry(g.id).or_insert("");
+                if !text.is_empty() {
+                    *entry = text;
                 }
             }
         }
