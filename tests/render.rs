@@ -617,3 +617,28 @@ fn german_letter_has_german_quotes_date_hyphenation_and_labels() {
     }
     assert!(breaks > 0, "no word was hyphenated:\n{layout}");
 }
+
+#[test]
+fn letters_print_at_full_size_and_their_links_print() {
+    let dir = example_dir();
+    let pdf = render(dir.path(), SEED);
+    let qdf = dir.path().join("seed.qdf");
+    tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            pdf.to_str().unwrap(),
+            qdf.to_str().unwrap(),
+        ],
+    );
+    let text = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    assert!(
+        text.contains("/PrintScaling /None"),
+        "no /PrintScaling /None"
+    );
+    // Every link annotation carries the Print flag (no other object of ours has an /F 4).
+    let links = text.matches("/Subtype /Link").count();
+    assert!(links >= 3, "only {links} links");
+    assert_eq!(text.matches("/F 4").count(), links, "a link lacks /F 4");
+}

@@ -54,7 +54,29 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document) {
     {
         let mut prefs = lopdf::Dictionary::new();
         prefs.set("DisplayDocTitle", Object::Boolean(true));
+        // Print at 100 %: "fit to page" would move the address out of the envelope's window.
+        prefs.set("PrintScaling", Object::Name(b"None".to_vec()));
         catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+    }
+    // Links are printed annotations (flag 4, Print), as PDF/A requires and printers expect:
+    // without it an annotation is hidden in print (invisible ones anyway, but some printer
+    // drivers warn).
+    let print_flag = |dict: &mut lopdf::Dictionary| {
+        if dict.get(b"Subtype").ok() == Some(&Object::Name(b"Link".to_vec())) {
+            dict.set("F", Object::Integer(4));
+        }
+    };
+    for object in lo.objects.values_mut() {
+        if let Object::Dictionary(dict) = object {
+            print_flag(dict);
+            if let Ok(Object::Array(annots)) = dict.get_mut(b"Annots") {
+                for annot in annots {
+                    if let Object::Dictionary(annot) = annot {
+                        print_flag(annot);
+                    }
+                }
+            }
+        }
     }
     compress(lo);
     // The document ID: a digest of everything written so far (deterministic).

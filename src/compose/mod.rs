@@ -1,0 +1,1242 @@
+//! Composition: a parsed letter on its letterhead becomes a laid-out `frame::Document`. The
+//! recipe:
+//!
+//! 1. letterhead — page one's head, and where the letter starts below it;
+//! 2. flow — the letter's parts in order (date, recipient, subject, salutation, body, closing
+//!    and signature, notations) become blocks of set lines (`paragraph`) with keep rules;
+//! 2. paginate — the blocks are split into pages (`paginate`): page one is shorter, because the
+//!    letterhead stands at its top;
+//! 3. decorate — once the page count is known: the letterhead on page one, the continuation
+//!    header ("Page N of M") on later pages, the footer and fold marks on every page.
+//!
+//! It knows the letter and the letterhead but not how a PDF is written.
+
+use std::sync::Arc;
+
+use crate::config::{Color, Letterhead};
+use crate::diag::Diagnostic;
+use crate::fonts::{Family, Variant};
+use crate::frame::{self, Item, TextRun};
+use crate::lang::Language;
+use crate::length::Abs;
+use crate::letter::Letter;
+use crate::markdown::{Block, Inline};
+use crate::paginate;
+use crate::paragraph::{self, Line, ParStyle, Span, Warning};
+
+mod window;
+
+/// Space between paragraphs, in line heights (a block letter leaves a blank line).
+const PARAGRAPH_GAP: f64 = 0.8;
+/// Space between list items, in line heights.
+const ITEM_GAP: f64 = 0.25;
+/// Indent of each list or quote level, in em.
+const INDENT_EM: f64 = 1.6;
+/// Space left to sign in, in line heights.
+const SIGNING_SPACE: f64 = 3.0;
+/// Size of the organization's name, relative to the body size.
+const NAME_SCALE: f64 = 1.9;
+/// Size of the tagline and contact lines, relative to the body size.
+const SMALL_SCALE: f64 = 0.78;
+/// Letter-spacing of the capitalised tagline, in em. Kept under a tenth of an em so that text
+/// extraction still sees words rather than letters.
+const TAGLINE_TRACKING: f64 = 0.06;
+/// Height of the logo, relative to the body size.
+const LOGO_SCALE: f64 = 4.0;
+
+/// What composition needs besides the letter and the letterhead.
+pub struct Input<'a> {
+    /// The letter.
+    pub letter: &'a Letter,
+    /// Its parsed body.
+    pub body: &'a [Block],
+    /// The letterhead.
+    pub letterhead: &'a Letterhead,
+    /// The font family.
+    pub family: &'a Family,
+    /// The decoded logo, if the letterhead has one.
+    pub logo: Option<Arc<frame::Image>>,
+    /// The scanned signature, if the letter has one.
+    pub signature_image: Option<Arc<frame::Image>>,
+    /// The date line's text.
+    pub date: String,
+    /// The front matter's `your-letter`, formatted.
+    pub your_letter: Option<String>,
+    /// Creation time for the PDF, seconds since the epoch.
+    pub created: i64,
+}
+
+struct FlowLine {
+    /// Left edge of the line, from the left margin.
+    indent: Abs,
+    /// Line box height (baseline to baseline).
+    height: Abs,
+    line: Line,
+    /// Size of the line's text.
+    size: Abs,
+    /// Extra drawings relative to (left margin, line top): list markers, quote rules.
+    extras: Vec<Item>,
+    /// Space at the bottom of the line box, below the text (the signing space under the
+    /// closing).
+    space_below: Abs,
+}
+
+struct FlowBlock {
+    lines: Vec<FlowLine>,
+    space_before: Abs,
+    keep_together: bool,
+    keep_with_next: bool,
+    keep_lines_before: usize,
+}
+
+struct Composer<'a> {
+    input: &'a Input<'a>,
+    size: Abs,
+    line_height: Abs,
+    width: Abs,
+    warnings: Vec<Diagnostic>,
+    blocks: Vec<FlowBlock>,
+    /// Variants already reported as missing from the family.
+    missing_variants: Vec<Variant>,
+    /// Where the text being set comes from, for diagnostics.
+    origin: Origin,
+    /// The lowest point of the letterhead on page one.
+    letterhead_bottom: Abs,
+}
+
+/// Where the text being set comes from, so that a warning about it points into the right file.
+#[derive(Debug, Clone, Copy)]
+enum Origin {
+    /// The letter, from this byte offset on (0 for the front matter).
+    Letter(usize),
+    /// A value in letterhead.toml, by its keys.
+    Letterhead(&'static [&'static str]),
+}
+
+/// Lays out a letter.
+///
+/// # Errors
+///
+/// What the layout cannot place: a recipient block that does not fit its window.
+pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<Diagnostic>)> {
+    let lh = input.letterhead;
+    let size = lh.style.size;
+    let mut composer = Composer {
+        input,
+        size,
+        line_height: size * lh.style.leading,
+        width: lh.page.width - lh.page.left - lh.page.right,
+        warnings: Vec::new(),
+        blocks: Vec::new(),
+        missing_variants: Vec::new(),
+        origin: Origin::Letter(0),
+        letterhead_bottom: Abs::ZERO,
+    };
+    // 1. the letterhead (first: the flow below it depends on how tall it is)
+    let (mut letterhead_items, mut body_top) = composer.letterhead();
+    // 2. flow
+    composer.flow();
+    // 3. paginate
+    let page = &lh.page;
+    if let Some(field) = window::field(page) {
+        let (items, bottom) = composer.window_items(&field)?;
+        letterhead_items.extend(items);
+        body_top = body_top.max(bottom + composer.line_height * 1.5);
+    }
+    if page.layout.is_din()
+        && ((page.width.to_mm() - 210.0).abs() > 1.0 || (page.height.to_mm() - 297.0).abs() > 1.0)
+    {
+        composer.letterhead_warning(
+            &["page", "layout"],
+            Diagnostic::warning(format!(
+                "the DIN 5008 layouts are made for A4; this page is {:.0} × {:.0} mm, so the address may miss the window",
+                page.width.to_mm(),
+                page.height.to_mm()
+            ))
+            .hint("use size = \"a4\", or layout = \"block\" (with window = \"us-10\" for US envelopes)"),
+        );
+    }
+    let header_height = composer.line_height * 2.0;
+    let first_height = page.height - page.bottom - body_top;
+    let later_height = page.height - page.bottom - page.top - header_height;
+    let pblocks: Vec<paginate::Block> = composer
+        .blocks
+        .iter()
+        .map(|b| paginate::Block {
+            lines: b.lines.iter().map(|l| l.height).collect(),
+            space_before: b.space_before,
+            keep_together: b.keep_together,
+            keep_with_next: b.keep_with_next,
+            keep_lines_before: b.keep_lines_before,
+            orphans: 2,
+            widows: 2,
+        })
+        .collect();
+    let pages = paginate::paginate(&pblocks, &|n| {
+        if n == 0 { first_height } else { later_height }
+    });
+    // 4. decorate. Each line goes on one page, and moves there.
+    let mut blocks: Vec<Vec<Option<FlowLine>>> = std::mem::take(&mut composer.blocks)
+        .into_iter()
+        .map(|b| b.lines.into_iter().map(Some).collect())
+        .collect();
+    let total = pages.len().max(1);
+    let footer = composer.footer();
+    let mut out = Vec::with_capacity(total);
+    for n in 0..total {
+        let mut items = Vec::new();
+        let top = if n == 0 {
+            items.extend(letterhead_items.iter().cloned());
+            body_top
+        } else {
+            items.extend(composer.continuation_header(n, total));
+            page.top + header_height
+        };
+        if let Some(p) = pages.get(n) {
+            for piece in &p.pieces {
+                let mut y = top + piece.y;
+                for line in &mut blocks[piece.block][piece.lines.clone()] {
+                    let Some(line) = line.take() else { continue };
+                    let height = line.height;
+                    composer.draw_line(line, page.left, y, &mut items);
+                    y += height;
+                }
+            }
+        }
+        items.extend(footer.iter().cloned());
+        out.push(frame::Page {
+            width: page.width,
+            height: page.height,
+            items,
+        });
+    }
+    let front = &input.letter.front;
+    let file_stem = input
+        .letter
+        .source
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let meta = frame::Meta {
+        title: front.subject.clone().unwrap_or(file_stem),
+        author: front
+            .signature
+            .as_ref()
+            .map(|s| s.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| lh.organization.name.clone()),
+        subject: front.subject.clone().unwrap_or_default(),
+        created: input.created,
+    };
+    // A warning about the continuation header would otherwise come once per page.
+    let mut warnings = composer.warnings;
+    let mut seen = std::collections::BTreeSet::new();
+    warnings.retain(|w| seen.insert((w.message.clone(), w.path.clone(), w.line_col())));
+    Ok((frame::Document { pages: out, meta }, warnings))
+}
+
+impl Composer<'_> {
+    /// The letter's language.
+    fn lang(&self) -> Language {
+        Language::from_tag(&self.input.letterhead.style.language).unwrap_or_default()
+    }
+
+    fn style(&self, size: Abs, width: Abs) -> ParStyle {
+        let s = &self.input.letterhead.style;
+        ParStyle {
+            size,
+            line_height: size * s.leading,
+            width,
+            align: s.align,
+            hyphenate: s.hyphenate,
+            language: s.language.clone(),
+            tracking: 0.0,
+        }
+    }
+
+    /// The style of the letterhead's and the header's lines: ragged, never hyphenated.
+    fn display_style(&self, size: Abs, width: Abs) -> ParStyle {
+        ParStyle {
+            align: crate::config::Align::Left,
+            hyphenate: false,
+            ..self.style(size, width)
+        }
+    }
+
+    fn span(&self, text: &str, variant: Variant) -> Span {
+        Span {
+            text: text.to_string(),
+            variant,
+            color: Color::BLACK,
+            link: None,
+        }
+    }
+
+    /// Sets spans into lines and reports the paragraph's warnings against the letter.
+    fn set(&mut self, spans: &[Span], style: &ParStyle) -> Vec<Line> {
+        let family = self.input.family;
+        for span in spans {
+            if !family.provides(span.variant) && !self.missing_variants.contains(&span.variant) {
+                self.missing_variants.push(span.variant);
+                let d = Diagnostic::warning(format!(
+                    "the font family `{}` has no {} face; that text is set in a stand-in face",
+                    family.name,
+                    variant_name(span.variant)
+                ))
+                .hint("add the face to `style.font` in letterhead.toml");
+                self.letterhead_warning(&["style", "font"], d);
+            }
+        }
+        let (lines, warnings) = paragraph::layout(spans, self.input.family, style);
+        for w in warnings {
+            let d = match w {
+                Warning::MissingGlyphs(chars) => {
+                    let list: Vec<String> = chars
+                        .iter()
+                        .map(|c| format!("`{c}` (U+{:04X})", u32::from(*c)))
+                        .collect();
+                    let d = Diagnostic::warning(format!(
+                        "the font `{}` has no glyph for {}",
+                        self.input.family.name,
+                        list.join(", ")
+                    ))
+                    .hint("configure a font that covers these characters in `style.font`");
+                    // Point at the first place the first such character is written.
+                    let needle = chars.first().map(char::to_string).unwrap_or_default();
+                    self.locate(d, &needle)
+                }
+                Warning::Overfull(text, by) => {
+                    let d = Diagnostic::warning(format!(
+                        "line `{}` runs {:.1}pt past the margin",
+                        shorten(text.trim()),
+                        by.to_pt()
+                    ))
+                    .hint("reword it, allow hyphenation, or give the word a break point");
+                    // Point at the line's first word.
+                    let first = text.split_whitespace().next().unwrap_or_default();
+                    let word = first.trim_matches(|c: char| !c.is_alphanumeric());
+                    self.locate(d, word)
+                }
+                Warning::CharacterBreak(word) => {
+                    let d = Diagnostic::warning(format!(
+                        "`{}` is wider than the line (overfull) and was broken between characters",
+                        shorten(&word)
+                    ));
+                    self.locate(d, &word)
+                }
+            };
+            self.warnings.push(d);
+        }
+        lines
+    }
+
+    /// Points a diagnostic at the first place `needle` is written in the text being set, or
+    /// at where that text starts when it cannot be found (Markdown escapes, smart quotes).
+    fn locate(&self, d: Diagnostic, needle: &str) -> Diagnostic {
+        let (source, region) = match self.origin {
+            Origin::Letter(from) => {
+                let source = &self.input.letter.source;
+                (source, from.min(source.text.len())..source.text.len())
+            }
+            Origin::Letterhead(keys) => {
+                let lh = self.input.letterhead;
+                match lh.span_of(keys) {
+                    Some(span) => (&lh.source, span),
+                    None => return d.in_file(lh.path.as_deref().unwrap_or(&lh.source.path)),
+                }
+            }
+        };
+        let text = source.text.get(region.clone()).unwrap_or_default();
+        let span = match text.find(needle) {
+            Some(i) if !needle.is_empty() => region.start + i..region.start + i + needle.len(),
+            // A letterhead value is short: point at all of it.
+            _ if matches!(self.origin, Origin::Letterhead(_)) => region,
+            _ => region.start..region.start,
+        };
+        d.at(source, span)
+    }
+
+    /// Sets a letterhead value (at `keys` in letterhead.toml), with a warning pointing at it
+    /// when it needs more than the `room` lines its place has.
+    fn set_field(
+        &mut self,
+        keys: &'static [&'static str],
+        spans: &[Span],
+        style: &ParStyle,
+        room: usize,
+        hint: &str,
+    ) -> Vec<Line> {
+        self.origin = Origin::Letterhead(keys);
+        let lines = self.set(spans, style);
+        if lines.len() > room {
+            let room = if room == 1 { "one" } else { "two" };
+            let d = Diagnostic::warning(format!(
+                "`{}` needs {} lines in the letterhead, which has room for {room}",
+                keys.join("."),
+                lines.len()
+            ))
+            .hint(hint);
+            self.letterhead_warning(keys, d);
+        }
+        lines
+    }
+
+    /// A warning about a letterhead value, pointing at it.
+    fn letterhead_warning(&mut self, keys: &'static [&'static str], d: Diagnostic) {
+        let previous = std::mem::replace(&mut self.origin, Origin::Letterhead(keys));
+        let d = self.locate(d, "");
+        self.origin = previous;
+        self.warnings.push(d);
+    }
+
+    fn push_lines(&mut self, lines: Vec<Line>, indent: Abs, size: Abs, space_before: Abs) -> usize {
+        let height = size * self.input.letterhead.style.leading;
+        self.blocks.push(FlowBlock {
+            lines: lines
+                .into_iter()
+                .map(|line| FlowLine {
+                    indent,
+                    height,
+                    line,
+                    size,
+                    extras: Vec::new(),
+                    space_below: Abs::ZERO,
+                })
+                .collect(),
+            space_before,
+            keep_together: false,
+            keep_with_next: false,
+            keep_lines_before: 0,
+        });
+        self.blocks.len() - 1
+    }
+
+    /// One block of simple lines (date, recipient, notations).
+    fn simple_block(&mut self, texts: &[String], variant: Variant, space_before: Abs) -> usize {
+        let mut lines = Vec::new();
+        let style = self.style(self.size, self.width);
+        for text in texts {
+            let spans = [self.span(text, variant)];
+            lines.extend(self.set(&spans, &style));
+        }
+        self.push_lines(lines, Abs::ZERO, self.size, space_before)
+    }
+
+    fn flow(&mut self) {
+        let front = &self.input.letter.front;
+        self.origin = Origin::Letter(0);
+        let gap = self.line_height * PARAGRAPH_GAP;
+        // Date and references, recipient, subject, salutation. A window layout places the
+        // recipient in its address field, and DIN 5008 the date and references in its
+        // information block.
+        let page = &self.input.letterhead.page;
+        let windowed = window::field(page).is_some();
+        let mut first_gap = Abs::ZERO;
+        if !page.layout.is_din() {
+            let mut lines = self.date_lines();
+            if self.date_above_window() {
+                lines.remove(0);
+            }
+            if !lines.is_empty() {
+                let b = self.simple_block(&lines, Variant::Regular, Abs::ZERO);
+                self.blocks[b].keep_together = true;
+                first_gap = gap * 1.5;
+            }
+        }
+        if !front.to.is_empty() && !windowed {
+            let b = self.simple_block(&front.to, Variant::Regular, first_gap);
+            self.blocks[b].keep_together = true;
+        }
+        if let Some(subject) = &front.subject {
+            let space = if self.blocks.is_empty() {
+                Abs::ZERO
+            } else {
+                gap * 1.5
+            };
+            let b = self.simple_block(std::slice::from_ref(subject), Variant::Bold, space);
+            self.blocks[b].keep_with_next = true;
+        }
+        let mut body_gap = gap;
+        if let Some(salutation) = &front.salutation {
+            let space = if front.subject.is_some() {
+                gap
+            } else {
+                gap * 1.5
+            };
+            let b = self.simple_block(std::slice::from_ref(salutation), Variant::Regular, space);
+            self.blocks[b].keep_with_next = true;
+        } else if front.subject.is_none() {
+            body_gap = gap * 1.5;
+        }
+        // Body.
+        let body_start = self.blocks.len();
+        let mut first = true;
+        for block in self.input.body {
+            self.body_block(block, 0, if first { body_gap } else { gap });
+            first = false;
+        }
+        let body_end = self.blocks.len();
+        self.origin = Origin::Letter(0);
+        // Closing and signature, kept together and with the last body lines.
+        self.signature(gap, body_end > body_start);
+        // Notations.
+        let lang = self.lang();
+        if !front.enclosures.is_empty() {
+            let label = lang.enclosures(front.enclosures.len());
+            let b = self.simple_block(&[format!("{label}{}", lang.colon())], Variant::Regular, gap);
+            let items = self.simple_block(&front.enclosures, Variant::Regular, Abs::ZERO);
+            // The items hang under the label, kept with it.
+            let indent = self.size * INDENT_EM;
+            for line in &mut self.blocks[items].lines {
+                line.indent = indent;
+            }
+            self.blocks[b].keep_with_next = true;
+            self.blocks[items].keep_together = front.enclosures.len() <= 4;
+        }
+        if !front.cc.is_empty() {
+            let texts = vec![format!(
+                "{}{} {}",
+                lang.cc(),
+                lang.colon(),
+                front.cc.join(", ")
+            )];
+            self.simple_block(&texts, Variant::Regular, gap);
+        }
+        if let Some(ps) = &front.ps {
+            let style = self.style(self.size, self.width);
+            let spans = [
+                self.span(&format!("{} ", lang.ps()), Variant::Bold),
+                self.span(ps, Variant::Regular),
+            ];
+            let lines = self.set(&spans, &style);
+            self.push_lines(lines, Abs::ZERO, self.size, gap * 1.5);
+        }
+    }
+
+    fn signature(&mut self, gap: Abs, has_body: bool) {
+        let front = &self.input.letter.front;
+        let style = self.style(self.size, self.width);
+        let mut lines: Vec<(Line, Abs)> = Vec::new();
+        let mut signing_space = Abs::ZERO;
+        if let Some(closing) = &front.closing {
+            let spans = [self.span(closing, Variant::Regular)];
+            for l in self.set(&spans, &style) {
+                lines.push((l, self.line_height));
+            }
+            signing_space = self.line_height * SIGNING_SPACE;
+        }
+        let image = self.input.signature_image.clone();
+        let closing_line = lines.len().checked_sub(1);
+        if image.is_some() {
+            signing_space = self.line_height * SIGNING_SPACE;
+            if lines.is_empty() {
+                // No closing: the signature still gets its space, above the name.
+                lines.push((
+                    Line {
+                        runs: Vec::new(),
+                        width: Abs::ZERO,
+                        links: Vec::new(),
+                    },
+                    Abs::ZERO,
+                ));
+            }
+        }
+        let closing_line = closing_line.or(image.as_ref().map(|_| 0));
+        if let Some(sig) = &front.signature {
+            let mut parts: Vec<Vec<Span>> = Vec::new();
+            if !sig.name.is_empty() {
+                parts.push(vec![self.span(&sig.name, Variant::Regular)]);
+            }
+            if let Some(title) = &sig.title {
+                parts.push(vec![self.span(title, Variant::Regular)]);
+            }
+            if let Some(email) = &sig.email {
+                let mut link = self.span(email, Variant::Regular);
+                link.link = Some(mailto(email));
+                link.color = self.input.letterhead.style.accent;
+                let label = format!("{}{} ", self.lang().contact_labels().0, self.lang().colon());
+                parts.push(vec![self.span(&label, Variant::Regular), link]);
+            }
+            if let Some(phone) = &sig.phone {
+                let mut link = self.span(phone, Variant::Regular);
+                link.link = Some(tel(phone));
+                let label = format!("{}{} ", self.lang().contact_labels().1, self.lang().colon());
+                parts.push(vec![self.span(&label, Variant::Regular), link]);
+            }
+            // The space to sign in: the closing's line box grows by it, above the name.
+            if (!parts.is_empty() || image.is_some())
+                && let Some(closing) = lines.last_mut()
+            {
+                closing.1 += signing_space;
+            }
+            for spans in parts {
+                for l in self.set(&spans, &style) {
+                    lines.push((l, self.line_height));
+                }
+            }
+        }
+        if lines.is_empty() {
+            return;
+        }
+        let size = self.size;
+        let mut flow_lines: Vec<FlowLine> = lines
+            .into_iter()
+            .map(|(line, height)| FlowLine {
+                indent: Abs::ZERO,
+                height,
+                line,
+                size,
+                extras: Vec::new(),
+                space_below: Abs::ZERO,
+            })
+            .collect();
+        if let Some(closing) = closing_line.and_then(|i| flow_lines.get_mut(i))
+            && closing.height > self.line_height
+        {
+            closing.space_below = closing.height - self.line_height;
+        }
+        // The scanned signature fills the signing space under the closing, so it always
+        // stays with the closing.
+        if let Some(image) = image
+            && let Some(closing) = closing_line.and_then(|i| flow_lines.get_mut(i))
+        {
+            let top = closing.height - signing_space;
+            let mut height = signing_space * 0.92;
+            let mut width = height * (f64::from(image.width) / f64::from(image.height.max(1)));
+            if width > self.width * 0.5 {
+                height = height * (self.width * 0.5 / width);
+                width = self.width * 0.5;
+            }
+            let dpi = crate::image::dpi(&image, width.to_pt());
+            if dpi < crate::image::MIN_DPI {
+                let d = Diagnostic::warning(format!(
+                    "the signature image ({} × {} pixels) prints at {dpi:.0} dpi, under {:.0} dpi",
+                    image.width,
+                    image.height,
+                    crate::image::MIN_DPI
+                ))
+                .hint("scan the signature at 300 dpi or more");
+                let needle = front
+                    .signature
+                    .as_ref()
+                    .and_then(|s| s.image.as_ref())
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                self.origin = Origin::Letter(0);
+                let d = self.locate(d, &needle);
+                self.warnings.push(d);
+            }
+            closing.extras.push(Item::Image {
+                image,
+                x: Abs::ZERO,
+                y: top + (signing_space - height) / 2.0,
+                width,
+                height,
+            });
+        }
+        self.blocks.push(FlowBlock {
+            lines: flow_lines,
+            space_before: gap * 1.2,
+            keep_together: true,
+            keep_with_next: false,
+            keep_lines_before: if has_body { 2 } else { 0 },
+        });
+    }
+
+    fn inline_spans(&self, runs: &[Inline], bold: bool) -> Vec<Span> {
+        let accent = self.input.letterhead.style.accent;
+        let lang = self.lang();
+        runs.iter()
+            .map(|r| Span {
+                // Quotation marks of the letter's language (code is left as written).
+                text: if r.style.code {
+                    r.text.clone()
+                } else {
+                    lang.quotes(&r.text)
+                },
+                variant: Variant::new(bold || r.style.strong, r.style.emphasis),
+                color: if r.link.is_some() {
+                    accent
+                } else {
+                    Color::BLACK
+                },
+                link: r.link.as_ref().map(|l| {
+                    if l.contains(':') {
+                        l.clone()
+                    } else if l.contains('@') {
+                        mailto(l)
+                    } else {
+                        format!("https://{l}")
+                    }
+                }),
+            })
+            .collect()
+    }
+
+    fn body_block(&mut self, block: &Block, level: usize, space_before: Abs) {
+        if let Block::Paragraph(runs) | Block::Heading(_, runs) = block
+            && let Some(first) = runs.first()
+        {
+            self.origin = Origin::Letter(first.at);
+        }
+        let indent = self.size * INDENT_EM * level as f64;
+        let width = (self.width - indent).max(self.size * 8.0);
+        match block {
+            Block::Paragraph(runs) => {
+                let style = self.style(self.size, width);
+                let spans = self.inline_spans(runs, false);
+                let lines = self.set(&spans, &style);
+                self.push_lines(lines, indent, self.size, space_before);
+            }
+            Block::Heading(level_h, runs) => {
+                let scale = match level_h {
+                    1 => 1.25,
+                    2 => 1.1,
+                    _ => 1.0,
+                };
+                let size = self.size * scale;
+                let mut style = self.style(size, width);
+                style.hyphenate = false;
+                let spans = self.inline_spans(runs, true);
+                let lines = self.set(&spans, &style);
+                let b = self.push_lines(lines, indent, size, space_before * 1.3);
+                self.blocks[b].keep_with_next = true;
+                self.blocks[b].keep_together = true;
+            }
+            Block::List { start, items } => {
+                // A paragraph that introduces the list ("…, to:") stays with its first item.
+                if let Some(intro) = self.blocks.last_mut() {
+                    let ends_with_colon = intro.lines.last().is_some_and(|l| {
+                        let text: String = l.line.runs.iter().map(|r| r.glyphs.text()).collect();
+                        text.trim_end().ends_with(':')
+                    });
+                    if ends_with_colon {
+                        intro.keep_with_next = true;
+                    }
+                }
+                let item_gap = self.line_height * ITEM_GAP;
+                for (i, item) in items.iter().enumerate() {
+                    let marker = match start {
+                        Some(n) => format!("{}.", n.saturating_add(i as u64)),
+                        None => if level.is_multiple_of(2) {
+                            "•"
+                        } else {
+                            "–"
+                        }
+                        .to_string(),
+                    };
+                    let first_block = self.blocks.len();
+                    let gap = if i == 0 { space_before } else { item_gap };
+                    for (j, b) in item.iter().enumerate() {
+                        self.body_block(b, level + 1, if j == 0 { gap } else { item_gap * 2.0 });
+                    }
+                    // The marker goes beside the item's first line.
+                    self.add_marker(first_block, &marker, indent);
+                }
+            }
+            Block::Quote(blocks) => {
+                let first_block = self.blocks.len();
+                for (j, b) in blocks.iter().enumerate() {
+                    self.body_block(
+                        b,
+                        level + 1,
+                        if j == 0 {
+                            space_before
+                        } else {
+                            self.line_height * PARAGRAPH_GAP
+                        },
+                    );
+                }
+                // A rule in the accent colour beside every line of the quote.
+                let accent = self.input.letterhead.style.accent;
+                let x = indent + self.size * 0.4;
+                for block in &mut self.blocks[first_block..] {
+                    for line in &mut block.lines {
+                        line.extras.push(Item::Rule {
+                            from: (x, Abs::ZERO),
+                            to: (x, line.height),
+                            thickness: Abs::pt(1.2),
+                            color: accent,
+                        });
+                    }
+                }
+            }
+            Block::Code(code_lines) => {
+                let style = self.style(self.size, width);
+                let mut lines = Vec::new();
+                for text in code_lines {
+                    let spans =
+                        [self.span(if text.is_empty() { " " } else { text }, Variant::Regular)];
+                    lines.extend(self.set(&spans, &style));
+                }
+                let b = self.push_lines(lines, indent + self.size, self.size, space_before);
+                self.blocks[b].keep_together = self.blocks[b].lines.len() <= 6;
+            }
+            Block::Rule => {
+                let mut line = Line {
+                    runs: Vec::new(),
+                    width: Abs::ZERO,
+                    links: Vec::new(),
+                };
+                line.width = Abs::ZERO;
+                let b = self.push_lines(vec![line], indent, self.size, space_before);
+                let h = self.blocks[b].lines[0].height;
+                self.blocks[b].lines[0].extras.push(Item::Rule {
+                    from: (indent, h / 2.0),
+                    to: (indent + width, h / 2.0),
+                    thickness: Abs::pt(0.5),
+                    color: Color::GREY,
+                });
+            }
+        }
+    }
+
+    fn add_marker(&mut self, block: usize, marker: &str, indent: Abs) {
+        let style = self.style(self.size, self.size * 4.0);
+        let spans = [self.span(marker, Variant::Regular)];
+        let (lines, _) = paragraph::layout(&spans, self.input.family, &style);
+        let Some(marker_line) = lines.into_iter().next() else {
+            return;
+        };
+        let Some(first) = self.blocks.get_mut(block).and_then(|b| b.lines.first_mut()) else {
+            return;
+        };
+        // Right-aligned in the indent, a little before the text.
+        let x = indent + self.size * INDENT_EM - self.size * 0.5 - marker_line.width;
+        let baseline = baseline_offset(self.input.family, first.size, first.height);
+        for run in marker_line.runs {
+            first.extras.push(Item::Text(TextRun {
+                face: run.face,
+                size: first.size,
+                color: run.color,
+                x,
+                y: baseline,
+                glyphs: run.glyphs,
+            }));
+        }
+    }
+
+    /// Draws a flow line whose box starts at `top`.
+    fn draw_line(&self, line: FlowLine, left: Abs, top: Abs, items: &mut Vec<Item>) {
+        let text_height = line.height - line.space_below;
+        let baseline = top + baseline_offset(self.input.family, line.size, text_height);
+        let x = left + line.indent;
+        draw(line.line, x, baseline, line.size, line.height, items);
+        for extra in &line.extras {
+            items.push(offset(extra, left, top));
+        }
+    }
+
+    /// The letterhead on page one, and where the body starts below it.
+    fn letterhead(&mut self) -> (Vec<Item>, Abs) {
+        let lh = self.input.letterhead;
+        let org = &lh.organization;
+        let page = &lh.page;
+        let accent = lh.style.accent;
+        let mut items = Vec::new();
+        let left = page.left;
+        let right = page.width - page.right;
+        let top = (page.top - Abs::inches(0.45)).max(Abs::inches(0.4));
+        let small = self.size * SMALL_SCALE;
+        let small_lh = small * 1.3;
+        let mut bottom = top;
+
+        // Right column: web address, email, phone, address.
+        let mut contact: Vec<(&'static [&'static str], Vec<Span>)> = Vec::new();
+        let span = |text: &str, link: Option<String>, color: Color| Span {
+            text: text.to_string(),
+            variant: Variant::Regular,
+            color,
+            link,
+        };
+        if let Some(url) = &org.url {
+            let shown = url
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .trim_end_matches('/');
+            let target = if url.contains("://") {
+                url.clone()
+            } else {
+                format!("https://{url}")
+            };
+            contact.push((
+                &["organization", "url"],
+                vec![span(shown, Some(target), accent)],
+            ));
+        }
+        if let Some(email) = &org.email {
+            contact.push((
+                &["organization", "email"],
+                vec![span(email, Some(mailto(email)), Color::GREY)],
+            ));
+        }
+        if let Some(phone) = &org.phone {
+            contact.push((
+                &["organization", "phone"],
+                vec![span(phone, Some(tel(phone)), Color::GREY)],
+            ));
+        }
+        for line in &org.address {
+            contact.push((
+                &["organization", "address"],
+                vec![span(line, None, Color::GREY)],
+            ));
+        }
+        let mut contact_width = Abs::ZERO;
+        let mut contact_lines = Vec::new();
+        let cstyle = self.display_style(small, self.width * 0.45);
+        for (keys, spans) in &contact {
+            self.origin = Origin::Letterhead(keys);
+            let lines = self.set(spans, &cstyle);
+            if lines.len() > 1 {
+                let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+                let d = Diagnostic::warning(format!(
+                    "`{}` does not fit on one line of the letterhead's contact column",
+                    shorten(&text)
+                ))
+                .hint("shorten it, or split an address into more lines");
+                self.warnings.push(self.locate(d, &text));
+            }
+            for line in lines {
+                contact_width = contact_width.max(line.width);
+                contact_lines.push(line);
+            }
+        }
+
+        // Logo at the left.
+        let mut text_left = left;
+        if let Some(logo) = &self.input.logo {
+            let height = self.size * LOGO_SCALE;
+            let width = height * (f64::from(logo.width) / f64::from(logo.height));
+            let dpi = crate::image::dpi(logo, width.to_pt());
+            if dpi < crate::image::MIN_DPI {
+                let d = Diagnostic::warning(format!(
+                    "the logo ({} × {} pixels) prints at {dpi:.0} dpi, under {:.0} dpi",
+                    logo.width,
+                    logo.height,
+                    crate::image::MIN_DPI
+                ))
+                .hint(format!(
+                    "use an image at least {:.0} pixels wide for sharp print",
+                    (width.to_pt() / 72.0 * crate::image::MIN_DPI).ceil()
+                ));
+                self.letterhead_warning(&["organization", "logo"], d);
+            }
+            items.push(Item::Image {
+                image: logo.clone(),
+                x: left,
+                y: top,
+                width,
+                height,
+            });
+            text_left = left + width + self.size;
+            bottom = bottom.max(top + height);
+        }
+
+        // Name and tagline at the left.
+        let name_width =
+            (right - text_left - contact_width - self.size * 2.0).max(self.size * 10.0);
+        let mut y = top;
+        if !org.name.is_empty() {
+            let size = self.size * NAME_SCALE;
+            let style = self.display_style(size, name_width);
+            let spans = [Span {
+                text: org.name.clone(),
+                variant: Variant::Bold,
+                color: accent,
+                link: None,
+            }];
+            let lines = self.set_field(
+                &["organization", "name"],
+                &spans,
+                &style,
+                2,
+                "shorten the name, or the contact lines beside it",
+            );
+            for line in lines {
+                let cap = self.input.family.face(Variant::Bold).cap_height;
+                let baseline = if y == top {
+                    top + size * cap
+                } else {
+                    y + size * 1.15
+                };
+                draw(line, text_left, baseline, size, size * 1.15, &mut items);
+                y = baseline;
+            }
+            y += size * 0.3;
+        }
+        if let Some(tagline) = &org.tagline {
+            let mut style = self.display_style(small, name_width);
+            style.tracking = TAGLINE_TRACKING;
+            let spans = [Span {
+                text: tagline.to_uppercase(),
+                variant: Variant::Regular,
+                color: Color::GREY,
+                link: None,
+            }];
+            let lines = self.set_field(
+                &["organization", "tagline"],
+                &spans,
+                &style,
+                2,
+                "shorten the tagline",
+            );
+            for line in lines {
+                let baseline = y + small_lh;
+                draw(line, text_left, baseline, small, small_lh, &mut items);
+                y = baseline;
+            }
+        }
+        bottom = bottom.max(y + small * 0.5);
+
+        // The contact column, right-aligned, its last baseline level with the tagline's (or
+        // the name's) when it is short enough, else starting at the top.
+        let stacked = small_lh * contact_lines.len().saturating_sub(1) as f64;
+        let mut cy = (y - stacked).max(top + small * 0.9);
+        for line in contact_lines {
+            let x = right - line.width;
+            draw(line, x, cy, small, small_lh, &mut items);
+            bottom = bottom.max(cy + small * 0.4);
+            cy += small_lh;
+        }
+
+        if bottom > top {
+            let rule_y = bottom + self.size * 0.6;
+            items.push(Item::Rule {
+                from: (left, rule_y),
+                to: (right, rule_y),
+                thickness: Abs::pt(0.75),
+                color: accent,
+            });
+            bottom = rule_y;
+        }
+        self.letterhead_bottom = bottom;
+        let body_top = (bottom + self.line_height * 2.0).max(page.top);
+        if body_top > page.height * 0.4 {
+            self.letterhead_warning(
+                &["organization"],
+                Diagnostic::warning(format!(
+                    "the letterhead takes {:.0} % of page one's height, leaving little room for the letter",
+                    body_top / page.height * 100.0
+                ))
+                .hint("shorten the name, tagline or address, or use a smaller logo"),
+            );
+        }
+        (items, body_top)
+    }
+
+    /// The header of pages after the first: recipient · date · Page N of M.
+    fn continuation_header(&mut self, n: usize, total: usize) -> Vec<Item> {
+        self.origin = Origin::Letter(0);
+        let lh = self.input.letterhead;
+        let page = &lh.page;
+        let front = &self.input.letter.front;
+        let mut parts = Vec::new();
+        if let Some(to) = front.to.first() {
+            parts.push(to.clone());
+        } else if !lh.organization.name.is_empty() {
+            parts.push(lh.organization.name.clone());
+        }
+        parts.push(self.input.date.clone());
+        if lh.footer.page_numbers {
+            parts.push(self.lang().page_of(n + 1, total));
+        }
+        let small = self.size * SMALL_SCALE;
+        let style = self.display_style(small, self.width);
+        let spans = [Span {
+            text: parts.join("  ·  "),
+            variant: Variant::Regular,
+            color: Color::GREY,
+            link: None,
+        }];
+        let mut items = Vec::new();
+        let baseline = page.top + small;
+        if let Some(line) = self.set(&spans, &style).into_iter().next() {
+            draw(line, page.left, baseline, small, small * 1.3, &mut items);
+        }
+        let rule_y = baseline + small * 0.7;
+        items.push(Item::Rule {
+            from: (page.left, rule_y),
+            to: (page.width - page.right, rule_y),
+            thickness: Abs::pt(0.4),
+            color: Color::GREY,
+        });
+        items
+    }
+
+    /// The footer line, centred in the bottom margin, and fold marks.
+    fn footer(&mut self) -> Vec<Item> {
+        let lh = self.input.letterhead;
+        let page = &lh.page;
+        let mut items = Vec::new();
+        if let Some(text) = &lh.footer.text {
+            let small = self.size * SMALL_SCALE * 0.95;
+            let mut style = self.style(small, self.width);
+            style.hyphenate = false;
+            let spans = [Span {
+                text: text.clone(),
+                variant: Variant::Regular,
+                color: Color::GREY,
+                link: None,
+            }];
+            let lines = self.set_field(
+                &["footer", "text"],
+                &spans,
+                &style,
+                1,
+                "shorten it, e.g. to the web address",
+            );
+            let mut baseline = page.height - page.bottom * 0.55;
+            for line in lines {
+                let x = page.left + (self.width - line.width) / 2.0;
+                draw(line, x, baseline, small, small * 1.3, &mut items);
+                baseline += small * 1.3;
+            }
+        }
+        if page.fold_marks {
+            let (folds, punch) = window::marks(page);
+            let left = Abs::mm(window::MARK_LEFT_MM);
+            let marks = folds
+                .into_iter()
+                .map(|y| (y, window::FOLD_MARK_MM))
+                .chain(punch.map(|y| (y, window::PUNCH_MARK_MM)));
+            for (y, length) in marks {
+                items.push(Item::Rule {
+                    from: (left, y),
+                    to: (left + Abs::mm(length), y),
+                    thickness: Abs::pt(0.4),
+                    color: Color::GREY,
+                });
+            }
+        }
+        items
+    }
+}
+
+fn variant_name(variant: Variant) -> &'static str {
+    match variant {
+        Variant::Regular => "regular",
+        Variant::Bold => "bold",
+        Variant::Italic => "italic",
+        Variant::BoldItalic => "bold italic",
+    }
+}
+
+/// Distance from a line box's top to its baseline: the text is centred in the box.
+fn baseline_offset(family: &Family, size: Abs, height: Abs) -> Abs {
+    let face = family.face(Variant::Regular);
+    let ascent = size * face.ascender;
+    let descent = size * -face.descender;
+    (height - ascent - descent) / 2.0 + ascent
+}
+
+/// Adds a set line's runs and links with its baseline at (x, baseline).
+/// Draws a line, which is used up: its glyphs move into the page rather than being copied.
+fn draw(line: Line, x: Abs, baseline: Abs, size: Abs, height: Abs, items: &mut Vec<Item>) {
+    for mut run in line.runs {
+        run.glyphs.shrink_to_fit();
+        items.push(Item::Text(TextRun {
+            face: run.face,
+            size,
+            color: run.color,
+            x,
+            y: baseline,
+            glyphs: run.glyphs,
+        }));
+    }
+    for (x0, x1, target) in line.links {
+        let top = baseline - size * 0.9;
+        items.push(Item::Link {
+            x: x + x0,
+            y: top,
+            width: x1 - x0,
+            height: height.max(size * 1.2).min(size * 1.4),
+            target,
+        });
+    }
+}
+
+/// Moves an item drawn relative to (0, 0) to (dx, dy).
+fn offset(item: &Item, dx: Abs, dy: Abs) -> Item {
+    match item {
+        Item::Text(run) => Item::Text(TextRun {
+            x: run.x + dx,
+            y: run.y + dy,
+            ..run.clone()
+        }),
+        Item::Rule {
+            from,
+            to,
+            thickness,
+            color,
+        } => Item::Rule {
+            from: (from.0 + dx, from.1 + dy),
+            to: (to.0 + dx, to.1 + dy),
+            thickness: *thickness,
+            color: *color,
+        },
+        Item::Image {
+            image,
+            x,
+            y,
+            width,
+            height,
+        } => Item::Image {
+            image: image.clone(),
+            x: *x + dx,
+            y: *y + dy,
+            width: *width,
+            height: *height,
+        },
+        Item::Link {
+            x,
+            y,
+            width,
+            height,
+            target,
+        } => Item::Link {
+            x: *x + dx,
+            y: *y + dy,
+            width: *width,
+            height: *height,
+            target: target.clone(),
+        },
+    }
+}
+
+/// A `mailto:` URI, percent-encoding what needs it.
+fn mailto(address: &str) -> String {
+    format!("mailto:{}", percent_encode(address.trim()))
+}
+
+/// A `tel:` URI: digits and a leading plus only.
+fn tel(phone: &str) -> String {
+    let digits: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    format!("tel:{digits}")
+}
+
+/// Percent-encodes non-ASCII and unsafe bytes (PDF URIs are written byte for byte).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~@+:/?#&=!$*,;%".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn shorten(word: &str) -> String {
+    if word.chars().count() > 40 {
+        let head: String = word.chars().take(37).collect();
+        format!("{}…", head.trim_end())
+    } else {
+        word.to_string()
+    }
+}
