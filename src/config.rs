@@ -129,6 +129,7 @@ struct PageFile {
     #[serde(default)]
     margins: MarginsFile,
     layout: Option<Layout>,
+    window: Option<Window>,
     fold_marks: Option<bool>,
 }
 
@@ -168,6 +169,22 @@ pub enum Layout {
     /// DIN 5008 form B (low address field).
     #[serde(rename = "din5008-b")]
     Din5008B,
+}
+
+impl Layout {
+    /// Whether this is one of the DIN 5008 forms.
+    pub fn is_din(self) -> bool {
+        matches!(self, Layout::Din5008A | Layout::Din5008B)
+    }
+}
+
+/// A window envelope the block layout places the recipient for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Window {
+    /// US #10 single window: 4.5 × 1.125 in, 7/8 in from the left and 1/2 in from the bottom
+    /// of the envelope; the letter is folded in three.
+    #[serde(rename = "us-10")]
+    Us10,
 }
 
 /// Paragraph alignment.
@@ -269,6 +286,8 @@ pub struct Page {
     pub right: Abs,
     /// Page-one arrangement.
     pub layout: Layout,
+    /// The window envelope of the block layout, if any.
+    pub window: Option<Window>,
     /// Fold marks on the left edge.
     pub fold_marks: bool,
 }
@@ -447,7 +466,10 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
         }
         .boxed()
     };
+    let layout = file.page.layout.unwrap_or_default();
     let (width, height) = match &file.page.size {
+        // DIN 5008 is an A4 standard.
+        None if layout.is_din() => named_size("a4").unwrap_or_default(),
         None => named_size("letter").unwrap_or_default(),
         Some(PageSize::Named(name)) => named_size(name).ok_or_else(|| {
             at(
@@ -461,21 +483,29 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
     };
     let inch = Abs::inches(1.0);
     let m = &file.page.margins;
+    // DIN 5008's margins: 25 mm on the left (where the address field's text starts), 20 mm on
+    // the right.
+    let (left, right) = if layout.is_din() {
+        (Abs::mm(25.0), Abs::mm(20.0))
+    } else {
+        (inch, inch)
+    };
     let page = Page {
         width,
         height,
         top: m.top.map_or(inch, |l| l.0),
         bottom: m.bottom.map_or(inch, |l| l.0),
-        left: m.left.map_or(inch, |l| l.0),
-        right: m.right.map_or(inch, |l| l.0),
-        layout: file.page.layout.unwrap_or_default(),
-        fold_marks: file.page.fold_marks.unwrap_or(false),
+        left: m.left.map_or(left, |l| l.0),
+        right: m.right.map_or(right, |l| l.0),
+        layout,
+        window: file.page.window,
+        fold_marks: file.page.fold_marks.unwrap_or(layout.is_din()),
     };
-    if page.layout != Layout::Block {
+    if layout.is_din() && page.window.is_some() {
         return Err(at(
-            &["page", "layout"],
-            Diagnostic::error("the DIN 5008 layouts are not available yet")
-                .hint("use layout = \"block\""),
+            &["page", "window"],
+            Diagnostic::error("the DIN 5008 layouts place the address for their own window")
+                .hint("remove `window`, or use layout = \"block\" with it"),
         ));
     }
     if page.left + page.right > width * 0.8 || page.top + page.bottom > height * 0.8 {

@@ -305,6 +305,39 @@ impl Language {
         }
     }
 
+    /// The label of a reference field of the front matter (`your-ref`, `your-letter`,
+    /// `our-ref`, `customer`), and of the date and the signer's name in the DIN information
+    /// block (`date`, `name`).
+    pub fn reference_label(self, field: Reference) -> &'static str {
+        use Reference::{Customer, Date, Name, OurRef, YourLetter, YourRef};
+        match (self, field) {
+            (Language::EnUs | Language::EnGb, YourRef) => "Your ref.",
+            (Language::EnUs | Language::EnGb, YourLetter) => "Your letter of",
+            (Language::EnUs | Language::EnGb, OurRef) => "Our ref.",
+            (Language::EnUs | Language::EnGb, Customer) => "Customer no.",
+            (Language::EnUs | Language::EnGb, Date) => "Date",
+            (Language::EnUs | Language::EnGb, Name) => "Contact",
+            (Language::DeDe, YourRef) => "Ihr Zeichen",
+            (Language::DeDe, YourLetter) => "Ihr Schreiben vom",
+            (Language::DeDe, OurRef) => "Unser Zeichen",
+            (Language::DeDe, Customer) => "Kundennummer",
+            (Language::DeDe, Date) => "Datum",
+            (Language::DeDe, Name) => "Ansprechpartner",
+            (Language::FrFr, YourRef) => "Votre référence",
+            (Language::FrFr, YourLetter) => "Votre lettre du",
+            (Language::FrFr, OurRef) => "Notre référence",
+            (Language::FrFr, Customer) => "N° client",
+            (Language::FrFr, Date) => "Date",
+            (Language::FrFr, Name) => "Contact",
+            (Language::EsEs, YourRef) => "Su referencia",
+            (Language::EsEs, YourLetter) => "Su carta del",
+            (Language::EsEs, OurRef) => "Nuestra referencia",
+            (Language::EsEs, Customer) => "N.º de cliente",
+            (Language::EsEs, Date) => "Fecha",
+            (Language::EsEs, Name) => "Contacto",
+        }
+    }
+
     /// What goes between a label and its value: French sets a space before the colon.
     pub fn colon(self) -> &'static str {
         match self {
@@ -312,6 +345,23 @@ impl Language {
             _ => ":",
         }
     }
+}
+
+/// A labelled line of the reference block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    /// `your-ref`: the recipient's reference.
+    YourRef,
+    /// `your-letter`: the date of the recipient's letter.
+    YourLetter,
+    /// `our-ref`: the sender's reference.
+    OurRef,
+    /// `customer`: the recipient's customer number.
+    Customer,
+    /// The date (DIN information block).
+    Date,
+    /// The signer, to contact (DIN information block).
+    Name,
 }
 
 #[cfg(test)]

@@ -38,6 +38,24 @@ pub struct FrontMatter {
     pub signature: Option<Signature>,
     /// A letterhead file for this letter, relative to it.
     pub letterhead: Option<PathBuf>,
+    /// The recipient's reference ("Your ref.").
+    pub your_ref: Option<String>,
+    /// The date (or text) of the recipient's letter this answers ("Your letter of").
+    pub your_letter: Option<DateOrText>,
+    /// The sender's reference ("Our ref.").
+    pub our_ref: Option<String>,
+    /// The recipient's customer number.
+    pub customer: Option<String>,
+}
+
+/// A date, formatted in the letter's language, or text shown as it is.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum DateOrText {
+    /// A TOML date (`2026-05-05`).
+    Date(toml::value::Datetime),
+    /// Text.
+    Text(String),
 }
 
 /// The signatory.

@@ -26,6 +26,12 @@ echo "== PDFs to read"
 mkdir -p "$work/letters"
 cp letters/*.md letters/letterhead.toml "$work/letters/"
 "$BIN" render -q "$work"/letters/*.md
+# The window layouts (DIN 5008 form B, US #10), each folder with its letterhead.
+for layout in din window; do
+    cp -r "letters/$layout" "$work/$layout"
+    rm -f "$work/$layout"/*.pdf
+    "$BIN" render -q "$work/$layout"/*.md
+done
 cp -r letters/merge "$work/merge"
 cp letters/letterhead.toml "$work/"
 "$BIN" merge -q "$work/merge/thank-you.template.md" --data "$work/merge/supporters.csv" \
@@ -40,7 +46,7 @@ for case in emoji-cjk-no-font rtl-text zero-width-and-combining crlf-line-ending
 done
 mapfile -t pdfs < <(find "$work" -name '*.pdf' | sort)
 echo "${#pdfs[@]} PDFs"
-[ "${#pdfs[@]}" -ge 25 ] || { echo "readers: expected at least 25 PDFs" >&2; exit 1; }
+[ "${#pdfs[@]}" -ge 27 ] || { echo "readers: expected at least 27 PDFs" >&2; exit 1; }
 
 failed=0
 fail() { echo "FAIL $1: $2" >&2; failed=1; }

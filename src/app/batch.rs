@@ -17,7 +17,7 @@ use crate::diag::{self, Diagnostic};
 use crate::frame;
 use crate::image;
 use crate::lang::Language;
-use crate::letter::{self, Letter};
+use crate::letter::{self, DateOrText, Letter};
 use crate::markdown;
 use crate::pdf;
 use crate::pdf::combine::{Combiner, Placement};
@@ -360,7 +360,9 @@ fn lay_out(
     now: i64,
 ) -> diag::Result<(frame::Document, Vec<Diagnostic>)> {
     let date = format_date(letter, &setup.letterhead, now)?;
+    let your_letter = format_your_letter(letter, &setup.letterhead, now)?;
     let input = compose::Input {
+        your_letter,
         letter,
         body,
         letterhead: &setup.letterhead,
@@ -370,7 +372,7 @@ fn lay_out(
         date,
         created: now,
     };
-    Ok(compose::compose(&input))
+    compose::compose(&input)
 }
 
 /// Under `--deny-warnings`, a letter with warnings fails (and is not written).
@@ -397,19 +399,42 @@ fn deny_warnings(
 
 /// The date line: the front matter's date, or today (`SOURCE_DATE_EPOCH` when set).
 fn format_date(letter: &Letter, lh: &Letterhead, now: i64) -> diag::Result<String> {
+    format_datetime(letter, lh, letter.front.date.as_ref(), "date", now)
+}
+
+/// The front matter's `your-letter`: a date formatted like the letter's, or text as it is.
+fn format_your_letter(letter: &Letter, lh: &Letterhead, now: i64) -> diag::Result<Option<String>> {
+    Ok(match &letter.front.your_letter {
+        None => None,
+        Some(DateOrText::Text(text)) => Some(text.clone()),
+        Some(DateOrText::Date(dt)) => {
+            Some(format_datetime(letter, lh, Some(dt), "your-letter", now)?)
+        }
+    })
+}
+
+/// Formats the date `dt` (today when `None`) of front-matter field `key` per the letterhead's
+/// date format and language.
+fn format_datetime(
+    letter: &Letter,
+    lh: &Letterhead,
+    dt: Option<&toml::value::Datetime>,
+    key: &str,
+    now: i64,
+) -> diag::Result<String> {
     let path = &letter.source.path;
-    let at_date = |d: Diagnostic| match letter.span_of(&["date"]) {
+    let at_date = |d: Diagnostic| match letter.span_of(&[key]) {
         Some(span) => d.at(&letter.source, span),
         None => d.in_file(path),
     };
     let invalid = |dt: &toml::value::Datetime| {
         at_date(Diagnostic::error(format!("`{dt}` is not a valid date"))).boxed()
     };
-    let date = match &letter.front.date {
+    let date = match dt {
         Some(dt) => {
             let Some(d) = dt.date else {
                 return Err(
-                    at_date(Diagnostic::error(format!("`date = {dt}` has no day")))
+                    at_date(Diagnostic::error(format!("`{key} = {dt}` has no day")))
                         .hint("write the date as 2015-08-05")
                         .boxed(),
                 );

@@ -1,0 +1,486 @@
+//! Page one's window fields: where the recipient's address goes so that it shows through the
+//! window of the envelope (DIN 5008 form A or B, or a US #10 envelope with the block layout),
+//! the DIN information block beside it, and the fold and punch marks on the left edge.
+//!
+//! It gives positions and lines to draw; what flows below them is `compose`'s. All positions are
+//! from the page's top-left corner, top-down, like the rest of the layout.
+
+use super::{Composer, draw};
+use crate::config::{Color, Layout, Page, Window};
+use crate::diag::{self, Diagnostic};
+use crate::fonts::Variant;
+use crate::frame::Item;
+use crate::lang::Reference;
+use crate::length::Abs;
+use crate::paragraph::Span;
+
+/// A rectangle on the page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    /// Left edge.
+    pub x: Abs,
+    /// Top edge.
+    pub y: Abs,
+    /// Width.
+    pub width: Abs,
+    /// Height.
+    pub height: Abs,
+}
+
+impl Rect {
+    /// The bottom edge.
+    pub fn bottom(&self) -> Abs {
+        self.y + self.height
+    }
+}
+
+/// The address field of a window layout.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// What shows through the window.
+    pub outer: Rect,
+    /// The sender's return address, one small line at the top of the field (DIN).
+    pub return_line: Option<Rect>,
+    /// Where the recipient's lines go.
+    pub recipient: Rect,
+    /// Most lines the recipient zone holds.
+    pub max_lines: usize,
+    /// The DIN information block beside the field: its top-left corner and width (it is as
+    /// tall as its lines).
+    pub info: Option<Rect>,
+    /// The layout's name, for messages.
+    pub name: &'static str,
+}
+
+/// DIN 5008's address field: 85 × 45 mm, 20 mm from the left edge; from its top, 5 mm for the
+/// return address, 12.7 mm for endorsements (left empty), 27.3 mm (six lines) for the
+/// recipient. Text starts 5 mm in, at the 25 mm left margin of the letter.
+const DIN_FIELD_X_MM: f64 = 20.0;
+const DIN_FIELD_WIDTH_MM: f64 = 85.0;
+const DIN_FIELD_HEIGHT_MM: f64 = 45.0;
+const DIN_INSET_MM: f64 = 5.0;
+const DIN_RETURN_MM: f64 = 5.0;
+const DIN_ENDORSEMENT_MM: f64 = 12.7;
+const DIN_RECIPIENT_LINES: usize = 6;
+/// The field's top: 27 mm in form A, 45 mm in form B.
+const DIN_A_TOP_MM: f64 = 27.0;
+const DIN_B_TOP_MM: f64 = 45.0;
+/// The information block: 125 mm from the left edge, 75 mm wide, level with the field's
+/// return-address line's bottom.
+const DIN_INFO_X_MM: f64 = 125.0;
+const DIN_INFO_WIDTH_MM: f64 = 75.0;
+
+/// The US #10 envelope (9.5 × 4.125 in) and its window (4.5 × 1.125 in, 7/8 in from the left
+/// and 1/2 in from the bottom).
+const US10_ENVELOPE_WIDTH_IN: f64 = 9.5;
+const US10_WINDOW_LEFT_IN: f64 = 0.875;
+const US10_WINDOW_BOTTOM_IN: f64 = 0.5;
+const US10_WINDOW_WIDTH_IN: f64 = 4.5;
+const US10_WINDOW_HEIGHT_IN: f64 = 1.125;
+/// Room kept clear inside the window, across and up and down, for the letter's play in the
+/// envelope.
+const US10_INSET_X_IN: f64 = 0.125;
+const US10_INSET_Y_IN: f64 = 0.0625;
+/// Most baseline-to-baseline distance of the recipient's lines in the window.
+const US10_LINE_PT: f64 = 13.0;
+
+/// The address field of the page's layout; `None` for a block letter without a window.
+pub fn field(page: &Page) -> Option<Field> {
+    match (page.layout, page.window) {
+        (Layout::Din5008A, _) => Some(din(Abs::mm(DIN_A_TOP_MM), "layout din5008-a")),
+        (Layout::Din5008B, _) => Some(din(Abs::mm(DIN_B_TOP_MM), "layout din5008-b")),
+        (Layout::Block, Some(Window::Us10)) => Some(us10(page)),
+        (Layout::Block, None) => None,
+    }
+}
+
+fn din(top: Abs, name: &'static str) -> Field {
+    let x = Abs::mm(DIN_FIELD_X_MM);
+    let inset = Abs::mm(DIN_INSET_MM);
+    let width = Abs::mm(DIN_FIELD_WIDTH_MM);
+    let height = Abs::mm(DIN_FIELD_HEIGHT_MM);
+    let recipient_top = top + Abs::mm(DIN_RETURN_MM + DIN_ENDORSEMENT_MM);
+    Field {
+        outer: Rect {
+            x,
+            y: top,
+            width,
+            height,
+        },
+        return_line: Some(Rect {
+            x: x + inset,
+            y: top,
+            width: width - inset * 2.0,
+            height: Abs::mm(DIN_RETURN_MM),
+        }),
+        recipient: Rect {
+            x: x + inset,
+            y: recipient_top,
+            width: width - inset * 2.0,
+            height: top + height - recipient_top,
+        },
+        max_lines: DIN_RECIPIENT_LINES,
+        info: Some(Rect {
+            x: Abs::mm(DIN_INFO_X_MM),
+            y: top + Abs::mm(DIN_RETURN_MM),
+            width: Abs::mm(DIN_INFO_WIDTH_MM),
+            height: height - Abs::mm(DIN_RETURN_MM),
+        }),
+        name,
+    }
+}
+
+/// The letter is folded in three and slides to the bottom of the envelope, centred across it:
+/// the window falls on the top third, 1/2 in above the first fold.
+fn us10(page: &Page) -> Field {
+    let inches = Abs::inches;
+    let fold = page.height / 3.0;
+    let shift = (inches(US10_ENVELOPE_WIDTH_IN) - page.width) / 2.0;
+    let outer = Rect {
+        x: inches(US10_WINDOW_LEFT_IN) - shift,
+        y: fold - inches(US10_WINDOW_BOTTOM_IN + US10_WINDOW_HEIGHT_IN),
+        width: inches(US10_WINDOW_WIDTH_IN),
+        height: inches(US10_WINDOW_HEIGHT_IN),
+    };
+    let x = (outer.x + inches(US10_INSET_X_IN)).max(page.left);
+    let recipient = Rect {
+        x,
+        y: outer.y + inches(US10_INSET_Y_IN),
+        width: outer.x + outer.width - inches(US10_INSET_X_IN) - x,
+        height: outer.height - inches(US10_INSET_Y_IN) * 2.0,
+    };
+    Field {
+        outer,
+        return_line: None,
+        recipient,
+        max_lines: (recipient.height / Abs::pt(US10_LINE_PT)).floor().max(1.0) as usize,
+        info: None,
+        name: "the us-10 window",
+    }
+}
+
+/// Baseline-to-baseline distance of the recipient's lines: the body's, or less so that
+/// `max_lines` lines fit in the zone with their ascent and descent (`extent`: the two together)
+/// inside it.
+pub fn recipient_line_height(field: &Field, body: Abs, extent: Abs) -> Abs {
+    let room = field.recipient.height - extent;
+    body.min(room / (field.max_lines.max(2) - 1) as f64)
+}
+
+/// Where the fold marks go (from the top), and the punch mark.
+pub fn marks(page: &Page) -> (Vec<Abs>, Option<Abs>) {
+    match page.layout {
+        // DIN 5008: folds for a DL or C6/5 envelope; the punch mark halves the page.
+        Layout::Din5008A => (vec![Abs::mm(87.0), Abs::mm(192.0)], Some(page.height / 2.0)),
+        Layout::Din5008B => (
+            vec![Abs::mm(105.0), Abs::mm(210.0)],
+            Some(page.height / 2.0),
+        ),
+        // Folded in three for a #10 envelope.
+        Layout::Block => (vec![page.height / 3.0, page.height * (2.0 / 3.0)], None),
+    }
+}
+
+/// Left end of the fold and punch marks, their lengths: in from the edge by what a printer
+/// leaves unprinted.
+pub const MARK_LEFT_MM: f64 = 4.0;
+/// Length of a fold mark.
+pub const FOLD_MARK_MM: f64 = 5.0;
+/// Length of the punch mark.
+pub const PUNCH_MARK_MM: f64 = 8.0;
+
+impl Composer<'_> {
+    /// The lines of the reference block: `your-ref`, `your-letter`, `our-ref`, `customer`, each
+    /// "Label: value", in that order.
+    pub(super) fn references(&self) -> Vec<(Reference, String)> {
+        let front = &self.input.letter.front;
+        [
+            (Reference::YourRef, front.your_ref.clone()),
+            (Reference::YourLetter, self.input.your_letter.clone()),
+            (Reference::OurRef, front.our_ref.clone()),
+            (Reference::Customer, front.customer.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(r, v)| v.filter(|v| !v.is_empty()).map(|v| (r, v)))
+        .collect()
+    }
+
+    /// The date line and the reference lines under it (block layout).
+    pub(super) fn date_lines(&self) -> Vec<String> {
+        let lang = self.lang();
+        let mut lines = vec![self.input.date.clone()];
+        for (field, value) in self.references() {
+            lines.push(format!(
+                "{}{} {value}",
+                lang.reference_label(field),
+                lang.colon()
+            ));
+        }
+        lines
+    }
+
+    /// Whether the date goes above the window (block layout with a window): when it fits
+    /// between the letterhead and the window, where it would be in a block letter. Else it
+    /// flows below the window, with the references.
+    pub(super) fn date_above_window(&self) -> bool {
+        self.date_top().is_some()
+    }
+
+    fn date_top(&self) -> Option<Abs> {
+        let page = &self.input.letterhead.page;
+        if page.layout.is_din() {
+            return None;
+        }
+        let field = field(page)?;
+        let top = (self.letterhead_bottom + self.line_height * 2.0).max(page.top);
+        (top + self.line_height * 1.5 <= field.outer.y).then_some(top)
+    }
+
+    /// Draws what goes in and beside the address field: the return address, the recipient and
+    /// the DIN information block. Gives the items and the lowest point they reach.
+    ///
+    /// # Errors
+    ///
+    /// A recipient block with more lines than the window holds, or a line wider than it.
+    pub(super) fn window_items(&mut self, field: &Field) -> diag::Result<(Vec<Item>, Abs)> {
+        let lh = self.input.letterhead;
+        let mut items = Vec::new();
+        let mut bottom = field.outer.bottom();
+        if self.letterhead_bottom > field.outer.y {
+            let d = Diagnostic::warning(format!(
+                "the letterhead reaches {:.0} mm down the page, into the address field at {:.0} mm of {}",
+                self.letterhead_bottom.to_mm(),
+                field.outer.y.to_mm(),
+                field.name
+            ))
+            .hint("shorten the tagline or the contact lines, use a smaller logo, or use din5008-b, whose field is lower");
+            self.letterhead_warning(&["page", "layout"], d);
+        }
+        // The return address: the organization and its address, small, on one line.
+        if let Some(zone) = field.return_line {
+            let org = &lh.organization;
+            let parts: Vec<&str> = std::iter::once(org.name.as_str())
+                .chain(org.address.iter().map(String::as_str))
+                .filter(|p| !p.is_empty())
+                .collect();
+            if !parts.is_empty() {
+                let size = Abs::pt(RETURN_ADDRESS_PT);
+                let style = self.display_style(size, zone.width);
+                let spans = [Span {
+                    text: parts.join(" · "),
+                    variant: Variant::Regular,
+                    color: Color::GREY,
+                    link: None,
+                }];
+                let lines = self.set_field(
+                    &["organization", "address"],
+                    &spans,
+                    &style,
+                    1,
+                    "shorten the address: the return address has one line of the address field",
+                );
+                if let Some(line) = lines.into_iter().next() {
+                    // On the zone's bottom, like the line of a window envelope's return address.
+                    let baseline = zone.bottom() - size * 0.45;
+                    draw(line, zone.x, baseline, size, size * 1.2, &mut items);
+                }
+            }
+        }
+        // The date, when it fits above the window.
+        if let Some(top) = self.date_top() {
+            let style = self.style(self.size, self.width);
+            let spans = [self.span(&self.input.date, Variant::Regular)];
+            self.origin = super::Origin::Letter(0);
+            if let Some(line) = self.set(&spans, &style).into_iter().next() {
+                let baseline =
+                    top + super::baseline_offset(self.input.family, self.size, self.line_height);
+                draw(
+                    line,
+                    lh.page.left,
+                    baseline,
+                    self.size,
+                    self.line_height,
+                    &mut items,
+                );
+            }
+        }
+        // The recipient.
+        let front = &self.input.letter.front;
+        let letter = self.input.letter;
+        let at_to = |d: Diagnostic| match letter.span_of(&["to"]) {
+            Some(span) => d.at(&letter.source, span),
+            None => d.in_file(&letter.source.path),
+        };
+        if front.to.len() > field.max_lines {
+            return Err(at_to(Diagnostic::error(format!(
+                "the recipient has {} lines; the address field of {} holds {}",
+                front.to.len(),
+                field.name,
+                field.max_lines
+            )))
+            .hint("join lines (the name and the company, say) or leave out what the post does not need")
+            .boxed());
+        }
+        let zone = field.recipient;
+        // Lines hang from the zone's top by their ascent, so that every glyph (by the font's
+        // ascent and descent, as PDF tools measure it) lies inside the zone.
+        let face = self.input.family.face(Variant::Regular);
+        let ascent = self.size * face.ascender;
+        let extent = ascent + self.size * -face.descender;
+        let height = recipient_line_height(field, self.line_height, extent);
+        let style = self.display_style(self.size, zone.width);
+        let mut baseline = zone.y + ascent;
+        for text in &front.to {
+            let spans = [self.span(text, Variant::Regular)];
+            let mut lines = self.set(&spans, &style);
+            if lines.len() > 1 {
+                return Err(at_to(Diagnostic::error(format!(
+                    "the recipient line `{text}` is wider than the {:.0} mm of the address field of {}",
+                    zone.width.to_mm(),
+                    field.name
+                )))
+                .hint("shorten it, or split it into two lines")
+                .boxed());
+            }
+            if let Some(line) = lines.pop() {
+                draw(line, zone.x, baseline, self.size, height, &mut items);
+            }
+            baseline += height;
+        }
+        // The DIN information block: references, the signer to contact, the date.
+        if let Some(info) = field.info {
+            let lang = self.lang();
+            let mut rows = self.references();
+            if let Some(sig) = &front.signature
+                && !sig.name.is_empty()
+            {
+                rows.push((Reference::Name, sig.name.clone()));
+            }
+            let mut rows: Vec<(String, String)> = rows
+                .into_iter()
+                .map(|(r, v)| (lang.reference_label(r).to_string(), v))
+                .collect();
+            if let Some(sig) = &front.signature {
+                let (email, phone) = lang.contact_labels();
+                if let Some(p) = &sig.phone {
+                    rows.push((phone.to_string(), p.clone()));
+                }
+                if let Some(e) = &sig.email {
+                    rows.push((email.to_string(), e.clone()));
+                }
+            }
+            rows.push((
+                lang.reference_label(Reference::Date).to_string(),
+                self.input.date.clone(),
+            ));
+            let size = self.size * super::SMALL_SCALE;
+            let row_height = size * 1.45;
+            let style = self.display_style(size, info.width);
+            let face = self.input.family.face(Variant::Regular);
+            let mut baseline = info.y + size * face.ascender;
+            for (label, value) in rows {
+                let spans = [
+                    Span {
+                        text: format!("{label}{} ", lang.colon()),
+                        variant: Variant::Regular,
+                        color: Color::GREY,
+                        link: None,
+                    },
+                    self.span(&value, Variant::Regular),
+                ];
+                self.origin = super::Origin::Letter(0);
+                for line in self.set(&spans, &style) {
+                    draw(line, info.x, baseline, size, row_height, &mut items);
+                    bottom = bottom.max(baseline + size * 0.4);
+                    baseline += row_height;
+                }
+            }
+        }
+        Ok((items, bottom))
+    }
+}
+
+/// Size of the return address in the DIN field (DIN 5008: 7 to 8 pt).
+const RETURN_ADDRESS_PT: f64 = 7.5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Letterhead;
+
+    fn page(layout: Layout, window: Option<Window>, a4: bool) -> Page {
+        let mut page = Letterhead::builtin().page;
+        if a4 {
+            page.width = Abs::mm(210.0);
+            page.height = Abs::mm(297.0);
+        }
+        page.layout = layout;
+        page.window = window;
+        page
+    }
+
+    fn mm(a: Abs) -> f64 {
+        (a.to_mm() * 100.0).round() / 100.0
+    }
+
+    #[test]
+    fn din_form_a_field_and_zones_are_where_the_standard_puts_them() {
+        let f = field(&page(Layout::Din5008A, None, true)).unwrap();
+        assert_eq!(
+            [f.outer.x, f.outer.y, f.outer.width, f.outer.height].map(mm),
+            [20.0, 27.0, 85.0, 45.0]
+        );
+        let r = f.recipient;
+        assert_eq!(
+            [r.x, r.y, r.width, r.height].map(mm),
+            [25.0, 44.7, 75.0, 27.3]
+        );
+        let info = f.info.unwrap();
+        assert_eq!([info.x, info.y, info.width].map(mm), [125.0, 32.0, 75.0]);
+        assert_eq!(f.max_lines, 6);
+    }
+
+    #[test]
+    fn din_form_b_field_is_18_mm_lower() {
+        let f = field(&page(Layout::Din5008B, None, true)).unwrap();
+        assert_eq!(mm(f.outer.y), 45.0);
+        assert_eq!(mm(f.recipient.y), 62.7);
+        assert_eq!(mm(f.info.unwrap().y), 50.0);
+    }
+
+    #[test]
+    fn us10_window_falls_on_the_top_third_of_a_letter_page() {
+        let f = field(&page(Layout::Block, Some(Window::Us10), false)).unwrap();
+        let inch = |a: Abs| (a.to_pt() / 72.0 * 10_000.0).round() / 10_000.0;
+        // Centred in the envelope: 1/2 in of play each side; window 7/8 in from its left.
+        assert_eq!(inch(f.outer.x), 0.375);
+        // 11/3 in (the first fold) − 1/2 − 1 1/8 in.
+        assert_eq!(inch(f.outer.y), 2.0417);
+        assert_eq!(inch(f.recipient.x), 1.0);
+        assert_eq!(inch(f.recipient.width), 3.75);
+        assert_eq!(f.max_lines, 5);
+    }
+
+    #[test]
+    fn a_block_letter_without_window_has_no_field() {
+        assert_eq!(field(&page(Layout::Block, None, false)), None);
+    }
+
+    #[test]
+    fn marks_for_each_layout() {
+        let (folds, punch) = marks(&page(Layout::Din5008A, None, true));
+        assert_eq!(folds.into_iter().map(mm).collect::<Vec<_>>(), [87.0, 192.0]);
+        assert_eq!(punch.map(mm), Some(148.5));
+        let (folds, _) = marks(&page(Layout::Din5008B, None, true));
+        assert_eq!(
+            folds.into_iter().map(mm).collect::<Vec<_>>(),
+            [105.0, 210.0]
+        );
+        let (folds, punch) = marks(&page(Layout::Block, None, false));
+        assert_eq!(
+            folds.into_iter().map(mm).collect::<Vec<_>>(),
+            [93.13, 186.27]
+        );
+        assert_eq!(punch, None);
+    }
+}

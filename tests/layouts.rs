@@ -1,0 +1,322 @@
+//! Window layouts, read back from the PDF: for `din5008-a`, `din5008-b` and `block` with
+//! `window = "us-10"`, the recipient's words lie inside the envelope's window field
+//! (`pdftotext -bbox`), the fold and punch marks are where the standard puts them (found in a
+//! `pdftoppm` render, ±0.5 mm), and no text lies in the margin the marks are in.
+
+#![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
+
+mod common;
+
+use std::path::Path;
+
+use common::{letterhead, run, tool};
+
+const MM: f64 = 72.0 / 25.4;
+
+/// A word on page one and its box, in points from the top-left corner.
+struct Word {
+    text: String,
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+fn words(pdf: &Path) -> Vec<Word> {
+    let html = tool(
+        "pdftotext",
+        &["-bbox", "-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
+    );
+    let attr = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    html.lines()
+        .filter(|l| l.contains("<word "))
+        .map(|line| Word {
+            text: line
+                .split('>')
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .to_string(),
+            x0: attr(line, "xMin"),
+            y0: attr(line, "yMin"),
+            x1: attr(line, "xMax"),
+            y1: attr(line, "yMax"),
+        })
+        .collect()
+}
+
+/// Rows (in mm from the top) where something dark crosses the column `x_mm` of page one,
+/// rendered at 10 pixels per mm; each run of dark rows counts once, at its middle.
+fn marks_at(pdf: &Path, x_mm: f64) -> Vec<f64> {
+    let dir = pdf.parent().unwrap();
+    let prefix = dir.join("marks");
+    tool(
+        "pdftoppm",
+        &[
+            "-gray",
+            "-r",
+            "254",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let pgm = std::fs::read(dir.join("marks.pgm")).unwrap();
+    // P5 header: magic, width, height, maxval, each followed by whitespace.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
+    }
+    let pixels = &pgm[at + 1..];
+    let width: usize = fields[1].parse().unwrap();
+    let height: usize = fields[2].parse().unwrap();
+    let column = (x_mm * 10.0) as usize;
+    let dark: Vec<bool> = (0..height)
+        .map(|row| pixels[row * width + column] < 200)
+        .collect();
+    let mut found = Vec::new();
+    let mut row = 0;
+    while row < height {
+        if dark[row] {
+            let start = row;
+            while row < height && dark[row] {
+                row += 1;
+            }
+            found.push((start + row - 1) as f64 / 2.0 / 10.0);
+        }
+        row += 1;
+    }
+    found
+}
+
+/// Renders `letter.md` with `letterhead.toml` in a fresh folder; gives the folder and the PDF.
+fn render(letterhead_toml: &str, letter: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("letterhead.toml"), letterhead_toml).unwrap();
+    std::fs::write(dir.path().join("letter.md"), letter).unwrap();
+    let r = run(letterhead()
+        .current_dir(dir.path())
+        .args(["render", "letter.md"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = dir.path().join("letter.pdf");
+    (dir, pdf)
+}
+
+const RECIPIENT: [&str; 5] = [
+    "Frau Dr. Erika Mustermann",
+    "Stadtverwaltung Musterstadt",
+    "Bauamt",
+    "Rathausplatz 1",
+    "12345 Musterstadt",
+];
+
+fn letter(extra: &str) -> String {
+    format!(
+        "+++\ndate = 2026-05-05\nto = {RECIPIENT:?}\nsubject = \"Bauantrag\"\n\
+         closing = \"Mit freundlichen Grüßen\"\nyour-ref = \"BA-0815\"\nour-ref = \"MS-117\"\n\
+         {extra}[signature]\nname = \"Klaus Müller\"\n+++\n\n\
+         Vielen Dank für Ihr Schreiben. Die Unterlagen liegen bei.\n"
+    )
+}
+
+fn din_letterhead(layout: &str) -> String {
+    format!(
+        "[organization]\nname = \"Müller GmbH\"\naddress = [\"Hauptstraße 12\", \"10115 Berlin\"]\n\
+         [page]\nlayout = \"{layout}\"\n[style]\nlanguage = \"de-DE\"\n"
+    )
+}
+
+/// Each of `lines` appears as consecutive words of page one, every one inside the rectangle
+/// (left, top, right, bottom, in points).
+fn assert_inside(words: &[Word], lines: &[&str], rect: (f64, f64, f64, f64)) {
+    let (left, top, right, bottom) = rect;
+    for line in lines {
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        let start = (0..words.len())
+            .find(|&i| {
+                parts
+                    .iter()
+                    .enumerate()
+                    .all(|(k, p)| words.get(i + k).is_some_and(|w| w.text == *p))
+            })
+            .unwrap_or_else(|| panic!("`{line}` is not on page one"));
+        for word in &words[start..start + parts.len()] {
+            assert!(
+                word.x0 >= left && word.x1 <= right && word.y0 >= top && word.y1 <= bottom,
+                "`{}` of `{line}` at ({:.1}, {:.1})–({:.1}, {:.1}) pt lies outside the field \
+                 ({left:.1}, {top:.1})–({right:.1}, {bottom:.1})",
+                word.text,
+                word.x0,
+                word.y0,
+                word.x1,
+                word.y1
+            );
+        }
+    }
+}
+
+fn assert_marks(found: &[f64], expected: &[f64]) {
+    assert_eq!(
+        found.len(),
+        expected.len(),
+        "marks at {found:?} mm, expected {expected:?}"
+    );
+    for (f, e) in found.iter().zip(expected) {
+        assert!((f - e).abs() <= 0.5, "a mark at {f} mm, expected {e} mm");
+    }
+}
+
+/// Nothing but the marks lies left of the body's margin.
+fn assert_margin_clear(words: &[Word], margin_mm: f64) {
+    for w in words {
+        assert!(
+            w.x0 >= margin_mm * MM - 0.5,
+            "`{}` at x {:.1} mm is in the margin of the fold marks",
+            w.text,
+            w.x0 / MM
+        );
+    }
+}
+
+fn din(layout: &str, top_mm: f64, folds: [f64; 2]) {
+    let (_dir, pdf) = render(&din_letterhead(layout), &letter(""));
+    let words = words(&pdf);
+    // The recipient zone: 25 mm (20 mm + 5 mm inside) to 105 mm across; from 17.7 mm below
+    // the field's top to its bottom (45 mm).
+    assert_inside(
+        &words,
+        &RECIPIENT,
+        (
+            25.0 * MM - 0.5,
+            (top_mm + 17.7) * MM,
+            105.0 * MM,
+            (top_mm + 45.0) * MM,
+        ),
+    );
+    // The return address in the field's top 5 mm.
+    assert_inside(
+        &words,
+        &["Müller GmbH · Hauptstraße 12 · 10115 Berlin"],
+        (
+            25.0 * MM - 0.5,
+            top_mm * MM,
+            105.0 * MM,
+            (top_mm + 5.0) * MM,
+        ),
+    );
+    // The information block: 125 mm across, 75 mm wide, from the field's top.
+    assert_inside(
+        &words,
+        &[
+            "Ihr Zeichen: BA-0815",
+            "Unser Zeichen: MS-117",
+            "Datum: 5. Mai 2026",
+        ],
+        (
+            125.0 * MM - 0.5,
+            top_mm * MM,
+            200.0 * MM,
+            (top_mm + 45.0) * MM,
+        ),
+    );
+    // Folds, then the punch mark (longer: it reaches 10 mm in, where the folds do not).
+    let marks = marks_at(&pdf, 6.0);
+    let mut expected = vec![folds[0], 148.5, folds[1]];
+    expected.sort_by(f64::total_cmp);
+    assert_marks(&marks, &expected);
+    assert_marks(&marks_at(&pdf, 10.5), &[148.5]);
+    assert_margin_clear(&words, 25.0);
+}
+
+#[test]
+fn din5008_a_puts_the_address_in_the_window_and_marks_the_folds() {
+    din("din5008-a", 27.0, [87.0, 192.0]);
+}
+
+#[test]
+fn din5008_b_puts_the_address_in_the_window_and_marks_the_folds() {
+    din("din5008-b", 45.0, [105.0, 210.0]);
+}
+
+#[test]
+fn us10_puts_the_address_in_the_window_and_marks_the_thirds() {
+    let toml = "[organization]\nname = \"Acme\"\n[page]\nsize = \"letter\"\nwindow = \"us-10\"\n\
+                fold-marks = true\n";
+    let recipient = [
+        "Ms. Jane Doe",
+        "Example Foundation",
+        "1200 Main Street",
+        "Springfield, IL 62701",
+    ];
+    let letter = format!(
+        "+++\ndate = 2026-05-05\nto = {recipient:?}\nour-ref = \"A-17\"\n+++\n\nThank you.\n"
+    );
+    let (_dir, pdf) = render(toml, &letter);
+    let words = words(&pdf);
+    // The window on the letter's top third: 3/8 in to 4 7/8 in across; 1/2 in to 1 5/8 in
+    // above the first fold (11/3 in).
+    let fold = 11.0 / 3.0 * 72.0;
+    assert_inside(
+        &words,
+        &recipient,
+        (
+            0.375 * 72.0,
+            fold - 1.625 * 72.0,
+            4.875 * 72.0,
+            fold - 0.5 * 72.0,
+        ),
+    );
+    // The date above the window, the reference below it.
+    let date = words.iter().find(|w| w.text == "2026").unwrap();
+    assert!(
+        date.y1 < fold - 1.625 * 72.0,
+        "the date is not above the window"
+    );
+    let reference = words.iter().find(|w| w.text == "A-17").unwrap();
+    assert!(
+        reference.y0 > fold - 0.5 * 72.0,
+        "the reference is not below it"
+    );
+    assert_marks(&marks_at(&pdf, 6.0), &[279.4 / 3.0, 279.4 * 2.0 / 3.0]);
+    assert_margin_clear(&words, 25.4);
+}
+
+#[test]
+fn a_block_letter_without_window_keeps_its_order_and_has_no_marks() {
+    let toml = "[organization]\nname = \"Acme\"\n";
+    let letter =
+        "+++\ndate = 2026-05-05\nto = [\"Ms. Jane Doe\"]\nyour-ref = \"X-1\"\n+++\n\nThank you.\n";
+    let (_dir, pdf) = render(toml, letter);
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    let order = [
+        "May 5, 2026",
+        "Your ref.: X-1",
+        "Ms. Jane Doe",
+        "Thank you.",
+    ];
+    let mut at = 0;
+    for part in order {
+        let found = text[at..]
+            .find(part)
+            .unwrap_or_else(|| panic!("`{part}` missing or out of order in:\n{text}"));
+        at += found + part.len();
+    }
+    assert!(marks_at(&pdf, 6.0).is_empty());
+}
