@@ -176,6 +176,13 @@ impl Glyphs {
         &self.text
     }
 
+    /// Moves every glyph `dx` to the right.
+    pub fn shift(&mut self, dx: Abs) {
+        for g in &mut self.placed {
+            g.x += dx;
+        }
+    }
+
     /// Gives back spare capacity (a line's runs are built glyph by glyph).
     pub fn shrink_to_fit(&mut self) {
         self.placed.shrink_to_fit();

@@ -36,6 +36,9 @@ pub struct FrontMatter {
     pub ps: Option<String>,
     /// Who signs.
     pub signature: Option<Signature>,
+    /// Several signatories, set side by side (instead of `signature`).
+    #[serde(default)]
+    pub signatures: Vec<Signature>,
     /// A letterhead file for this letter, relative to it.
     pub letterhead: Option<PathBuf>,
     /// The recipient's reference ("Your ref.").
@@ -57,6 +60,16 @@ pub enum DateOrText {
     /// Text.
     Text(String),
 }
+
+impl FrontMatter {
+    /// Who signs: `signature`, or the `[[signatures]]`, in order.
+    pub fn signatories(&self) -> Vec<&Signature> {
+        self.signature.iter().chain(&self.signatures).collect()
+    }
+}
+
+/// Most signatories set side by side.
+pub const MAX_SIGNATORIES: usize = 4;
 
 /// The signatory.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -129,16 +142,36 @@ impl Letter {
 /// ```
 pub fn parse(source: Source) -> diag::Result<Letter> {
     let parts = split(&source)?;
-    let front = match &parts.front {
+    let front: FrontMatter = match &parts.front {
         Some(range) => config::from_toml(&source, range.start, &source.text[range.clone()])?,
         None => FrontMatter::default(),
     };
-    Ok(Letter {
+    let letter = Letter {
         source,
         front,
         body_offset: parts.body_offset,
         front_range: parts.front,
-    })
+    };
+    let at_signatures = |d: Diagnostic| match letter.span_of(&["signatures"]) {
+        Some(span) => d.at(&letter.source, span).boxed(),
+        None => d.in_file(&letter.source.path).boxed(),
+    };
+    if letter.front.signature.is_some() && !letter.front.signatures.is_empty() {
+        return Err(at_signatures(
+            Diagnostic::error("the letter has both `[signature]` and `[[signatures]]`")
+                .hint("put the first signatory into `[[signatures]]` too"),
+        ));
+    }
+    if letter.front.signatures.len() > MAX_SIGNATORIES {
+        return Err(at_signatures(
+            Diagnostic::error(format!(
+                "the letter has {} signatories; at most {MAX_SIGNATORIES} fit side by side",
+                letter.front.signatures.len()
+            ))
+            .hint("name the others in the text, or in `cc`"),
+        ));
+    }
+    Ok(letter)
 }
 
 /// Where a letter's parts are: the TOML between the `+++` lines, and the body.

@@ -642,3 +642,108 @@ fn letters_print_at_full_size_and_their_links_print() {
     assert!(links >= 3, "only {links} links");
     assert_eq!(text.matches("/F 4").count(), links, "a link lacks /F 4");
 }
+
+/// Page numbers of the images of a PDF (`pdfimages -list`).
+fn image_pages(pdf: &Path) -> Vec<usize> {
+    tool("pdfimages", &["-list", pdf.to_str().unwrap()])
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect()
+}
+
+/// The number of the page whose text contains `needle`.
+fn page_of(pdf: &Path, needle: &str) -> Option<usize> {
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    text.split('\u{c}')
+        .position(|page| page.contains(needle))
+        .map(|i| i + 1)
+}
+
+#[test]
+fn signature_image_stays_with_the_closing_at_the_foot_of_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_png(&dir.path().join("sig.png"), 900, 300);
+    let mut pages_seen = Vec::new();
+    // Bodies of growing length: the closing reaches the foot of page one and then moves on.
+    for lines in 14..32 {
+        let body: String = (1..=lines)
+            .map(|i| format!("Paragraph {i} of this letter, one line long.\n\n"))
+            .collect();
+        let letter = format!(
+            "+++\nto = [\"A\"]\nclosing = \"Sincerely,\"\n[signature]\nname = \"Pat Doe\"\n\
+             image = \"sig.png\"\n+++\n\n{body}"
+        );
+        std::fs::write(dir.path().join("letter.md"), letter).unwrap();
+        let r = run(letterhead()
+            .current_dir(dir.path())
+            .args(["render", "letter.md", "-q"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let pdf = dir.path().join("letter.pdf");
+        let closing = page_of(&pdf, "Sincerely,").unwrap();
+        assert_eq!(image_pages(&pdf), [closing], "{lines} paragraphs");
+        assert_eq!(
+            page_of(&pdf, "Pat Doe"),
+            Some(closing),
+            "{lines} paragraphs"
+        );
+        let last_paragraph = format!("Paragraph {lines} of");
+        assert_eq!(
+            page_of(&pdf, &last_paragraph),
+            Some(closing),
+            "{lines} paragraphs"
+        );
+        pages_seen.push(closing);
+    }
+    assert!(
+        pages_seen.contains(&1) && pages_seen.contains(&2),
+        "the closing never crossed the page break: {pages_seen:?}"
+    );
+}
+
+#[test]
+fn several_signatories_sign_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_png(&dir.path().join("a.png"), 900, 300);
+    common::write_png(&dir.path().join("b.png"), 900, 300);
+    let letter = "+++\nto = [\"A\"]\nclosing = \"Sincerely,\"\n\
+                  [[signatures]]\nname = \"Penelope Saunders\"\ntitle = \"Coordinator\"\nimage = \"a.png\"\n\
+                  [[signatures]]\nname = \"Darby Hickey\"\ntitle = \"Policy Director\"\nimage = \"b.png\"\n\
+                  +++\n\nWe write together.\n";
+    std::fs::write(dir.path().join("letter.md"), letter).unwrap();
+    let r = run(letterhead()
+        .current_dir(dir.path())
+        .args(["render", "letter.md"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = dir.path().join("letter.pdf");
+    assert_eq!(image_pages(&pdf), [1, 1]);
+    let html = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+    let word = |text: &str| -> (f64, f64) {
+        let line = html
+            .lines()
+            .find(|l| l.ends_with(&format!(">{text}</word>")))
+            .unwrap_or_else(|| panic!("`{text}` not found"));
+        let attr = |name: &str| -> f64 {
+            let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            line[start..].split('"').next().unwrap().parse().unwrap()
+        };
+        (attr("xMin"), attr("yMin"))
+    };
+    let (penelope_x, penelope_y) = word("Penelope");
+    let (darby_x, darby_y) = word("Darby");
+    let (_, coordinator_y) = word("Coordinator");
+    let (director_x, director_y) = word("Director");
+    // On one line, the second in the right half (Letter: 612 pt wide, 72 pt margins).
+    assert!((penelope_y - darby_y).abs() < 0.5, "names not side by side");
+    assert!(
+        (coordinator_y - director_y).abs() < 0.5,
+        "titles not side by side"
+    );
+    assert!(
+        penelope_x < 80.0 && darby_x > 306.0,
+        "{penelope_x} {darby_x}"
+    );
+    assert!(director_x > darby_x, "the title is not under its name");
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("Penelope Saunders, Darby Hickey"), "{info}");
+}

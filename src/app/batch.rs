@@ -266,7 +266,7 @@ fn lay_out_and_write(
     let setup = resources.setup_for(&job.input, &letter)?;
     let (body, body_warnings) = markdown::parse(&letter.source, letter.body_offset)?;
     warnings.extend(body_warnings);
-    if body.is_empty() && letter.front.signature.is_none() {
+    if body.is_empty() && letter.front.signatories().is_empty() {
         return Err(Diagnostic::error("the letter has no body")
             .in_file(&letter.source.path)
             .hint("write the letter's text after the closing `+++`")
@@ -287,9 +287,9 @@ fn lay_out_and_write(
             .hint("fill it in with `letterhead merge TEMPLATE --data FILE`"),
         );
     }
-    let signature_image = signature_image(job, &letter)?;
+    let signature_images = signature_images(job, &letter)?;
     let (document, layout_warnings) =
-        lay_out(&letter, &body, &setup, signature_image, resources.now)?;
+        lay_out(&letter, &body, &setup, signature_images, resources.now)?;
     warnings.extend(layout_warnings);
     if setup.letterhead.path.is_none() {
         warnings.push(
@@ -331,23 +331,31 @@ fn lay_out_and_write(
 
 /// The scanned signature named in the front matter, relative to the letter; a problem with
 /// it fails the letter, pointing at the value in the front matter.
-fn signature_image(job: &Job, letter: &Letter) -> diag::Result<Option<Arc<frame::Image>>> {
-    let Some(rel) = letter
-        .front
-        .signature
-        .as_ref()
-        .and_then(|s| s.image.as_ref())
-    else {
-        return Ok(None);
+/// The scanned signature of each signatory that has one.
+fn signature_images(job: &Job, letter: &Letter) -> diag::Result<Vec<Option<Arc<frame::Image>>>> {
+    let keys: &[&str] = if letter.front.signature.is_some() {
+        &["signature", "image"]
+    } else {
+        &["signatures"]
     };
-    let path = job.input.folder().join(rel);
-    match image::load(&path, "signature image") {
-        Ok(img) => Ok(Some(Arc::new(img))),
-        Err(d) => Err(match letter.span_of(&["signature", "image"]) {
-            Some(span) => (*d).at(&letter.source, span).boxed(),
-            None => d,
-        }),
+    let mut images = Vec::new();
+    for signatory in letter.front.signatories() {
+        let Some(rel) = &signatory.image else {
+            images.push(None);
+            continue;
+        };
+        let path = job.input.folder().join(rel);
+        match image::load(&path, "signature image") {
+            Ok(img) => images.push(Some(Arc::new(img))),
+            Err(d) => {
+                return Err(match letter.span_of(keys) {
+                    Some(span) => (*d).at(&letter.source, span).boxed(),
+                    None => d,
+                });
+            }
+        }
     }
+    Ok(images)
 }
 
 /// Lays a parsed letter out on its letterhead: the date line, then composition. `now` is the
@@ -356,7 +364,7 @@ fn lay_out(
     letter: &Letter,
     body: &[crate::markdown::Block],
     setup: &Setup,
-    signature_image: Option<Arc<frame::Image>>,
+    signature_images: Vec<Option<Arc<frame::Image>>>,
     now: i64,
 ) -> diag::Result<(frame::Document, Vec<Diagnostic>)> {
     let date = format_date(letter, &setup.letterhead, now)?;
@@ -368,7 +376,7 @@ fn lay_out(
         letterhead: &setup.letterhead,
         family: &setup.family,
         logo: setup.logo.clone(),
-        signature_image,
+        signature_images,
         date,
         created: now,
     };
@@ -501,11 +509,7 @@ pub fn typeset_plain(text: &str) -> diag::Result<(Vec<u8>, Vec<Diagnostic>)> {
         text: Arc::from(text),
     };
     let letter = letter::parse(source)?;
-    if letter
-        .front
-        .signature
-        .as_ref()
-        .is_some_and(|s| s.image.is_some())
+    if letter.front.signatories().iter().any(|s| s.image.is_some())
         || letter.front.letterhead.is_some()
     {
         return Err(Diagnostic::error("files named in the front matter are not read here").boxed());
@@ -516,7 +520,7 @@ pub fn typeset_plain(text: &str) -> diag::Result<(Vec<u8>, Vec<Diagnostic>)> {
         logo: None,
     };
     let (body, mut warnings) = markdown::parse(&letter.source, letter.body_offset)?;
-    let (document, layout_warnings) = lay_out(&letter, &body, &setup, None, 0)?;
+    let (document, layout_warnings) = lay_out(&letter, &body, &setup, Vec::new(), 0)?;
     warnings.extend(layout_warnings);
     let (bytes, _) = pdf::export(&document, &pdf::FontCache::default())
         .map_err(|err| Diagnostic::error(format!("cannot write the PDF: {err}")).boxed())?;

@@ -24,6 +24,7 @@ use crate::markdown::{Block, Inline};
 use crate::paginate;
 use crate::paragraph::{self, Line, ParStyle, Span, Warning};
 
+mod signature;
 mod window;
 
 /// Space between paragraphs, in line heights (a block letter leaves a blank line).
@@ -57,7 +58,7 @@ pub struct Input<'a> {
     /// The decoded logo, if the letterhead has one.
     pub logo: Option<Arc<frame::Image>>,
     /// The scanned signature, if the letter has one.
-    pub signature_image: Option<Arc<frame::Image>>,
+    pub signature_images: Vec<Option<Arc<frame::Image>>>,
     /// The date line's text.
     pub date: String,
     /// The front matter's `your-letter`, formatted.
@@ -220,12 +221,17 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         .unwrap_or_default();
     let meta = frame::Meta {
         title: front.subject.clone().unwrap_or(file_stem),
-        author: front
-            .signature
-            .as_ref()
-            .map(|s| s.name.clone())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| lh.organization.name.clone()),
+        author: Some(
+            front
+                .signatories()
+                .iter()
+                .map(|s| s.name.as_str())
+                .filter(|n| !n.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| lh.organization.name.clone()),
         subject: front.subject.clone().unwrap_or_default(),
         created: input.created,
     };
@@ -512,136 +518,6 @@ impl Composer<'_> {
             let lines = self.set(&spans, &style);
             self.push_lines(lines, Abs::ZERO, self.size, gap * 1.5);
         }
-    }
-
-    fn signature(&mut self, gap: Abs, has_body: bool) {
-        let front = &self.input.letter.front;
-        let style = self.style(self.size, self.width);
-        let mut lines: Vec<(Line, Abs)> = Vec::new();
-        let mut signing_space = Abs::ZERO;
-        if let Some(closing) = &front.closing {
-            let spans = [self.span(closing, Variant::Regular)];
-            for l in self.set(&spans, &style) {
-                lines.push((l, self.line_height));
-            }
-            signing_space = self.line_height * SIGNING_SPACE;
-        }
-        let image = self.input.signature_image.clone();
-        let closing_line = lines.len().checked_sub(1);
-        if image.is_some() {
-            signing_space = self.line_height * SIGNING_SPACE;
-            if lines.is_empty() {
-                // No closing: the signature still gets its space, above the name.
-                lines.push((
-                    Line {
-                        runs: Vec::new(),
-                        width: Abs::ZERO,
-                        links: Vec::new(),
-                    },
-                    Abs::ZERO,
-                ));
-            }
-        }
-        let closing_line = closing_line.or(image.as_ref().map(|_| 0));
-        if let Some(sig) = &front.signature {
-            let mut parts: Vec<Vec<Span>> = Vec::new();
-            if !sig.name.is_empty() {
-                parts.push(vec![self.span(&sig.name, Variant::Regular)]);
-            }
-            if let Some(title) = &sig.title {
-                parts.push(vec![self.span(title, Variant::Regular)]);
-            }
-            if let Some(email) = &sig.email {
-                let mut link = self.span(email, Variant::Regular);
-                link.link = Some(mailto(email));
-                link.color = self.input.letterhead.style.accent;
-                let label = format!("{}{} ", self.lang().contact_labels().0, self.lang().colon());
-                parts.push(vec![self.span(&label, Variant::Regular), link]);
-            }
-            if let Some(phone) = &sig.phone {
-                let mut link = self.span(phone, Variant::Regular);
-                link.link = Some(tel(phone));
-                let label = format!("{}{} ", self.lang().contact_labels().1, self.lang().colon());
-                parts.push(vec![self.span(&label, Variant::Regular), link]);
-            }
-            // The space to sign in: the closing's line box grows by it, above the name.
-            if (!parts.is_empty() || image.is_some())
-                && let Some(closing) = lines.last_mut()
-            {
-                closing.1 += signing_space;
-            }
-            for spans in parts {
-                for l in self.set(&spans, &style) {
-                    lines.push((l, self.line_height));
-                }
-            }
-        }
-        if lines.is_empty() {
-            return;
-        }
-        let size = self.size;
-        let mut flow_lines: Vec<FlowLine> = lines
-            .into_iter()
-            .map(|(line, height)| FlowLine {
-                indent: Abs::ZERO,
-                height,
-                line,
-                size,
-                extras: Vec::new(),
-                space_below: Abs::ZERO,
-            })
-            .collect();
-        if let Some(closing) = closing_line.and_then(|i| flow_lines.get_mut(i))
-            && closing.height > self.line_height
-        {
-            closing.space_below = closing.height - self.line_height;
-        }
-        // The scanned signature fills the signing space under the closing, so it always
-        // stays with the closing.
-        if let Some(image) = image
-            && let Some(closing) = closing_line.and_then(|i| flow_lines.get_mut(i))
-        {
-            let top = closing.height - signing_space;
-            let mut height = signing_space * 0.92;
-            let mut width = height * (f64::from(image.width) / f64::from(image.height.max(1)));
-            if width > self.width * 0.5 {
-                height = height * (self.width * 0.5 / width);
-                width = self.width * 0.5;
-            }
-            let dpi = crate::image::dpi(&image, width.to_pt());
-            if dpi < crate::image::MIN_DPI {
-                let d = Diagnostic::warning(format!(
-                    "the signature image ({} × {} pixels) prints at {dpi:.0} dpi, under {:.0} dpi",
-                    image.width,
-                    image.height,
-                    crate::image::MIN_DPI
-                ))
-                .hint("scan the signature at 300 dpi or more");
-                let needle = front
-                    .signature
-                    .as_ref()
-                    .and_then(|s| s.image.as_ref())
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                self.origin = Origin::Letter(0);
-                let d = self.locate(d, &needle);
-                self.warnings.push(d);
-            }
-            closing.extras.push(Item::Image {
-                image,
-                x: Abs::ZERO,
-                y: top + (signing_space - height) / 2.0,
-                width,
-                height,
-            });
-        }
-        self.blocks.push(FlowBlock {
-            lines: flow_lines,
-            space_before: gap * 1.2,
-            keep_together: true,
-            keep_with_next: false,
-            keep_lines_before: if has_body { 2 } else { 0 },
-        });
     }
 
     fn inline_spans(&self, runs: &[Inline], bold: bool) -> Vec<Span> {

@@ -351,7 +351,8 @@ impl Composer<'_> {
         if let Some(info) = field.info {
             let lang = self.lang();
             let mut rows = self.references();
-            if let Some(sig) = &front.signature
+            let first = front.signatories().first().copied();
+            if let Some(sig) = first
                 && !sig.name.is_empty()
             {
                 rows.push((Reference::Name, sig.name.clone()));
@@ -360,7 +361,7 @@ impl Composer<'_> {
                 .into_iter()
                 .map(|(r, v)| (lang.reference_label(r).to_string(), v))
                 .collect();
-            if let Some(sig) = &front.signature {
+            if let Some(sig) = first {
                 let (email, phone) = lang.contact_labels();
                 if let Some(p) = &sig.phone {
                     rows.push((phone.to_string(), p.clone()));
