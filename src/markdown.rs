@@ -2,7 +2,7 @@
 //! tree of blocks and styled inline runs.
 //!
 //! It takes the body text and its offset in the file and gives `Block`s plus warnings for what
-//! the layout cannot show (raw HTML, images, tables), each pointing into the file. This is the one
+//! the layout cannot show (raw HTML, images), each pointing into the file. This is the one
 //! place that sets the parser's options. It knows nothing about fonts or pages.
 //!
 //! The tree is built with an explicit stack, never by recursion, and nesting deeper than
@@ -80,6 +80,26 @@ pub enum Block {
     Code(Vec<String>),
     /// A thematic break.
     Rule,
+    /// A table (GFM): the header row and the body rows, each a list of cells.
+    Table {
+        /// Each column's alignment, from the delimiter row.
+        align: Vec<CellAlign>,
+        /// The header row's cells.
+        header: Vec<Vec<Inline>>,
+        /// The body rows' cells.
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+}
+
+/// How a table column is aligned (`:--`, `:-:`, `--:`; none is left).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellAlign {
+    /// Flush left.
+    Left,
+    /// Centred.
+    Center,
+    /// Flush right.
+    Right,
 }
 
 /// Inline style flags.
@@ -113,6 +133,13 @@ enum Frame {
     Item(Vec<Block>),
     Inlines(InlineKind, Vec<Inline>),
     Code(String),
+    /// A table being read: alignments, header, body rows, the row being read.
+    Table(
+        Vec<CellAlign>,
+        Vec<Vec<Inline>>,
+        Vec<Vec<Vec<Inline>>>,
+        Vec<Vec<Inline>>,
+    ),
     /// A construct that is parsed but not laid out (nested too deep, image alt text, HTML).
     Skip,
 }
@@ -122,6 +149,7 @@ enum InlineKind {
     Paragraph,
     Implicit,
     Heading(u8),
+    Cell,
 }
 
 /// Parses a letter body. `offset` is where the body starts in `source`.
@@ -259,35 +287,54 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
                     );
                     skipped_depth = 1;
                 }
-                Tag::Table(_) => {
+                Tag::Table(alignments) => {
                     close_implicit(&mut stack);
-                    warn(
-                        &mut warnings,
-                        "tables are not laid out as tables yet; each row is shown as a line",
-                        "write the rows as a list",
-                        range.clone(),
-                    );
-                }
-                Tag::TableHead | Tag::TableRow => {
-                    stack.push(Frame::Inlines(InlineKind::Paragraph, Vec::new()));
+                    let align = alignments
+                        .iter()
+                        .map(|a| match a {
+                            pulldown_cmark::Alignment::Center => CellAlign::Center,
+                            pulldown_cmark::Alignment::Right => CellAlign::Right,
+                            _ => CellAlign::Left,
+                        })
+                        .collect();
+                    stack.push(Frame::Table(align, Vec::new(), Vec::new(), Vec::new()));
                 }
                 Tag::TableCell => {
-                    if let Some(Frame::Inlines(_, runs)) = stack.last_mut()
-                        && !runs.is_empty()
-                    {
-                        push_text(
-                            runs,
-                            " · ",
-                            InlineStyle::default(),
-                            None,
-                            range.start + offset,
-                        );
-                    }
+                    stack.push(Frame::Inlines(InlineKind::Cell, Vec::new()));
                 }
                 _ => {}
             },
             Event::End(end) => match end {
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableHead | TagEnd::TableRow => {
+                TagEnd::TableCell => {
+                    if let Some(Frame::Inlines(InlineKind::Cell, runs)) = stack.pop()
+                        && let Some(Frame::Table(_, _, _, row)) = stack.last_mut()
+                    {
+                        row.push(runs);
+                    }
+                }
+                TagEnd::TableHead | TagEnd::TableRow => {
+                    if let Some(Frame::Table(_, header, rows, row)) = stack.last_mut() {
+                        let row = std::mem::take(row);
+                        if matches!(end, TagEnd::TableHead) {
+                            *header = row;
+                        } else {
+                            rows.push(row);
+                        }
+                    }
+                }
+                TagEnd::Table => {
+                    if let Some(Frame::Table(align, header, rows, _)) = stack.pop() {
+                        push_block(
+                            &mut stack,
+                            Block::Table {
+                                align,
+                                header,
+                                rows,
+                            },
+                        );
+                    }
+                }
+                TagEnd::Paragraph | TagEnd::Heading(_) => {
                     close_implicit(&mut stack);
                     if let Some(Frame::Inlines(kind, runs)) = stack.pop() {
                         let block = match kind {
@@ -602,6 +649,40 @@ mod tests {
         let text = format!("```\n{}```\n", "x\n".repeat(MAX_ELEMENTS));
         let err = limit_error(&text);
         assert!(err.message.contains("Markdown elements"), "{}", err.message);
+    }
+
+    #[test]
+    fn tables_keep_their_cells_rows_and_alignment() {
+        let (b, w) =
+            blocks("| Item | Qty | Price |\n|:--|:-:|--:|\n| *Tea* | 2 | 4.00 |\n| Cake | 1 | |\n");
+        assert!(w.is_empty(), "{w:?}");
+        let Block::Table {
+            align,
+            header,
+            rows,
+        } = &b[0]
+        else {
+            panic!("{b:?}")
+        };
+        assert_eq!(
+            align,
+            &[CellAlign::Left, CellAlign::Center, CellAlign::Right]
+        );
+        let text = |cell: &Vec<Inline>| cell.iter().map(|r| r.text.as_str()).collect::<String>();
+        assert_eq!(
+            header.iter().map(text).collect::<Vec<_>>(),
+            ["Item", "Qty", "Price"]
+        );
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0].iter().map(text).collect::<Vec<_>>(),
+            ["Tea", "2", "4.00"]
+        );
+        assert!(rows[0][0][0].style.emphasis);
+        assert_eq!(
+            rows[1].iter().map(text).collect::<Vec<_>>(),
+            ["Cake", "1", ""]
+        );
     }
 
     #[test]

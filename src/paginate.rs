@@ -59,6 +59,10 @@ pub struct Block {
     pub orphans: usize,
     /// Minimum lines carried to the top of the next page when split (widows); default 2.
     pub widows: usize,
+    /// Room for a header repeated above the block when a page starts inside or at it (a table's
+    /// header row above its body rows): the page holds that much less, and its pieces start
+    /// that far down. Zero for no header.
+    pub head_room: Abs,
 }
 
 impl Default for Block {
@@ -72,6 +76,7 @@ impl Default for Block {
             keep_lines_before: 0,
             orphans: DEFAULT_ORPHANS,
             widows: DEFAULT_WIDOWS,
+            head_room: Abs::ZERO,
         }
     }
 }
@@ -147,6 +152,8 @@ struct Line {
     /// Space above the line when it does not start a page: the block's space_before (plus that of
     /// the zero-line blocks before it) for a block's first line, zero for the others.
     gap: Abs,
+    /// The block's head room: taken at the top of a page that starts with this line.
+    head_room: Abs,
 }
 
 /// The lines of all blocks in order, each with the space to put above it.
@@ -167,6 +174,7 @@ fn flatten(blocks: &[Block]) -> Vec<Line> {
                 index,
                 height,
                 gap,
+                head_room: b.head_room,
             });
         }
     }
@@ -221,7 +229,7 @@ fn break_costs(blocks: &[Block], lines: &[Line]) -> Vec<u32> {
 fn page_end(lines: &[Line], costs: &[u32], start: usize, height: Abs) -> usize {
     let mut best: Option<(u32, usize)> = None;
     // The gap of the page's first line is dropped: space above a block is not wanted at page top.
-    let mut used = lines[start].height;
+    let mut used = lines[start].head_room + lines[start].height;
     let mut end = start + 1;
     while used <= height + FIT_TOLERANCE {
         // Lines start..end fit, so a break before line `end` is possible.
@@ -240,7 +248,7 @@ fn page_end(lines: &[Line], costs: &[u32], start: usize, height: Abs) -> usize {
 /// The pieces of one page, from its lines.
 fn build_page(lines: &[Line]) -> Page {
     let mut pieces: Vec<Piece> = Vec::new();
-    let mut y = Abs::ZERO;
+    let mut y = lines.first().map_or(Abs::ZERO, |l| l.head_room);
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
             y += line.gap;
@@ -555,6 +563,33 @@ mod tests {
     }
 
     #[test]
+    fn a_page_starting_in_a_table_leaves_room_for_its_header() {
+        // A paragraph of 6 lines, a header row, then 14 rows of 1 line that repeat the header
+        // (10 pt) when a page starts with them.
+        let row = Block {
+            keep_together: true,
+            head_room: Abs::pt(LINE),
+            ..para(1)
+        };
+        let mut blocks = vec![para(6), heading()];
+        blocks.extend(std::iter::repeat_n(row, 14));
+        let pages = pages_of(&blocks, 100.0);
+        let rows = |r: std::ops::RangeInclusive<usize>| r.map(|b| (b, 0..1)).collect::<Vec<_>>();
+        // Page one: 6 lines, the header and 3 rows fill its ten lines. Pages two and three:
+        // the header's room, then 9 rows (not 10), then the last 2.
+        let mut first = vec![(0, 0..6), (1, 0..1)];
+        first.extend(rows(2..=4));
+        assert_eq!(layout(&pages), vec![first, rows(5..=13), rows(14..=15)]);
+        assert_eq!(
+            pages[1].pieces[0].y,
+            Abs::pt(LINE),
+            "the rows start below the header"
+        );
+        assert_eq!(pages[1].pieces[8].y, Abs::pt(9.0 * LINE));
+        assert_eq!(pages[2].pieces[0].y, Abs::pt(LINE));
+    }
+
+    #[test]
     fn piece_y_positions_are_exact() {
         let date = Block {
             lines: vec![Abs::pt(12.0)],
@@ -641,6 +676,7 @@ mod tests {
         for _ in 0..500 {
             let blocks: Vec<Block> = (0..rng.below(12))
                 .map(|_| Block {
+                    head_room: Abs::ZERO,
                     lines: (0..rng.below(8))
                         .map(|_| Abs::pt(8.0 + rng.below(30) as f64))
                         .collect(),

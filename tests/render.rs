@@ -747,3 +747,54 @@ fn several_signatories_sign_side_by_side() {
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
     assert!(info.contains("Penelope Saunders, Darby Hickey"), "{info}");
 }
+
+#[test]
+fn a_table_crossing_a_page_repeats_its_header_and_never_splits_a_row() {
+    let dir = example_dir();
+    let rows: String = (1..=45)
+        .map(|i| {
+            let event = if i % 3 == 0 {
+                "Workshop and outreach in the region, with partners from three states"
+            } else {
+                "Workshop"
+            };
+            format!("| {i} | {event} | Place{i} | {}.00 |\n", 100 + i * 7)
+        })
+        .collect();
+    let letter = format!(
+        "+++\nto = [\"A\"]\n+++\n\nThe budget:\n\n| No. | Event | Place | Cost (USD) |\n\
+         |--:|:--|:-:|--:|\n{rows}\nThat is all.\n"
+    );
+    std::fs::write(dir.path().join("table.md"), letter).unwrap();
+    let pdf = render(dir.path(), "table.md");
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert!(pages.len() >= 2, "the table does not cross a page");
+    for (n, page) in pages.iter().enumerate() {
+        let first_row = (1..=45).find(|i| page.contains(&format!("Place{i}\n")));
+        let Some(first_row) = first_row else { continue };
+        // The header stands above the first row of every page the table is on.
+        let header = page
+            .find("Cost (USD)")
+            .unwrap_or_else(|| panic!("page {} has rows but no header:\n{page}", n + 1));
+        assert!(
+            header < page.find(&format!("Place{first_row}\n")).unwrap(),
+            "page {}: the header is not above the rows",
+            n + 1
+        );
+    }
+    // Every row's cells on one page: its place and its cost together.
+    for i in 1..=45 {
+        let place = format!("Place{i}\n");
+        let cost = format!("{}.00", 100 + i * 7);
+        let page = pages.iter().position(|p| p.contains(&place)).unwrap();
+        assert!(pages[page].contains(&cost), "row {i} is split across pages");
+    }
+    assert!(
+        text.matches("Cost (USD)").count() >= 2,
+        "the header is not repeated"
+    );
+}

@@ -25,6 +25,7 @@ use crate::paginate;
 use crate::paragraph::{self, Line, ParStyle, Span, Warning};
 
 mod signature;
+mod table;
 mod window;
 
 /// Space between paragraphs, in line heights (a block letter leaves a blank line).
@@ -67,6 +68,7 @@ pub struct Input<'a> {
     pub created: i64,
 }
 
+#[derive(Clone)]
 struct FlowLine {
     /// Left edge of the line, from the left margin.
     indent: Abs,
@@ -88,6 +90,9 @@ struct FlowBlock {
     keep_together: bool,
     keep_with_next: bool,
     keep_lines_before: usize,
+    /// The block drawn again above this one when a page starts with it (a table's header row
+    /// above its body rows).
+    header: Option<usize>,
 }
 
 struct Composer<'a> {
@@ -171,13 +176,30 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
             keep_lines_before: b.keep_lines_before,
             orphans: 2,
             widows: 2,
+            // The header's lines, and the gap between rows.
+            head_room: b.header.map_or(Abs::ZERO, |h| {
+                composer.blocks[h]
+                    .lines
+                    .iter()
+                    .map(|l| l.height)
+                    .sum::<Abs>()
+                    + composer.line_height * ITEM_GAP
+            }),
         })
         .collect();
     let pages = paginate::paginate(&pblocks, &|n| {
         if n == 0 { first_height } else { later_height }
     });
-    // 4. decorate. Each line goes on one page, and moves there.
-    let mut blocks: Vec<Vec<Option<FlowLine>>> = std::mem::take(&mut composer.blocks)
+    // 4. decorate. Each line goes on one page, and moves there; a repeated table header is
+    // copied, once for each page it heads.
+    let flow = std::mem::take(&mut composer.blocks);
+    let headers: Vec<Option<usize>> = flow.iter().map(|b| b.header).collect();
+    let header_lines: std::collections::BTreeMap<usize, Vec<FlowLine>> = headers
+        .iter()
+        .flatten()
+        .map(|&h| (h, flow[h].lines.clone()))
+        .collect();
+    let mut blocks: Vec<Vec<Option<FlowLine>>> = flow
         .into_iter()
         .map(|b| b.lines.into_iter().map(Some).collect())
         .collect();
@@ -194,6 +216,16 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
             page.top + header_height
         };
         if let Some(p) = pages.get(n) {
+            if let Some(first) = p.pieces.first()
+                && let Some(lines) = headers[first.block].and_then(|h| header_lines.get(&h))
+            {
+                let mut y = top;
+                for line in lines.iter().cloned() {
+                    let height = line.height;
+                    composer.draw_line(line, page.left, y, &mut items);
+                    y += height;
+                }
+            }
             for piece in &p.pieces {
                 let mut y = top + piece.y;
                 for line in &mut blocks[piece.block][piece.lines.clone()] {
@@ -414,6 +446,7 @@ impl Composer<'_> {
             keep_together: false,
             keep_with_next: false,
             keep_lines_before: 0,
+            header: None,
         });
         self.blocks.len() - 1
     }
@@ -648,6 +681,13 @@ impl Composer<'_> {
                 }
                 let b = self.push_lines(lines, indent + self.size, self.size, space_before);
                 self.blocks[b].keep_together = self.blocks[b].lines.len() <= 6;
+            }
+            Block::Table {
+                align,
+                header,
+                rows,
+            } => {
+                self.table(align, header, rows, indent, width, space_before);
             }
             Block::Rule => {
                 let mut line = Line {

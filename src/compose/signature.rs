@@ -153,6 +153,7 @@ impl Composer<'_> {
             keep_together: true,
             keep_with_next: false,
             keep_lines_before: if has_body { 2 } else { 0 },
+            header: None,
         });
     }
 }
@@ -166,7 +167,7 @@ fn empty_line() -> Line {
 }
 
 /// One line made of several, each moved right by its offset.
-fn side_by_side(parts: Vec<(Abs, Line)>) -> Line {
+pub(super) fn side_by_side(parts: Vec<(Abs, Line)>) -> Line {
     let mut merged = empty_line();
     for (x, line) in parts {
         for mut run in line.runs {
