@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{files_below, letter, letterhead, pdfs_in, qpdf_ok, run, tool, write_png};
+use common::{
+    example_dir, files_below, letter, letterhead, pdfs_in, qpdf_ok, run, tool, write_png,
+};
 
 /// A folder with a letterhead and `n` good letters of one to three pages.
 fn good_batch(n: usize) -> tempfile::TempDir {
@@ -333,4 +335,19 @@ fn in_a_pipe_render_prints_a_line_per_failure_and_the_summary_only() {
         "{}",
         lines[1]
     );
+}
+
+#[test]
+fn a_letter_named_twice_is_rendered_once() {
+    let dir = example_dir();
+    let r = run(letterhead().current_dir(dir.path()).args([
+        "render",
+        ".",
+        "amnesty-draft-policy.md",
+        "./amnesty-draft-policy.md",
+        "--diagnostic-format",
+        "short",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("rendered 2 letters"), "{}", r.stderr);
 }

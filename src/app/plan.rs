@@ -87,6 +87,8 @@ pub(super) fn plan(
 ) -> diag::Result<(Vec<Job>, usize)> {
     let mut inputs = Vec::new();
     let mut templates = 0;
+    // A letter named twice (itself and in a folder, or a folder and its subfolder) is one job.
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
     for arg in args {
         if arg.as_os_str() == "-" {
             if inputs.contains(&Input::Stdin) {
@@ -114,11 +116,15 @@ pub(super) fn plan(
                 ))
                 .boxed());
             }
-            inputs.extend(found.into_iter().map(|path| Input::File {
-                path,
-                root: Some(arg.clone()),
-            }));
-        } else {
+            for path in found {
+                if seen.insert(normalize(&path)) {
+                    inputs.push(Input::File {
+                        path,
+                        root: Some(arg.clone()),
+                    });
+                }
+            }
+        } else if seen.insert(normalize(arg)) {
             inputs.push(Input::File {
                 path: arg.clone(),
                 root: None,
