@@ -127,6 +127,9 @@ pub struct BatchArgs {
     /// Override the letterhead's page size.
     #[arg(long, value_enum, value_name = "SIZE")]
     pub page_size: Option<PageSizeArg>,
+    /// Write PDF/A-2b, for archiving (as `page.pdfa = true` does).
+    #[arg(long)]
+    pub pdfa: bool,
     /// Letters worked on at once (default: all cores).
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,

@@ -131,6 +131,7 @@ struct PageFile {
     layout: Option<Layout>,
     window: Option<Window>,
     fold_marks: Option<bool>,
+    pdfa: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -290,6 +291,8 @@ pub struct Page {
     pub window: Option<Window>,
     /// Fold marks on the left edge.
     pub fold_marks: bool,
+    /// Write PDF/A-2b.
+    pub pdfa: bool,
 }
 
 /// Typography settings, resolved.
@@ -500,6 +503,7 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
         layout,
         window: file.page.window,
         fold_marks: file.page.fold_marks.unwrap_or(layout.is_din()),
+        pdfa: file.page.pdfa.unwrap_or(false),
     };
     if layout.is_din() && page.window.is_some() {
         return Err(at(

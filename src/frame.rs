@@ -30,6 +30,8 @@ pub struct Meta {
     pub subject: String,
     /// Creation time, seconds since the Unix epoch.
     pub created: i64,
+    /// Whether to write PDF/A-2b.
+    pub pdfa: bool,
 }
 
 /// One page.

@@ -49,6 +49,8 @@ pub(super) struct Resources {
     pub(super) fonts: pdf::FontCache,
     /// `--page-size`, when given.
     page_size: Option<&'static str>,
+    /// `--pdfa`.
+    pdfa: bool,
     /// "Now", seconds since the epoch (`SOURCE_DATE_EPOCH` when set).
     pub(super) now: i64,
     /// The template and data of a mail merge.
@@ -70,7 +72,7 @@ impl Resources {
         merge: Option<Merge>,
     ) -> diag::Result<Resources> {
         let page_size = args.page_size.map(|p| p.name());
-        let builtin = with_page_size(Letterhead::builtin(), page_size);
+        let builtin = with_overrides(Letterhead::builtin(), page_size, args.pdfa);
         let bundled = Arc::new(fonts::bundled());
         let mut resources = Resources {
             override_setup: None,
@@ -84,6 +86,7 @@ impl Resources {
             logos: Mutex::default(),
             fonts: pdf::FontCache::default(),
             page_size,
+            pdfa: args.pdfa,
             now,
             merge,
         };
@@ -107,7 +110,11 @@ impl Resources {
     /// A letterhead with its fonts and logo.
     fn load_setup(&self, path: &Path) -> diag::Result<Setup> {
         let source = read_source(path, "letterhead")?;
-        let letterhead = Arc::new(with_page_size(config::parse(&source)?, self.page_size));
+        let letterhead = Arc::new(with_overrides(
+            config::parse(&source)?,
+            self.page_size,
+            self.pdfa,
+        ));
         // A font or logo that cannot be used is reported at its line in letterhead.toml.
         let at = |keys: &[&str], d: Box<Diagnostic>| match letterhead.span_of(keys) {
             Some(span) => (*d).at(&letterhead.source, span).boxed(),
@@ -191,12 +198,13 @@ fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Applies `--page-size`, when given.
-fn with_page_size(mut lh: Letterhead, page_size: Option<&str>) -> Letterhead {
+/// Applies `--page-size`, when given, and `--pdfa`.
+fn with_overrides(mut lh: Letterhead, page_size: Option<&str>, pdfa: bool) -> Letterhead {
     if let Some((w, h)) = page_size.and_then(config::named_size) {
         lh.page.width = w;
         lh.page.height = h;
     }
+    lh.page.pdfa |= pdfa;
     lh
 }
 

@@ -133,6 +133,13 @@ fn run(
     {
         return reporter.usage_error(&d);
     }
+    if combine.is_some() && args.pdfa {
+        // The combined file would not be PDF/A; better said than silently so.
+        return reporter.usage_error(
+            &Diagnostic::error("`--pdfa` and `--combine` cannot be used together yet")
+                .hint("render the PDF/A letters, and the combined print file in a second run"),
+        );
+    }
     // 2. load: letterheads beside the letters, their fonts and logos; a broken one stops the
     //    run before anything is written.
     let now = source_date_epoch().unwrap_or_else(|| {

@@ -266,6 +266,7 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         .unwrap_or_else(|| lh.organization.name.clone()),
         subject: front.subject.clone().unwrap_or_default(),
         created: input.created,
+        pdfa: lh.page.pdfa,
     };
     // A warning about the continuation header would otherwise come once per page.
     let mut warnings = composer.warnings;

@@ -11,6 +11,11 @@ pub fn creator() -> String {
     format!("letterhead {}", env!("CARGO_PKG_VERSION"))
 }
 
+/// The PDF's Producer: letterhead and the library it writes with.
+pub fn producer() -> String {
+    format!("{} (printpdf)", creator())
+}
+
 /// Fixes what printpdf writes: version, Info dictionary, trailer ID; then compresses.
 pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document) {
     use lopdf::Object;
@@ -39,7 +44,7 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document) {
         info.set("Subject", text(&doc.meta.subject));
     }
     info.set("Creator", text(&creator()));
-    info.set("Producer", text(&format!("{} (printpdf)", creator())));
+    info.set("Producer", text(&producer()));
     info.set(
         "CreationDate",
         Object::String(date.clone().into_bytes(), Literal),
@@ -77,6 +82,9 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document) {
                 }
             }
         }
+    }
+    if doc.meta.pdfa {
+        super::pdfa::archival(lo, doc);
     }
     compress(lo);
     // The document ID: a digest of everything written so far (deterministic).

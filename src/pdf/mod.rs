@@ -19,6 +19,7 @@ mod content;
 mod fallback;
 mod finish;
 mod font;
+mod pdfa;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -79,6 +80,14 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
         secure: true,
         image_optimization: None,
     };
+    if doc.meta.pdfa
+        && let Some(missing) = pdfa::notdef(doc)
+    {
+        return Err(format!(
+            "PDF/A allows no character without a glyph, and no font has `{missing}`; \
+             `letterhead check` shows where they are"
+        ));
+    }
     let mut warnings = Vec::new();
     let mut lo = match font::subset_all(doc) {
         Some(subsets) => {
