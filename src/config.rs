@@ -113,6 +113,10 @@ pub struct Organization {
     pub url: Option<String>,
     /// Logo image (PNG or JPEG), relative to the letterhead file.
     pub logo: Option<PathBuf>,
+    /// Height of the logo (default: four times the body size).
+    pub logo_height: Option<Length>,
+    /// Where the logo goes: left of the name (default), or at the right edge.
+    pub logo_position: Option<LogoPosition>,
     /// Postal address lines.
     #[serde(default)]
     pub address: Vec<String>,
@@ -177,6 +181,17 @@ impl Layout {
     pub fn is_din(self) -> bool {
         matches!(self, Layout::Din5008A | Layout::Din5008B)
     }
+}
+
+/// Where the logo stands in the letterhead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogoPosition {
+    /// At the left margin, the name beside it.
+    #[default]
+    Left,
+    /// At the right margin, the contact lines beside it.
+    Right,
 }
 
 /// A window envelope the block layout places the recipient for.
@@ -587,6 +602,18 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
     };
     let mut organization = file.organization;
     organization.logo = organization.logo.map(|p| base.join(p));
+    if let Some(Length(h)) = organization.logo_height
+        && (h <= Abs::ZERO || h > page.height * 0.25)
+    {
+        return Err(at(
+            &["organization", "logo-height"],
+            Diagnostic::error(format!(
+                "a logo {:.1} mm high does not suit a letterhead",
+                h.to_mm()
+            ))
+            .hint("give a height above zero and under a quarter of the page, e.g. \"18mm\""),
+        ));
+    }
     Ok(Letterhead {
         path: Some(source.path.clone()),
         source: source.clone(),

@@ -203,4 +203,7 @@ pub struct Image {
     pub pixels: Vec<u8>,
     /// Whether `pixels` is RGB (else gray).
     pub rgb: bool,
+    /// The file's own bytes when it is a JPEG the PDF can carry as it is (8-bit gray or RGB):
+    /// written unchanged, not decoded and compressed again.
+    pub jpeg: Option<std::sync::Arc<[u8]>>,
 }

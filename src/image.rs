@@ -60,6 +60,9 @@ pub fn decode(bytes: &[u8]) -> Result<Image, String> {
         return Err("it has no pixels".into());
     }
     let has_colour = decoded.color().has_color();
+    let jpeg = jpeg_components(bytes)
+        .filter(|&n| n == if has_colour { 3 } else { 1 })
+        .map(|_| std::sync::Arc::from(bytes));
     let rgba = decoded.into_rgba8();
     // Flatten transparency onto white paper: no soft masks, no transparency groups.
     let blend = |c: u8, a: u8| -> u8 {
@@ -80,7 +83,43 @@ pub fn decode(bytes: &[u8]) -> Result<Image, String> {
         height,
         pixels,
         rgb: has_colour,
+        jpeg,
     })
+}
+
+/// The number of colour components of a baseline or progressive 8-bit JPEG, from its start
+/// of frame; `None` for anything else (not a JPEG, 12-bit, lossless, arithmetic coding).
+fn jpeg_components(bytes: &[u8]) -> Option<u8> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut at = 2;
+    while at + 4 <= bytes.len() {
+        if bytes[at] != 0xFF {
+            return None;
+        }
+        let marker = bytes[at + 1];
+        if marker == 0xFF {
+            at += 1;
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        match marker {
+            // SOF0 (baseline), SOF1 (extended), SOF2 (progressive): precision, height,
+            // width, components.
+            0xC0..=0xC2 => {
+                let precision = *bytes.get(at + 4)?;
+                let components = *bytes.get(at + 9)?;
+                return (precision == 8).then_some(components);
+            }
+            // Huffman and arithmetic tables, and a reserved marker: ordinary segments.
+            0xC4 | 0xC8 | 0xCC => at += 2 + length,
+            // Other frame types, or the scan started without a frame we know.
+            0xC3..=0xCF | 0xDA => return None,
+            _ => at += 2 + length,
+        }
+    }
+    None
 }
 
 /// Resolution of an image printed `width_pt` points wide, in dots per inch.
@@ -91,6 +130,48 @@ pub fn dpi(image: &Image, width_pt: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn jpeg(width: u32, height: u32, colour: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        if colour {
+            let img = image::RgbImage::from_pixel(width, height, image::Rgb([200, 30, 60]));
+            img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg)
+                .unwrap();
+        } else {
+            let img = image::GrayImage::from_pixel(width, height, image::Luma([90]));
+            img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg)
+                .unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn jpegs_keep_their_bytes_to_be_written_as_they_are() {
+        let colour = jpeg(40, 20, true);
+        let img = decode(&colour).unwrap();
+        assert!(img.rgb);
+        assert_eq!(img.jpeg.as_deref(), Some(&colour[..]));
+        let gray = jpeg(40, 20, false);
+        let img = decode(&gray).unwrap();
+        assert!(!img.rgb);
+        assert_eq!(jpeg_components(&gray), Some(1));
+        assert_eq!(img.jpeg.as_deref(), Some(&gray[..]));
+    }
+
+    #[test]
+    fn pngs_and_odd_jpegs_are_not_passed_through() {
+        let mut png = Vec::new();
+        image::RgbImage::from_pixel(4, 4, image::Rgb([1, 2, 3]))
+            .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        assert_eq!(decode(&png).unwrap().jpeg, None);
+        // A 12-bit frame header.
+        assert_eq!(
+            jpeg_components(&[0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 12, 0, 1, 0, 1, 3]),
+            None
+        );
+        assert_eq!(jpeg_components(b"not a jpeg"), None);
+    }
 
     #[test]
     fn corrupt_bytes_are_refused() {

@@ -798,3 +798,61 @@ fn a_table_crossing_a_page_repeats_its_header_and_never_splits_a_row() {
         "the header is not repeated"
     );
 }
+
+#[test]
+fn a_jpeg_logo_is_written_as_it_is_at_its_height_and_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut jpeg = Vec::new();
+    image::RgbImage::from_fn(600, 300, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    })
+    .write_to(
+        &mut std::io::Cursor::new(&mut jpeg),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("logo.jpg"), &jpeg).unwrap();
+    std::fs::write(
+        dir.path().join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\nlogo = \"logo.jpg\"\nlogo-height = \"20mm\"\n\
+         logo-position = \"right\"\nemail = \"info@acme.example\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("letter.md"),
+        "+++\nto = [\"A\"]\n+++\n\nHello.\n",
+    )
+    .unwrap();
+    let r = run(letterhead()
+        .current_dir(dir.path())
+        .args(["render", "letter.md"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = dir.path().join("letter.pdf");
+    let list = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    let row: Vec<&str> = list.lines().nth(2).unwrap().split_whitespace().collect();
+    // page num type width height color comp bpc enc ...: the JPEG itself, not re-encoded.
+    assert_eq!(
+        &row[3..9],
+        ["600", "300", "rgb", "3", "8", "jpeg"],
+        "{list}"
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(
+        bytes.windows(jpeg.len()).any(|w| w == jpeg.as_slice()),
+        "the JPEG's bytes are not in the PDF unchanged"
+    );
+    // 20 mm high at 600 × 300 pixels: 40 mm wide, 2 × 72 / 25.4 × 20 ≈ 113 pt, at the right
+    // margin (612 − 72 pt); the name keeps the left margin, the email stands left of the logo.
+    let html = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+    let x_of = |word: &str, attr: &str| -> f64 {
+        let line = html
+            .lines()
+            .find(|l| l.ends_with(&format!(">{word}</word>")))
+            .unwrap();
+        let start = line.find(&format!("{attr}=\"")).unwrap() + attr.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    assert!((x_of("Acme", "xMin") - 72.0).abs() < 1.0);
+    let logo_left = 612.0 - 72.0 - 2.0 * 20.0 / 25.4 * 72.0;
+    assert!(x_of("info@acme.example", "xMax") < logo_left, "{html}");
+}

@@ -821,10 +821,15 @@ impl Composer<'_> {
             }
         }
 
-        // Logo at the left.
+        // The logo, at the left (the name beside it) or at the right (the contact lines beside
+        // it).
         let mut text_left = left;
+        let mut contact_right = right;
         if let Some(logo) = &self.input.logo {
-            let height = self.size * LOGO_SCALE;
+            let height = org
+                .logo_height
+                .as_ref()
+                .map_or(self.size * LOGO_SCALE, |h| h.0);
             let width = height * (f64::from(logo.width) / f64::from(logo.height));
             let dpi = crate::image::dpi(logo, width.to_pt());
             if dpi < crate::image::MIN_DPI {
@@ -840,20 +845,25 @@ impl Composer<'_> {
                 ));
                 self.letterhead_warning(&["organization", "logo"], d);
             }
+            let at_right = org.logo_position == Some(crate::config::LogoPosition::Right);
             items.push(Item::Image {
                 image: logo.clone(),
-                x: left,
+                x: if at_right { right - width } else { left },
                 y: top,
                 width,
                 height,
             });
-            text_left = left + width + self.size;
+            if at_right {
+                contact_right = right - width - self.size;
+            } else {
+                text_left = left + width + self.size;
+            }
             bottom = bottom.max(top + height);
         }
 
         // Name and tagline at the left.
         let name_width =
-            (right - text_left - contact_width - self.size * 2.0).max(self.size * 10.0);
+            (contact_right - text_left - contact_width - self.size * 2.0).max(self.size * 10.0);
         let mut y = top;
         if !org.name.is_empty() {
             let size = self.size * NAME_SCALE;
@@ -912,7 +922,7 @@ impl Composer<'_> {
         let stacked = small_lh * contact_lines.len().saturating_sub(1) as f64;
         let mut cy = (y - stacked).max(top + small * 0.9);
         for line in contact_lines {
-            let x = right - line.width;
+            let x = contact_right - line.width;
             draw(line, x, cy, small, small_lh, &mut items);
             bottom = bottom.max(cy + small * 0.4);
             cy += small_lh;

@@ -199,6 +199,7 @@ fn replace_content(
             resources.remove(&key);
             empty.push(id);
         }
+        pass_jpegs_through(lo, resources_id, images);
         let stream =
             lopdf::Stream::new(lopdf::Dictionary::new(), content::page(page, fonts, images));
         lo.objects.insert(contents, Object::Stream(stream));
@@ -217,6 +218,45 @@ fn replace_content(
         }
     }
     Ok(())
+}
+
+/// Replaces the image XObjects of a page's resources that come from a JPEG file by the file's
+/// own bytes (`/DCTDecode`): printpdf writes the decoded pixels, several times larger and
+/// compressed again. Width, height and colour space stay as printpdf wrote them, from the same
+/// image.
+fn pass_jpegs_through(
+    lo: &mut lopdf::Document,
+    resources: lopdf::ObjectId,
+    images: &[(Arc<Image>, String)],
+) {
+    use lopdf::Object;
+    let Ok(resources) = lo.get_dictionary(resources) else {
+        return;
+    };
+    let xobjects = match resources.get(b"XObject") {
+        Ok(Object::Reference(id)) => lo.get_dictionary(*id).ok(),
+        Ok(Object::Dictionary(dict)) => Some(dict),
+        _ => None,
+    };
+    let Some(xobjects) = xobjects else { return };
+    let targets: Vec<(lopdf::ObjectId, Arc<[u8]>)> = images
+        .iter()
+        .filter_map(|(image, name)| {
+            let jpeg = image.jpeg.clone()?;
+            let id = xobjects.get(name.as_bytes()).ok()?.as_reference().ok()?;
+            Some((id, jpeg))
+        })
+        .collect();
+    for (id, jpeg) in targets {
+        if let Some(Object::Stream(stream)) = lo.objects.get_mut(&id) {
+            stream
+                .dict
+                .set("Filter", Object::Name(b"DCTDecode".to_vec()));
+            stream.dict.remove(b"DecodeParms");
+            stream.set_content(jpeg.to_vec());
+            stream.allows_compression = false;
+        }
+    }
 }
 
 /// Images in order of first use, each registered once as an XObject named `Im1`, `Im2`, ...
