@@ -270,6 +270,24 @@ pub struct Footer {
     /// "Page N of M" in the continuation header of pages after the first.
     #[serde(default = "yes")]
     pub page_numbers: bool,
+    /// Columns of small print above the bottom margin (legal details, bank), each a list of
+    /// lines.
+    #[serde(default)]
+    pub columns: Vec<Vec<String>>,
+    /// Which pages carry the columns.
+    #[serde(default)]
+    pub columns_on: ColumnsOn,
+}
+
+/// Which pages carry the footer columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColumnsOn {
+    /// Every page.
+    #[default]
+    EveryPage,
+    /// Page one only.
+    FirstPage,
 }
 
 impl Default for Footer {
@@ -277,6 +295,8 @@ impl Default for Footer {
         Self {
             text: None,
             page_numbers: true,
+            columns: Vec::new(),
+            columns_on: ColumnsOn::EveryPage,
         }
     }
 }

@@ -320,3 +320,97 @@ fn a_block_letter_without_window_keeps_its_order_and_has_no_marks() {
     }
     assert!(marks_at(&pdf, 6.0).is_empty());
 }
+
+/// Words of every page, with the page's number (from 1).
+fn words_by_page(pdf: &Path) -> Vec<Vec<Word>> {
+    let pages: usize = tool("pdfinfo", &[pdf.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    (1..=pages)
+        .map(|n| {
+            let html = tool(
+                "pdftotext",
+                &[
+                    "-bbox",
+                    "-f",
+                    &n.to_string(),
+                    "-l",
+                    &n.to_string(),
+                    pdf.to_str().unwrap(),
+                    "-",
+                ],
+            );
+            let attr = |line: &str, name: &str| -> f64 {
+                let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                line[start..].split('"').next().unwrap().parse().unwrap()
+            };
+            html.lines()
+                .filter(|l| l.contains("<word "))
+                .map(|line| Word {
+                    text: line
+                        .split('>')
+                        .nth(1)
+                        .unwrap()
+                        .split('<')
+                        .next()
+                        .unwrap()
+                        .to_string(),
+                    x0: attr(line, "xMin"),
+                    y0: attr(line, "yMin"),
+                    x1: attr(line, "xMax"),
+                    y1: attr(line, "yMax"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn footer_columns(columns_on: &str) -> Vec<Vec<Word>> {
+    let toml = format!(
+        "[organization]\nname = \"Acme\"\n[footer]\ncolumns = [[\"Acme GmbH\", \"Registergericht\"], \
+         [\"Bankverbindung\", \"IBAN\"]]\ncolumns-on = \"{columns_on}\"\n"
+    );
+    let body = "Ein Absatz, der eine ganze Zeile füllt und noch ein wenig mehr Text enthält.\n\n"
+        .repeat(60);
+    let letter = format!("+++\nto = [\"A\"]\n+++\n\n{body}");
+    let (_dir, pdf) = render(&toml, &letter);
+    words_by_page(&pdf)
+}
+
+#[test]
+fn footer_columns_stand_below_the_text_of_every_page() {
+    let pages = footer_columns("every-page");
+    assert!(pages.len() >= 2);
+    for (n, words) in pages.iter().enumerate() {
+        // The first row of the columns.
+        let column_top = words
+            .iter()
+            .find(|w| w.text == "Bankverbindung")
+            .unwrap_or_else(|| panic!("page {} has no footer columns", n + 1))
+            .y0;
+        let bank = words.iter().find(|w| w.text == "Bankverbindung").unwrap();
+        let register = words.iter().find(|w| w.text == "Registergericht").unwrap();
+        assert!(bank.x0 > register.x1, "the columns are not side by side");
+        for w in words.iter().filter(|w| w.text == "Absatz,") {
+            assert!(
+                w.y1 < column_top,
+                "page {}: text runs into the footer columns",
+                n + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn footer_columns_on_the_first_page_only() {
+    let pages = footer_columns("first-page");
+    assert!(pages.len() >= 2);
+    assert!(pages[0].iter().any(|w| w.text == "Bankverbindung"));
+    for words in &pages[1..] {
+        assert!(!words.iter().any(|w| w.text == "Bankverbindung"));
+    }
+}

@@ -24,6 +24,7 @@ use crate::markdown::{Block, Inline};
 use crate::paginate;
 use crate::paragraph::{self, Line, ParStyle, Span, Warning};
 
+mod footer;
 mod signature;
 mod table;
 mod window;
@@ -163,8 +164,15 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         );
     }
     let header_height = composer.line_height * 2.0;
-    let first_height = page.height - page.bottom - body_top;
-    let later_height = page.height - page.bottom - page.top - header_height;
+    // The footer columns take room above the bottom margin of the pages they are on.
+    let (columns, columns_height) = composer.footer_columns();
+    let on_later = lh.footer.columns_on == crate::config::ColumnsOn::EveryPage;
+    let first_height = page.height - page.bottom - body_top - columns_height;
+    let later_height = page.height
+        - page.bottom
+        - page.top
+        - header_height
+        - if on_later { columns_height } else { Abs::ZERO };
     let pblocks: Vec<paginate::Block> = composer
         .blocks
         .iter()
@@ -237,6 +245,9 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
             }
         }
         items.extend(footer.iter().cloned());
+        if n == 0 || on_later {
+            items.extend(columns.iter().cloned());
+        }
         out.push(frame::Page {
             width: page.width,
             height: page.height,
