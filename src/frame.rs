@@ -74,6 +74,19 @@ pub enum Item {
         /// Height on the page.
         height: Abs,
     },
+    /// A vector graphic (an SVG logo) scaled into a box.
+    Vector {
+        /// The graphic.
+        graphic: Arc<Vector>,
+        /// Left edge.
+        x: Abs,
+        /// Top edge.
+        y: Abs,
+        /// Width on the page.
+        width: Abs,
+        /// Height on the page.
+        height: Abs,
+    },
     /// A clickable area.
     Link {
         /// Left edge.
@@ -190,6 +203,53 @@ impl Glyphs {
         self.placed.shrink_to_fit();
         self.text.shrink_to_fit();
     }
+}
+
+/// A vector graphic: filled and stroked paths in its own units, y downwards, within
+/// `width` × `height`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vector {
+    /// Width in its units.
+    pub width: f64,
+    /// Height in its units.
+    pub height: f64,
+    /// The shapes, painted in order.
+    pub shapes: Vec<Shape>,
+    /// What of the source could not be drawn as it is (gradients, text, …), for a warning.
+    pub left_out: Vec<String>,
+}
+
+/// One path of a vector graphic, filled, stroked or both.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    /// The outline.
+    pub segments: Vec<Segment>,
+    /// Fill colour, and whether the even-odd rule decides what is inside (else non-zero).
+    pub fill: Option<(Color, bool)>,
+    /// Stroke colour and width (in the graphic's units).
+    pub stroke: Option<(Color, f64)>,
+}
+
+/// A piece of an outline, in the graphic's units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Segment {
+    /// Start a subpath.
+    Move(f64, f64),
+    /// A straight line.
+    Line(f64, f64),
+    /// A cubic Bézier curve: two control points, then the end.
+    Cubic(f64, f64, f64, f64, f64, f64),
+    /// Close the subpath.
+    Close,
+}
+
+/// A logo: a raster image, or a vector graphic from an SVG file.
+#[derive(Debug, Clone)]
+pub enum Logo {
+    /// PNG or JPEG.
+    Raster(Arc<Image>),
+    /// SVG.
+    Vector(Arc<Vector>),
 }
 
 /// A decoded raster image: 8-bit samples, row by row.

@@ -28,3 +28,4 @@ pub mod paragraph;
 pub mod pdf;
 pub mod sfnt;
 pub mod shape;
+pub mod svg;

@@ -67,14 +67,22 @@ png(sys.argv[1] + "/logo.png", 600, 600, (122, 31, 61))
 png(sys.argv[1] + "/sig.png", 900, 300, (20, 20, 90))
 PY
 printf '[organization]\nname = "Acme"\nlogo = "logo.png"\n' > "$work/images/letterhead.toml"
+# The same with an SVG logo, drawn as vector graphics.
+mkdir -p "$work/svg"
+printf '%s\n' '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 60 30" width="60" height="30">' \
+    '<rect width="28" height="28" rx="4" fill="#7a1f3d"/><circle cx="45" cy="15" r="10" fill="none"' \
+    ' stroke="#1f4e79" stroke-width="3"/></svg>' > "$work/svg/logo.svg"
+printf '[organization]\nname = "Acme"\nlogo = "logo.svg"\n' > "$work/svg/letterhead.toml"
+printf '%s\n' '+++' 'to = ["A"]' '+++' '' 'With a vector logo.' > "$work/svg/letter.md"
 printf '%s\n' '+++' 'to = ["A"]' 'closing = "Yours,"' '[[signatures]]' 'name = "A"' 'image = "sig.png"' \
     '[[signatures]]' 'name = "B"' '+++' '' '| a | b |' '|--|--:|' '| 1 | 2 |' > "$work/images/letter.md"
-"$BIN" render -q --pdfa "$work"/*.md "$work"/din/*.md "$work"/window/*.md "$work"/images/*.md
+"$BIN" render -q --pdfa "$work"/*.md "$work"/din/*.md "$work"/window/*.md "$work"/images/*.md \
+    "$work"/svg/*.md
 "$BIN" render -q "$work"/amnesty-draft-policy.md -o "$work/plain/amnesty-draft-policy.pdf"
 
 failed=0
 count=0
-for pdf in "$work"/*.pdf "$work"/din/*.pdf "$work"/window/*.pdf "$work"/images/*.pdf; do
+for pdf in "$work"/*.pdf "$work"/din/*.pdf "$work"/window/*.pdf "$work"/images/*.pdf "$work"/svg/*.pdf; do
     count=$((count + 1))
     if problems=$(validate "$pdf"); then
         echo "ok: ${pdf#"$work"/} (PDF/A-2b; Preflight finds only PDF/A-1b rules)"
@@ -84,7 +92,7 @@ for pdf in "$work"/*.pdf "$work"/din/*.pdf "$work"/window/*.pdf "$work"/images/*
         failed=1
     fi
 done
-[ "$count" -ge 5 ] || { echo "pdfa: expected at least 5 PDFs, found $count" >&2; exit 1; }
+[ "$count" -ge 6 ] || { echo "pdfa: expected at least 6 PDFs, found $count" >&2; exit 1; }
 if validate "$work/plain/amnesty-draft-policy.pdf" >/dev/null; then
     echo "pdfa: Preflight passed a letter written without --pdfa; it is not checking" >&2
     exit 1

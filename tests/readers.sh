@@ -40,7 +40,7 @@ cp letters/letterhead.toml "$work/"
 "$BIN" init "$work/init" 2>/dev/null
 "$BIN" render -q "$work/init/example-letter.md"
 # The fixtures of the bad-input corpus that render (odd scripts, CRLF, zero-width characters).
-for case in emoji-cjk-no-font rtl-text zero-width-and-combining crlf-line-endings; do
+for case in emoji-cjk-no-font rtl-text zero-width-and-combining crlf-line-endings logo-svg-with-text; do
     cp -r "tests/bad/$case" "$work/$case"
     "$BIN" render -q "$work/$case/letter.md" || true
 done

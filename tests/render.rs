@@ -856,3 +856,63 @@ fn a_jpeg_logo_is_written_as_it_is_at_its_height_and_place() {
     let logo_left = 612.0 - 72.0 - 2.0 * 20.0 / 25.4 * 72.0;
     assert!(x_of("info@acme.example", "xMax") < logo_left, "{html}");
 }
+
+#[test]
+fn an_svg_logo_is_drawn_as_vector_graphics() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("logo.svg"),
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50" width="100" height="50">
+             <rect width="100" height="50" fill="#7a1f3d"/></svg>"##,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\nlogo = \"logo.svg\"\nlogo-height = \"1in\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("letter.md"),
+        "+++\nto = [\"A\"]\n+++\n\nHello.\n",
+    )
+    .unwrap();
+    let r = run(letterhead()
+        .current_dir(dir.path())
+        .args(["render", "letter.md"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = dir.path().join("letter.pdf");
+    // No raster image: the logo is paths.
+    assert_eq!(image_pages(&pdf), Vec::<usize>::new());
+    // Rendered at 72 dpi, the logo fills 144 × 72 pixels from the top-left margin corner
+    // (the letterhead starts 0.55 in down): its middle is the logo's colour.
+    let prefix = dir.path().join("page");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "72",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-x",
+            "144",
+            "-y",
+            "70",
+            "-W",
+            "1",
+            "-H",
+            "1",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let ppm = std::fs::read(dir.path().join("page.ppm")).unwrap();
+    let pixel = &ppm[ppm.len() - 3..];
+    let expected = [122u8, 31, 61];
+    assert!(
+        pixel.iter().zip(expected).all(|(&p, e)| p.abs_diff(e) <= 3),
+        "the logo's middle is {pixel:?}, not {expected:?}"
+    );
+}

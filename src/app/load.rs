@@ -30,7 +30,7 @@ use super::plan::{self, Input, Job};
 pub(super) struct Setup {
     pub(super) letterhead: Arc<Letterhead>,
     pub(super) family: Arc<Family>,
-    pub(super) logo: Option<Arc<frame::Image>>,
+    pub(super) logo: Option<frame::Logo>,
 }
 
 /// Shared, loaded-once resources of a run. `Sync`: every worker thread reads it.
@@ -44,7 +44,7 @@ pub(super) struct Resources {
     /// Font families by their configuration, so letterheads sharing fonts share faces.
     families: Mutex<BTreeMap<String, Arc<Family>>>,
     /// Decoded logos by path.
-    logos: Mutex<BTreeMap<PathBuf, Arc<frame::Image>>>,
+    logos: Mutex<BTreeMap<PathBuf, frame::Logo>>,
     /// Fonts parsed for the PDF writer.
     pub(super) fonts: pdf::FontCache,
     /// `--page-size`, when given.
@@ -143,14 +143,18 @@ impl Resources {
         Ok(family)
     }
 
-    fn logo_for(&self, lh: &Letterhead) -> diag::Result<Option<Arc<frame::Image>>> {
+    fn logo_for(&self, lh: &Letterhead) -> diag::Result<Option<frame::Logo>> {
         let Some(path) = &lh.organization.logo else {
             return Ok(None);
         };
         if let Some(img) = locked(&self.logos).get(path) {
             return Ok(Some(img.clone()));
         }
-        let img = Arc::new(image::load(path, "logo")?);
+        let img = if crate::svg::is_svg(path) {
+            frame::Logo::Vector(Arc::new(crate::svg::load(path, "logo")?))
+        } else {
+            frame::Logo::Raster(Arc::new(image::load(path, "logo")?))
+        };
         locked(&self.logos).insert(path.clone(), img.clone());
         Ok(Some(img))
     }

@@ -58,7 +58,7 @@ pub struct Input<'a> {
     /// The font family.
     pub family: &'a Family,
     /// The decoded logo, if the letterhead has one.
-    pub logo: Option<Arc<frame::Image>>,
+    pub logo: Option<frame::Logo>,
     /// The scanned signature, if the letter has one.
     pub signature_images: Vec<Option<Arc<frame::Image>>>,
     /// The date line's text.
@@ -836,34 +836,60 @@ impl Composer<'_> {
         // it).
         let mut text_left = left;
         let mut contact_right = right;
-        if let Some(logo) = &self.input.logo {
+        if let Some(logo) = self.input.logo.clone() {
             let height = org
                 .logo_height
                 .as_ref()
                 .map_or(self.size * LOGO_SCALE, |h| h.0);
-            let width = height * (f64::from(logo.width) / f64::from(logo.height));
-            let dpi = crate::image::dpi(logo, width.to_pt());
-            if dpi < crate::image::MIN_DPI {
-                let d = Diagnostic::warning(format!(
-                    "the logo ({} × {} pixels) prints at {dpi:.0} dpi, under {:.0} dpi",
-                    logo.width,
-                    logo.height,
-                    crate::image::MIN_DPI
-                ))
-                .hint(format!(
-                    "use an image at least {:.0} pixels wide for sharp print",
-                    (width.to_pt() / 72.0 * crate::image::MIN_DPI).ceil()
-                ));
-                self.letterhead_warning(&["organization", "logo"], d);
-            }
+            let (w, h) = match &logo {
+                frame::Logo::Raster(image) => (f64::from(image.width), f64::from(image.height)),
+                frame::Logo::Vector(graphic) => (graphic.width, graphic.height),
+            };
+            let width = height * (w / h.max(f64::MIN_POSITIVE));
             let at_right = org.logo_position == Some(crate::config::LogoPosition::Right);
-            items.push(Item::Image {
-                image: logo.clone(),
-                x: if at_right { right - width } else { left },
-                y: top,
-                width,
-                height,
-            });
+            let x = if at_right { right - width } else { left };
+            match logo {
+                frame::Logo::Raster(image) => {
+                    let dpi = crate::image::dpi(&image, width.to_pt());
+                    if dpi < crate::image::MIN_DPI {
+                        let d = Diagnostic::warning(format!(
+                            "the logo ({} × {} pixels) prints at {dpi:.0} dpi, under {:.0} dpi",
+                            image.width,
+                            image.height,
+                            crate::image::MIN_DPI
+                        ))
+                        .hint(format!(
+                            "use an image at least {:.0} pixels wide for sharp print, or an SVG",
+                            (width.to_pt() / 72.0 * crate::image::MIN_DPI).ceil()
+                        ));
+                        self.letterhead_warning(&["organization", "logo"], d);
+                    }
+                    items.push(Item::Image {
+                        image,
+                        x,
+                        y: top,
+                        width,
+                        height,
+                    });
+                }
+                frame::Logo::Vector(graphic) => {
+                    if !graphic.left_out.is_empty() {
+                        let d = Diagnostic::warning(format!(
+                            "the SVG logo has what a PDF logo does not draw as it is: {}",
+                            graphic.left_out.join(", ")
+                        ))
+                        .hint("flatten the logo to paths in solid colours");
+                        self.letterhead_warning(&["organization", "logo"], d);
+                    }
+                    items.push(Item::Vector {
+                        graphic,
+                        x,
+                        y: top,
+                        width,
+                        height,
+                    });
+                }
+            }
             if at_right {
                 contact_right = right - width - self.size;
             } else {
@@ -1122,6 +1148,19 @@ fn offset(item: &Item, dx: Abs, dy: Abs) -> Item {
             height,
         } => Item::Image {
             image: image.clone(),
+            x: *x + dx,
+            y: *y + dy,
+            width: *width,
+            height: *height,
+        },
+        Item::Vector {
+            graphic,
+            x,
+            y,
+            width,
+            height,
+        } => Item::Vector {
+            graphic: graphic.clone(),
             x: *x + dx,
             y: *y + dy,
             width: *width,

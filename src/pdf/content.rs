@@ -12,8 +12,10 @@ use std::io::Write as _;
 use std::sync::Arc;
 
 use super::font::Font;
+use super::round3;
 use crate::config::Color;
-use crate::frame::{Image, Item, Page, TextRun};
+use crate::frame::{Image, Item, Page, Segment, TextRun, Vector};
+use crate::length::Abs;
 
 /// The content stream of a page. `images` names each image (`Im1`, ...).
 pub(super) fn page(page: &Page, fonts: &[Font<'_>], images: &[(Arc<Image>, String)]) -> Vec<u8> {
@@ -73,6 +75,16 @@ pub(super) fn page(page: &Page, fonts: &[Font<'_>], images: &[(Arc<Image>, Strin
                 );
                 let _ = write!(w.out, "q\n{sx} 0 0 {sy} {tx} {ty} cm\n/{name} Do\nQ\n");
             }
+            Item::Vector {
+                graphic,
+                x,
+                y,
+                width,
+                height,
+            } => {
+                w.end_text();
+                w.vector(graphic, (*x, *y), (*width, *height));
+            }
             Item::Link { .. } => {}
         }
     }
@@ -98,6 +110,58 @@ impl Writer {
             self.out.extend_from_slice(b"ET\n");
             self.in_text = false;
         }
+    }
+
+    /// A vector graphic scaled into its box: its units mapped by one matrix (y flipped), each
+    /// shape as a path filled, stroked or both. Inside `q … Q`, so the colours and line width
+    /// the writer remembers stay true after it.
+    fn vector(&mut self, graphic: &Vector, at: (Abs, Abs), size: (Abs, Abs)) {
+        if graphic.width <= 0.0 || graphic.height <= 0.0 {
+            return;
+        }
+        let sx = round3(size.0.to_pt() / graphic.width);
+        let sy = round3(size.1.to_pt() / graphic.height);
+        let tx = round3(at.0.to_pt());
+        let ty = round3(f64::from(self.height) - at.1.to_pt());
+        let _ = writeln!(self.out, "q\n{sx} 0 0 {} {tx} {ty} cm", -sy);
+        for shape in &graphic.shapes {
+            for segment in &shape.segments {
+                let _ = match *segment {
+                    Segment::Move(x, y) => writeln!(self.out, "{} {} m", round3(x), round3(y)),
+                    Segment::Line(x, y) => writeln!(self.out, "{} {} l", round3(x), round3(y)),
+                    Segment::Cubic(x1, y1, x2, y2, x, y) => writeln!(
+                        self.out,
+                        "{} {} {} {} {} {} c",
+                        round3(x1),
+                        round3(y1),
+                        round3(x2),
+                        round3(y2),
+                        round3(x),
+                        round3(y)
+                    ),
+                    Segment::Close => writeln!(self.out, "h"),
+                };
+            }
+            if let Some((color, _)) = shape.fill {
+                self.color(color);
+                self.out.extend_from_slice(b"rg\n");
+            }
+            if let Some((color, width)) = shape.stroke {
+                self.color(color);
+                let _ = writeln!(self.out, "RG\n{} w", round3(width));
+            }
+            let even_odd = shape.fill.is_some_and(|(_, even_odd)| even_odd);
+            let op: &[u8] = match (shape.fill.is_some(), shape.stroke.is_some(), even_odd) {
+                (true, true, false) => b"B\n",
+                (true, true, true) => b"B*\n",
+                (true, false, false) => b"f\n",
+                (true, false, true) => b"f*\n",
+                (false, true, _) => b"S\n",
+                (false, false, _) => b"n\n",
+            };
+            self.out.extend_from_slice(op);
+        }
+        self.out.extend_from_slice(b"Q\n");
     }
 
     fn color(&mut self, c: Color) {

@@ -104,6 +104,12 @@ pub(super) fn document(doc: &Document, fonts: &FontCache) -> Result<PdfDocument,
                     ops.push(Op::RestoreGraphicsState);
                 }
                 Item::Link { .. } => ops.extend(link_op(item, height)),
+                Item::Vector { .. } => {
+                    return Err("an SVG logo needs TrueType fonts (.ttf); the font family \
+                                has CFF outlines (.otf), written by another path that does \
+                                not draw vector graphics yet"
+                        .into());
+                }
             }
         }
         pages.push(PdfPage::new(

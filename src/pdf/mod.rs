@@ -137,7 +137,7 @@ fn document(doc: &Document) -> (PdfDocument, Vec<(Arc<Image>, String)>) {
                     images.id(image, &mut pdf);
                 }
                 Item::Link { .. } => ops.extend(link_op(item, height)),
-                Item::Text(_) | Item::Rule { .. } => {}
+                Item::Text(_) | Item::Rule { .. } | Item::Vector { .. } => {}
             }
         }
         pages.push(PdfPage::new(
