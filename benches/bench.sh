@@ -19,7 +19,7 @@ WARMUP=3
 MEM_RUNS=5          # peak RSS is the maximum over this many runs
 SEED=letters/amnesty-draft-policy.md
 LETTERHEAD=$root/letters/letterhead.toml
-BIN=$root/target/release/letterhead
+BIN=${CARGO_TARGET_DIR:-$root/target}/release/letterhead
 
 for tool in cargo pdfinfo python3; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
