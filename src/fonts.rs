@@ -258,12 +258,24 @@ pub fn bundled() -> Family {
 }
 
 fn load_file(family: &str, variant: Variant, path: &Path) -> diag::Result<Face> {
-    let bytes = std::fs::read(path).map_err(|err| {
+    let bytes = crate::files::read_capped(path, MAX_FONT_BYTES).map_err(|err| {
         Diagnostic::error(format!("failed to read font `{}` ({err})", path.display()))
             .in_file(path)
             .hint("check the path in `style.font`; it is relative to letterhead.toml")
             .boxed()
     })?;
+    // A font cut short (an interrupted download or copy) parses, but its glyph outlines are
+    // missing: every letter would print blank. Its table directory says how long it must be.
+    if let Some(end) = end_past_file(&bytes) {
+        return Err(Diagnostic::error(format!(
+            "font `{}` is cut short: its tables reach to byte {end}, but the file has {} bytes",
+            path.display(),
+            bytes.len()
+        ))
+        .in_file(path)
+        .hint("the file is truncated; download or copy the font again")
+        .boxed());
+    }
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -277,4 +289,35 @@ fn load_file(family: &str, variant: Variant, path: &Path) -> diag::Result<Face> 
         .in_file(path)
         .boxed()
     })
+}
+
+/// Largest font file read, in bytes. The largest single fonts in use (CJK families with every
+/// glyph) are some 20–30 MB; anything beyond 100 MB is not a font to embed in a letter.
+pub const MAX_FONT_BYTES: u64 = 100_000_000;
+
+/// Where the font's tables end, by its table directory, when that is past the end of the
+/// file: a truncated file. `None` when every table is inside the file, or when the directory
+/// cannot be read (the parser then says what is wrong). For a collection, its first font (the
+/// one used) is looked at.
+fn end_past_file(font: &[u8]) -> Option<u64> {
+    let u32_at = |at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(font.get(at..at + 4)?.try_into().ok()?))
+    };
+    let start = if font.get(0..4) == Some(b"ttcf") {
+        u32_at(12)? as usize
+    } else {
+        0
+    };
+    let tables = u16::from_be_bytes(font.get(start + 4..start + 6)?.try_into().ok()?);
+    let mut end = 0;
+    for i in 0..usize::from(tables) {
+        let record = start + 12 + 16 * i;
+        // A directory cut short is cut short too.
+        let table_end = match (u32_at(record + 8), u32_at(record + 12)) {
+            (Some(offset), Some(length)) => u64::from(offset) + u64::from(length),
+            _ => (record + 16) as u64,
+        };
+        end = end.max(table_end);
+    }
+    (end > font.len() as u64).then_some(end)
 }

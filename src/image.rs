@@ -19,7 +19,7 @@ pub const MIN_DPI: f64 = 150.0;
 
 /// Reads and decodes an image file. `what` names it in messages ("logo", "signature image").
 pub fn load(path: &Path, what: &str) -> diag::Result<Image> {
-    let bytes = std::fs::read(path).map_err(|err| {
+    let bytes = crate::files::read_capped(path, MAX_ALLOC).map_err(|err| {
         Diagnostic::error(format!(
             "failed to read {what} `{}` ({err})",
             path.display()

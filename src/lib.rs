@@ -14,6 +14,7 @@ pub mod cli;
 pub mod compose;
 pub mod config;
 pub mod diag;
+pub mod files;
 pub mod fonts;
 pub mod frame;
 pub mod image;

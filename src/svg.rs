@@ -33,7 +33,7 @@ pub fn load(path: &Path, what: &str) -> diag::Result<Vector> {
             .hint("use an SVG, PNG or JPEG file")
             .boxed()
     };
-    let bytes = std::fs::read(path).map_err(|err| {
+    let bytes = crate::files::read_capped(path, MAX_BYTES as u64).map_err(|err| {
         fail(format!(
             "failed to read {what} `{}` ({err})",
             path.display()

@@ -487,12 +487,10 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> diag::Result<()> {
             .boxed()
     };
     std::fs::create_dir_all(plan::folder_of(path)).map_err(fail)?;
-    let tmp = plan::temporary_for(path);
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        std::fs::rename(&tmp, path)
-    })();
+    let (tmp, mut file) = plan::create_temporary(path).map_err(fail)?;
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| std::fs::rename(&tmp, path));
     if let Err(err) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(fail(err));

@@ -4,9 +4,10 @@
 //! It reads files but writes none, and lays nothing out.
 //!
 //! Letterheads found beside the letters (and `--letterhead`) are configuration, loaded before
-//! any letter: a broken one stops the run (exit 2) with nothing written. A letterhead named in
-//! a letter's front matter is loaded when that letter is, and a problem with it fails only
-//! that letter.
+//! any letter: `--letterhead` broken, or every letterhead of the run, stops the run (exit 2)
+//! with nothing written; in a batch with several letterheads, a broken one fails only the
+//! letters that use it (exit 1). A letterhead named in a letter's front matter is loaded when
+//! that letter is, and a problem with it fails only that letter.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -16,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use crate::cli::BatchArgs;
 use crate::config::{self, Letterhead};
 use crate::diag::{self, Diagnostic, Source};
+use crate::files::{self, ReadError};
 use crate::fonts::{self, Family};
 use crate::frame;
 use crate::image;
@@ -41,6 +43,9 @@ pub(super) struct Resources {
     builtin: Setup,
     /// Letterheads by the path they were found at.
     setups: Mutex<BTreeMap<PathBuf, Setup>>,
+    /// Letterheads found beside some letters that could not be loaded, while others could:
+    /// each fails the letters that use it.
+    broken: BTreeMap<PathBuf, Box<Diagnostic>>,
     /// Font families by their configuration, so letterheads sharing fonts share faces.
     families: Mutex<BTreeMap<String, Arc<Family>>>,
     /// Decoded logos by path.
@@ -82,6 +87,7 @@ impl Resources {
                 logo: None,
             },
             setups: Mutex::default(),
+            broken: BTreeMap::new(),
             families: Mutex::default(),
             logos: Mutex::default(),
             fonts: pdf::FontCache::default(),
@@ -96,14 +102,34 @@ impl Resources {
         }
         let mut folders: Vec<PathBuf> = jobs.iter().map(|j| j.input.folder()).collect();
         folders.dedup();
+        // Whether some letter can be written: with a letterhead that loads, or the built-in one.
+        let mut usable = false;
+        let mut broken: BTreeMap<PathBuf, Box<Diagnostic>> = BTreeMap::new();
         for folder in folders {
-            if let Some(found) = plan::find_letterhead(&folder)
-                && !locked(&resources.setups).contains_key(&found)
-            {
-                let setup = resources.load_setup(&found)?;
-                locked(&resources.setups).insert(found, setup);
+            let Some(found) = plan::find_letterhead(&folder) else {
+                usable = true;
+                continue;
+            };
+            if locked(&resources.setups).contains_key(&found) {
+                usable = true;
+            } else if !broken.contains_key(&found) {
+                match resources.load_setup(&found) {
+                    Ok(setup) => {
+                        locked(&resources.setups).insert(found, setup);
+                        usable = true;
+                    }
+                    Err(d) => {
+                        broken.insert(found, d);
+                    }
+                }
             }
         }
+        // The run's only letterhead (or every one it has) broken: a configuration error, with
+        // nothing written. Beside letterheads that work, one fails only its own letters.
+        if !usable && let Some((_, d)) = broken.pop_first() {
+            return Err(d);
+        }
+        resources.broken = broken;
         Ok(resources)
     }
 
@@ -185,10 +211,17 @@ impl Resources {
             locked(&self.setups).insert(path, setup.clone());
             return Ok(setup);
         }
-        if let Some(found) = plan::find_letterhead(&input.folder())
-            && let Some(setup) = locked(&self.setups).get(&found)
-        {
-            return Ok(setup.clone());
+        if let Some(found) = plan::find_letterhead(&input.folder()) {
+            if let Some(setup) = locked(&self.setups).get(&found) {
+                return Ok(setup.clone());
+            }
+            if let Some(d) = self.broken.get(&found) {
+                let which = format!(
+                    "`{}` uses this letterhead and was not rendered; the other letters were",
+                    input.display().display()
+                );
+                return Err((**d).clone().hint(which).boxed());
+            }
         }
         Ok(self.builtin.clone())
     }
@@ -262,48 +295,35 @@ fn read_letter(input: &Input) -> diag::Result<Source> {
     }
 }
 
-/// Reads a text file (a letter or a letterhead), refusing folders, binary files and other
-/// encodings with a clear message.
+/// Reads a text file (a letter, letterhead, template or data file), refusing folders, pipes,
+/// devices, binary files and other encodings with a clear message.
 pub(super) fn read_source(path: &Path, what: &str) -> diag::Result<Source> {
-    let meta = std::fs::metadata(path).map_err(|err| {
-        Diagnostic::error(format!("cannot read {what} `{}` ({err})", path.display()))
-            .in_file(path)
-            .boxed()
-    })?;
-    if meta.is_dir() {
-        return Err(Diagnostic::error(format!(
-            "{what} `{}` is a folder, not a file",
-            path.display()
-        ))
-        .in_file(path)
-        .boxed());
-    }
-    let too_large = |size: u64| {
-        Diagnostic::error(format!(
-            "{what} `{}` is {:.1} MB, over the limit of {} MB",
-            path.display(),
-            size as f64 / 1e6,
-            MAX_TEXT_BYTES / 1_000_000
-        ))
-        .in_file(path)
-        .hint("split it into several letters")
+    let bytes = files::read_capped(path, MAX_TEXT_BYTES).map_err(|err| {
+        let message = match &err {
+            ReadError::NotRegular { .. } if err.is_folder() => {
+                format!("{what} `{}` is a folder, not a file", path.display())
+            }
+            ReadError::NotRegular { kind } => {
+                format!("{what} `{}` is {kind}, not a regular file", path.display())
+            }
+            ReadError::TooLarge { size, cap } => format!(
+                "{what} `{}` is {}, over the limit of {}",
+                path.display(),
+                files::megabytes(*size),
+                files::megabytes(*cap)
+            ),
+            ReadError::Io(err) => format!("cannot read {what} `{}` ({err})", path.display()),
+        };
+        let d = Diagnostic::error(message).in_file(path);
+        match err {
+            ReadError::TooLarge { .. } if what == "letter" => d.hint("split it into several letters"),
+            ReadError::NotRegular { .. } if !err.is_folder() => {
+                d.hint("letterhead reads regular files only; save the text to a file first")
+            }
+            _ => d,
+        }
         .boxed()
-    };
-    if meta.len() > MAX_TEXT_BYTES {
-        return Err(too_large(meta.len()));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // `take`: a file that grows while it is read (or a device) stops at the limit too.
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_TEXT_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|err| {
-            Diagnostic::error(format!("cannot read {what} `{}` ({err})", path.display()))
-                .in_file(path)
-                .boxed()
-        })?;
-    if bytes.len() as u64 > MAX_TEXT_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
+    })?;
     decode_text(bytes, path, what)
 }
 

@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{BatchArgs, Cli, Command};
 use crate::diag::{self, Diagnostic};
@@ -60,20 +60,21 @@ pub fn main() -> ExitCode {
                 file: args.output,
                 dir: args.out_dir,
             };
-            run(Mode::Render, &args.batch, None, || {
-                let (jobs, templates) =
+            let rerun = check_command(&args.batch, args.inputs.iter(), None);
+            run(Mode::Render, &args.batch, None, Some(rerun), || {
+                let (jobs, found) =
                     plan::plan(Mode::Render, &args.inputs, &outputs, &args.batch)?;
-                Ok((jobs, None, templates))
+                Ok((jobs, None, found))
             })
         }
         Command::Check(args) => match &args.data {
-            None => run(Mode::Check, &args.batch, None, || {
+            None => run(Mode::Check, &args.batch, None, None, || {
                 let outputs = plan::Outputs::default();
-                let (jobs, templates) =
+                let (jobs, found) =
                     plan::plan(Mode::Check, &args.inputs, &outputs, &args.batch)?;
-                Ok((jobs, None, templates))
+                Ok((jobs, None, found))
             }),
-            Some(data) => run(Mode::Check, &args.batch, None, || {
+            Some(data) => run(Mode::Check, &args.batch, None, None, || {
                 let [template] = args.inputs.as_slice() else {
                     return Err(Diagnostic::error(format!(
                         "`check --data` takes one template, not {}",
@@ -89,12 +90,13 @@ pub fn main() -> ExitCode {
                     out_dir: None,
                 };
                 let (jobs, merge) = merge::plan(Mode::Check, &request)?;
-                Ok((jobs, Some(merge), 0))
+                Ok((jobs, Some(merge), plan::Found::default()))
             }),
         },
         Command::Merge(args) => {
             let combine = args.combine.clone().map(|path| (path, args.duplex));
-            run(Mode::Render, &args.batch, combine, || {
+            let rerun = check_command(&args.batch, [&args.template], Some(&args.data));
+            run(Mode::Render, &args.batch, combine, Some(rerun), || {
                 let request = merge::MergeRequest {
                     template: &args.template,
                     data: &args.data,
@@ -103,7 +105,7 @@ pub fn main() -> ExitCode {
                     out_dir: args.out_dir.as_deref(),
                 };
                 let (jobs, merge) = merge::plan(Mode::Render, &request)?;
-                Ok((jobs, Some(merge), 0))
+                Ok((jobs, Some(merge), plan::Found::default()))
             })
         }
         Command::Init(args) => init::init(&args.dir),
@@ -118,16 +120,20 @@ fn run(
     mode: Mode,
     args: &BatchArgs,
     combine: Option<(PathBuf, bool)>,
-    plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>, usize)>,
+    rerun: Option<String>,
+    plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>, plan::Found)>,
 ) -> u8 {
     let started = Instant::now();
     let mut reporter = report::Reporter::new(mode, args);
+    if let Some(rerun) = rerun {
+        reporter.rerun_with(rerun);
+    }
     // 1. plan: inputs and outputs; any problem here writes nothing.
-    let (jobs, merge, templates) = match plan() {
+    let (jobs, merge, found) = match plan() {
         Ok(planned) => planned,
         Err(d) => return reporter.usage_error(&d),
     };
-    reporter.templates_left_out(templates);
+    reporter.templates_left_out(found.templates);
     if let Some((path, _)) = &combine
         && let Err(d) = plan::refuse_combined_collision(path, &jobs)
     {
@@ -142,11 +148,13 @@ fn run(
     }
     // 2. load: letterheads beside the letters, their fonts and logos; a broken one stops the
     //    run before anything is written.
-    let now = source_date_epoch().unwrap_or_else(|| {
-        std::time::SystemTime::now()
+    let now = match source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH")) {
+        Ok(Some(epoch)) => epoch,
+        Ok(None) => std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64)
-    });
+            .map_or(0, |d| d.as_secs() as i64),
+        Err(d) => return reporter.usage_error(&d),
+    };
     let resources = match load::Resources::load(&jobs, args, now, merge) {
         Ok(resources) => resources,
         Err(d) => return reporter.usage_error(&d),
@@ -167,9 +175,15 @@ fn run(
     };
     let mut combiner = match &combine {
         Some((path, duplex)) => {
-            let tmp = plan::temporary_for(path);
+            // Created here, exclusively and with the old file's permissions; the combiner
+            // then writes into it.
             let created = std::fs::create_dir_all(plan::folder_of(path))
-                .and_then(|()| Combiner::create(path, &tmp, *duplex));
+                .and_then(|()| plan::create_temporary(path))
+                .and_then(|(tmp, _)| {
+                    Combiner::create(path, &tmp, *duplex).inspect_err(|_| {
+                        let _ = std::fs::remove_file(&tmp);
+                    })
+                });
             match created {
                 Ok(c) => Some(c),
                 Err(err) => {
@@ -184,6 +198,9 @@ fn run(
         None => None,
     };
     reporter.start(jobs.len());
+    for d in &found.unreadable {
+        reporter.failure(d);
+    }
     batch::run(
         &jobs,
         &resources,
@@ -219,13 +236,90 @@ fn run(
     reporter.finish(started.elapsed())
 }
 
-/// `SOURCE_DATE_EPOCH`, when set to a valid number of seconds.
-fn source_date_epoch() -> Option<i64> {
-    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
+/// The `letterhead check` command that shows the warnings of a `render` of `inputs` (or a
+/// `merge` of a template with `data`), which a pipe does not print: for the summary line.
+fn check_command<'a>(
+    args: &BatchArgs,
+    inputs: impl IntoIterator<Item = &'a PathBuf>,
+    data: Option<&Path>,
+) -> String {
+    let mut words = vec!["letterhead".to_string(), "check".to_string()];
+    if let Some(letterhead) = &args.letterhead {
+        words.push("-l".into());
+        words.push(shell_word(letterhead));
+    }
+    words.extend(inputs.into_iter().map(|p| shell_word(p)));
+    if let Some(data) = data {
+        words.push("--data".into());
+        words.push(shell_word(data));
+    }
+    words.join(" ")
+}
+
+/// A path as a shell word: as it is when it is plain, else in single quotes.
+fn shell_word(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/+,:@".contains(c));
+    if plain {
+        text.into_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// Latest `SOURCE_DATE_EPOCH` accepted: 9999-12-31 23:59:59 UTC, the last second a PDF date
+/// (four-digit year) can say.
+const MAX_EPOCH: i64 = 253_402_300_799;
+
+/// `SOURCE_DATE_EPOCH` (the value of the variable, when set): `None` when unset or empty, the
+/// seconds since 1970 when valid. Anything else is an error: a date silently taken from the
+/// clock instead would make the output differ from run to run, which the variable is there to
+/// prevent.
+fn source_date_epoch(value: Option<std::ffi::OsString>) -> diag::Result<Option<i64>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let text = value.to_string_lossy();
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let invalid = |why: &str| {
+        Diagnostic::error(format!("`SOURCE_DATE_EPOCH={text}` is {why}"))
+            .hint("set it to the seconds since 1970-01-01 00:00 UTC, e.g. `SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`, or unset it")
+            .boxed()
+    };
+    let epoch: i64 = text.trim().parse().map_err(|_| {
+        invalid("not a number of seconds")
+    })?;
+    if !(0..=MAX_EPOCH).contains(&epoch) {
+        return Err(invalid("out of range: the date must lie between 1970 and 9999"));
+    }
+    Ok(Some(epoch))
 }
 
 /// Prints one diagnostic on standard error in the human format (for the commands without a
 /// batch).
 fn eprint_diag(d: &Diagnostic) {
     eprintln!("{}\n", d.render());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_date_epoch_is_a_number_of_seconds_in_range() {
+        let epoch = |v: &str| source_date_epoch(Some(v.into()));
+        assert_eq!(epoch("1438732800").ok(), Some(Some(1_438_732_800)));
+        assert_eq!(epoch(" 0\n").ok(), Some(Some(0)));
+        assert_eq!(epoch("").ok(), Some(None));
+        assert_eq!(source_date_epoch(None).ok(), Some(None));
+        for bad in ["abc", "1.5", "-1", "253402300800", "99999999999999999999"] {
+            let err = epoch(bad).expect_err(bad);
+            assert!(err.message.contains(&format!("`SOURCE_DATE_EPOCH={bad}`")), "{}", err.message);
+        }
+    }
 }

@@ -78,15 +78,17 @@ pub(super) struct Outputs {
 }
 
 /// Resolves the inputs and plans every output path, refusing collisions. Also gives the
-/// number of merge templates (`*.template.md`) the folders held, which are left out.
+/// merge templates (`*.template.md`) the folders held, which are left out, and the
+/// subfolders that could not be read.
 pub(super) fn plan(
     mode: Mode,
     args: &[PathBuf],
     outputs: &Outputs,
     batch: &BatchArgs,
-) -> diag::Result<(Vec<Job>, usize)> {
+) -> diag::Result<(Vec<Job>, Found)> {
     let mut inputs = Vec::new();
     let mut templates = 0;
+    let mut unreadable = Vec::new();
     // A letter named twice (itself and in a folder, or a folder and its subfolder) is one job.
     let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
     for arg in args {
@@ -103,13 +105,22 @@ pub(super) fn plan(
                 .boxed()
         })?;
         if meta.is_dir() && !is_markdown(arg) {
+            // The folder named is the run's configuration: not readable, nothing is.
+            if let Err(err) = std::fs::read_dir(arg) {
+                return Err(Diagnostic::error(format!(
+                    "cannot read the folder `{}` ({err})",
+                    arg.display()
+                ))
+                .boxed());
+            }
             let mut found = Vec::new();
-            collect_letters(arg, &mut found, &mut BTreeSet::new());
+            let unreadable_before = unreadable.len();
+            collect_letters(arg, &mut found, &mut BTreeSet::new(), &mut unreadable);
             found.sort();
             let before = found.len();
             found.retain(|p| !is_template(p));
             templates += before - found.len();
-            if found.is_empty() {
+            if found.is_empty() && unreadable.len() == unreadable_before {
                 return Err(Diagnostic::error(format!(
                     "the folder `{}` holds no .md letters",
                     arg.display()
@@ -155,7 +166,22 @@ pub(super) fn plan(
         .boxed());
     }
     refuse_collisions(&jobs)?;
-    Ok((jobs, templates))
+    Ok((
+        jobs,
+        Found {
+            templates,
+            unreadable,
+        },
+    ))
+}
+
+/// What the folders of a batch held besides the letters to render.
+#[derive(Default)]
+pub(super) struct Found {
+    /// Merge templates (`*.template.md`), left out.
+    pub(super) templates: usize,
+    /// Subfolders that could not be read: each fails the run (exit 1).
+    pub(super) unreadable: Vec<Diagnostic>,
 }
 
 /// A mail-merge template (`NAME.template.md`): filled in by `merge`, not rendered as it is.
@@ -309,26 +335,55 @@ fn normalize(path: &Path) -> PathBuf {
     absolute
 }
 
-/// Every `*.md` file below `dir`, following symlinks but never the same folder twice.
-fn collect_letters(dir: &Path, out: &mut Vec<PathBuf>, visited: &mut BTreeSet<PathBuf>) {
-    let Ok(real) = std::fs::canonicalize(dir) else {
-        return;
+/// Every `*.md` file below `dir`, following symlinks but never the same folder twice. A
+/// folder or entry that cannot be read is added to `unreadable` (it may hold letters: skipping
+/// it in silence would leave them unwritten with exit 0).
+fn collect_letters(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    visited: &mut BTreeSet<PathBuf>,
+    unreadable: &mut Vec<Diagnostic>,
+) {
+    let cannot_read = |path: &Path, err: std::io::Error| {
+        Diagnostic::error(format!(
+            "cannot read the folder `{}` ({err}); the letters in it were not rendered",
+            path.display()
+        ))
+        .in_file(path)
+        .hint("give letterhead permission to read it, or move it out of the folder")
+    };
+    let real = match std::fs::canonicalize(dir) {
+        Ok(real) => real,
+        Err(err) => return unreadable.push(cannot_read(dir, err)),
     };
     if !visited.insert(real) {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => return unreadable.push(cannot_read(dir, err)),
     };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        let is_dir = std::fs::metadata(&path).is_ok_and(|m| m.is_dir());
+    let mut paths = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => paths.push(entry.path()),
+            Err(err) => return unreadable.push(cannot_read(dir, err)),
+        }
+    }
+    paths.sort();
+    for path in paths {
         if is_markdown(&path) {
             // A `.md` that is a folder or a broken link is reported when it is read.
             out.push(path);
-        } else if is_dir {
-            collect_letters(&path, out, visited);
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => collect_letters(&path, out, visited, unreadable),
+            Ok(_) => {}
+            // A broken link to something that is not a letter: nothing to read.
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            // A link loop, a folder on the way that cannot be searched: it may be a folder.
+            Err(err) => unreadable.push(cannot_read(&path, err)),
         }
     }
 }
@@ -362,11 +417,80 @@ pub(super) fn find_letterhead(dir: &Path) -> Option<PathBuf> {
     None
 }
 
-/// The temporary file a PDF is written to before it is renamed into place:
-/// `.NAME.pdf.PID.tmp` beside it.
-pub(super) fn temporary_for(path: &Path) -> PathBuf {
+/// Longest file name most file systems allow (`NAME_MAX`), in bytes.
+const NAME_MAX: usize = 255;
+
+/// The start of the names of the temporary files of the PDF `path`: `.NAME.`, with NAME
+/// shortened (on a character boundary) so that the whole temporary name, with its process id
+/// and random part, stays within `NAME_MAX` even for the longest legal output name.
+fn temporary_prefix(path: &Path) -> String {
+    // `.` + NAME + `.` + PID (up to 10 digits) + `.` + 16 hex digits + `.tmp`.
+    const SPARE: usize = 1 + 1 + 10 + 1 + 16 + 4;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
-    folder_of(path).join(format!(".{name}.{}.tmp", std::process::id()))
+    let mut end = name.len().min(NAME_MAX - SPARE);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(".{}.", &name[..end])
+}
+
+/// 64 bits no other process can guess: std's hasher keys are drawn from the operating
+/// system's random source; the time and a counter make each call differ.
+fn unpredictable() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.write_u32(std::process::id());
+    hasher.finish()
+}
+
+/// Creates the temporary file the PDF `path` is written to before it is renamed into place,
+/// beside it: `.NAME.PID.RANDOM.tmp`. It is created exclusively (`O_EXCL`) under a name no
+/// one can predict, so a file or symlink planted beside the output is never followed or
+/// overwritten; and it gets the permissions of the PDF it will replace, so that re-rendering
+/// keeps them (a rename gives the new file's own).
+pub(super) fn create_temporary(path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let folder = folder_of(path);
+    let prefix = temporary_prefix(path);
+    let keep = std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| m.permissions());
+    let mut attempts = 0;
+    loop {
+        let tmp = folder.join(format!(
+            "{prefix}{}.{:016x}.tmp",
+            std::process::id(),
+            unpredictable()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => {
+                if let Some(permissions) = keep
+                    && let Err(err) = file.set_permissions(permissions)
+                {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(err);
+                }
+                return Ok((tmp, file));
+            }
+            // Taken (by chance, or planted): another name.
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists && attempts < 8 => {
+                attempts += 1;
+            }
+            Err(err) => return Err(err),
+        }
+    }
 }
 
 /// The folder a file is in, `.` for a bare name.
@@ -378,7 +502,8 @@ pub(super) fn folder_of(path: &Path) -> PathBuf {
 }
 
 /// Removes what a killed earlier run left behind: temporary files of this batch's outputs
-/// (`.NAME.pdf.PID.tmp`) whose process is gone. Nothing else is touched.
+/// (`.NAME.PID.RANDOM.tmp`, or `.NAME.PID.tmp` of earlier versions) whose process is gone.
+/// Nothing else is touched.
 pub(super) fn remove_stale_temporaries(jobs: &[Job], combined: Option<&Path>) {
     let mut by_folder: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
     let outputs = jobs.iter().filter_map(|job| match &job.output {
@@ -386,31 +511,36 @@ pub(super) fn remove_stale_temporaries(jobs: &[Job], combined: Option<&Path>) {
         _ => None,
     });
     for path in outputs.chain(combined) {
-        if let Some(name) = path.file_name() {
-            by_folder
-                .entry(folder_of(path))
-                .or_default()
-                .insert(name.to_string_lossy().into_owned());
-        }
+        by_folder
+            .entry(folder_of(path))
+            .or_default()
+            .insert(temporary_prefix(path));
     }
-    for (folder, names) in by_folder {
+    for (folder, prefixes) in by_folder {
         let Ok(entries) = std::fs::read_dir(&folder) else {
             continue;
         };
         for entry in entries.flatten() {
             let file_name = entry.file_name();
             let file_name = file_name.to_string_lossy();
-            let Some((name, pid)) = file_name
-                .strip_prefix('.')
-                .and_then(|rest| rest.strip_suffix(".tmp"))
-                .and_then(|rest| rest.rsplit_once('.'))
-            else {
+            let Some(pid) = prefixes.iter().find_map(|prefix| {
+                let middle = file_name.strip_prefix(prefix.as_str())?.strip_suffix(".tmp")?;
+                let pid = match middle.split_once('.') {
+                    Some((pid, random))
+                        if random.len() == 16 && random.bytes().all(|b| b.is_ascii_hexdigit()) =>
+                    {
+                        pid
+                    }
+                    Some(_) => return None,
+                    None => middle,
+                };
+                pid.parse::<u32>().ok()
+            }) else {
                 continue;
             };
-            let Ok(pid) = pid.parse::<u32>() else {
-                continue;
-            };
-            if names.contains(name) && !process_alive(pid) {
+            // Only a regular file (never a link planted there) is removed.
+            let regular = entry.file_type().is_ok_and(|t| t.is_file());
+            if regular && !process_alive(pid) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

@@ -38,6 +38,11 @@ pub(super) struct Reporter {
     /// Placements in the combined PDF, letter by letter, while a merge combines.
     placements: Vec<Option<JsonPlacement>>,
     combined: Option<JsonCombined>,
+    /// The command that shows every warning (`letterhead check letters/`), for the summary
+    /// when warnings are not printed.
+    rerun: Option<String>,
+    /// Why the JSON report could not be written (the first error), which fails the run.
+    json_error: Option<std::io::Error>,
 }
 
 /// What a batch came to, for the summary line and the JSON summary.
@@ -125,6 +130,15 @@ struct JsonSummary<'a> {
     exit_code: u8,
 }
 
+/// A failure outside any one letter (a folder that cannot be read, the combined PDF), in the
+/// JSON report.
+#[derive(Serialize)]
+struct JsonFailure<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    error: JsonDiagnostic<'a>,
+}
+
 /// A run that could not start, in the JSON report.
 #[derive(Serialize)]
 struct JsonError<'a> {
@@ -162,18 +176,26 @@ impl Reporter {
             templates: 0,
             placements: Vec::new(),
             combined: None,
+            rerun: None,
+            json_error: None,
         }
+    }
+
+    /// The command that shows this batch's warnings, named in the summary when they are
+    /// not printed.
+    pub(super) fn rerun_with(&mut self, command: String) {
+        self.rerun = Some(command);
     }
 
     /// The run could not start: print why, and give the exit code for it.
     pub(super) fn usage_error(&mut self, d: &Diagnostic) -> u8 {
         self.diagnostic(d);
         if self.json {
-            self.json_line(&JsonError {
+            self.json_line(serde_json::to_string(&JsonError {
                 kind: "error",
                 error: JsonDiagnostic::new(d),
                 exit_code: EXIT_USAGE,
-            });
+            }));
         }
         EXIT_USAGE
     }
@@ -252,7 +274,7 @@ impl Reporter {
                 first_page: p.first_page,
                 pages: p.pages,
             });
-            self.json_line(&JsonLetter {
+            self.json_line(serde_json::to_string(&JsonLetter {
                 kind: "letter",
                 input: display(&job.input.display()),
                 output,
@@ -262,7 +284,7 @@ impl Reporter {
                 warnings: outcome.warnings.iter().map(JsonDiagnostic::new).collect(),
                 error: outcome.error.as_deref().map(JsonDiagnostic::new),
                 combined: placement,
-            });
+            }));
             // For the summary of the combined PDF.
             self.placements.push(placement);
         }
@@ -288,6 +310,12 @@ impl Reporter {
     pub(super) fn failure(&mut self, d: &Diagnostic) {
         self.counts.failed += 1;
         self.diagnostic(d);
+        if self.json {
+            self.json_line(serde_json::to_string(&JsonFailure {
+                kind: "failure",
+                error: JsonDiagnostic::new(d),
+            }));
+        }
     }
 
     /// The batch is over: the summary, and the exit code.
@@ -295,7 +323,7 @@ impl Reporter {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
-        let code = if self.counts.failed > 0 {
+        let mut code = if self.counts.failed > 0 {
             EXIT_FAILED
         } else {
             EXIT_OK
@@ -303,8 +331,10 @@ impl Reporter {
         if !self.quiet && (self.counts.letters > 1 || self.counts.failed > 0 || !self.terminal) {
             eprintln!("{}", self.summary_line(elapsed));
         }
-        if self.json {
-            self.json_line(&JsonSummary {
+        // A report that could not be written is no report: whoever reads it would take a
+        // missing letter for none.
+        if self.json && self.json_error.is_none() {
+            self.json_line(serde_json::to_string(&JsonSummary {
                 kind: "summary",
                 command: match self.mode {
                     Mode::Render => "render",
@@ -314,7 +344,15 @@ impl Reporter {
                 combined: self.combined.as_ref(),
                 seconds: (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
                 exit_code: code,
-            });
+            }));
+        }
+        if let Some(err) = &self.json_error {
+            let d = Diagnostic::error(format!(
+                "cannot write the JSON report to standard output ({err})"
+            ))
+            .hint("the PDFs were written as the summary says; the report is incomplete");
+            self.diagnostic(&d);
+            code = code.max(EXIT_FAILED);
         }
         code
     }
@@ -345,6 +383,13 @@ impl Reporter {
         if self.counts.skipped > 0 {
             line.push_str(&format!("; {} skipped", self.counts.skipped));
         }
+        if self.failures_only
+            && self.counts.warnings > 0
+            && let Some(rerun) = &self.rerun
+        {
+            let them = if self.counts.warnings == 1 { "it" } else { "them" };
+            line.push_str(&format!(" (run `{rerun}` to see {them})"));
+        }
         if self.templates > 0 {
             line.push_str(&format!(
                 "; {} left out (fill in with `letterhead merge`)",
@@ -361,7 +406,7 @@ impl Reporter {
         }
         let text = match self.format {
             DiagnosticFormat::Human => format!("{}\n", d.render()),
-            DiagnosticFormat::Short => d.render_short(),
+            DiagnosticFormat::Short => short_with_hints(d),
         };
         match &self.bar {
             Some(bar) => bar.suspend(|| eprintln!("{text}")),
@@ -369,11 +414,38 @@ impl Reporter {
         }
     }
 
-    fn json_line(&self, value: &impl Serialize) {
+    /// Writes one line of the JSON report; after the first failure (a closed pipe, a full
+    /// disk) nothing more is tried and the run fails.
+    fn json_line(&mut self, line: serde_json::Result<String>) {
+        if self.json_error.is_some() {
+            return;
+        }
         let mut out = std::io::stdout().lock();
-        // A closed standard output (`| head`) is not worth failing the batch for.
-        if let Ok(line) = serde_json::to_string(value) {
-            let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+        let written = line
+            .map_err(std::io::Error::from)
+            .and_then(|line| writeln!(out, "{line}"))
+            .and_then(|()| out.flush());
+        if let Err(err) = written {
+            self.json_error = Some(err);
         }
     }
+}
+
+/// The short format, one line each, with each hint on a line of its own at the same place
+/// (`letter.md:2:8: hint: remove the quotes`), as compilers print notes: the line that says
+/// how to fix it survives in a CI log.
+fn short_with_hints(d: &Diagnostic) -> String {
+    let mut text = d.render_short();
+    let mut location = d.path.as_deref().map(display).unwrap_or_default();
+    if let Some((line, col)) = d.line_col() {
+        location.push_str(&format!(":{line}:{col}"));
+    }
+    for hint in &d.hints {
+        if location.is_empty() {
+            text.push_str(&format!("\nhint: {hint}"));
+        } else {
+            text.push_str(&format!("\n{location}: hint: {hint}"));
+        }
+    }
+    text
 }
