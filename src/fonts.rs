@@ -303,10 +303,11 @@ fn end_past_file(font: &[u8]) -> Option<u64> {
     let u32_at = |at: usize| -> Option<u32> {
         Some(u32::from_be_bytes(font.get(at..at + 4)?.try_into().ok()?))
     };
-    let start = if font.get(0..4) == Some(b"ttcf") {
-        u32_at(12)? as usize
-    } else {
-        0
+    // Only a file that starts as a font is looked into; anything else the parser refuses.
+    let start = match font.get(0..4)? {
+        b"ttcf" => u32_at(12)? as usize,
+        [0, 1, 0, 0] | b"OTTO" | b"true" => 0,
+        _ => return None,
     };
     let tables = u16::from_be_bytes(font.get(start + 4..start + 6)?.try_into().ok()?);
     let mut end = 0;

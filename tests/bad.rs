@@ -9,7 +9,12 @@
 //!
 //! `case.toml` keys: `args`, `exit`, `stderr` (lines that must all appear), optional `written`
 //! (PDFs that must exist), `generate` (files too large to keep: `text` + `repeat` × `count` +
-//! `then`) and `symlinks` (`[link, target]` pairs).
+//! `then`), `symlinks` (`[link, target]` pairs), `fifos` (named pipes, which git cannot
+//! store), `cut` (a file of the repository cut to its first `bytes`: a truncated font),
+//! `env` (`[name, value]` pairs) and `unreadable` (folders made unreadable for the run, to
+//! root too).
+//!
+//! A case that hangs (a named pipe read) is killed and fails.
 
 #![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
 
@@ -32,6 +37,23 @@ struct Case {
     generate: Vec<Generated>,
     #[serde(default)]
     symlinks: Vec<(PathBuf, PathBuf)>,
+    #[serde(default)]
+    fifos: Vec<PathBuf>,
+    #[serde(default)]
+    cut: Vec<Cut>,
+    #[serde(default)]
+    env: Vec<(String, String)>,
+    #[serde(default)]
+    unreadable: Vec<PathBuf>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cut {
+    file: PathBuf,
+    /// Relative to the repository.
+    from: PathBuf,
+    bytes: usize,
 }
 
 #[derive(serde::Deserialize)]
@@ -57,16 +79,35 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Every file's bytes (links as their target), to see that a run changed no input.
+/// Every file's bytes (links as their target), to see that a run changed no input. Pipes and
+/// devices are listed, never read.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files_below(dir)
         .into_iter()
         .filter(|p| p.extension().is_none_or(|e| e != "pdf"))
         .map(|p| {
-            let bytes = std::fs::read(&p).unwrap_or_default();
+            let regular = std::fs::metadata(&p).is_ok_and(|m| m.is_file());
+            let bytes = if regular {
+                std::fs::read(&p).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
             (p, bytes)
         })
         .collect()
+}
+
+fn make_fifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 fn run_case(name: &str) -> Result<(), String> {
@@ -83,13 +124,31 @@ fn run_case(name: &str) -> Result<(), String> {
     for (link, target) in &case.symlinks {
         std::os::unix::fs::symlink(target, d.join(link)).unwrap();
     }
+    for fifo in &case.fifos {
+        make_fifo(&d.join(fifo));
+    }
+    for cut in &case.cut {
+        let bytes = std::fs::read(repo().join(&cut.from)).unwrap();
+        std::fs::write(d.join(&cut.file), &bytes[..cut.bytes]).unwrap();
+    }
     let before = snapshot(d);
-    let out = letterhead()
-        .args(&case.args)
+    let mut cmd = letterhead();
+    cmd.args(&case.args)
         .args(["--diagnostic-format", "short"])
-        .current_dir(d)
-        .output()
-        .unwrap();
+        .current_dir(d);
+    for (name, value) in &case.env {
+        cmd.env(name, value);
+    }
+    for folder in &case.unreadable {
+        set_mode(&d.join(folder), 0o000);
+    }
+    if let Some(folder) = case.unreadable.first() {
+        cmd = common::bound_by_permissions(&cmd, &d.join(folder));
+    }
+    let out = common::output_within(&mut cmd, std::time::Duration::from_secs(120));
+    for folder in &case.unreadable {
+        set_mode(&d.join(folder), 0o755);
+    }
     let stderr = String::from_utf8_lossy(&out.stderr);
     let code = out.status.code().unwrap_or(-1);
     let mut problems = Vec::new();

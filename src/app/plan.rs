@@ -399,7 +399,9 @@ pub(super) fn find_letterhead(dir: &Path) -> Option<PathBuf> {
     let mut here = Some(absolute.as_path());
     while let Some(d) = here {
         let candidate = d.join("letterhead.toml");
-        if candidate.is_file() {
+        // Anything but a folder by that name is the letterhead: a pipe or a device is then
+        // refused when it is read, not passed over for the plain letterhead.
+        if std::fs::metadata(&candidate).is_ok_and(|m| !m.is_dir()) {
             // Report it by the path relative to the letter when possible.
             let here = if dir.as_os_str().is_empty() {
                 Path::new("")

@@ -111,3 +111,78 @@ pub fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
         .collect()
 }
+
+/// Runs `cmd` (standard input closed, output captured) and kills it if it is still running
+/// after `limit`: a run that hangs (reading a named pipe) fails its test instead of stopping
+/// the suite. The limit is a guard, not a measure: any run well within it passes.
+pub fn output_within(cmd: &mut Command, limit: std::time::Duration) -> std::process::Output {
+    use std::process::Stdio;
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        let hung = finished.recv_timeout(limit).is_err();
+        if hung {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+        }
+        hung
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = done.send(());
+    let hung = watchdog.join().unwrap();
+    assert!(
+        !hung,
+        "{cmd:?} was still running after {limit:?} and was killed (a hang?); stderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// `cmd` run so that file permissions bind it: as root (in CI) through `setpriv` without the
+/// capabilities that let root read any folder (`CAP_DAC_OVERRIDE`, `CAP_DAC_READ_SEARCH`);
+/// as any other user, as it is. `probe` is a folder this process made unreadable: the wrapped
+/// command is first checked to be refused by it, so the test means what it says.
+pub fn bound_by_permissions(cmd: &Command, probe: &Path) -> Command {
+    let privileged = std::fs::read_dir(probe).is_ok();
+    let wrap = |program: &std::ffi::OsStr| {
+        let mut wrapped = Command::new("setpriv");
+        wrapped
+            .arg("--bounding-set=-dac_override,-dac_read_search")
+            .arg("--")
+            .arg(program);
+        wrapped
+    };
+    let mut out = if privileged {
+        let status = wrap("ls".as_ref())
+            .arg(probe)
+            .output()
+            .unwrap_or_else(|e| panic!("`setpriv` (util-linux) is needed as root ({e})"));
+        assert!(
+            !status.status.success(),
+            "even without CAP_DAC_OVERRIDE `{}` can be read; the test would mean nothing",
+            probe.display()
+        );
+        let mut wrapped = wrap(cmd.get_program());
+        wrapped.args(cmd.get_args());
+        wrapped
+    } else {
+        let mut plain = Command::new(cmd.get_program());
+        plain.args(cmd.get_args());
+        plain
+    };
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => out.env(key, value),
+            None => out.env_remove(key),
+        };
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        out.current_dir(dir);
+    }
+    out
+}
