@@ -351,3 +351,138 @@ fn a_letter_named_twice_is_rendered_once() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("rendered 2 letters"), "{}", r.stderr);
 }
+
+#[test]
+fn in_a_pipe_the_summary_names_how_to_see_the_hidden_warnings_and_hints_are_kept() {
+    let dir = good_batch(2);
+    let d = dir.path();
+    // A warning (a character the font lacks) and a failure with a hint (no body).
+    std::fs::write(d.join("emoji.md"), letter("to = [\"A\"]", "Tea 🍵 time.")).unwrap();
+    std::fs::write(d.join("empty.md"), "+++\nto = [\"A\"]\n+++\n").unwrap();
+    let r = run(letterhead().args(["render", "."]).current_dir(d));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.lines().any(|l| l.starts_with("./empty.md")
+            && l.ends_with(": hint: write the letter's text after the closing `+++`")),
+        "the hint is lost:\n{}",
+        r.stderr
+    );
+    let summary = r.stderr.lines().last().unwrap();
+    assert!(
+        summary.contains(", 1 warning (run `letterhead check .` to see it); 1 failed"),
+        "{summary}"
+    );
+    // And that command does show it.
+    let check = run(letterhead().args(["check", "."]).current_dir(d));
+    assert!(check.stderr.contains("warning:"), "{}", check.stderr);
+}
+
+#[test]
+fn re_rendering_keeps_the_pdf_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = good_batch(1);
+    let d = dir.path();
+    let pdf = d.join("letter-000.pdf");
+    assert_eq!(run(letterhead().arg("render").arg(d)).code, 0);
+    for mode in [0o600, 0o640, 0o444] {
+        std::fs::set_permissions(&pdf, std::fs::Permissions::from_mode(mode)).unwrap();
+        let r = run(letterhead().arg("render").arg(d));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let now = std::fs::metadata(&pdf).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(now, mode, "mode {mode:o} became {now:o}");
+    }
+    assert!(qpdf_ok(&pdf));
+}
+
+#[test]
+fn a_symlink_planted_at_a_temporary_name_is_never_followed() {
+    let dir = good_batch(1);
+    let d = dir.path();
+    let outside = tempfile::tempdir().unwrap();
+    let precious = outside.path().join("precious.txt");
+    std::fs::write(&precious, b"the user's own file").unwrap();
+    // Plausible temporary names: `.NAME.PID.tmp` for the process ids the run is likely to get
+    // (the next few hundred after the last one given out), and names without one.
+    let last: u32 = std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+        .expect("/proc/sys/kernel/ns_last_pid, to guess the next process ids")
+        .trim()
+        .parse()
+        .unwrap();
+    let mut names = vec![
+        ".letter-000.pdf.tmp".to_string(),
+        "letter-000.pdf.tmp".to_string(),
+    ];
+    names.extend((last..last + 400).map(|pid| format!(".letter-000.pdf.{pid}.tmp")));
+    for name in &names {
+        std::os::unix::fs::symlink(&precious, d.join(name)).unwrap();
+    }
+    let r = run(letterhead().arg("render").arg(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::read(&precious).unwrap() == b"the user's own file",
+        "a planted link was followed: the file it points to was overwritten"
+    );
+    let pdf = d.join("letter-000.pdf");
+    assert!(std::fs::symlink_metadata(&pdf).unwrap().is_file());
+    assert!(qpdf_ok(&pdf));
+}
+
+#[test]
+fn a_long_but_legal_output_name_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The PDF's name is 250 bytes, within NAME_MAX (255); a temporary name built by adding to
+    // it would not be.
+    let stem = "a".repeat(246);
+    std::fs::write(
+        d.join(format!("{stem}.md")),
+        letter("to = [\"A\"]", "Hello."),
+    )
+    .unwrap();
+    let r = run(letterhead().arg("render").arg(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = d.join(format!("{stem}.pdf"));
+    assert_eq!(pdf.file_name().unwrap().len(), 250);
+    assert!(qpdf_ok(&pdf));
+    assert_eq!(temporaries_in(d), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn a_json_report_that_cannot_be_written_fails_the_run() {
+    let dir = good_batch(2);
+    let d = dir.path();
+    // A full disk.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = letterhead()
+        .args(["render", "--report", "json"])
+        .arg(d)
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: cannot write the JSON report to standard output (No space left"),
+        "{stderr}"
+    );
+    // A closed pipe (the reader gone before the first line).
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = letterhead()
+        .args(["render", "--report", "json"])
+        .arg(d)
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: cannot write the JSON report to standard output (Broken pipe"),
+        "{stderr}"
+    );
+    // The letters themselves were written.
+    assert_eq!(pdfs_in(d).len(), 2);
+}

@@ -377,18 +377,18 @@ impl Reporter {
                 plural(self.counts.warnings, "warning", "warnings")
             ));
         }
-        if self.counts.failed > 0 {
-            line.push_str(&format!("; {} failed", self.counts.failed));
-        }
-        if self.counts.skipped > 0 {
-            line.push_str(&format!("; {} skipped", self.counts.skipped));
-        }
         if self.failures_only
             && self.counts.warnings > 0
             && let Some(rerun) = &self.rerun
         {
             let them = if self.counts.warnings == 1 { "it" } else { "them" };
             line.push_str(&format!(" (run `{rerun}` to see {them})"));
+        }
+        if self.counts.failed > 0 {
+            line.push_str(&format!("; {} failed", self.counts.failed));
+        }
+        if self.counts.skipped > 0 {
+            line.push_str(&format!("; {} skipped", self.counts.skipped));
         }
         if self.templates > 0 {
             line.push_str(&format!(
