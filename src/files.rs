@@ -66,7 +66,7 @@ impl From<io::Error> for ReadError {
 /// `12.6 MB`, `4 MB`, `0.3 MB`: sizes as a user reads them.
 pub fn megabytes(bytes: u64) -> String {
     let mb = bytes as f64 / 1e6;
-    if bytes % 1_000_000 == 0 {
+    if bytes.is_multiple_of(1_000_000) {
         format!("{mb:.0} MB")
     } else {
         format!("{mb:.1} MB")
@@ -162,7 +162,10 @@ mod tests {
         std::fs::write(&path, b"hello").expect("write");
         assert_eq!(read_capped(&path, 5).expect("read"), b"hello");
         let err = read_capped(&path, 4).expect_err("over the cap");
-        assert!(matches!(err, ReadError::TooLarge { size: 5, cap: 4 }), "{err}");
+        assert!(
+            matches!(err, ReadError::TooLarge { size: 5, cap: 4 }),
+            "{err}"
+        );
     }
 
     #[test]

@@ -112,14 +112,16 @@ impl Resources {
             };
             if locked(&resources.setups).contains_key(&found) {
                 usable = true;
-            } else if !broken.contains_key(&found) {
+            } else if let std::collections::btree_map::Entry::Vacant(entry) =
+                broken.entry(found.clone())
+            {
                 match resources.load_setup(&found) {
                     Ok(setup) => {
                         locked(&resources.setups).insert(found, setup);
                         usable = true;
                     }
                     Err(d) => {
-                        broken.insert(found, d);
+                        entry.insert(d);
                     }
                 }
             }
@@ -316,7 +318,9 @@ pub(super) fn read_source(path: &Path, what: &str) -> diag::Result<Source> {
         };
         let d = Diagnostic::error(message).in_file(path);
         match err {
-            ReadError::TooLarge { .. } if what == "letter" => d.hint("split it into several letters"),
+            ReadError::TooLarge { .. } if what == "letter" => {
+                d.hint("split it into several letters")
+            }
             ReadError::NotRegular { .. } if !err.is_folder() => {
                 d.hint("letterhead reads regular files only; save the text to a file first")
             }

@@ -62,16 +62,14 @@ pub fn main() -> ExitCode {
             };
             let rerun = check_command(&args.batch, args.inputs.iter(), None);
             run(Mode::Render, &args.batch, None, Some(rerun), || {
-                let (jobs, found) =
-                    plan::plan(Mode::Render, &args.inputs, &outputs, &args.batch)?;
+                let (jobs, found) = plan::plan(Mode::Render, &args.inputs, &outputs, &args.batch)?;
                 Ok((jobs, None, found))
             })
         }
         Command::Check(args) => match &args.data {
             None => run(Mode::Check, &args.batch, None, None, || {
                 let outputs = plan::Outputs::default();
-                let (jobs, found) =
-                    plan::plan(Mode::Check, &args.inputs, &outputs, &args.batch)?;
+                let (jobs, found) = plan::plan(Mode::Check, &args.inputs, &outputs, &args.batch)?;
                 Ok((jobs, None, found))
             }),
             Some(data) => run(Mode::Check, &args.batch, None, None, || {
@@ -291,11 +289,14 @@ fn source_date_epoch(value: Option<std::ffi::OsString>) -> diag::Result<Option<i
             .hint("set it to the seconds since 1970-01-01 00:00 UTC, e.g. `SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)`, or unset it")
             .boxed()
     };
-    let epoch: i64 = text.trim().parse().map_err(|_| {
-        invalid("not a number of seconds")
-    })?;
+    let epoch: i64 = text
+        .trim()
+        .parse()
+        .map_err(|_| invalid("not a number of seconds"))?;
     if !(0..=MAX_EPOCH).contains(&epoch) {
-        return Err(invalid("out of range: the date must lie between 1970 and 9999"));
+        return Err(invalid(
+            "out of range: the date must lie between 1970 and 9999",
+        ));
     }
     Ok(Some(epoch))
 }
@@ -319,7 +320,11 @@ mod tests {
         assert_eq!(source_date_epoch(None).ok(), Some(None));
         for bad in ["abc", "1.5", "-1", "253402300800", "99999999999999999999"] {
             let err = epoch(bad).expect_err(bad);
-            assert!(err.message.contains(&format!("`SOURCE_DATE_EPOCH={bad}`")), "{}", err.message);
+            assert!(
+                err.message.contains(&format!("`SOURCE_DATE_EPOCH={bad}`")),
+                "{}",
+                err.message
+            );
         }
     }
 }

@@ -526,7 +526,9 @@ pub(super) fn remove_stale_temporaries(jobs: &[Job], combined: Option<&Path>) {
             let file_name = entry.file_name();
             let file_name = file_name.to_string_lossy();
             let Some(pid) = prefixes.iter().find_map(|prefix| {
-                let middle = file_name.strip_prefix(prefix.as_str())?.strip_suffix(".tmp")?;
+                let middle = file_name
+                    .strip_prefix(prefix.as_str())?
+                    .strip_suffix(".tmp")?;
                 let pid = match middle.split_once('.') {
                     Some((pid, random))
                         if random.len() == 16 && random.bytes().all(|b| b.is_ascii_hexdigit()) =>

@@ -381,7 +381,11 @@ impl Reporter {
             && self.counts.warnings > 0
             && let Some(rerun) = &self.rerun
         {
-            let them = if self.counts.warnings == 1 { "it" } else { "them" };
+            let them = if self.counts.warnings == 1 {
+                "it"
+            } else {
+                "them"
+            };
             line.push_str(&format!(" (run `{rerun}` to see {them})"));
         }
         if self.counts.failed > 0 {
