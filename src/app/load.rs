@@ -321,6 +321,9 @@ pub(super) fn read_source(path: &Path, what: &str) -> diag::Result<Source> {
             ReadError::TooLarge { .. } if what == "letter" => {
                 d.hint("split it into several letters")
             }
+            ReadError::NotRegular { .. } if !err.is_folder() && what == "letter" => d.hint(
+                "letterhead reads regular files only; save the letter to a file, or give `-` to read standard input",
+            ),
             ReadError::NotRegular { .. } if !err.is_folder() => {
                 d.hint("letterhead reads regular files only; save the text to a file first")
             }
