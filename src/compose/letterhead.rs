@@ -110,17 +110,19 @@ impl Composer<'_> {
             .fold(Abs::ZERO, Abs::max);
 
         // The logo's size, and its room.
+        // Without a set height, a logo is four times the text size, or less when that would
+        // make it wider than the measure (a wide wordmark).
         let logo = self.input.logo.clone().map(|logo| {
-            let height = org
-                .logo_height
-                .as_ref()
-                .map_or(self.size * LOGO_SCALE, |h| h.0);
             let (w, h) = match &logo {
                 frame::Logo::Raster(image) => (f64::from(image.width), f64::from(image.height)),
                 frame::Logo::Vector(graphic) => (graphic.width, graphic.height),
             };
-            let width = height * (w / h.max(f64::MIN_POSITIVE));
-            (logo, width, height)
+            let aspect = w / h.max(f64::MIN_POSITIVE);
+            let height = org.logo_height.as_ref().map_or_else(
+                || (self.size * LOGO_SCALE).min(measure / aspect.max(f64::MIN_POSITIVE)),
+                |h| h.0,
+            );
+            (logo, height * aspect, height)
         });
         if let Some((_, width, height)) = &logo
             && *width > measure + TOUCH
@@ -150,16 +152,25 @@ impl Composer<'_> {
             color: accent,
             link: None,
         }];
-        let name_natural = if org.name.is_empty() {
-            Abs::ZERO
-        } else {
-            self.origin = Origin::Letterhead(&["organization", "name"]);
-            let style = self.display_style(name_size, measure * 100.0);
-            self.set(&name_spans, &style)
+        // And its longest word's, which must fit unbroken.
+        self.origin = Origin::Letterhead(&["organization", "name"]);
+        let unbounded = self.display_style(name_size, measure * 100.0);
+        let mut natural = |text: &str| -> Abs {
+            let spans = [Span {
+                text: text.to_string(),
+                ..name_spans[0].clone()
+            }];
+            self.set(&spans, &unbounded)
                 .iter()
                 .map(|l| l.width)
                 .fold(Abs::ZERO, Abs::max)
         };
+        let name_natural = natural(&org.name);
+        let longest_word = org
+            .name
+            .split_whitespace()
+            .map(&mut natural)
+            .fold(Abs::ZERO, Abs::max);
 
         // The first arrangement that leaves the name its room: its whole width, or enough for
         // two lines and at least half the measure.
@@ -187,7 +198,9 @@ impl Composer<'_> {
             };
             r - l - beside
         };
-        let needed = name_natural.min((measure / 2.0).max(name_natural * 0.55));
+        let needed = name_natural
+            .min((measure / 2.0).max(name_natural * 0.55))
+            .max(longest_word);
         let arrangement = Arrangement::ALL
             .into_iter()
             .filter(|a| (has_logo || !a.logo_above) && (has_contact || !a.contact_below))
