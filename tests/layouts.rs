@@ -525,3 +525,32 @@ fn information_block_values_line_up_on_one_tab_inside_the_right_margin() {
         );
     }
 }
+
+#[test]
+fn footer_text_too_long_for_the_bottom_margin_is_an_error_not_cut_off() {
+    let footer = "Registered office Berlin, register court Charlottenburg HRB 12345, managing \
+                  directors Erika Mustermann and Max Mustermann, VAT ID DE123456789, Berliner \
+                  Sparkasse IBAN DE02 1203 0000 0000 2020 51 BIC BELADEBEXXX, phone +49 30 1234567, \
+                  fax +49 30 1234568, info@example.org, www.example.org; office hours Monday to \
+                  Friday 9 to 17, Saturday by appointment, closed on public holidays in Berlin.";
+    let toml = format!("[organization]\nname = \"Acme\"\n[footer]\ntext = \"{footer} {footer}\"\n");
+    let err = render_fails(&toml, &letter(""));
+    assert!(
+        err.contains("error: the footer text needs") && err.contains("and the bottom margin holds"),
+        "{err}"
+    );
+}
+
+#[test]
+fn text_that_would_run_past_its_column_is_an_error() {
+    let word = "Donaudampfschifffahrtsgesellschaftskapitänswitwe";
+    let letter = format!(
+        "+++\nto = [\"A\"]\n+++\n\n| a | b | c | d | e | f |\n|---|---|---|---|---|---|\n\
+         | {word} | {word} | {word} | x | y | z |\n"
+    );
+    let err = render_fails("[organization]\nname = \"Acme\"\n", &letter);
+    assert!(
+        err.contains("error: line `") && err.contains("past the margin"),
+        "{err}"
+    );
+}

@@ -47,6 +47,12 @@ const SMALL_SCALE: f64 = 0.78;
 const TAGLINE_TRACKING: f64 = 0.06;
 /// Height of the logo, relative to the body size.
 const LOGO_SCALE: f64 = 4.0;
+/// A line may run this far past its measure without failing the letter: under a tenth of a
+/// millimetre, which no reader sees.
+const OVERFULL_TOLERANCE: Abs = Abs::pt(0.25);
+/// The strip at the foot of the page that the footer keeps clear: most printers cannot print
+/// nearer the edge.
+const FOOTER_EDGE_MM: f64 = 4.0;
 
 /// What composition needs besides the letter and the letterhead.
 pub struct Input<'a> {
@@ -110,6 +116,9 @@ struct Composer<'a> {
     origin: Origin,
     /// The lowest point of the letterhead on page one.
     letterhead_bottom: Abs,
+    /// The first problem found while setting text that would make the page wrong (text past
+    /// the margin): the letter fails with it once composition is done.
+    damage: Option<Box<Diagnostic>>,
 }
 
 /// Where the text being set comes from, so that a warning about it points into the right file.
@@ -139,6 +148,7 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         missing_variants: Vec::new(),
         origin: Origin::Letter(0),
         letterhead_bottom: Abs::ZERO,
+        damage: None,
     };
     // 1. the letterhead (first: the flow below it depends on how tall it is)
     let (mut letterhead_items, mut body_top) = composer.letterhead()?;
@@ -280,6 +290,9 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         created: input.created,
         pdfa: lh.page.pdfa,
     };
+    if let Some(damage) = composer.damage.take() {
+        return Err(damage);
+    }
     // A warning about the continuation header would otherwise come once per page.
     let mut warnings = composer.warnings;
     let mut seen = std::collections::BTreeSet::new();
@@ -358,16 +371,28 @@ impl Composer<'_> {
                     self.locate(d, &needle)
                 }
                 Warning::Overfull(text, by) => {
-                    let d = Diagnostic::warning(format!(
+                    // Ink past the margin (or into the next table column) is damage, not
+                    // taste: an error, unless it is too little to see.
+                    let message = format!(
                         "line `{}` runs {:.1}pt past the margin",
                         shorten(text.trim()),
                         by.to_pt()
-                    ))
+                    );
+                    let d = if by > OVERFULL_TOLERANCE {
+                        Diagnostic::error(message)
+                    } else {
+                        Diagnostic::warning(message)
+                    }
                     .hint("reword it, allow hyphenation, or give the word a break point");
                     // Point at the line's first word.
                     let first = text.split_whitespace().next().unwrap_or_default();
                     let word = first.trim_matches(|c: char| !c.is_alphanumeric());
-                    self.locate(d, word)
+                    let d = self.locate(d, word);
+                    if by > OVERFULL_TOLERANCE {
+                        self.damage.get_or_insert_with(|| d.boxed());
+                        continue;
+                    }
+                    d
                 }
                 Warning::CharacterBreak(word) => {
                     let d = Diagnostic::warning(format!(
@@ -819,6 +844,23 @@ impl Composer<'_> {
                 "shorten it, e.g. to the web address",
             );
             let mut baseline = page.height - page.bottom * 0.55;
+            // Lines that would fall off the page (or into the edge no printer reaches) are
+            // damage: the footer would be cut.
+            let last = baseline + small * 1.3 * lines.len().saturating_sub(1) as f64;
+            if last + small * 0.3 > page.height - Abs::mm(FOOTER_EDGE_MM) {
+                let d = Diagnostic::error(format!(
+                    "the footer text needs {} lines, and the bottom margin holds {}",
+                    lines.len(),
+                    (((page.height - Abs::mm(FOOTER_EDGE_MM) - small * 0.3 - baseline)
+                        / (small * 1.3))
+                        .floor()
+                        .max(0.0) as usize)
+                        + 1
+                ))
+                .hint("shorten it, put the details in [footer] columns, or make the bottom margin larger");
+                let d = self.letterhead_error(&["footer", "text"], d);
+                self.damage.get_or_insert(d);
+            }
             for line in lines {
                 let x = page.left + (self.width - line.width) / 2.0;
                 draw(line, x, baseline, small, small * 1.3, &mut items);
