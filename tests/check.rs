@@ -65,7 +65,7 @@ fn check_reports_every_warning_kind_at_its_place() {
             "{config}:4:13: warning: `A street name so long that it cannot…` does not fit on one line"
         ),
         format!(
-            "{config}:2:8: warning: `organization.name` needs 9 lines in the letterhead, which has room for two"
+            "{config}:2:8: warning: `organization.name` needs 3 lines in the letterhead, which has room for two"
         ),
         format!(
             "{config}:7:8: warning: `footer.text` needs 2 lines in the letterhead, which has room for one"

@@ -414,3 +414,143 @@ fn footer_columns_on_the_first_page_only() {
         assert!(!words.iter().any(|w| w.text == "Bankverbindung"));
     }
 }
+
+/// Renders a letter that must fail; gives its standard error. No PDF may be left.
+fn render_fails(letterhead_toml: &str, letter: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("letterhead.toml"), letterhead_toml).unwrap();
+    std::fs::write(dir.path().join("letter.md"), letter).unwrap();
+    let r = run(letterhead()
+        .current_dir(dir.path())
+        .args(["render", "letter.md"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        !dir.path().join("letter.pdf").exists(),
+        "a PDF beside an error"
+    );
+    r.stderr
+}
+
+fn din_return_address(name: &str, address: &[&str]) -> String {
+    format!(
+        "[organization]\nname = \"{name}\"\naddress = {address:?}\n\
+         [page]\nlayout = \"din5008-b\"\n[style]\nlanguage = \"de-DE\"\n"
+    )
+}
+
+#[test]
+fn return_address_too_long_for_its_size_shrinks_and_is_never_cut() {
+    let toml = din_return_address(
+        "Wohnungsbaugesellschaft Mitte mbH",
+        &["Hauptstraße 33", "10178 Berlin"],
+    );
+    let (_dir, pdf) = render(&toml, &letter(""));
+    let words = words(&pdf);
+    // The whole return address, to the city, on the line above the window's endorsement zone.
+    let top = 45.0 * MM;
+    assert_inside(
+        &words,
+        &["Wohnungsbaugesellschaft Mitte mbH · Hauptstraße 33 · 10178 Berlin"],
+        (25.0 * MM - 0.5, top, 100.0 * MM + 0.5, top + 5.0 * MM),
+    );
+}
+
+#[test]
+fn return_address_too_long_at_six_points_is_an_error_naming_the_part() {
+    let toml = din_return_address(
+        "Müller GmbH",
+        &[
+            "Karl-Liebknecht-Straße 33, Hinterhaus",
+            "Postfach 12 34 56 78",
+            "10178 Berlin-Mitte",
+        ],
+    );
+    let err = render_fails(&toml, &letter(""));
+    assert!(
+        err.contains("error: the return address `Müller GmbH · Karl-Liebknecht")
+            && err.contains("at 6 pt, longer than the 75 mm of its line in the address field: `Postfach 12 34 56 78` does not fit"),
+        "{err}"
+    );
+}
+
+#[test]
+fn letterhead_reaching_into_the_din_form_a_field_is_an_error() {
+    let toml = "[organization]\nname = \"Müller & Schmidt\"\ntagline = \"Tragwerksplanung · Statik\"\n\
+                url = \"https://mueller-schmidt.example\"\nemail = \"info@mueller-schmidt.example\"\n\
+                phone = \"+49 30 1234567\"\naddress = [\"Hauptstraße 12\", \"10115 Berlin\"]\n\
+                [page]\nlayout = \"din5008-a\"\n[style]\nlanguage = \"de-DE\"\n";
+    let err = render_fails(toml, &letter(""));
+    assert!(
+        err.contains("error: the letterhead reaches")
+            && err.contains("into the address field of layout din5008-a, which starts at 27.0 mm"),
+        "{err}"
+    );
+}
+
+#[test]
+fn information_block_values_line_up_on_one_tab_inside_the_right_margin() {
+    let extra = "your-letter = 2026-04-28\ncustomer = \"K-40021\"\n";
+    let letter = letter(extra).replace(
+        "name = \"Klaus Müller\"",
+        "name = \"Klaus Müller\"\nemail = \"klaus.mueller@tragwerksplanung-mueller-schmidt.example\"\nphone = \"+49 30 1234567-12\"",
+    );
+    let (_dir, pdf) = render(&din_letterhead("din5008-b"), &letter);
+    let words = words(&pdf);
+    let right = (210.0 - 20.0) * MM;
+    // The first word of each value, right of its label, in the block at 125 mm.
+    let values = ["BA-0815", "28.", "MS-117", "K-40021", "Klaus", "+49"];
+    let xs: Vec<f64> = values
+        .iter()
+        .map(|v| {
+            words
+                .iter()
+                .find(|w| w.text == *v && w.x0 > 125.0 * MM)
+                .unwrap_or_else(|| panic!("no `{v}` in the information block"))
+                .x0
+        })
+        .collect();
+    for (v, x) in values.iter().zip(&xs) {
+        assert!(
+            (x - xs[0]).abs() < 0.5,
+            "`{v}` starts at {x:.1} pt, the first value at {:.1} pt",
+            xs[0]
+        );
+    }
+    for w in words.iter().filter(|w| w.x0 > 125.0 * MM - 1.0) {
+        assert!(
+            w.x1 <= right + 0.5,
+            "`{}` ends at {:.1} mm, past the right margin",
+            w.text,
+            w.x1 / MM
+        );
+    }
+}
+
+#[test]
+fn footer_text_too_long_for_the_bottom_margin_is_an_error_not_cut_off() {
+    let footer = "Registered office Berlin, register court Charlottenburg HRB 12345, managing \
+                  directors Erika Mustermann and Max Mustermann, VAT ID DE123456789, Berliner \
+                  Sparkasse IBAN DE02 1203 0000 0000 2020 51 BIC BELADEBEXXX, phone +49 30 1234567, \
+                  fax +49 30 1234568, info@example.org, www.example.org; office hours Monday to \
+                  Friday 9 to 17, Saturday by appointment, closed on public holidays in Berlin.";
+    let toml = format!("[organization]\nname = \"Acme\"\n[footer]\ntext = \"{footer} {footer}\"\n");
+    let err = render_fails(&toml, &letter(""));
+    assert!(
+        err.contains("error: the footer text needs") && err.contains("and the bottom margin holds"),
+        "{err}"
+    );
+}
+
+#[test]
+fn text_that_would_run_past_its_column_is_an_error() {
+    let word = "Donaudampfschifffahrtsgesellschaftskapitänswitwe";
+    let letter = format!(
+        "+++\nto = [\"A\"]\n+++\n\n| a | b | c | d | e | f |\n|---|---|---|---|---|---|\n\
+         | {word} | {word} | {word} | x | y | z |\n"
+    );
+    let err = render_fails("[organization]\nname = \"Acme\"\n", &letter);
+    assert!(
+        err.contains("error: line `") && err.contains("past the margin"),
+        "{err}"
+    );
+}

@@ -25,6 +25,7 @@ use crate::paginate;
 use crate::paragraph::{self, Line, ParStyle, Span, Warning};
 
 mod footer;
+mod letterhead;
 mod signature;
 mod table;
 mod window;
@@ -46,6 +47,12 @@ const SMALL_SCALE: f64 = 0.78;
 const TAGLINE_TRACKING: f64 = 0.06;
 /// Height of the logo, relative to the body size.
 const LOGO_SCALE: f64 = 4.0;
+/// A line may run this far past its measure without failing the letter: under a tenth of a
+/// millimetre, which no reader sees.
+const OVERFULL_TOLERANCE: Abs = Abs::pt(0.25);
+/// The strip at the foot of the page that the footer keeps clear: most printers cannot print
+/// nearer the edge.
+const FOOTER_EDGE_MM: f64 = 4.0;
 
 /// What composition needs besides the letter and the letterhead.
 pub struct Input<'a> {
@@ -109,6 +116,9 @@ struct Composer<'a> {
     origin: Origin,
     /// The lowest point of the letterhead on page one.
     letterhead_bottom: Abs,
+    /// The first problem found while setting text that would make the page wrong (text past
+    /// the margin): the letter fails with it once composition is done.
+    damage: Option<Box<Diagnostic>>,
 }
 
 /// Where the text being set comes from, so that a warning about it points into the right file.
@@ -138,9 +148,10 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         missing_variants: Vec::new(),
         origin: Origin::Letter(0),
         letterhead_bottom: Abs::ZERO,
+        damage: None,
     };
     // 1. the letterhead (first: the flow below it depends on how tall it is)
-    let (mut letterhead_items, mut body_top) = composer.letterhead();
+    let (mut letterhead_items, mut body_top) = composer.letterhead()?;
     // 2. flow
     composer.flow();
     // 3. paginate
@@ -279,6 +290,9 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         created: input.created,
         pdfa: lh.page.pdfa,
     };
+    if let Some(damage) = composer.damage.take() {
+        return Err(damage);
+    }
     // A warning about the continuation header would otherwise come once per page.
     let mut warnings = composer.warnings;
     let mut seen = std::collections::BTreeSet::new();
@@ -357,16 +371,28 @@ impl Composer<'_> {
                     self.locate(d, &needle)
                 }
                 Warning::Overfull(text, by) => {
-                    let d = Diagnostic::warning(format!(
+                    // Ink past the margin (or into the next table column) is damage, not
+                    // taste: an error, unless it is too little to see.
+                    let message = format!(
                         "line `{}` runs {:.1}pt past the margin",
                         shorten(text.trim()),
                         by.to_pt()
-                    ))
+                    );
+                    let d = if by > OVERFULL_TOLERANCE {
+                        Diagnostic::error(message)
+                    } else {
+                        Diagnostic::warning(message)
+                    }
                     .hint("reword it, allow hyphenation, or give the word a break point");
                     // Point at the line's first word.
                     let first = text.split_whitespace().next().unwrap_or_default();
                     let word = first.trim_matches(|c: char| !c.is_alphanumeric());
-                    self.locate(d, word)
+                    let d = self.locate(d, word);
+                    if by > OVERFULL_TOLERANCE {
+                        self.damage.get_or_insert_with(|| d.boxed());
+                        continue;
+                    }
+                    d
                 }
                 Warning::CharacterBreak(word) => {
                     let d = Diagnostic::warning(format!(
@@ -756,240 +782,6 @@ impl Composer<'_> {
         }
     }
 
-    /// The letterhead on page one, and where the body starts below it.
-    fn letterhead(&mut self) -> (Vec<Item>, Abs) {
-        let lh = self.input.letterhead;
-        let org = &lh.organization;
-        let page = &lh.page;
-        let accent = lh.style.accent;
-        let mut items = Vec::new();
-        let left = page.left;
-        let right = page.width - page.right;
-        let top = (page.top - Abs::inches(0.45)).max(Abs::inches(0.4));
-        let small = self.size * SMALL_SCALE;
-        let small_lh = small * 1.3;
-        let mut bottom = top;
-
-        // Right column: web address, email, phone, address.
-        let mut contact: Vec<(&'static [&'static str], Vec<Span>)> = Vec::new();
-        let span = |text: &str, link: Option<String>, color: Color| Span {
-            text: text.to_string(),
-            variant: Variant::Regular,
-            color,
-            link,
-        };
-        if let Some(url) = &org.url {
-            let shown = url
-                .trim_start_matches("https://")
-                .trim_start_matches("http://")
-                .trim_end_matches('/');
-            let target = if url.contains("://") {
-                url.clone()
-            } else {
-                format!("https://{url}")
-            };
-            contact.push((
-                &["organization", "url"],
-                vec![span(shown, Some(target), accent)],
-            ));
-        }
-        if let Some(email) = &org.email {
-            contact.push((
-                &["organization", "email"],
-                vec![span(email, Some(mailto(email)), Color::GREY)],
-            ));
-        }
-        if let Some(phone) = &org.phone {
-            contact.push((
-                &["organization", "phone"],
-                vec![span(phone, Some(tel(phone)), Color::GREY)],
-            ));
-        }
-        for line in &org.address {
-            contact.push((
-                &["organization", "address"],
-                vec![span(line, None, Color::GREY)],
-            ));
-        }
-        let mut contact_width = Abs::ZERO;
-        let mut contact_lines = Vec::new();
-        let cstyle = self.display_style(small, self.width * 0.45);
-        for (keys, spans) in &contact {
-            self.origin = Origin::Letterhead(keys);
-            let lines = self.set(spans, &cstyle);
-            if lines.len() > 1 {
-                let text: String = spans.iter().map(|s| s.text.as_str()).collect();
-                let d = Diagnostic::warning(format!(
-                    "`{}` does not fit on one line of the letterhead's contact column",
-                    shorten(&text)
-                ))
-                .hint("shorten it, or split an address into more lines");
-                self.warnings.push(self.locate(d, &text));
-            }
-            for line in lines {
-                contact_width = contact_width.max(line.width);
-                contact_lines.push(line);
-            }
-        }
-
-        // The logo, at the left (the name beside it) or at the right (the contact lines beside
-        // it).
-        let mut text_left = left;
-        let mut contact_right = right;
-        if let Some(logo) = self.input.logo.clone() {
-            let height = org
-                .logo_height
-                .as_ref()
-                .map_or(self.size * LOGO_SCALE, |h| h.0);
-            let (w, h) = match &logo {
-                frame::Logo::Raster(image) => (f64::from(image.width), f64::from(image.height)),
-                frame::Logo::Vector(graphic) => (graphic.width, graphic.height),
-            };
-            let width = height * (w / h.max(f64::MIN_POSITIVE));
-            let at_right = org.logo_position == Some(crate::config::LogoPosition::Right);
-            let x = if at_right { right - width } else { left };
-            match logo {
-                frame::Logo::Raster(image) => {
-                    let dpi = crate::image::dpi(&image, width.to_pt());
-                    if dpi < crate::image::MIN_DPI {
-                        let d = Diagnostic::warning(format!(
-                            "the logo ({} × {} pixels) prints at {dpi:.0} dpi, under {:.0} dpi",
-                            image.width,
-                            image.height,
-                            crate::image::MIN_DPI
-                        ))
-                        .hint(format!(
-                            "use an image at least {:.0} pixels wide for sharp print, or an SVG",
-                            (width.to_pt() / 72.0 * crate::image::MIN_DPI).ceil()
-                        ));
-                        self.letterhead_warning(&["organization", "logo"], d);
-                    }
-                    items.push(Item::Image {
-                        image,
-                        x,
-                        y: top,
-                        width,
-                        height,
-                    });
-                }
-                frame::Logo::Vector(graphic) => {
-                    if !graphic.left_out.is_empty() {
-                        let d = Diagnostic::warning(format!(
-                            "the SVG logo has what a PDF logo does not draw as it is: {}",
-                            graphic.left_out.join(", ")
-                        ))
-                        .hint("flatten the logo to paths in solid colours");
-                        self.letterhead_warning(&["organization", "logo"], d);
-                    }
-                    items.push(Item::Vector {
-                        graphic,
-                        x,
-                        y: top,
-                        width,
-                        height,
-                    });
-                }
-            }
-            if at_right {
-                contact_right = right - width - self.size;
-            } else {
-                text_left = left + width + self.size;
-            }
-            bottom = bottom.max(top + height);
-        }
-
-        // Name and tagline at the left.
-        let name_width =
-            (contact_right - text_left - contact_width - self.size * 2.0).max(self.size * 10.0);
-        let mut y = top;
-        if !org.name.is_empty() {
-            let size = self.size * NAME_SCALE;
-            let style = self.display_style(size, name_width);
-            let spans = [Span {
-                text: org.name.clone(),
-                variant: Variant::Bold,
-                color: accent,
-                link: None,
-            }];
-            let lines = self.set_field(
-                &["organization", "name"],
-                &spans,
-                &style,
-                2,
-                "shorten the name, or the contact lines beside it",
-            );
-            for line in lines {
-                let cap = self.input.family.face(Variant::Bold).cap_height;
-                let baseline = if y == top {
-                    top + size * cap
-                } else {
-                    y + size * 1.15
-                };
-                draw(line, text_left, baseline, size, size * 1.15, &mut items);
-                y = baseline;
-            }
-            y += size * 0.3;
-        }
-        if let Some(tagline) = &org.tagline {
-            let mut style = self.display_style(small, name_width);
-            style.tracking = TAGLINE_TRACKING;
-            let spans = [Span {
-                text: tagline.to_uppercase(),
-                variant: Variant::Regular,
-                color: Color::GREY,
-                link: None,
-            }];
-            let lines = self.set_field(
-                &["organization", "tagline"],
-                &spans,
-                &style,
-                2,
-                "shorten the tagline",
-            );
-            for line in lines {
-                let baseline = y + small_lh;
-                draw(line, text_left, baseline, small, small_lh, &mut items);
-                y = baseline;
-            }
-        }
-        bottom = bottom.max(y + small * 0.5);
-
-        // The contact column, right-aligned, its last baseline level with the tagline's (or
-        // the name's) when it is short enough, else starting at the top.
-        let stacked = small_lh * contact_lines.len().saturating_sub(1) as f64;
-        let mut cy = (y - stacked).max(top + small * 0.9);
-        for line in contact_lines {
-            let x = contact_right - line.width;
-            draw(line, x, cy, small, small_lh, &mut items);
-            bottom = bottom.max(cy + small * 0.4);
-            cy += small_lh;
-        }
-
-        if bottom > top {
-            let rule_y = bottom + self.size * 0.6;
-            items.push(Item::Rule {
-                from: (left, rule_y),
-                to: (right, rule_y),
-                thickness: Abs::pt(0.75),
-                color: accent,
-            });
-            bottom = rule_y;
-        }
-        self.letterhead_bottom = bottom;
-        let body_top = (bottom + self.line_height * 2.0).max(page.top);
-        if body_top > page.height * 0.4 {
-            self.letterhead_warning(
-                &["organization"],
-                Diagnostic::warning(format!(
-                    "the letterhead takes {:.0} % of page one's height, leaving little room for the letter",
-                    body_top / page.height * 100.0
-                ))
-                .hint("shorten the name, tagline or address, or use a smaller logo"),
-            );
-        }
-        (items, body_top)
-    }
-
     /// The header of pages after the first: recipient · date · Page N of M.
     fn continuation_header(&mut self, n: usize, total: usize) -> Vec<Item> {
         self.origin = Origin::Letter(0);
@@ -1052,6 +844,23 @@ impl Composer<'_> {
                 "shorten it, e.g. to the web address",
             );
             let mut baseline = page.height - page.bottom * 0.55;
+            // Lines that would fall off the page (or into the edge no printer reaches) are
+            // damage: the footer would be cut.
+            let last = baseline + small * 1.3 * lines.len().saturating_sub(1) as f64;
+            if last + small * 0.3 > page.height - Abs::mm(FOOTER_EDGE_MM) {
+                let d = Diagnostic::error(format!(
+                    "the footer text needs {} lines, and the bottom margin holds {}",
+                    lines.len(),
+                    (((page.height - Abs::mm(FOOTER_EDGE_MM) - small * 0.3 - baseline)
+                        / (small * 1.3))
+                        .floor()
+                        .max(0.0) as usize)
+                        + 1
+                ))
+                .hint("shorten it, put the details in [footer] columns, or make the bottom margin larger");
+                let d = self.letterhead_error(&["footer", "text"], d);
+                self.damage.get_or_insert(d);
+            }
             for line in lines {
                 let x = page.left + (self.width - line.width) / 2.0;
                 draw(line, x, baseline, small, small * 1.3, &mut items);

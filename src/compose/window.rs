@@ -12,7 +12,7 @@ use crate::fonts::Variant;
 use crate::frame::Item;
 use crate::lang::Reference;
 use crate::length::Abs;
-use crate::paragraph::Span;
+use crate::paragraph::{Line, Span};
 
 /// A rectangle on the page.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -247,44 +247,22 @@ impl Composer<'_> {
         let mut items = Vec::new();
         let mut bottom = field.outer.bottom();
         if self.letterhead_bottom > field.outer.y {
-            let d = Diagnostic::warning(format!(
-                "the letterhead reaches {:.0} mm down the page, into the address field at {:.0} mm of {}",
+            let d = Diagnostic::error(format!(
+                "the letterhead reaches {:.1} mm down the page, into the address field of {}, which starts at {:.1} mm",
                 self.letterhead_bottom.to_mm(),
-                field.outer.y.to_mm(),
-                field.name
+                field.name,
+                field.outer.y.to_mm()
             ))
-            .hint("shorten the tagline or the contact lines, use a smaller logo, or use din5008-b, whose field is lower");
-            self.letterhead_warning(&["page", "layout"], d);
+            .hint(format!(
+                "make it {:.1} mm shorter: shorten the tagline or the contact lines (the footer columns can hold them), use a smaller logo-height{}",
+                (self.letterhead_bottom - field.outer.y).to_mm(),
+                if field.name.contains("din5008-a") { ", or use din5008-b, whose field is 18 mm lower" } else { "" }
+            ));
+            return Err(self.letterhead_error(&["page", "layout"], d));
         }
         // The return address: the organization and its address, small, on one line.
         if let Some(zone) = field.return_line {
-            let org = &lh.organization;
-            let parts: Vec<&str> = std::iter::once(org.name.as_str())
-                .chain(org.address.iter().map(String::as_str))
-                .filter(|p| !p.is_empty())
-                .collect();
-            if !parts.is_empty() {
-                let size = Abs::pt(RETURN_ADDRESS_PT);
-                let style = self.display_style(size, zone.width);
-                let spans = [Span {
-                    text: parts.join(" · "),
-                    variant: Variant::Regular,
-                    color: Color::GREY,
-                    link: None,
-                }];
-                let lines = self.set_field(
-                    &["organization", "address"],
-                    &spans,
-                    &style,
-                    1,
-                    "shorten the address: the return address has one line of the address field",
-                );
-                if let Some(line) = lines.into_iter().next() {
-                    // On the zone's bottom, like the line of a window envelope's return address.
-                    let baseline = zone.bottom() - size * 0.45;
-                    draw(line, zone.x, baseline, size, size * 1.2, &mut items);
-                }
-            }
+            items.extend(self.return_address(zone)?);
         }
         // The date, when it fits above the window.
         if let Some(top) = self.date_top() {
@@ -376,22 +354,54 @@ impl Composer<'_> {
             ));
             let size = self.size * super::SMALL_SCALE;
             let row_height = size * 1.45;
-            let style = self.display_style(size, info.width);
+            // The block ends at the right margin, whatever the standard's 75 mm would reach.
+            let right = lh.page.width - lh.page.right;
+            let width = info.width.min(right - info.x);
+            let label_span = |text: &str| Span {
+                text: format!("{text}{} ", lang.colon()),
+                variant: Variant::Regular,
+                color: Color::GREY,
+                link: None,
+            };
+            // The values line up on one tab, after the widest label.
+            self.origin = super::Origin::Letter(0);
+            let unbounded = self.display_style(size, width * 1000.0);
+            let mut labels = Vec::with_capacity(rows.len());
+            for (label, _) in &rows {
+                labels.push(self.set(&[label_span(label)], &unbounded));
+            }
+            let tab = labels
+                .iter()
+                .flatten()
+                .map(|l| l.width)
+                .fold(Abs::ZERO, Abs::max)
+                + size * 0.6;
+            let value_style = self.display_style(size, width - tab);
             let face = self.input.family.face(Variant::Regular);
             let mut baseline = info.y + size * face.ascender;
-            for (label, value) in rows {
-                let spans = [
-                    Span {
-                        text: format!("{label}{} ", lang.colon()),
-                        variant: Variant::Regular,
-                        color: Color::GREY,
-                        link: None,
-                    },
-                    self.span(&value, Variant::Regular),
-                ];
-                self.origin = super::Origin::Letter(0);
-                for line in self.set(&spans, &style) {
+            for ((label, value), label_lines) in rows.into_iter().zip(labels) {
+                let value_lines = self.set(&[self.span(&value, Variant::Regular)], &value_style);
+                if let Some(wide) = value_lines
+                    .iter()
+                    .find(|l| l.width > width - tab + Abs::pt(0.5))
+                {
+                    let d = Diagnostic::error(format!(
+                        "`{value}` ({label}) is {:.0} mm wide, wider than the {:.0} mm the information block has for it",
+                        wide.width.to_mm(),
+                        (width - tab).to_mm()
+                    ))
+                    .hint("shorten it: the information block ends at the right margin");
+                    return Err(match letter.source.text.find(value.as_str()) {
+                        Some(at) => d.at(&letter.source, at..at + value.len()),
+                        None => d.in_file(&letter.source.path),
+                    }
+                    .boxed());
+                }
+                for line in label_lines {
                     draw(line, info.x, baseline, size, row_height, &mut items);
+                }
+                for line in value_lines {
+                    draw(line, info.x + tab, baseline, size, row_height, &mut items);
                     bottom = bottom.max(baseline + size * 0.4);
                     baseline += row_height;
                 }
@@ -401,8 +411,81 @@ impl Composer<'_> {
     }
 }
 
+impl Composer<'_> {
+    /// The return address on one line of its zone: the organization's name and address, at
+    /// 7.5 pt, smaller (down to 6 pt) when it is too long, never cut.
+    ///
+    /// # Errors
+    ///
+    /// A return address that is wider than the zone even at 6 pt, naming the first part that
+    /// does not fit.
+    fn return_address(&mut self, zone: Rect) -> diag::Result<Vec<Item>> {
+        let org = &self.input.letterhead.organization;
+        let parts: Vec<String> = std::iter::once(org.name.as_str())
+            .chain(org.address.iter().map(String::as_str))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        if parts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: &'static [&'static str] = &["organization", "address"];
+        self.origin = super::Origin::Letterhead(keys);
+        let width_at = |composer: &mut Self, text: &str, size: Abs| -> (Abs, Option<Line>) {
+            // Set without a measure to break at: one line, however long.
+            let style = composer.display_style(size, zone.width * 1000.0);
+            let spans = [Span {
+                text: text.to_string(),
+                variant: Variant::Regular,
+                color: Color::GREY,
+                link: None,
+            }];
+            let mut lines = composer.set(&spans, &style);
+            let width = lines.iter().map(|l| l.width).fold(Abs::ZERO, Abs::max);
+            (width, (lines.len() == 1).then(|| lines.remove(0)))
+        };
+        let text = parts.join(" · ");
+        let mut size = RETURN_ADDRESS_PT;
+        while size >= RETURN_ADDRESS_MIN_PT {
+            let (width, line) = width_at(self, &text, Abs::pt(size));
+            if width <= zone.width
+                && let Some(line) = line
+            {
+                let mut items = Vec::new();
+                let size = Abs::pt(size);
+                // On the zone's bottom, like the line of a window envelope's return address.
+                let baseline = zone.bottom() - size * 0.45;
+                draw(line, zone.x, baseline, size, size * 1.2, &mut items);
+                return Ok(items);
+            }
+            size -= 0.25;
+        }
+        // Which part is the first that does not fit at the smallest size.
+        let smallest = Abs::pt(RETURN_ADDRESS_MIN_PT);
+        let mut first_out = parts.len() - 1;
+        for i in 0..parts.len() {
+            if width_at(self, &parts[..=i].join(" · "), smallest).0 > zone.width {
+                first_out = i;
+                break;
+            }
+        }
+        let (width, _) = width_at(self, &text, smallest);
+        let d = Diagnostic::error(format!(
+            "the return address `{text}` is {:.0} mm long at {RETURN_ADDRESS_MIN_PT} pt, longer than the {:.0} mm of its line in the address field: `{}` does not fit",
+            width.to_mm(),
+            zone.width.to_mm(),
+            parts[first_out]
+        ))
+        .hint("the return address is the organization's name and address on one line: shorten the name or the address lines");
+        Err(self.letterhead_error(keys, d))
+    }
+}
+
 /// Size of the return address in the DIN field (DIN 5008: 7 to 8 pt).
 const RETURN_ADDRESS_PT: f64 = 7.5;
+/// The smallest the return address is set, before it is refused: still legible in print.
+const RETURN_ADDRESS_MIN_PT: f64 = 6.0;
 
 #[cfg(test)]
 mod tests {
