@@ -29,3 +29,4 @@ pub mod pdf;
 pub mod sfnt;
 pub mod shape;
 pub mod svg;
+pub mod uri;

@@ -582,15 +582,8 @@ impl Composer<'_> {
                 } else {
                     Color::BLACK
                 },
-                link: r.link.as_ref().map(|l| {
-                    if l.contains(':') {
-                        l.clone()
-                    } else if l.contains('@') {
-                        mailto(l)
-                    } else {
-                        format!("https://{l}")
-                    }
-                }),
+                // Already a clickable URI: the Markdown parser asked `uri` (and warned).
+                link: r.link.clone(),
             })
             .collect()
     }
@@ -783,20 +776,26 @@ impl Composer<'_> {
                 .trim_start_matches("https://")
                 .trim_start_matches("http://")
                 .trim_end_matches('/');
-            let target = if url.contains("://") {
-                url.clone()
-            } else {
-                format!("https://{url}")
+            let target = match crate::uri::clickable(url) {
+                Ok(uri) => Some(uri),
+                Err(why) => {
+                    self.letterhead_warning(
+                        &["organization", "url"],
+                        Diagnostic::warning(why).hint("write an http or https address"),
+                    );
+                    None
+                }
             };
-            contact.push((
-                &["organization", "url"],
-                vec![span(shown, Some(target), accent)],
-            ));
+            contact.push((&["organization", "url"], vec![span(shown, target, accent)]));
         }
         if let Some(email) = &org.email {
             contact.push((
                 &["organization", "email"],
-                vec![span(email, Some(mailto(email)), Color::GREY)],
+                vec![span(
+                    email,
+                    crate::uri::clickable(&mailto(email)).ok(),
+                    Color::GREY,
+                )],
             ));
         }
         if let Some(phone) = &org.phone {
