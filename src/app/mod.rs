@@ -169,7 +169,7 @@ fn run(
         Some((path, duplex)) => {
             let tmp = plan::temporary_for(path);
             let created = std::fs::create_dir_all(plan::folder_of(path))
-                .and_then(|()| Combiner::create(path, &tmp, *duplex));
+                .and_then(|()| Combiner::create(path, &tmp, *duplex, now));
             match created {
                 Ok(c) => Some(c),
                 Err(err) => {
