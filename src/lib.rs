@@ -30,3 +30,4 @@ pub mod pdf;
 pub mod sfnt;
 pub mod shape;
 pub mod svg;
+pub mod uri;

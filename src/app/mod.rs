@@ -178,7 +178,7 @@ fn run(
             let created = std::fs::create_dir_all(plan::folder_of(path))
                 .and_then(|()| plan::create_temporary(path))
                 .and_then(|(tmp, _)| {
-                    Combiner::create(path, &tmp, *duplex).inspect_err(|_| {
+                    Combiner::create(path, &tmp, *duplex, now).inspect_err(|_| {
                         let _ = std::fs::remove_file(&tmp);
                     })
                 });

@@ -366,20 +366,26 @@ impl Composer<'_> {
                 .trim_start_matches("https://")
                 .trim_start_matches("http://")
                 .trim_end_matches('/');
-            let target = if url.contains("://") {
-                url.clone()
-            } else {
-                format!("https://{url}")
+            let target = match crate::uri::clickable(url) {
+                Ok(uri) => Some(uri),
+                Err(why) => {
+                    self.letterhead_warning(
+                        &["organization", "url"],
+                        Diagnostic::warning(why).hint("write an http or https address"),
+                    );
+                    None
+                }
             };
-            contact.push((
-                &["organization", "url"],
-                vec![span(shown, Some(target), accent)],
-            ));
+            contact.push((&["organization", "url"], vec![span(shown, target, accent)]));
         }
         if let Some(email) = &org.email {
             contact.push((
                 &["organization", "email"],
-                vec![span(email, Some(mailto(email)), Color::GREY)],
+                vec![span(
+                    email,
+                    crate::uri::clickable(&mailto(email)).ok(),
+                    Color::GREY,
+                )],
             ));
         }
         if let Some(phone) = &org.phone {

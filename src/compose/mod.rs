@@ -608,15 +608,8 @@ impl Composer<'_> {
                 } else {
                     Color::BLACK
                 },
-                link: r.link.as_ref().map(|l| {
-                    if l.contains(':') {
-                        l.clone()
-                    } else if l.contains('@') {
-                        mailto(l)
-                    } else {
-                        format!("https://{l}")
-                    }
-                }),
+                // Already a clickable URI: the Markdown parser asked `uri` (and warned).
+                link: r.link.clone(),
             })
             .collect()
     }

@@ -8,7 +8,7 @@
 //! writer is private), and holding thousands of letters as one lopdf document is what streaming
 //! avoids. It writes a temporary file that `finish` renames into place.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -19,7 +19,8 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 const CATALOG: u32 = 1;
 const PAGES: u32 = 2;
 const OUTLINES: u32 = 3;
-const FIRST_FREE: u32 = 4;
+const INFO: u32 = 4;
+const FIRST_FREE: u32 = 5;
 
 /// Where a letter landed in the combined file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +50,13 @@ pub struct Combiner {
     hash: u64,
     /// Renamed into place: the temporary file is gone.
     finished: bool,
+    /// Seconds since the epoch the file is dated (`SOURCE_DATE_EPOCH` when set).
+    created: i64,
+    /// Subset tags given out so far: the tag of each distinct subset, and the tags in use
+    /// for each font name (see `retag_subsets`).
+    subsets: BTreeMap<(Vec<u8>, u64), Vec<u8>>,
+    tags_used: BTreeSet<(Vec<u8>, Vec<u8>)>,
+    next_tag: usize,
 }
 
 impl Drop for Combiner {
@@ -61,8 +69,14 @@ impl Drop for Combiner {
 }
 
 impl Combiner {
-    /// Starts writing the combined file `path` (through a temporary file beside it).
-    pub fn create(path: &Path, tmp: &Path, duplex: bool) -> std::io::Result<Combiner> {
+    /// Starts writing the combined file `path` (through a temporary file beside it), dated
+    /// `created` (seconds since the epoch).
+    pub fn create(
+        path: &Path,
+        tmp: &Path,
+        duplex: bool,
+        created: i64,
+    ) -> std::io::Result<Combiner> {
         let file = File::create(tmp)?;
         let mut c = Combiner {
             out: BufWriter::with_capacity(1 << 16, file),
@@ -76,6 +90,10 @@ impl Combiner {
             duplex,
             hash: 0xcbf2_9ce4_8422_2325,
             finished: false,
+            created,
+            subsets: BTreeMap::new(),
+            tags_used: BTreeSet::new(),
+            next_tag: 0,
         };
         // A binary comment after the header marks the file as binary for transfer tools.
         c.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
@@ -133,6 +151,7 @@ impl Combiner {
                 skip.insert(*id);
             }
         }
+        self.retag_subsets(&mut doc);
         let first_page = self.kids.len() + 1;
         let mut last_media_box = None;
         for page in &pages {
@@ -176,6 +195,114 @@ impl Combiner {
             first_page,
             pages: pages.len(),
         })
+    }
+
+    /// Gives each distinct font subset of the letter a subset tag no other subset of the same
+    /// font in the file has (ISO 32000-1 §9.6.4: distinct subsets, distinct tags). Every letter
+    /// tags its own subsets `LHAAAA`, `LHAAAB`, …, so in the combined file letters with
+    /// different text would name different programs `LHAAAA+NotoSerif`, and a reader that
+    /// takes fonts by name could draw one letter with another's glyphs. A subset is known by
+    /// its font name and a hash of its program; the same subset keeps the tag it got first.
+    fn retag_subsets(&mut self, doc: &mut lopdf::Document) {
+        let mut fonts: Vec<SubsetFont> = Vec::new();
+        for (id, object) in &doc.objects {
+            let Object::Dictionary(dict) = object else {
+                continue;
+            };
+            if dict.get(b"Type").and_then(Object::as_name).ok() != Some(b"Font".as_slice())
+                || dict.get(b"Subtype").and_then(Object::as_name).ok()
+                    == Some(b"CIDFontType2".as_slice())
+                || dict.get(b"Subtype").and_then(Object::as_name).ok()
+                    == Some(b"CIDFontType0".as_slice())
+            {
+                continue;
+            }
+            let Ok(name) = dict.get(b"BaseFont").and_then(Object::as_name) else {
+                continue;
+            };
+            if subset_tag_of(name).is_none() {
+                continue;
+            }
+            let descendant = match dict.get(b"DescendantFonts") {
+                Ok(Object::Array(list)) => list.first().and_then(|d| d.as_reference().ok()),
+                _ => None,
+            };
+            let holder = match descendant {
+                Some(d) => doc.get_dictionary(d).ok(),
+                None => Some(dict),
+            };
+            let inline = match dict.get(b"DescendantFonts") {
+                Ok(Object::Array(list)) => list.first().and_then(|d| d.as_dict().ok()),
+                _ => None,
+            };
+            let descriptor = [holder, inline]
+                .into_iter()
+                .flatten()
+                .find_map(|d| d.get(b"FontDescriptor").and_then(Object::as_reference).ok());
+            fonts.push((*id, descendant, descriptor, name.to_vec()));
+        }
+        for (font, descendant, descriptor, name) in fonts {
+            let Some((tag, base)) = subset_tag_of(&name) else {
+                continue;
+            };
+            let program = descriptor
+                .and_then(|d| doc.get_dictionary(d).ok())
+                .and_then(|d| {
+                    [b"FontFile2".as_slice(), b"FontFile3", b"FontFile"]
+                        .iter()
+                        .find_map(|key| d.get(key).and_then(Object::as_reference).ok())
+                })
+                .and_then(|p| doc.get_object(p).ok())
+                .and_then(|p| p.as_stream().ok())
+                .map_or(&[][..], |p| p.content.as_slice());
+            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in program {
+                hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+            }
+            let key = (base.to_vec(), hash);
+            let new_tag = match self.subsets.get(&key) {
+                Some(tag) => tag.clone(),
+                None => {
+                    let mut candidate = tag.to_vec();
+                    while self.tags_used.contains(&(candidate.clone(), base.to_vec())) {
+                        candidate = super::subset_tag(self.next_tag).into_bytes();
+                        self.next_tag += 1;
+                    }
+                    self.tags_used.insert((candidate.clone(), base.to_vec()));
+                    self.subsets.insert(key, candidate.clone());
+                    candidate
+                }
+            };
+            if new_tag == tag {
+                continue;
+            }
+            let mut renamed = new_tag;
+            renamed.push(b'+');
+            renamed.extend_from_slice(base);
+            let rename = |dict: &mut Dictionary, key: &[u8]| {
+                if dict.has(key) {
+                    dict.set(key.to_vec(), Object::Name(renamed.clone()));
+                }
+            };
+            if let Ok(dict) = doc.get_dictionary_mut(font) {
+                rename(dict, b"BaseFont");
+                if let Ok(Object::Array(list)) = dict.get_mut(b"DescendantFonts")
+                    && let Some(Object::Dictionary(cid)) = list.first_mut()
+                {
+                    rename(cid, b"BaseFont");
+                }
+            }
+            if let Some(id) = descendant
+                && let Ok(dict) = doc.get_dictionary_mut(id)
+            {
+                rename(dict, b"BaseFont");
+            }
+            if let Some(id) = descriptor
+                && let Ok(dict) = doc.get_dictionary_mut(id)
+            {
+                rename(dict, b"FontName");
+            }
+        }
     }
 
     /// Pages in the combined file so far (blank padding included).
@@ -238,7 +365,33 @@ impl Combiner {
         catalog.set("Pages", reference(PAGES));
         catalog.set("Outlines", reference(OUTLINES));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        // Print at 100 %, as each letter asks: "fit to page" would move the address out of
+        // the envelope's window. A duplex file says so to the print dialogue too.
+        let mut prefs = Dictionary::new();
+        prefs.set("DisplayDocTitle", Object::Boolean(true));
+        prefs.set("PrintScaling", Object::Name(b"None".to_vec()));
+        if self.duplex {
+            prefs.set("Duplex", Object::Name(b"DuplexFlipLongEdge".to_vec()));
+        }
+        catalog.set("ViewerPreferences", Object::Dictionary(prefs));
         self.write_object(CATALOG, &Object::Dictionary(catalog))?;
+
+        let title = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let date = super::finish::pdf_date(self.created).into_bytes();
+        let mut info = Dictionary::new();
+        info.set("Title", text_string(&title));
+        info.set("Creator", text_string(&super::creator()));
+        info.set("Producer", text_string(&super::finish::producer()));
+        info.set(
+            "CreationDate",
+            Object::String(date.clone(), StringFormat::Literal),
+        );
+        info.set("ModDate", Object::String(date, StringFormat::Literal));
+        self.write_object(INFO, &Object::Dictionary(info))?;
 
         // Cross-reference table: ids never written (the letters' own catalogs and page
         // trees) are free entries.
@@ -260,7 +413,7 @@ impl Combiner {
         );
         table.extend_from_slice(
             format!(
-                "trailer\n<< /Size {size} /Root {CATALOG} 0 R /ID [<{id}> <{id}>] >>\nstartxref\n{xref_at}\n%%EOF\n"
+                "trailer\n<< /Size {size} /Root {CATALOG} 0 R /Info {INFO} 0 R /ID [<{id}> <{id}>] >>\nstartxref\n{xref_at}\n%%EOF\n"
             )
             .as_bytes(),
         );
@@ -274,6 +427,19 @@ impl Combiner {
     pub fn abandon(self) {
         drop(self);
     }
+}
+
+/// A subset font of a letter: its font dictionary, its descendant CID font when that is an
+/// object of its own, its font descriptor, and its tagged name.
+type SubsetFont = (ObjectId, Option<ObjectId>, Option<ObjectId>, Vec<u8>);
+
+/// The subset tag and the font name of a subset font's name (`ABCDEF+Name`).
+fn subset_tag_of(name: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (tag, rest) = name.split_at_checked(6)?;
+    let base = rest.strip_prefix(b"+")?;
+    tag.iter()
+        .all(u8::is_ascii_uppercase)
+        .then_some((tag, base))
 }
 
 /// Page attributes a page may inherit from its page-tree ancestors.

@@ -162,7 +162,9 @@ fn text_ops(
         codepoints.push(Codepoint {
             gid: g.id,
             offset: offset as f32,
-            cid: Some(text.to_string()),
+            // Glyph 0 (.notdef) stands for every character the face lacks: no text for it
+            // (printpdf writes U+FFFD), or all of them would extract as the last one's.
+            cid: (g.id != 0).then(|| text.to_string()),
         });
     }
     let x0 = run.x + first.x;

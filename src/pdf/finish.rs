@@ -63,6 +63,7 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document) {
         prefs.set("PrintScaling", Object::Name(b"None".to_vec()));
         catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     }
+    annotations_indirect(lo);
     // Links are printed annotations (flag 4, Print), as PDF/A requires and printers expect:
     // without it an annotation is hidden in print (invisible ones anyway, but some printer
     // drivers warn).
@@ -74,13 +75,6 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document) {
     for object in lo.objects.values_mut() {
         if let Object::Dictionary(dict) = object {
             print_flag(dict);
-            if let Ok(Object::Array(annots)) = dict.get_mut(b"Annots") {
-                for annot in annots {
-                    if let Object::Dictionary(annot) = annot {
-                        print_flag(annot);
-                    }
-                }
-            }
         }
     }
     if doc.meta.pdfa {
@@ -115,6 +109,51 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document) {
             Object::String(digest, Hexadecimal),
         ]),
     );
+}
+
+/// Makes every annotation in a page's `/Annots` an indirect object. printpdf 0.12 writes link
+/// annotations as dictionaries inside the array, but ISO 32000-1 (§12.5.2, and Table 30:
+/// "an array of annotation dictionaries, each of which shall be an indirect reference") wants
+/// references, and strict validators (`pdfcpu validate -m strict`) reject the file otherwise.
+/// Each one also gets its page as `/P`. The combined print file copies these objects as they
+/// are, so it needs no step of its own.
+fn annotations_indirect(lo: &mut lopdf::Document) {
+    use lopdf::Object;
+    let pages: Vec<lopdf::ObjectId> = lo
+        .objects
+        .iter()
+        .filter_map(|(id, object)| match object {
+            Object::Dictionary(dict) => match dict.get(b"Annots") {
+                Ok(Object::Array(annots)) if annots.iter().any(|a| a.as_dict().is_ok()) => {
+                    Some(*id)
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    for page in pages {
+        let Some(Object::Dictionary(dict)) = lo.objects.get_mut(&page) else {
+            continue;
+        };
+        let Ok(Object::Array(annots)) = dict.get_mut(b"Annots") else {
+            continue;
+        };
+        let annots = std::mem::take(annots);
+        let annots: Vec<Object> = annots
+            .into_iter()
+            .map(|annot| match annot {
+                Object::Dictionary(mut annot) => {
+                    annot.set("P", Object::Reference(page));
+                    Object::Reference(lo.add_object(annot))
+                }
+                other => other,
+            })
+            .collect();
+        if let Some(Object::Dictionary(dict)) = lo.objects.get_mut(&page) {
+            dict.set("Annots", Object::Array(annots));
+        }
+    }
 }
 
 /// Deflates every stream that has no filter yet, where that makes it smaller.
@@ -168,7 +207,7 @@ fn deflate(data: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A PDF date string (`D:20150805000000Z`) for seconds since the epoch.
-fn pdf_date(seconds: i64) -> String {
+pub(super) fn pdf_date(seconds: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp(seconds)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!(

@@ -68,7 +68,13 @@ pub(super) fn subset_all(doc: &Document) -> Option<Vec<Font<'_>>> {
             let glyphs = &mut used[index].1;
             for (g, text) in run.glyphs.with_text() {
                 let entry = glyphs.entry(g.id).or_insert("");
-                if !text.is_empty() {
+                if g.id == 0 {
+                    // Glyph 0 (.notdef) stands for every character the face lacks: giving it
+                    // one of their texts would extract all of them as that one ("👋 and 你好"
+                    // as "好 and 好好"). It maps to U+FFFD, the replacement character, as
+                    // printpdf's fonts do (`fallback`).
+                    *entry = "\u{FFFD}";
+                } else if !text.is_empty() {
                     *entry = text;
                 }
             }

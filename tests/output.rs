@@ -1,0 +1,258 @@
+//! Output that is right, read back from the PDF: link annotations (indirect objects, only
+//! clickable schemes, URIs in 7-bit ASCII), characters no font has (never extracted as another
+//! character), and the combined print file (print scaling, Info, distinct subset tags). Each
+//! runs on both PDF writers: the TrueType one (Noto Serif) and printpdf's, which letterhead
+//! uses for CFF (`.otf`) fonts — here Ghostscript's URW fonts, installed with `gs`.
+
+#![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use common::{letter, letterhead, qpdf_ok, repo, run, tool};
+use lopdf::Object;
+
+/// A CFF font: letters set in it go through printpdf's font embedding.
+const CFF_FONT: &str = "/usr/share/fonts/opentype/urw-base35/NimbusRoman-Regular.otf";
+
+/// The letterhead of these tests, with the TrueType default font or the CFF one.
+fn letterhead_toml(cff: bool) -> String {
+    assert!(
+        !cff || Path::new(CFF_FONT).exists(),
+        "{CFF_FONT} is needed for this test (Debian's fonts-urw-base35, installed with gs)"
+    );
+    let font = if cff {
+        format!("[style]\nfont = {{ regular = \"{CFF_FONT}\" }}\n")
+    } else {
+        String::new()
+    };
+    format!("[organization]\nname = \"Acme\"\nurl = \"https://bücher.example/\"\n{font}")
+}
+
+/// Renders `body` in a fresh folder; gives the folder, the PDF and the run's stderr.
+fn render(body: &str, cff: bool) -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("letterhead.toml"), letterhead_toml(cff)).unwrap();
+    std::fs::write(d.join("letter.md"), letter("to = [\"A\"]", body)).unwrap();
+    let r = run(letterhead()
+        .args(["render", "--diagnostic-format", "short"])
+        .arg(d.join("letter.md")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = d.join("letter.pdf");
+    assert!(qpdf_ok(&pdf));
+    (dir, pdf, r.stderr)
+}
+
+/// The `/URI` of every link annotation on every page, checking that `/Annots` holds
+/// references only (ISO 32000-1 §12.5.2).
+fn link_uris(pdf: &Path) -> Vec<String> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let mut uris = Vec::new();
+    for page in doc.get_pages().into_values() {
+        let page = doc.get_dictionary(page).unwrap();
+        let Ok(annots) = page.get(b"Annots") else {
+            continue;
+        };
+        for annot in annots.as_array().unwrap() {
+            let Object::Reference(id) = annot else {
+                panic!("a direct annotation in /Annots: {annot:?}");
+            };
+            let annot = doc.get_dictionary(*id).unwrap();
+            let action = annot.get(b"A").unwrap().as_dict().unwrap();
+            let uri = action.get(b"URI").unwrap().as_str().unwrap();
+            uris.push(String::from_utf8(uri.to_vec()).unwrap());
+        }
+    }
+    uris
+}
+
+const LINKS: &str = "See [our site](<https://example.org/straße?q=a b>), \
+    [a script](javascript:alert(1)), [a file](file:///etc/passwd), \
+    [old](ftp://example.org/x) and <mailto:zoë@example.org>.";
+
+fn links_are_indirect_ascii_and_only_clickable_schemes(cff: bool) {
+    let (_dir, pdf, stderr) = render(LINKS, cff);
+    let uris = link_uris(&pdf);
+    assert_eq!(
+        uris,
+        [
+            "https://b%C3%BCcher.example/",
+            "https://example.org/stra%C3%9Fe?q=a%20b",
+            "mailto:zo%C3%AB@example.org",
+        ],
+        "{stderr}"
+    );
+    // The refused links print as text, each with a warning at the link in the letter.
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("a script, a file, old and"), "{text}");
+    for (column, link) in [
+        (53, "javascript:alert(1)"),
+        (86, "file:///etc/passwd"),
+        (116, "ftp://example.org/x"),
+    ] {
+        let expected = format!(
+            "letter.md:5:{column}: warning: the link `{link}` is printed as text, not as a link"
+        );
+        assert!(stderr.contains(&expected), "{expected}\n{stderr}");
+    }
+}
+
+#[test]
+fn links_are_indirect_ascii_and_only_clickable_schemes_truetype() {
+    links_are_indirect_ascii_and_only_clickable_schemes(false);
+}
+
+#[test]
+fn links_are_indirect_ascii_and_only_clickable_schemes_cff() {
+    links_are_indirect_ascii_and_only_clickable_schemes(true);
+}
+
+#[test]
+fn a_letterhead_address_with_another_scheme_is_not_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\nurl = \"javascript:alert(1)\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("letter.md"), letter("to = [\"A\"]", "Hello.")).unwrap();
+    let r = run(letterhead()
+        .args(["render", "--diagnostic-format", "short"])
+        .arg(d.join("letter.md")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "letterhead.toml:3:7: warning: the link `javascript:alert(1)` is printed as text"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(link_uris(&d.join("letter.pdf")).is_empty());
+}
+
+fn missing_characters_extract_as_nothing_else(cff: bool) {
+    let (_dir, pdf, stderr) = render("Greetings 👋 and 你好 from the team.", cff);
+    assert!(stderr.contains("has no glyph for `👋`"), "{stderr}");
+    for reader in [
+        tool("pdftotext", &[pdf.to_str().unwrap(), "-"]),
+        tool(
+            "mutool",
+            &["draw", "-q", "-F", "txt", pdf.to_str().unwrap()],
+        ),
+    ] {
+        let line = reader
+            .lines()
+            .find(|l| l.contains("Greetings"))
+            .unwrap_or_else(|| panic!("{reader}"));
+        // The missing characters come out as U+FFFD or not at all, never as another one.
+        let known: String = line.chars().filter(|c| *c != '\u{FFFD}').collect();
+        let words: Vec<&str> = known.split_whitespace().collect();
+        assert_eq!(
+            words,
+            ["Greetings", "and", "from", "the", "team."],
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn missing_characters_extract_as_nothing_else_truetype() {
+    missing_characters_extract_as_nothing_else(false);
+}
+
+#[test]
+fn missing_characters_extract_as_nothing_else_cff() {
+    missing_characters_extract_as_nothing_else(true);
+}
+
+#[test]
+fn the_combined_file_prints_at_full_size_has_info_and_distinct_subset_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(
+        repo().join("letters/letterhead.toml"),
+        d.join("letterhead.toml"),
+    )
+    .unwrap();
+    for name in ["thank-you.template.md", "supporters.csv"] {
+        std::fs::copy(repo().join("letters/merge").join(name), d.join(name)).unwrap();
+    }
+    // A link in the template: its annotations must stay indirect in the combined file.
+    let template = std::fs::read_to_string(d.join("thank-you.template.md")).unwrap();
+    std::fs::write(
+        d.join("thank-you.template.md"),
+        format!("{template}\nMore at [our site](https://example.org/ünser).\n"),
+    )
+    .unwrap();
+    let combined = d.join("print.pdf");
+    let r = run(letterhead()
+        .arg("merge")
+        .arg(d.join("thank-you.template.md"))
+        .arg("--data")
+        .arg(d.join("supporters.csv"))
+        .arg("--combine")
+        .arg(&combined));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(qpdf_ok(&combined));
+    let path = combined.to_str().unwrap();
+
+    let info = tool("pdfinfo", &[path]);
+    for line in [
+        "Title:           print",
+        "Creator:         letterhead ",
+        "Producer:        letterhead ",
+        // SOURCE_DATE_EPOCH
+        "CreationDate:    Wed Aug  5 00:00:00 2015 UTC",
+        "ModDate:         Wed Aug  5 00:00:00 2015 UTC",
+    ] {
+        assert!(info.contains(line), "{line}\n{info}");
+    }
+    let catalog = tool("qpdf", &["--show-object=trailer", path]);
+    let root = catalog
+        .split("/Root ")
+        .nth(1)
+        .unwrap()
+        .split(" 0 R")
+        .next()
+        .unwrap();
+    let catalog = tool("qpdf", &[&format!("--show-object={root}"), path]);
+    assert!(
+        catalog.contains("/ViewerPreferences << ") && catalog.contains("/PrintScaling /None"),
+        "{catalog}"
+    );
+
+    // Each subset's name (tag + font) belongs to one font program only.
+    let doc = lopdf::Document::load(&combined).unwrap();
+    let mut programs: BTreeMap<Vec<u8>, BTreeSet<Vec<u8>>> = BTreeMap::new();
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        let (Ok(name), Ok(file)) = (
+            dict.get(b"FontName").and_then(Object::as_name),
+            dict.get(b"FontFile2").and_then(Object::as_reference),
+        ) else {
+            continue;
+        };
+        let program = doc.get_object(file).unwrap().as_stream().unwrap();
+        let bytes = program
+            .decompressed_content()
+            .unwrap_or(program.content.clone());
+        programs.entry(name.to_vec()).or_default().insert(bytes);
+    }
+    assert!(programs.len() > 2, "{:?}", programs.keys());
+    for (name, set) in &programs {
+        assert_eq!(
+            set.len(),
+            1,
+            "{} names {} subsets",
+            String::from_utf8_lossy(name),
+            set.len()
+        );
+    }
+    let uris = link_uris(&combined);
+    assert_eq!(uris.len(), 40, "{uris:?}");
+    assert!(uris.contains(&"https://example.org/%C3%BCnser".to_string()));
+}
