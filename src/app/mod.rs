@@ -128,6 +128,10 @@ fn run(
         Err(d) => return reporter.usage_error(&d),
     };
     reporter.templates_left_out(templates);
+    if let Some(merge) = &merge {
+        let data = &merge.data;
+        reporter.data_read(&data.path, data.rows.len(), data.empty_rows);
+    }
     if let Some((path, _)) = &combine
         && let Err(d) = plan::refuse_combined_collision(path, &jobs)
     {
