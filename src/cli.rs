@@ -63,9 +63,9 @@ pub struct CheckArgs {
     /// Check INPUT as a mail-merge template, with every row of this data file.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// Field delimiter of CSV data.
-    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = delimiter, requires = "data")]
-    pub delimiter: u8,
+    /// Field delimiter of CSV data (default: found in the header line, as for `merge`).
+    #[arg(long, value_name = "CHAR", value_parser = delimiter, requires = "data")]
+    pub delimiter: Option<u8>,
     /// Output file names of a merge (checked for clashes).
     #[arg(long, value_name = "PATTERN", requires = "data")]
     pub name: Option<String>,
@@ -83,9 +83,10 @@ pub struct MergeArgs {
     /// The rows: CSV with a header row, a JSON array of objects, or a TOML array of tables.
     #[arg(long, value_name = "FILE", required = true)]
     pub data: PathBuf,
-    /// Field delimiter of CSV data (`,` or `;`, or any one character).
-    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = delimiter)]
-    pub delimiter: u8,
+    /// Field delimiter of CSV data (`,` `;` `tab` or any one character; default: a tab for
+    /// `.tsv`, else `,` if the header line has one, else tab or `;`, whichever it has).
+    #[arg(long, value_name = "CHAR", value_parser = delimiter)]
+    pub delimiter: Option<u8>,
     /// Output file names, e.g. "{{ last_name }}-{{ id }}" (default: TEMPLATE-0001, …).
     #[arg(long, value_name = "PATTERN")]
     pub name: Option<String>,

@@ -1,49 +1,46 @@
 //! Mail merge: a letter template with `{{ column }}` placeholders (minijinja), filled in once per
-//! row of a data file (CSV with the `csv` crate, a JSON array of objects, or a TOML array of
-//! tables), and the output file name of each row.
+//! row of a data file (`data`: CSV, a JSON array of objects, or a TOML array of tables), and the
+//! output file name of each row.
 //!
 //! Values are inserted as text, never as syntax: in the front matter they are escaped for a TOML
 //! string, in the body every ASCII punctuation character is backslash-escaped for Markdown, so a
 //! value holding `"`, `+++`, `**bold**`, `<script>` or a newline shows as written and cannot
-//! break the front matter or add formatting.
+//! break the front matter or add formatting. The escaping is minijinja's formatter, which sees
+//! every value as it is printed: a list or table from JSON or TOML keeps its structure for
+//! `{% for %}` and `{{ a.b }}`, and each item is escaped when it is printed.
+//!
+//! The template's names are checked against the data's columns once, before any row
+//! (`Template::check_columns`). Filling in a row is bounded: the template gets `FUEL` steps (so
+//! nested loops end) and the letter at most the size limit of a letter.
 //!
 //! It takes the template's and the data's text and gives letter texts and names, or
 //! diagnostics with the row and column; it reads no file and knows nothing about layout.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::ops::Range;
-use std::path::{Path, PathBuf};
+mod data;
+mod escape;
 
-use minijinja::{Environment, UndefinedBehavior, Value};
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::Path;
+
+use minijinja::{Environment, ErrorKind, UndefinedBehavior, Value};
 
 use crate::diag::{self, Diagnostic, Source};
 use crate::letter;
 
+pub use data::{Data, Row, parse_data};
+pub use escape::{escape_markdown, escape_toml};
+
+use escape::{bare, guard_front_matter};
+
 /// Longest output file name, in bytes, before `.pdf`.
 pub const MAX_NAME_BYTES: usize = 120;
 
-/// One row of data: its values by column name.
-#[derive(Debug, Clone)]
-pub struct Row {
-    /// 1-based number of the record (the header is not a record).
-    pub number: usize,
-    /// 1-based line of the data file where the record starts.
-    pub line: usize,
-    /// The values, by column name.
-    pub values: BTreeMap<String, String>,
-}
-
-/// The recipients' data.
-#[derive(Debug, Clone)]
-pub struct Data {
-    /// The file.
-    pub path: PathBuf,
-    /// Column names, in the file's order.
-    pub columns: Vec<String>,
-    /// The rows.
-    pub rows: Vec<Row>,
-}
+/// Steps (minijinja instructions) one part of a template (front matter, body, name) may take
+/// for one row. The example letter's body takes 26; a loop over a row's list of 1,000 items,
+/// printing two values each, some 12,000; 10 million take about 3 s in a test build. Without
+/// a limit, three nested `range(100000)` loops would run for years.
+pub const FUEL: u64 = 10_000_000;
 
 /// A template compiled for filling in.
 pub struct Template {
@@ -55,6 +52,10 @@ pub struct Template {
     front_env: Environment<'static>,
     body_env: Environment<'static>,
     name_env: Environment<'static>,
+    /// The `--name` pattern.
+    name: String,
+    /// Largest letter text a row may fill in, in bytes.
+    max_bytes: usize,
 }
 
 impl std::fmt::Debug for Template {
@@ -70,6 +71,7 @@ impl std::fmt::Debug for Template {
 fn environment(escape: fn(&str) -> String) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_fuel(Some(FUEL));
     env.set_keep_trailing_newline(true);
     env.set_formatter(move |out, _state, value| {
         if value.is_none() {
@@ -118,7 +120,15 @@ impl Template {
             front_env,
             body_env,
             name_env,
+            name: name.to_string(),
+            max_bytes: usize::MAX,
         })
+    }
+
+    /// Limits the letter text a row may fill in to `max_bytes` (the size limit of a letter).
+    pub fn with_max_bytes(mut self, max_bytes: usize) -> Template {
+        self.max_bytes = max_bytes;
+        self
     }
 
     /// The template file.
@@ -126,16 +136,96 @@ impl Template {
         &self.source.path
     }
 
+    /// Checks, before any row is filled in, that every name the template and the `--name`
+    /// pattern use is a column of the data: one error for the whole merge, naming each
+    /// unknown name and the column it is likely a typo of, instead of the same error for
+    /// every row. Names minijinja defines (`range`, `loop`, names set or looped over in the
+    /// template) are not columns, and a name tested with `is defined` may be missing.
+    pub fn check_columns(&self, data: &Data) -> diag::Result<()> {
+        let columns: BTreeSet<&str> = data.columns.iter().map(String::as_str).collect();
+        let globals: BTreeSet<&str> = self.body_env.globals().map(|(name, _)| name).collect();
+        let body = &self.source.text[self.body_offset..];
+        let mut parts = vec![(&self.body_env, "body", body, Some(self.body_offset))];
+        if let Some(range) = &self.front {
+            parts.insert(
+                0,
+                (
+                    &self.front_env,
+                    "front",
+                    &self.source.text[range.clone()],
+                    Some(range.start),
+                ),
+            );
+        }
+        parts.push((&self.name_env, "name", self.name.as_str(), None));
+        // Each unknown name, with where the template first uses it.
+        let mut unknown: Vec<(String, Option<usize>)> = Vec::new();
+        for (env, name, text, offset) in parts {
+            let Ok(template) = env.get_template(name) else {
+                continue;
+            };
+            let mut names: Vec<String> = template.undeclared_variables(false).into_iter().collect();
+            names.sort();
+            for n in names {
+                let known = columns.contains(n.as_str())
+                    || globals.contains(n.as_str())
+                    || tested_if_defined(text, &n)
+                    || unknown.iter().any(|(u, _)| *u == n);
+                if !known {
+                    let at = offset.map(|o| find_use(text, &n).map_or(o, |at| o + at));
+                    unknown.push((n, at));
+                }
+            }
+        }
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        // In the order the template uses them; `--name`'s last.
+        unknown.sort_by_key(|(_, at)| at.unwrap_or(usize::MAX));
+        let file = data.path.display();
+        let names = quoted(unknown.iter().map(|(n, _)| n));
+        let user = if unknown[0].1.is_some() {
+            "the template uses"
+        } else {
+            "`--name` uses"
+        };
+        let mut d = Diagnostic::error(if unknown.len() == 1 {
+            format!("{user} {names}, which is not a column of `{file}`")
+        } else {
+            format!("{user} {names}, which are not columns of `{file}`")
+        });
+        d = match unknown[0] {
+            (ref n, Some(at)) => d.at(&self.source, at..at + n.len()),
+            (_, None) => d.in_file(&self.source.path),
+        };
+        for (n, _) in &unknown {
+            if let Some(close) = diag::did_you_mean(n, columns.iter().copied()) {
+                d = d.hint(if unknown.len() == 1 {
+                    format!("did you mean `{close}`?")
+                } else {
+                    format!("did you mean `{close}` for `{n}`?")
+                });
+            }
+        }
+        d = d.hint(format!(
+            "the columns of `{file}` are {}; test a name only some data files have with `{{% if name is defined %}}`",
+            quoted(data.columns.iter())
+        ));
+        Err(d.boxed())
+    }
+
     /// The letter for one row: the template with the row's values filled in.
     pub fn fill(&self, row: &Row, data: &Path) -> diag::Result<String> {
+        if let Some(problem) = &row.problem {
+            return Err(problem.clone());
+        }
         let context = Value::from(row.values.clone());
         let mut text = String::with_capacity(self.source.text.len() + 256);
         if let Some(range) = &self.front {
             // The front matter's range starts with the line break after the opening `+++`, so
             // the filled-in letter keeps the template's line numbers.
             text.push_str("+++");
-            let front = self
-                .render(&self.front_env, "front", &context)
+            let front = render(&self.front_env, "front", &context, self.max_bytes)
                 .map_err(|e| self.row_error(&e, row, data, range.start))?;
             text.push_str(&front);
             if !front.ends_with('\n') {
@@ -143,8 +233,8 @@ impl Template {
             }
             text.push_str("+++\n");
         }
-        let body = self
-            .render(&self.body_env, "body", &context)
+        let budget = self.max_bytes.saturating_sub(text.len());
+        let body = render(&self.body_env, "body", &context, budget)
             .map_err(|e| self.row_error(&e, row, data, self.body_offset))?;
         text.push_str(&body);
         Ok(text)
@@ -153,12 +243,16 @@ impl Template {
     /// The output file name (without `.pdf`) for one row, sanitised.
     pub fn name(&self, row: &Row, data: &Path) -> diag::Result<String> {
         let context = Value::from(row.values.clone());
-        let raw = self.render(&self.name_env, "name", &context).map_err(|e| {
+        // Far more than a name can keep (`MAX_NAME_BYTES`), far less than memory.
+        let raw = render(&self.name_env, "name", &context, 100_000).map_err(|e| {
+            let what = match &e {
+                Failure::Template(e) => detail(e),
+                Failure::TooLarge => "it is over 100 KB".to_string(),
+            };
             Diagnostic::error(format!(
-                "row {} of `{}`: cannot make its file name: {}",
+                "row {} of `{}`: cannot make its file name: {what}",
                 row.number,
                 data.display(),
-                detail(&e)
             ))
             .hint(format!("the columns are: {}", quoted(row.values.keys())))
             .boxed()
@@ -176,47 +270,149 @@ impl Template {
         Ok(name)
     }
 
-    fn render(
-        &self,
-        env: &Environment<'static>,
-        name: &str,
-        context: &Value,
-    ) -> Result<String, minijinja::Error> {
-        env.get_template(name)?.render(context)
-    }
-
     /// A failure to fill in a row: which row, which column, and where in the template.
-    fn row_error(
-        &self,
-        e: &minijinja::Error,
-        row: &Row,
-        data: &Path,
-        offset: usize,
-    ) -> Box<Diagnostic> {
+    fn row_error(&self, e: &Failure, row: &Row, data: &Path, offset: usize) -> Box<Diagnostic> {
+        let label = row_label(row, data);
+        let e = match e {
+            Failure::Template(e) => e,
+            Failure::TooLarge => {
+                return Diagnostic::error(format!(
+                    "{label}: the filled-in letter is over {} MB, the limit for a letter",
+                    self.max_bytes / 1_000_000
+                ))
+                .in_file(&self.source.path)
+                .hint("a loop or a long value repeats too much text; check the row's values and the template's loops")
+                .boxed();
+            }
+        };
         // An undefined name is shown by name: it is the text the error points at.
         let what = match (e.kind(), e.range()) {
-            (minijinja::ErrorKind::UndefinedError, Some(span)) => self
+            (ErrorKind::UndefinedError, Some(span)) => self
                 .source
                 .text
                 .get(span.start + offset..span.end + offset)
                 .map(|name| format!("it has no column `{}`", name.trim())),
+            (ErrorKind::OutOfFuel, _) => Some(format!(
+                "the template takes over {FUEL} steps to fill it in — a loop that does not end?"
+            )),
             _ => None,
         }
         .unwrap_or_else(|| detail(e));
-        let mut d = Diagnostic::error(format!("{}: {what}", row_label(row, data)));
+        let mut d = Diagnostic::error(format!("{label}: {what}"));
         if let Some(span) = e.range() {
             d = d.at(&self.source, span.start + offset..span.end + offset);
+        } else if let Some(line) = e.line() {
+            // Fuel runs out at a line, not a span: point at the line's start.
+            let part = &self.source.text[offset.min(self.source.text.len())..];
+            let at = offset + data::line_offset(part, line);
+            d = d.at(&self.source, at..at);
         } else {
             d = d.in_file(&self.source.path);
         }
-        if e.kind() == minijinja::ErrorKind::UndefinedError {
-            d = d.hint(format!(
-                "this row has the columns {}; test an optional one with `{{% if name is defined %}}`",
-                quoted(row.values.keys())
-            ));
+        match e.kind() {
+            ErrorKind::UndefinedError => {
+                d = d.hint(format!(
+                    "this row has the columns {}; test an optional one with `{{% if name is defined %}}`",
+                    quoted(row.values.keys())
+                ));
+            }
+            ErrorKind::OutOfFuel => {
+                d = d.hint(
+                    "nested loops multiply: three loops over `range(100000)` would take 10^15 steps; loop over the row's own values instead",
+                );
+            }
+            _ => {}
         }
         d.boxed()
     }
+}
+
+/// Why a part of the template could not be filled in.
+enum Failure {
+    /// minijinja's error: an undefined name, a type error, fuel run out.
+    Template(minijinja::Error),
+    /// The text would be over its size limit.
+    TooLarge,
+}
+
+/// Renders template `name` of `env` with `context`, stopping as soon as the text would be
+/// over `budget` bytes (before it fills memory).
+fn render(
+    env: &Environment<'static>,
+    name: &str,
+    context: &Value,
+    budget: usize,
+) -> Result<String, Failure> {
+    let template = env.get_template(name).map_err(Failure::Template)?;
+    let mut out = Capped {
+        text: Vec::new(),
+        budget,
+        over: false,
+    };
+    match template.render_captured_to(context, &mut out) {
+        Ok(_) => Ok(String::from_utf8(out.text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+        Err(_) if out.over => Err(Failure::TooLarge),
+        Err(e) => Err(Failure::Template(e)),
+    }
+}
+
+/// Output that refuses to grow past `budget` bytes.
+struct Capped {
+    text: Vec<u8>,
+    budget: usize,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.text.len() + buf.len() > self.budget {
+            self.over = true;
+            return Err(std::io::Error::other("over the size limit"));
+        }
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Whether `text` tests `name` with `is defined`, `is undefined` or `is not defined`: then
+/// the name may be missing from the data.
+fn tested_if_defined(text: &str, name: &str) -> bool {
+    uses(text, name).any(|at| {
+        let rest = text[at + name.len()..].trim_start();
+        let Some(rest) = rest.strip_prefix("is") else {
+            return false;
+        };
+        let rest = rest.trim_start();
+        let rest = rest.strip_prefix("not").map_or(rest, str::trim_start);
+        rest.starts_with("defined") || rest.starts_with("undefined")
+    })
+}
+
+/// Where `text` first uses `name` inside `{{ }}` or `{% %}`.
+fn find_use(text: &str, name: &str) -> Option<usize> {
+    uses(text, name).find(|&at| {
+        let before = &text[..at];
+        let open = before.rfind("{{").max(before.rfind("{%"));
+        let close = before.rfind("}}").max(before.rfind("%}"));
+        open.is_some() && open > close
+    })
+}
+
+/// Where `name` occurs in `text` as a whole word, not after a `.` (an attribute).
+fn uses<'a>(text: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name)
+        .map(|(at, _)| at)
+        .filter(move |&at| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + name.len()..].chars().next();
+            !before.is_some_and(|c| word(c) || c == '.') && !after.is_some_and(word)
+        })
 }
 
 /// How messages name a row: "row 3 of `supporters.csv` (line 4)".
@@ -260,187 +456,6 @@ fn template_error(e: &minijinja::Error, source: &Source, offset: usize) -> Box<D
     .boxed()
 }
 
-/// Where a placeholder stands in the front matter's TOML.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum TomlContext {
-    /// Between values: `key = {{ x }}`.
-    Bare,
-    /// Inside `"…"` or `"""…"""`: values are escaped for it.
-    Basic,
-    /// Inside a literal string (single quotes): nothing can be escaped there.
-    Literal,
-    /// In a comment, to the end of the line.
-    Comment,
-}
-
-/// Checks where each placeholder of the front matter stands, and returns the template text to
-/// compile: inside a basic string a value is escaped for it; a bare value (`date = {{ d }}`)
-/// must be a plain date, number or word, checked per row by the `bare` filter; inside a
-/// literal string no escape exists, so a placeholder there is an error.
-fn guard_front_matter(source: &Source, range: Range<usize>) -> diag::Result<String> {
-    let text = &source.text[range.clone()];
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut context = TomlContext::Bare;
-    // Inside a multi-line string: its closing delimiter.
-    let mut closing: &str = "";
-    let mut i = 0;
-    while i < text.len() {
-        let rest = &text[i..];
-        if rest.starts_with("{{") {
-            let end = rest.find("}}").map_or(rest.len(), |e| e + 2);
-            let placeholder = &rest[..end];
-            match context {
-                TomlContext::Literal => {
-                    return Err(Diagnostic::error(
-                        "a placeholder inside a single-quoted string, where a value's quotes cannot be escaped",
-                    )
-                    .at(source, range.start + i..range.start + i + end)
-                    .hint("put placeholders inside \"…\" strings, e.g. to = [\"{{ name }}\"]")
-                    .boxed());
-                }
-                TomlContext::Bare if placeholder.len() > 4 && placeholder.ends_with("}}") => {
-                    let inner = &placeholder[2..placeholder.len() - 2];
-                    out.push_str(&format!("{{{{ ({inner}) | bare }}}}"));
-                }
-                _ => out.push_str(placeholder),
-            }
-            i += end;
-            continue;
-        }
-        if rest.starts_with("{%") || rest.starts_with("{#") {
-            let close = if rest.starts_with("{%") { "%}" } else { "#}" };
-            let end = rest.find(close).map_or(rest.len(), |e| e + 2);
-            out.push_str(&rest[..end]);
-            i += end;
-            continue;
-        }
-        // The delimiters that change the context, longest first.
-        let step = match context {
-            TomlContext::Bare => {
-                if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
-                    context = if rest.starts_with('"') {
-                        TomlContext::Basic
-                    } else {
-                        TomlContext::Literal
-                    };
-                    closing = &rest[..3];
-                    3
-                } else if rest.starts_with('"') {
-                    context = TomlContext::Basic;
-                    closing = "";
-                    1
-                } else if rest.starts_with('\'') {
-                    context = TomlContext::Literal;
-                    closing = "";
-                    1
-                } else if rest.starts_with('#') {
-                    context = TomlContext::Comment;
-                    1
-                } else {
-                    0
-                }
-            }
-            TomlContext::Comment => {
-                if rest.starts_with('\n') {
-                    context = TomlContext::Bare;
-                }
-                0
-            }
-            TomlContext::Basic if rest.starts_with('\\') => {
-                // An escape: the next character belongs to the string.
-                1 + rest[1..].chars().next().map_or(0, char::len_utf8)
-            }
-            TomlContext::Basic | TomlContext::Literal => {
-                let quote = if context == TomlContext::Basic {
-                    '"'
-                } else {
-                    '\''
-                };
-                if !closing.is_empty() && rest.starts_with(closing) {
-                    context = TomlContext::Bare;
-                    3
-                } else if closing.is_empty() && (rest.starts_with(quote) || rest.starts_with('\n'))
-                {
-                    context = TomlContext::Bare;
-                    1
-                } else {
-                    0
-                }
-            }
-        };
-        let step = if step == 0 {
-            rest.chars().next().map_or(1, char::len_utf8)
-        } else {
-            step
-        };
-        out.push_str(&rest[..step.min(rest.len())]);
-        i += step;
-    }
-    Ok(out)
-}
-
-/// The `bare` filter: a value standing unquoted in the front matter (a date, a number) may
-/// hold nothing that TOML would read as syntax.
-fn bare(value: String) -> Result<String, minijinja::Error> {
-    let plain = value
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '-' | ':' | '.' | '+' | '_' | ' '));
-    if plain {
-        Ok(value)
-    } else {
-        Err(minijinja::Error::new(
-            minijinja::ErrorKind::InvalidOperation,
-            format!("the value `{value}` cannot stand outside quotes in the front matter"),
-        ))
-    }
-}
-
-/// Escapes a value for the inside of a TOML basic string (`"…"`): it can neither end the
-/// string nor start a new line of TOML.
-pub fn escape_toml(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes a value for a Markdown body: every ASCII punctuation character is backslash-escaped
-/// (CommonMark lets any be), each line is trimmed (no indented code), and a line break in the
-/// value becomes a hard line break.
-///
-/// ```
-/// use letterhead::merge::escape_markdown;
-/// assert_eq!(escape_markdown("**bold** <b>"), r"\*\*bold\*\* \<b\>");
-/// ```
-pub fn escape_markdown(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 8);
-    // CommonMark also ends a line at a lone carriage return.
-    let value = value.replace("\r\n", "\n").replace('\r', "\n");
-    for (i, line) in value.trim_end_matches('\n').split('\n').enumerate() {
-        if i > 0 {
-            out.push_str("\\\n");
-        }
-        for c in line.trim().chars() {
-            if c.is_ascii_punctuation() {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// A file name from a rendered `--name`: no path separators, no `..`, no control or reserved
 /// characters, no leading dot or trailing dot or space, at most `MAX_NAME_BYTES` bytes.
 ///
@@ -473,209 +488,6 @@ pub fn sanitize(raw: &str) -> String {
     name
 }
 
-/// Reads the data: by extension, `.json` (an array of objects), `.toml` (an array of tables),
-/// anything else CSV with a header row (`delimiter` between fields).
-pub fn parse_data(source: &Source, delimiter: u8) -> diag::Result<Data> {
-    let extension = source
-        .path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    let data = match extension.as_deref() {
-        Some("json") => parse_json(source)?,
-        Some("toml") => parse_toml(source)?,
-        _ => parse_csv(source, delimiter)?,
-    };
-    if data.rows.is_empty() {
-        return Err(Diagnostic::error(format!(
-            "`{}` holds no rows of data",
-            source.path.display()
-        ))
-        .in_file(&source.path)
-        .boxed());
-    }
-    Ok(data)
-}
-
-fn parse_csv(source: &Source, delimiter: u8) -> diag::Result<Data> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(source.text.as_bytes());
-    let csv_error = |e: csv::Error| {
-        let d = Diagnostic::error(format!("`{}` is not valid CSV: {e}", source.path.display()));
-        match e.position() {
-            Some(p) => {
-                let at = usize::try_from(p.byte()).unwrap_or(0);
-                d.at(source, at..at)
-            }
-            None => d.in_file(&source.path),
-        }
-        .boxed()
-    };
-    let columns: Vec<String> = reader
-        .headers()
-        .map_err(csv_error)?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    if let Some(empty) = columns.iter().position(String::is_empty) {
-        return Err(Diagnostic::error(format!(
-            "column {} of the header of `{}` has no name",
-            empty + 1,
-            source.path.display()
-        ))
-        .at(
-            source,
-            0..source.text.find('\n').unwrap_or(source.text.len()),
-        )
-        .hint("the first row names the columns, e.g. `first_name,last_name,email`")
-        .boxed());
-    }
-    if columns.len() == 1 && delimiter == b',' && columns[0].contains(';') {
-        return Err(Diagnostic::error(format!(
-            "the header of `{}` has one column, `{}`",
-            source.path.display(),
-            columns[0]
-        ))
-        .at(source, 0..columns[0].len())
-        .hint("the fields look separated by `;`: pass --delimiter ';'")
-        .boxed());
-    }
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(csv_error)?;
-        let line = record
-            .position()
-            .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
-        let values = columns
-            .iter()
-            .zip(record.iter())
-            .map(|(c, v)| (c.clone(), v.to_string()))
-            .collect();
-        rows.push(Row {
-            number: i + 1,
-            line,
-            values,
-        });
-    }
-    Ok(Data {
-        path: source.path.clone(),
-        columns,
-        rows,
-    })
-}
-
-fn parse_json(source: &Source) -> diag::Result<Data> {
-    let value: serde_json::Value = serde_json::from_str(&source.text).map_err(|e| {
-        let offset = line_offset(&source.text, e.line()) + e.column().saturating_sub(1);
-        Diagnostic::error(format!(
-            "`{}` is not valid JSON: {e}",
-            source.path.display()
-        ))
-        .at(source, offset..offset)
-        .boxed()
-    })?;
-    let not_array = || {
-        Diagnostic::error(format!(
-            "`{}` must hold an array of objects, one per letter",
-            source.path.display()
-        ))
-        .in_file(&source.path)
-        .hint(r#"write [{"first_name": "Ada", "city": "London"}, …]"#)
-        .boxed()
-    };
-    let items = value.as_array().ok_or_else(not_array)?;
-    let mut rows = Vec::new();
-    let mut columns: Vec<String> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let object = item.as_object().ok_or_else(not_array)?;
-        let mut values = BTreeMap::new();
-        for (key, value) in object {
-            if !columns.contains(key) {
-                columns.push(key.clone());
-            }
-            values.insert(key.clone(), json_text(value));
-        }
-        rows.push(record(i, values));
-    }
-    Ok(Data {
-        path: source.path.clone(),
-        columns,
-        rows,
-    })
-}
-
-/// The `i`-th record (0-based) of a JSON or TOML file, which have no lines to report.
-fn record(i: usize, values: BTreeMap<String, String>) -> Row {
-    Row {
-        number: i + 1,
-        line: 0,
-        values,
-    }
-}
-
-fn json_text(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn parse_toml(source: &Source) -> diag::Result<Data> {
-    let table: toml::Table = crate::config::from_toml(source, 0, &source.text)?;
-    let mut arrays = table.iter().filter_map(|(k, v)| Some((k, v.as_array()?)));
-    let (Some((_, items)), None) = (arrays.next(), arrays.next()) else {
-        return Err(Diagnostic::error(format!(
-            "`{}` must hold one array of tables, one table per letter",
-            source.path.display()
-        ))
-        .in_file(&source.path)
-        .hint("write each row as [[row]] followed by its `key = \"value\"` lines")
-        .boxed());
-    };
-    let mut rows = Vec::new();
-    let mut columns: Vec<String> = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let Some(t) = item.as_table() else {
-            return Err(Diagnostic::error(format!(
-                "entry {} of `{}` is not a table",
-                i + 1,
-                source.path.display()
-            ))
-            .in_file(&source.path)
-            .boxed());
-        };
-        let mut values = BTreeMap::new();
-        for (key, value) in t {
-            if !columns.contains(key) {
-                columns.push(key.clone());
-            }
-            let text = match value {
-                toml::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            values.insert(key.clone(), text);
-        }
-        rows.push(record(i, values));
-    }
-    Ok(Data {
-        path: source.path.clone(),
-        columns,
-        rows,
-    })
-}
-
-/// Byte offset of the start of 1-based line `line`.
-fn line_offset(text: &str, line: usize) -> usize {
-    if line <= 1 {
-        return 0;
-    }
-    text.match_indices('\n')
-        .nth(line - 2)
-        .map_or(text.len(), |(i, _)| i + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -693,8 +505,9 @@ mod tests {
             line: 2,
             values: pairs
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .map(|(k, v)| (k.to_string(), Value::from(*v)))
                 .collect(),
+            problem: None,
         }
     }
 
@@ -774,38 +587,77 @@ mod tests {
         assert!(err.hints[0].contains("`name`"));
     }
 
-    #[test]
-    fn csv_with_bom_semicolons_and_quoted_newlines() {
-        let text = "first;note\nAda;\"two\nlines\"\nBo;x\n";
-        let data = parse_data(&source("d.csv", text), b';').unwrap();
-        assert_eq!(data.columns, ["first", "note"]);
-        assert_eq!(data.rows[0].values["note"], "two\nlines");
-        assert_eq!(data.rows[1].line, 4);
-        assert_eq!(data.rows[1].number, 2);
+    fn data(columns: &[&str]) -> Data {
+        Data {
+            path: "d.csv".into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: Vec::new(),
+            empty_rows: 0,
+        }
     }
 
     #[test]
-    fn semicolon_csv_read_with_commas_suggests_the_delimiter() {
-        let err = parse_data(&source("d.csv", "a;b\n1;2\n"), b',').unwrap_err();
-        assert!(err.hints[0].contains("--delimiter ';'"));
+    fn unknown_names_are_one_error_with_the_closest_column() {
+        let t = Template::parse(
+            source(
+                "t.md",
+                "+++\nto = [\"{{ frist }}\"]\n+++\n{% for i in items %}{{ i.city }} {{ loop.index }}{% endfor %}\n\
+                 {% set x = range(3) | length %}{{ x }}{% if nick is defined %}{{ nick }}{% endif %} {{ citty }}\n",
+            ),
+            "{{ idd }}",
+        )
+        .unwrap();
+        let err = t
+            .check_columns(&data(&["first", "items", "city", "id"]))
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "the template uses `frist`, `citty`, `idd`, which are not columns of `d.csv`"
+        );
+        assert_eq!(err.line_col(), Some((2, 11)));
+        assert_eq!(err.hints[0], "did you mean `first` for `frist`?");
+        assert_eq!(err.hints[1], "did you mean `city` for `citty`?");
+        assert_eq!(err.hints[2], "did you mean `id` for `idd`?");
+        let ok = Template::parse(
+            source(
+                "t.md",
+                "+++\nto = [\"{{ first }}\"]\n+++\n{{ items | join(', ') }}\n",
+            ),
+            "{{ id }}",
+        )
+        .unwrap();
+        ok.check_columns(&data(&["first", "items", "id"])).unwrap();
     }
 
     #[test]
-    fn json_and_toml_rows() {
-        let json = parse_data(
-            &source("d.json", r#"[{"a": "x", "n": 3}, {"a": null}]"#),
-            b',',
+    fn filling_in_is_bounded_in_steps_and_size() {
+        let t = Template::parse(
+            source(
+                "t.md",
+                "+++\n+++\n{% for a in range(100000) %}{% for b in range(100000) %}{% for c in range(100000) %}x{% endfor %}{% endfor %}{% endfor %}\n",
+            ),
+            "x",
         )
         .unwrap();
-        assert_eq!(json.rows[0].values["n"], "3");
-        assert_eq!(json.rows[1].values["a"], "");
-        let toml = parse_data(
-            &source("d.toml", "[[row]]\na = \"x\"\n[[row]]\na = \"y\"\n"),
-            b',',
-        )
-        .unwrap();
-        assert_eq!(toml.rows.len(), 2);
-        assert_eq!(toml.rows[1].values["a"], "y");
+        let err = t.fill(&row(&[]), Path::new("d.csv")).unwrap_err();
+        assert!(
+            err.message.contains("takes over 10000000 steps"),
+            "{}",
+            err.message
+        );
+        let t = Template::parse(source("t.md", "+++\n+++\n{{ v }}{{ v }}\n"), "x")
+            .unwrap()
+            .with_max_bytes(1000);
+        let err = t
+            .fill(&row(&[("v", &"y".repeat(600))]), Path::new("d.csv"))
+            .unwrap_err();
+        assert!(
+            err.message
+                .starts_with("row 1 of `d.csv` (line 2): the filled-in letter is over 0 MB"),
+            "{}",
+            err.message
+        );
+        assert!(t.fill(&row(&[("v", "y")]), Path::new("d.csv")).is_ok());
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! End-to-end tests of `merge`: one letter per row, names, values as plain text, failures per
-//! row, and the combined print file with its bookmarks.
+//! row, data read strictly (spreadsheet exports, ragged rows, open quotes, tabs), the template
+//! checked against the columns once, JSON and TOML structure, and the combined print file with
+//! its bookmarks.
 
 #![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
 
@@ -116,7 +118,7 @@ fn duplicate_names_are_refused_before_anything_is_written() {
 }
 
 #[test]
-fn a_row_with_a_missing_column_fails_alone() {
+fn a_row_with_too_few_fields_fails_alone() {
     let dir = merge_dir();
     let d = dir.path();
     std::fs::write(
@@ -133,15 +135,305 @@ fn a_row_with_a_missing_column_fails_alone() {
         .arg(&out));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("thank-you.template.md:5:")
-            && r.stderr.contains("error: row 2 of")
-            && r.stderr.contains("(line 3): it has no column `street`"),
+        r.stderr.contains("ragged.csv:3:1: error: row 2 of")
+            && r.stderr
+                .contains("(line 3) has 3 fields; the header has 7\n"),
         "{}",
         r.stderr
     );
     assert!(out.join("thank-you-0001.pdf").exists());
     assert!(!out.join("thank-you-0002.pdf").exists());
     assert!(out.join("thank-you-0003.pdf").exists());
+}
+
+#[test]
+fn a_json_row_without_a_key_the_template_uses_fails_alone() {
+    let dir = merge_dir();
+    let d = dir.path();
+    let row = |id: u32, city: &str| {
+        format!(
+            r#"{{"id": {id}, "first_name": "A{id}", "last_name": "B", "street": "1 St", {city} "amount": "$1", "member_since": ""}}"#
+        )
+    };
+    std::fs::write(
+        d.join("rows.json"),
+        format!("[{}, {}]", row(1, r#""city": "Oslo","#), row(2, "")),
+    )
+    .unwrap();
+    let out = d.join("out");
+    let r = run(merge(d, "rows.json")
+        .args(["--diagnostic-format", "short", "--out-dir"])
+        .arg(&out));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("thank-you.template.md:5:")
+            && r.stderr.contains("error: row 2 of")
+            && r.stderr.contains(": it has no column `city`"),
+        "{}",
+        r.stderr
+    );
+    assert!(out.join("thank-you-0001.pdf").exists());
+    assert!(!out.join("thank-you-0002.pdf").exists());
+}
+
+/// A data file as a spreadsheet saves it: a byte-order mark, Windows line endings, quoted
+/// fields holding commas, quotes and line breaks, empty cells, a long name, another script,
+/// rows the user cleared (`,,,`) and empty lines at the end.
+const SPREADSHEET: &str = "\u{feff}id,first_name,last_name,street,city,amount,member_since\r\n\
+    1,Maximiliane,Müller-Lüdenscheidt,\"c/o Praxis Dr. Weiß\r\nKönigsallee 106\",\"40215 Düsseldorf, NRW\",€ 250,2009\r\n\
+    2,Αλέξανδρος,Παπαδόπουλος,Οδός Ερμού 12,\"Αθήνα, 105 63\",€ 40,\r\n\
+    ,,,,,,\r\n\
+    3,Jean-Luc,O'Brien,\"12, Rue de la \"\"Paix\"\"\",Paris,€ 15,\r\n\
+    4,Ada,Lovelace,,London,,\r\n\
+    \r\n\r\n";
+
+#[test]
+fn a_spreadsheet_export_is_read_as_written() {
+    let dir = merge_dir();
+    let d = dir.path();
+    std::fs::write(d.join("members.csv"), SPREADSHEET).unwrap();
+    let out = d.join("out");
+    let r = run(merge(d, "members.csv")
+        .args(["--name", "{{ id }}-{{ last_name }}", "--out-dir"])
+        .arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "read 4 rows of `{}` (1 empty row left out): rendered 4 letters",
+            d.join("members.csv").display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(pdfs_in(&out).len(), 4);
+    let expect = [
+        (
+            "1-Müller-Lüdenscheidt",
+            &[
+                "Maximiliane Müller-Lüdenscheidt",
+                "c/o Praxis Dr. Weiß",
+                "Königsallee 106",
+                "40215 Düsseldorf, NRW",
+                "€ 250",
+                "since 2009",
+            ][..],
+        ),
+        (
+            "2-Παπαδόπουλος",
+            &[
+                "Αλέξανδρος Παπαδόπουλος",
+                "Οδός Ερμού 12",
+                "Αθήνα, 105 63",
+                "€ 40",
+            ][..],
+        ),
+        (
+            "3-O'Brien",
+            &[
+                "Jean-Luc O'Brien",
+                "12, Rue de la \"Paix\"",
+                "Paris",
+                "Dear Jean-Luc,",
+            ][..],
+        ),
+        ("4-Lovelace", &["Ada Lovelace", "London", "Dear Ada,"][..]),
+    ];
+    for (name, words) in expect {
+        let text = text_of(&out.join(format!("{name}.pdf")));
+        for w in words {
+            assert!(text.contains(w), "{name}: `{w}` missing:\n{text}");
+        }
+    }
+    // Empty cells print nothing, and the optional paragraph is left out.
+    let ada = text_of(&out.join("4-Lovelace.pdf"));
+    assert!(!ada.contains("stood with us"), "{ada}");
+}
+
+#[test]
+fn an_unquoted_comma_fails_its_row_and_no_city_moves() {
+    let dir = merge_dir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("members.csv"),
+        "id,first_name,last_name,street,city,amount,member_since\n\
+         1,Ada,Lovelace,1 Main St,London,$5,\n\
+         2,Bo,Diddley,8 Harbour Rd,Portland, ME,$25,\n\
+         3,Cy,Twombly,3 Via Roma,Rome,$7,\n",
+    )
+    .unwrap();
+    let out = d.join("out");
+    let r = run(merge(d, "members.csv")
+        .args(["--diagnostic-format", "short", "--out-dir"])
+        .arg(&out));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("members.csv:3:1: error: row 2 of")
+            && r.stderr
+                .contains("(line 3) has 8 fields; the header has 7 — an unquoted comma?"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.join("thank-you-0002.pdf").exists());
+    assert!(text_of(&out.join("thank-you-0001.pdf")).contains("London"));
+    assert!(text_of(&out.join("thank-you-0003.pdf")).contains("Rome"));
+}
+
+#[test]
+fn a_quote_left_open_stops_the_merge_before_anything_is_written() {
+    let dir = merge_dir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("members.csv"),
+        "id,first_name,last_name,street,city,amount,member_since\r\n\
+         1,Ada,Lovelace,\"1 Main St,London,$5,\r\n\
+         2,Bo,Diddley,8 Harbour Rd,\"Portland, ME\",$25,\r\n\
+         3,Cy,Twombly,3 Via Roma,Rome,$7,\r\n",
+    )
+    .unwrap();
+    let out = d.join("out");
+    let r = run(merge(d, "members.csv")
+        .args(["--diagnostic-format", "short", "--out-dir"])
+        .arg(&out));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("members.csv:2:16: error: the quoted field opened at line 2"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn tab_and_semicolon_files_are_read_without_a_delimiter_option() {
+    let dir = merge_dir();
+    let d = dir.path();
+    let csv = std::fs::read_to_string(d.join("supporters.csv")).unwrap();
+    // `.tsv`, tabs in a `.csv`, and semicolons; commas inside quoted fields stay.
+    for (file, delimiter) in [("s.tsv", '\t'), ("tabs.csv", '\t'), ("semi.csv", ';')] {
+        let converted: String = csv
+            .lines()
+            .map(|l| {
+                let mut quoted = false;
+                let mut out: String = l
+                    .chars()
+                    .map(|c| {
+                        if c == '"' {
+                            quoted = !quoted;
+                        }
+                        if c == ',' && !quoted { delimiter } else { c }
+                    })
+                    .collect();
+                out.push_str("\r\n");
+                out
+            })
+            .collect();
+        std::fs::write(d.join(file), converted).unwrap();
+        let out = d.join(format!("out-{file}"));
+        let r = run(merge(d, file).arg("--out-dir").arg(&out));
+        assert_eq!(r.code, 0, "{file}: {}", r.stderr);
+        let text = text_of(&out.join("thank-you-0002.pdf"));
+        assert!(
+            text.contains("Björn Lindqvist") && text.contains("Portland, ME 04101"),
+            "{file}:\n{text}"
+        );
+    }
+    // An explicit --delimiter wins, and says what the header looks like.
+    let r = run(merge(d, "tabs.csv").args(["--delimiter", ",", "--diagnostic-format", "human"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--delimiter tab"), "{}", r.stderr);
+}
+
+#[test]
+fn a_misspelt_column_is_one_error_before_any_row() {
+    let dir = merge_dir();
+    let d = dir.path();
+    let template = std::fs::read_to_string(d.join("thank-you.template.md")).unwrap();
+    std::fs::write(
+        d.join("thank-you.template.md"),
+        template.replace("{{ street }}", "{{ stret }}"),
+    )
+    .unwrap();
+    let r = run(merge(d, "supporters.csv").args(["--diagnostic-format", "short"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("error:").count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("thank-you.template.md:5:")
+            && r.stderr
+                .contains("error: the template uses `stret`, which is not a column of"),
+        "{}",
+        r.stderr
+    );
+    // The human format shows the closest column.
+    let r = run(merge(d, "supporters.csv").args(["--diagnostic-format", "human"]));
+    assert!(
+        r.stderr.contains("hint: did you mean `street`?"),
+        "{}",
+        r.stderr
+    );
+    assert!(pdfs_in(d).is_empty());
+}
+
+#[test]
+fn json_and_toml_lists_and_tables_can_be_looped_over() {
+    let dir = merge_dir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("gifts.template.md"),
+        "+++\nto = [\"{{ name }}\", \"{{ address.street }}\", \"{{ address.city }}\"]\n+++\n\n\
+         Thank you for:\n\n{% for gift in gifts %}- {{ gift.what }} ({{ gift.amount }})\n{% endfor %}\n\
+         You gave {{ gifts | length }} times.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("gifts.json"),
+        r#"[{"name": "Zoë Ng", "address": {"street": "1 \"A\" St", "city": "Oslo"},
+            "gifts": [{"what": "**books**", "amount": 30}, {"what": "a <b>bike</b>", "amount": 120.5}]}]"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("gifts.toml"),
+        "[[person]]\nname = \"Ana Ruiz\"\naddress = { street = \"2 B St\", city = \"Lima\" }\n\
+         gifts = [{ what = \"seeds\", amount = 4 }, { what = \"tools\", amount = 9 }, { what = \"time\", amount = 0 }]\n",
+    )
+    .unwrap();
+    for (data, expected) in [
+        (
+            "gifts.json",
+            &[
+                "Zoë Ng",
+                "1 \"A\" St",
+                "Oslo",
+                "**books** (30)",
+                "a <b>bike</b> (120.5)",
+                "You gave 2 times.",
+            ][..],
+        ),
+        (
+            "gifts.toml",
+            &[
+                "Ana Ruiz",
+                "Lima",
+                "seeds (4)",
+                "time (0)",
+                "You gave 3 times.",
+            ][..],
+        ),
+    ] {
+        let out = d.join(format!("out-{data}"));
+        let r = run(letterhead()
+            .arg("merge")
+            .arg(d.join("gifts.template.md"))
+            .arg("--data")
+            .arg(d.join(data))
+            .arg("--out-dir")
+            .arg(&out));
+        assert_eq!(r.code, 0, "{data}: {}", r.stderr);
+        let text = text_of(&out.join("gifts-0001.pdf"));
+        for e in expected {
+            assert!(text.contains(e), "{data}: `{e}` missing:\n{text}");
+        }
+    }
 }
 
 #[test]
@@ -163,6 +455,8 @@ fn combined_duplex_file_has_bookmarks_and_matches_the_report() {
     assert!(qpdf_ok(&combined));
     let summary: serde_json::Value =
         serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["data"]["rows"], 20, "{summary}");
+    assert_eq!(summary["data"]["empty_rows"], 0, "{summary}");
     let placements = summary["combined"]["letters"].as_array().unwrap();
     assert_eq!(placements.len(), 20);
     let total = summary["combined"]["pages"].as_u64().unwrap();
@@ -285,14 +579,22 @@ fn check_with_data_checks_every_row_and_writes_nothing() {
         .arg(d.join("semi.csv"))
         .args(["--delimiter", ";", "--deny-warnings"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("checked 20 letters"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "read 20 rows of `{}`: checked 20 letters",
+            d.join("semi.csv").display()
+        )),
+        "{}",
+        r.stderr
+    );
     assert!(pdfs_in(d).is_empty());
-    // Without the delimiter, the header is one column and the hint says why.
+    // With `--delimiter ,` the header is one column, and the hint says why.
     let r = run(letterhead()
         .arg("check")
         .arg(d.join("thank-you.template.md"))
         .arg("--data")
-        .arg(d.join("semi.csv")));
+        .arg(d.join("semi.csv"))
+        .args(["--delimiter", ","]));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--delimiter ';'"), "{}", r.stderr);
 }

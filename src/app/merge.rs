@@ -11,14 +11,15 @@ use crate::diag::{self, Diagnostic};
 use crate::merge::{self, Template};
 
 use super::Mode;
-use super::load::{Merge, read_source};
+use super::load::{MAX_TEXT_BYTES, Merge, read_source};
 use super::plan::{self, Input, Job, Output};
 
 /// What `merge` and `check --data` are asked to do.
 pub(super) struct MergeRequest<'a> {
     pub(super) template: &'a Path,
     pub(super) data: &'a Path,
-    pub(super) delimiter: u8,
+    /// `--delimiter`, if given.
+    pub(super) delimiter: Option<u8>,
     pub(super) name: Option<&'a str>,
     pub(super) out_dir: Option<&'a Path>,
 }
@@ -26,9 +27,13 @@ pub(super) struct MergeRequest<'a> {
 /// Reads the template and the data and plans one job per row.
 pub(super) fn plan(mode: Mode, request: &MergeRequest<'_>) -> diag::Result<(Vec<Job>, Merge)> {
     let source = read_source(request.template, "template")?;
-    let template = Template::parse(source, request.name.unwrap_or(""))?;
+    // A row's letter obeys the size limit of a letter read from a file.
+    let max_bytes = usize::try_from(MAX_TEXT_BYTES).unwrap_or(usize::MAX);
+    let template = Template::parse(source, request.name.unwrap_or(""))?.with_max_bytes(max_bytes);
     let data_source = read_source(request.data, "data file")?;
     let data = merge::parse_data(&data_source, request.delimiter)?;
+    // A name the data lacks is one mistake in the template, said once, not once per row.
+    template.check_columns(&data)?;
     let stem = request.template.file_stem().map_or_else(
         || "letter".to_string(),
         |s| s.to_string_lossy().into_owned(),
@@ -48,6 +53,20 @@ pub(super) fn plan(mode: Mode, request: &MergeRequest<'_>) -> diag::Result<(Vec<
     let mut taken: BTreeMap<String, usize> = BTreeMap::new();
     let mut jobs = Vec::with_capacity(data.rows.len());
     for (index, row) in data.rows.iter().enumerate() {
+        let input = Input::Row {
+            index,
+            name: PathBuf::from(merge::row_label(row, &data.path)),
+            folder: folder.clone(),
+        };
+        if row.problem.is_some() {
+            // A row whose fields cannot be matched to the columns fails when it is filled in;
+            // it has no name to give, and nothing is written for it.
+            jobs.push(Job {
+                input,
+                output: Output::Nowhere,
+            });
+            continue;
+        }
         let name = match request.name {
             Some(_) => template.name(row, &data.path)?,
             None => format!("{stem}-{:0width$}", row.number),
@@ -66,14 +85,7 @@ pub(super) fn plan(mode: Mode, request: &MergeRequest<'_>) -> diag::Result<(Vec<
             Mode::Check => Output::Nowhere,
             Mode::Render => Output::File(out_dir.join(format!("{name}.pdf"))),
         };
-        jobs.push(Job {
-            input: Input::Row {
-                index,
-                name: PathBuf::from(merge::row_label(row, &data.path)),
-                folder: folder.clone(),
-            },
-            output,
-        });
+        jobs.push(Job { input, output });
     }
     plan::refuse_collisions(&jobs)?;
     Ok((jobs, Merge { template, data }))

@@ -132,6 +132,10 @@ fn run(
         Err(d) => return reporter.usage_error(&d),
     };
     reporter.templates_left_out(found.templates);
+    if let Some(merge) = &merge {
+        let data = &merge.data;
+        reporter.data_read(&data.path, data.rows.len(), data.empty_rows);
+    }
     if let Some((path, _)) = &combine
         && let Err(d) = plan::refuse_combined_collision(path, &jobs)
     {
