@@ -365,3 +365,28 @@ fn merge_with_png_signature_stays_within_budget_and_combined_file_holds_images_o
     // The logo and the signature (each with its soft mask), once for the whole file.
     assert!(images.len() <= 4, "{} image objects", images.len());
 }
+
+#[test]
+fn images_on_later_pages_are_named_in_their_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    logo_png(&d.join("logo.png"));
+    logo_png(&d.join("sig.png"));
+    with_logo(d, "logo.png");
+    let body: String = (1..=70)
+        .map(|i| format!("Paragraph {i} of a long letter.\n\n"))
+        .collect();
+    let front = "to = [\"Jane Doe\"]\nclosing = \"Yours,\"\n[signature]\nname = \"Ada\"\nimage = \"sig.png\"";
+    std::fs::write(d.join("letter.md"), letter(front, &body)).unwrap();
+    let pdf = render(d);
+    let list = common::tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    let pages: Vec<&str> = list
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(
+        pages.len() >= 2 && pages.iter().any(|p| *p != "1"),
+        "{list}"
+    );
+}

@@ -88,7 +88,13 @@ pub(super) fn add(lo: &mut lopdf::Document, images: &[(Arc<Image>, String)]) {
             _ => None,
         };
         match existing.and_then(|id| lo.get_dictionary_mut(id).ok()) {
-            Some(dict) => dict.extend(&entries),
+            // `set`, not `Dictionary::extend`: lopdf's extend turns a key present twice into an
+            // array, and pages share this dictionary.
+            Some(dict) => {
+                for (name, value) in entries.iter() {
+                    dict.set(name.clone(), value.clone());
+                }
+            }
             None => {
                 let id = lo.add_object(Object::Dictionary(entries.clone()));
                 if let Ok(dict) = lo.get_dictionary_mut(resources) {
