@@ -252,18 +252,75 @@ pub enum Logo {
     Vector(Arc<Vector>),
 }
 
-/// A decoded raster image: 8-bit samples, row by row.
+/// A raster image as the PDF stores it: already compressed, never as decoded pixels (a logo
+/// is kept for a whole batch, and pixels are ten to a hundred times its compressed size).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Image {
-    /// Width in pixels.
+    /// Width in pixels, as the image is seen (after its orientation).
     pub width: u32,
-    /// Height in pixels.
+    /// Height in pixels, as the image is seen.
     pub height: u32,
-    /// Samples: gray, or RGB.
-    pub pixels: Vec<u8>,
-    /// Whether `pixels` is RGB (else gray).
-    pub rgb: bool,
-    /// The file's own bytes when it is a JPEG the PDF can carry as it is (8-bit gray or RGB):
-    /// written unchanged, not decoded and compressed again.
-    pub jpeg: Option<std::sync::Arc<[u8]>>,
+    /// How the stored pixels are turned to be seen upright: the EXIF orientation, 1 to 8
+    /// (1: as stored; 6: stored rotated a quarter turn anticlockwise, shown turned clockwise).
+    pub orientation: u8,
+    /// The samples.
+    pub data: ImageData,
+    /// The size of the file's pixels when they were more than the image can print at 300 dpi
+    /// and were averaged down on load (for a warning); `None` when kept as they were.
+    pub reduced_from: Option<(u32, u32)>,
+    /// Identity of the content: the same file (at the same size) loaded twice gives the same
+    /// digest, so a PDF stores it once.
+    pub digest: u128,
+}
+
+impl Image {
+    /// Whether the orientation swaps width and height (a quarter turn, or a transposition).
+    pub fn transposed(&self) -> bool {
+        self.orientation >= 5
+    }
+
+    /// Width and height of the stored pixels (before the orientation turns them).
+    pub fn stored_size(&self) -> (u32, u32) {
+        if self.transposed() {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
+        }
+    }
+}
+
+/// The samples of an image, compressed as a PDF image stream carries them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImageData {
+    /// A JPEG file's own bytes (baseline or progressive, 8-bit), written unchanged.
+    Jpeg {
+        /// The file.
+        bytes: Arc<[u8]>,
+        /// Colour components: 1 (gray), 3 (RGB) or 4 (CMYK).
+        components: u8,
+        /// Whether the samples are inverted, as Adobe (APP14) CMYK JPEGs store them.
+        inverted: bool,
+    },
+    /// zlib-compressed rows, each led by its PNG filter byte (PDF's PNG predictors).
+    Flate {
+        /// The colour of a sample.
+        colour: Colour,
+        /// Bits per sample: 1, 2, 4 or 8.
+        bits: u8,
+        /// The compressed rows.
+        data: Vec<u8>,
+        /// Opacity, one 8-bit sample per pixel, compressed the same way; `None` when opaque.
+        alpha: Option<Vec<u8>>,
+    },
+}
+
+/// The colour of an image's samples.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Colour {
+    /// One gray sample.
+    Gray,
+    /// Red, green, blue.
+    Rgb,
+    /// An index into a palette of RGB triples.
+    Indexed(Vec<u8>),
 }

@@ -506,12 +506,20 @@ fn logo_is_embedded_as_an_image() {
     let pdf = render(dir.path(), SEED);
     let list = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
     let rows: Vec<&str> = list.lines().skip(2).collect();
-    assert_eq!(rows.len(), 1, "{list}");
-    let cols: Vec<&str> = rows[0].split_whitespace().collect();
-    // page, num, type, width, height, color: one 300 × 200 RGB image on page one, no soft mask.
+    assert_eq!(rows.len(), 2, "{list}");
+    fn cols(row: &str) -> Vec<&str> {
+        row.split_whitespace().take(6).collect()
+    }
+    // page, num, type, width, height, color: one 300 × 200 RGB image on page one, its
+    // transparency kept as a soft mask (not flattened onto white).
     assert_eq!(
-        &cols[..6],
+        cols(rows[0]),
         ["1", "0", "image", "300", "200", "rgb"],
+        "{list}"
+    );
+    assert_eq!(
+        cols(rows[1]),
+        ["1", "1", "smask", "300", "200", "gray"],
         "{list}"
     );
     tool("qpdf", &["--check", pdf.to_str().unwrap()]);

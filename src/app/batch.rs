@@ -15,7 +15,6 @@ use crate::compose;
 use crate::config::Letterhead;
 use crate::diag::{self, Diagnostic};
 use crate::frame;
-use crate::image;
 use crate::lang::Language;
 use crate::letter::{self, DateOrText, Letter};
 use crate::markdown;
@@ -287,7 +286,7 @@ fn lay_out_and_write(
             .hint("fill it in with `letterhead merge TEMPLATE --data FILE`"),
         );
     }
-    let signature_images = signature_images(job, &letter)?;
+    let signature_images = signature_images(job, &letter, resources, &setup.letterhead)?;
     let (document, layout_warnings) =
         lay_out(&letter, &body, &setup, signature_images, resources.now)?;
     warnings.extend(layout_warnings);
@@ -329,10 +328,14 @@ fn lay_out_and_write(
     Ok((pages, Some(size), settings.keep_pdf.then_some(bytes)))
 }
 
-/// The scanned signature named in the front matter, relative to the letter; a problem with
-/// it fails the letter, pointing at the value in the front matter.
-/// The scanned signature of each signatory that has one.
-fn signature_images(job: &Job, letter: &Letter) -> diag::Result<Vec<Option<Arc<frame::Image>>>> {
+/// The scanned signature of each signatory that has one, relative to the letter; a problem
+/// with it fails the letter, pointing at the value in the front matter.
+fn signature_images(
+    job: &Job,
+    letter: &Letter,
+    resources: &Resources,
+    letterhead: &crate::config::Letterhead,
+) -> diag::Result<Vec<Option<Arc<frame::Image>>>> {
     let keys: &[&str] = if letter.front.signature.is_some() {
         &["signature", "image"]
     } else {
@@ -345,8 +348,8 @@ fn signature_images(job: &Job, letter: &Letter) -> diag::Result<Vec<Option<Arc<f
             continue;
         };
         let path = job.input.folder().join(rel);
-        match image::load(&path, "signature image") {
-            Ok(img) => images.push(Some(Arc::new(img))),
+        match resources.signature_for(&path, letterhead) {
+            Ok(img) => images.push(Some(img)),
             Err(d) => {
                 return Err(match letter.span_of(keys) {
                     Some(span) => (*d).at(&letter.source, span).boxed(),

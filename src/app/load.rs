@@ -50,6 +50,9 @@ pub(super) struct Resources {
     families: Mutex<BTreeMap<String, Arc<Family>>>,
     /// Decoded logos by path.
     logos: Mutex<BTreeMap<PathBuf, frame::Logo>>,
+    /// Scanned signatures by path and the box they print in (in 1/1000 pt): a merge signs
+    /// every letter with the same file, which is read and compressed once.
+    signatures: Mutex<BTreeMap<(PathBuf, i64, i64), Arc<frame::Image>>>,
     /// Fonts parsed for the PDF writer.
     pub(super) fonts: pdf::FontCache,
     /// `--page-size`, when given.
@@ -90,6 +93,7 @@ impl Resources {
             broken: BTreeMap::new(),
             families: Mutex::default(),
             logos: Mutex::default(),
+            signatures: Mutex::default(),
             fonts: pdf::FontCache::default(),
             page_size,
             pdfa: args.pdfa,
@@ -181,10 +185,28 @@ impl Resources {
         let img = if crate::svg::is_svg(path) {
             frame::Logo::Vector(Arc::new(crate::svg::load(path, "logo")?))
         } else {
-            frame::Logo::Raster(Arc::new(image::load(path, "logo")?))
+            let max_print = crate::compose::logo_box(lh);
+            frame::Logo::Raster(Arc::new(image::load(path, "logo", max_print)?))
         };
         locked(&self.logos).insert(path.clone(), img.clone());
         Ok(Some(img))
+    }
+
+    /// The scanned signature at `path`, for a letter on `lh`.
+    pub(super) fn signature_for(
+        &self,
+        path: &Path,
+        lh: &Letterhead,
+    ) -> diag::Result<Arc<frame::Image>> {
+        let max_print = crate::compose::signature_box(lh);
+        let milli = |l: crate::length::Abs| (l.to_pt() * 1000.0).round() as i64;
+        let key = (path.to_path_buf(), milli(max_print.0), milli(max_print.1));
+        if let Some(img) = locked(&self.signatures).get(&key) {
+            return Ok(img.clone());
+        }
+        let img = Arc::new(image::load(path, "signature image", max_print)?);
+        locked(&self.signatures).insert(key, img.clone());
+        Ok(img)
     }
 
     /// The letterhead for a letter: `--letterhead`, the one its front matter names, the

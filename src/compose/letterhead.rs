@@ -20,8 +20,8 @@ use crate::length::Abs;
 use crate::paragraph::{Line, Span};
 
 use super::{
-    Composer, LOGO_SCALE, NAME_SCALE, Origin, SMALL_SCALE, TAGLINE_TRACKING, draw, mailto, shorten,
-    tel,
+    Composer, LOGO_SCALE, NAME_SCALE, Origin, SMALL_SCALE, TAGLINE_TRACKING, draw, mailto,
+    reduced_warning, shorten, tel,
 };
 
 /// Parts nearer than this count as touching: about a third of a millimetre, well under what
@@ -444,6 +444,9 @@ impl Composer<'_> {
                         "use an image at least {:.0} pixels wide for sharp print, or an SVG",
                         (width.to_pt() / 72.0 * crate::image::MIN_DPI).ceil()
                     ));
+                    self.letterhead_warning(&["organization", "logo"], d);
+                }
+                if let Some(d) = reduced_warning("logo", &image) {
                     self.letterhead_warning(&["organization", "logo"], d);
                 }
                 items.push(Item::Image {

@@ -130,6 +130,36 @@ enum Origin {
     Letterhead(&'static [&'static str]),
 }
 
+/// The largest box a letterhead's logo can print in, (width, height): its height is set, its
+/// width follows the image's shape and stays within the page. An image is kept at 300 dpi of
+/// this box (`image::load`), which is known before the image is.
+pub fn logo_box(lh: &Letterhead) -> (Abs, Abs) {
+    let height = lh
+        .organization
+        .logo_height
+        .as_ref()
+        .map_or(lh.style.size * LOGO_SCALE, |h| h.0);
+    (lh.page.width, height)
+}
+
+pub use signature::signature_box;
+
+/// The warning for an image that had far more pixels than it can print with, and was reduced
+/// on load: worth knowing (the file could be smaller), not a fault in the letter.
+fn reduced_warning(what: &str, image: &frame::Image) -> Option<Diagnostic> {
+    let (w, h) = image.reduced_from?;
+    Some(
+        Diagnostic::warning(format!(
+            "the {what} ({w} × {h} pixels) has far more pixels than it prints with at {:.0} dpi; \
+             it was reduced to {} × {} pixels",
+            crate::image::KEEP_DPI,
+            image.width,
+            image.height
+        ))
+        .hint("save a smaller image to load faster and use less memory"),
+    )
+}
+
 /// Lays out a letter.
 ///
 /// # Errors

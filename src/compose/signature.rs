@@ -12,6 +12,18 @@ use crate::paragraph::{Line, Span};
 
 /// Space between the columns of signatories, in em.
 const COLUMN_GAP_EM: f64 = 2.0;
+/// A scanned signature's height, as a share of the space to sign in.
+const IMAGE_HEIGHT: f64 = 0.92;
+/// A scanned signature's widest, as a share of the measure.
+const IMAGE_WIDTH: f64 = 0.5;
+
+/// The largest box a scanned signature can print in on a letterhead, (width, height), known
+/// before the image is loaded: `image::load` keeps it at 300 dpi of this box.
+pub fn signature_box(lh: &crate::config::Letterhead) -> (Abs, Abs) {
+    let width = lh.page.width - lh.page.left - lh.page.right;
+    let signing_space = lh.style.size * lh.style.leading * SIGNING_SPACE;
+    (width * IMAGE_WIDTH, signing_space * IMAGE_HEIGHT)
+}
 
 impl Composer<'_> {
     /// Adds the signature block after a gap; `has_body` keeps it with the body's last lines.
@@ -113,12 +125,22 @@ impl Composer<'_> {
             let top = closing.height - signing_space;
             for (i, image) in images.into_iter().enumerate() {
                 let Some(image) = image else { continue };
-                let max_width = column_width.min(self.width * 0.5);
-                let mut height = signing_space * 0.92;
+                let max_width = column_width.min(self.width * IMAGE_WIDTH);
+                let mut height = signing_space * IMAGE_HEIGHT;
                 let mut width = height * (f64::from(image.width) / f64::from(image.height.max(1)));
                 if width > max_width {
                     height = height * (max_width / width);
                     width = max_width;
+                }
+                let needle = signatories
+                    .get(i)
+                    .and_then(|s| s.image.as_ref())
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if let Some(d) = super::reduced_warning("signature image", &image) {
+                    self.origin = Origin::Letter(0);
+                    let d = self.locate(d, &needle);
+                    self.warnings.push(d);
                 }
                 let dpi = crate::image::dpi(&image, width.to_pt());
                 if dpi < crate::image::MIN_DPI {
@@ -129,11 +151,6 @@ impl Composer<'_> {
                         crate::image::MIN_DPI
                     ))
                     .hint("scan the signature at 300 dpi or more");
-                    let needle = signatories
-                        .get(i)
-                        .and_then(|s| s.image.as_ref())
-                        .map(|p| p.to_string_lossy().into_owned())
-                        .unwrap_or_default();
                     self.origin = Origin::Letter(0);
                     let d = self.locate(d, &needle);
                     self.warnings.push(d);

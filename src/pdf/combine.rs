@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
+use std::hash::{Hash, Hasher};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -48,6 +49,9 @@ pub struct Combiner {
     duplex: bool,
     /// Hash of everything written, for the document ID.
     hash: u64,
+    /// Image XObjects written so far, by a digest of their dictionary and data: every letter
+    /// of a merge carries the same logo and signature, which the combined file holds once.
+    images: BTreeMap<u128, u32>,
     /// Renamed into place: the temporary file is gone.
     finished: bool,
     /// Seconds since the epoch the file is dated (`SOURCE_DATE_EPOCH` when set).
@@ -89,6 +93,7 @@ impl Combiner {
             bookmarks: Vec::new(),
             duplex,
             hash: 0xcbf2_9ce4_8422_2325,
+            images: BTreeMap::new(),
             finished: false,
             created,
             subsets: BTreeMap::new(),
@@ -152,6 +157,7 @@ impl Combiner {
             }
         }
         self.retag_subsets(&mut doc);
+        self.share_images(&mut doc, &mut skip);
         let first_page = self.kids.len() + 1;
         let mut last_media_box = None;
         for page in &pages {
@@ -301,6 +307,54 @@ impl Combiner {
                 && let Ok(dict) = doc.get_dictionary_mut(id)
             {
                 rename(dict, b"FontName");
+            }
+        }
+    }
+
+    /// Points the letter at image XObjects an earlier letter wrote already, and leaves its own
+    /// copies out (`skip`). Soft masks come first, so that an image's `/SMask` reference is
+    /// already the shared one when the image itself is compared.
+    fn share_images(&mut self, doc: &mut lopdf::Document, skip: &mut BTreeSet<ObjectId>) {
+        let is_image = |o: &Object| match o {
+            Object::Stream(s) => {
+                s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image")
+            }
+            _ => false,
+        };
+        let mut remap: BTreeMap<ObjectId, ObjectId> = BTreeMap::new();
+        for masked in [false, true] {
+            let ids: Vec<ObjectId> = doc
+                .objects
+                .iter()
+                .filter(|(_, o)| is_image(o))
+                .filter(|(_, o)| matches!(o, Object::Stream(s) if s.dict.has(b"SMask") == masked))
+                .map(|(id, _)| *id)
+                .collect();
+            for id in ids {
+                let Some(Object::Stream(stream)) = doc.objects.get_mut(&id) else {
+                    continue;
+                };
+                rewrite(&mut stream.dict, &remap);
+                let key = image_digest(stream);
+                match self.images.get(&key) {
+                    Some(&shared) => {
+                        remap.insert(id, (shared, 0));
+                        skip.insert(id);
+                    }
+                    None => {
+                        self.images.insert(key, id.0);
+                    }
+                }
+            }
+        }
+        if remap.is_empty() {
+            return;
+        }
+        for object in doc.objects.values_mut() {
+            match object {
+                Object::Dictionary(dict) => rewrite(dict, &remap),
+                Object::Stream(stream) => rewrite(&mut stream.dict, &remap),
+                _ => {}
             }
         }
     }
@@ -468,6 +522,37 @@ fn inherited_attributes(doc: &lopdf::Document, page: ObjectId) -> Vec<(Vec<u8>, 
         node = dict.get(b"Parent").ok().cloned();
     }
     found
+}
+
+/// Replaces references by `remap`, anywhere in a dictionary.
+fn rewrite(dict: &mut Dictionary, remap: &BTreeMap<ObjectId, ObjectId>) {
+    fn walk(object: &mut Object, remap: &BTreeMap<ObjectId, ObjectId>) {
+        match object {
+            Object::Reference(id) => {
+                if let Some(to) = remap.get(id) {
+                    *id = *to;
+                }
+            }
+            Object::Array(items) => items.iter_mut().for_each(|i| walk(i, remap)),
+            Object::Dictionary(dict) => dict.iter_mut().for_each(|(_, v)| walk(v, remap)),
+            _ => {}
+        }
+    }
+    dict.iter_mut().for_each(|(_, v)| walk(v, remap));
+}
+
+/// A 128-bit digest of an image stream: its dictionary as written and its data.
+fn image_digest(stream: &lopdf::Stream) -> u128 {
+    let mut bytes = Vec::new();
+    serialize_dict(&stream.dict, &mut bytes);
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    "letterhead-combined-image".hash(&mut b);
+    for h in [&mut a, &mut b] {
+        bytes.hash(h);
+        stream.content.hash(h);
+    }
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
 /// A PDF text string: literal for ASCII, UTF-16BE with a byte-order mark otherwise.

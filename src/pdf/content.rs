@@ -64,16 +64,13 @@ pub(super) fn page(page: &Page, fonts: &[Font<'_>], images: &[(Arc<Image>, Strin
                 width,
                 height,
             } => {
-                let Some((_, name)) = images.iter().find(|(i, _)| Arc::ptr_eq(i, image)) else {
+                let Some(name) = super::image::name(images, image) else {
                     continue;
                 };
                 w.end_text();
-                let (sx, sy) = (width.to_pt() as f32, height.to_pt() as f32);
-                let (tx, ty) = (
-                    x.to_pt() as f32,
-                    w.height - (y.to_pt() + height.to_pt()) as f32,
-                );
-                let _ = write!(w.out, "q\n{sx} 0 0 {sy} {tx} {ty} cm\n/{name} Do\nQ\n");
+                let [a, b, c, d, e, f] =
+                    super::image::matrix(image, (*x, *y), (*width, *height), w.height);
+                let _ = write!(w.out, "q\n{a} {b} {c} {d} {e} {f} cm\n/{name} Do\nQ\n");
             }
             Item::Vector {
                 graphic,

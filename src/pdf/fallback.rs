@@ -10,21 +10,28 @@ use std::collections::BTreeMap;
 
 use printpdf::{
     Codepoint, CurTransMat, FontId, Line, LinePoint, Op, PdfDocument, PdfFontHandle, PdfPage,
-    Point, Pt, TextItem, TextMatrix, XObjectTransform,
+    Point, Pt, TextItem, TextMatrix, XObjectId, XObjectTransform,
 };
 
-use super::{FaceKey, FontCache, Images, link_op, rgb, round3, subset_tag};
-use crate::frame::{Document, Item, TextRun};
+use std::sync::Arc;
+
+use super::{FaceKey, FontCache, link_op, rgb, round3, subset_tag};
+use crate::frame::{Document, Image, Item, TextRun};
 use crate::shape;
 
 /// The document as printpdf pages, with printpdf's fonts, ready for `to_lopdf_document`.
-pub(super) fn document(doc: &Document, fonts: &FontCache) -> Result<PdfDocument, String> {
+/// Images are only named (`images`, from `super::image::collect`): `super::image::add`
+/// writes them.
+pub(super) fn document(
+    doc: &Document,
+    fonts: &FontCache,
+    images: &[(Arc<Image>, String)],
+) -> Result<PdfDocument, String> {
     let mut pdf = PdfDocument::new(&doc.meta.title);
     // Fonts in order of first use, with ids we choose (their first six letters become the
     // subset tag), so that output does not depend on a process-wide counter.
     let mut font_ids: BTreeMap<FaceKey, FontId> = BTreeMap::new();
     let mut widths: BTreeMap<(FaceKey, u16), f32> = BTreeMap::new();
-    let mut images = Images::default();
     let mut pages = Vec::with_capacity(doc.pages.len());
     for page in &doc.pages {
         let height = page.height.to_pt() as f32;
@@ -82,17 +89,18 @@ pub(super) fn document(doc: &Document, fonts: &FontCache) -> Result<PdfDocument,
                     width,
                     height: h,
                 } => {
-                    let id = images.id(image, &mut pdf);
+                    let Some(name) = super::image::name(images, image) else {
+                        continue;
+                    };
+                    let id = XObjectId(name.to_string());
                     ops.push(Op::SaveGraphicsState);
                     ops.push(Op::SetTransformationMatrix {
-                        matrix: CurTransMat::Raw([
-                            width.to_pt() as f32,
-                            0.0,
-                            0.0,
-                            h.to_pt() as f32,
-                            x.to_pt() as f32,
-                            height - (y.to_pt() + h.to_pt()) as f32,
-                        ]),
+                        matrix: CurTransMat::Raw(super::image::matrix(
+                            image,
+                            (*x, *y),
+                            (*width, *h),
+                            height,
+                        )),
                     });
                     ops.push(Op::UseXobject {
                         id,

@@ -7,9 +7,10 @@
 //! The recipe, in `export`:
 //! 1. fonts: subset every TrueType face ourselves (`font`, with `sfnt`); a document with a
 //!    face we cannot subset (CFF outlines) goes through printpdf's fonts instead (`fallback`);
-//! 2. document: printpdf pages carrying the link annotations and images;
-//! 3. content: our own content streams (`content`) and font objects replace printpdf's;
-//! 4. finish: Info, catalog preferences, compression, `/ID` (`finish`); serialise.
+//! 2. document: printpdf pages carrying the link annotations;
+//! 3. images: our own image XObjects (`image`), compressed, with soft masks, deduplicated;
+//! 4. content: our own content streams (`content`) and font objects replace printpdf's;
+//! 5. finish: Info, catalog preferences, compression, `/ID` (`finish`); serialise.
 //!
 //! It knows frames and fonts, nothing about letters or Markdown; it is the only module that
 //! uses printpdf. It writes no file: `app` does, atomically.
@@ -19,6 +20,7 @@ mod content;
 mod fallback;
 mod finish;
 mod font;
+mod image;
 mod pdfa;
 
 use std::collections::BTreeMap;
@@ -26,7 +28,7 @@ use std::sync::{Arc, Mutex};
 
 use printpdf::{
     Actions, BorderArray, ColorArray, LinkAnnotation, Op, ParsedFont, PdfDocument, PdfPage,
-    PdfSaveOptions, Pt, RawImage, RawImageData, RawImageFormat, Rect, XObjectId,
+    PdfSaveOptions, Pt, Rect,
 };
 
 use crate::config::Color;
@@ -89,16 +91,19 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
         ));
     }
     let mut warnings = Vec::new();
+    let images = image::collect(doc);
     let mut lo = match font::subset_all(doc) {
         Some(subsets) => {
-            let (pdf, images) = document(doc);
+            let pdf = document(doc);
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
+            image::add(&mut lo, &images);
             replace_content(&mut lo, doc, &subsets, &images)?;
             lo
         }
         None => {
-            let pdf = fallback::document(doc, fonts)?;
+            let pdf = fallback::document(doc, fonts, &images)?;
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
+            image::add(&mut lo, &images);
             fallback::slim_fonts(&mut lo);
             lo
         }
@@ -122,22 +127,17 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
     Ok((bytes, problems))
 }
 
-/// printpdf pages with only what printpdf writes for us: link annotations, and the images
-/// as resources. Their content comes later, from `content`.
-fn document(doc: &Document) -> (PdfDocument, Vec<(Arc<Image>, String)>) {
+/// printpdf pages with only what printpdf writes for us: link annotations. Their content
+/// comes later, from `content`; the images from `image`.
+fn document(doc: &Document) -> PdfDocument {
     let mut pdf = PdfDocument::new(&doc.meta.title);
-    let mut images = Images::default();
     let mut pages = Vec::with_capacity(doc.pages.len());
     for page in &doc.pages {
         let height = page.height.to_pt() as f32;
         let mut ops = Vec::new();
         for item in &page.items {
-            match item {
-                Item::Image { image, .. } => {
-                    images.id(image, &mut pdf);
-                }
-                Item::Link { .. } => ops.extend(link_op(item, height)),
-                Item::Text(_) | Item::Rule { .. } | Item::Vector { .. } => {}
+            if let Item::Link { .. } = item {
+                ops.extend(link_op(item, height));
             }
         }
         pages.push(PdfPage::new(
@@ -147,7 +147,7 @@ fn document(doc: &Document) -> (PdfDocument, Vec<(Arc<Image>, String)>) {
         ));
     }
     pdf.with_pages(pages);
-    (pdf, images.0)
+    pdf
 }
 
 /// Puts our content streams into printpdf's pages and our fonts into its font resources.
@@ -199,7 +199,6 @@ fn replace_content(
             resources.remove(&key);
             empty.push(id);
         }
-        pass_jpegs_through(lo, resources_id, images);
         let stream =
             lopdf::Stream::new(lopdf::Dictionary::new(), content::page(page, fonts, images));
         lo.objects.insert(contents, Object::Stream(stream));
@@ -218,64 +217,6 @@ fn replace_content(
         }
     }
     Ok(())
-}
-
-/// Replaces the image XObjects of a page's resources that come from a JPEG file by the file's
-/// own bytes (`/DCTDecode`): printpdf writes the decoded pixels, several times larger and
-/// compressed again. Width, height and colour space stay as printpdf wrote them, from the same
-/// image.
-fn pass_jpegs_through(
-    lo: &mut lopdf::Document,
-    resources: lopdf::ObjectId,
-    images: &[(Arc<Image>, String)],
-) {
-    use lopdf::Object;
-    let Ok(resources) = lo.get_dictionary(resources) else {
-        return;
-    };
-    let xobjects = match resources.get(b"XObject") {
-        Ok(Object::Reference(id)) => lo.get_dictionary(*id).ok(),
-        Ok(Object::Dictionary(dict)) => Some(dict),
-        _ => None,
-    };
-    let Some(xobjects) = xobjects else { return };
-    let targets: Vec<(lopdf::ObjectId, Arc<[u8]>)> = images
-        .iter()
-        .filter_map(|(image, name)| {
-            let jpeg = image.jpeg.clone()?;
-            let id = xobjects.get(name.as_bytes()).ok()?.as_reference().ok()?;
-            Some((id, jpeg))
-        })
-        .collect();
-    for (id, jpeg) in targets {
-        if let Some(Object::Stream(stream)) = lo.objects.get_mut(&id) {
-            stream
-                .dict
-                .set("Filter", Object::Name(b"DCTDecode".to_vec()));
-            stream.dict.remove(b"DecodeParms");
-            stream.set_content(jpeg.to_vec());
-            stream.allows_compression = false;
-        }
-    }
-}
-
-/// Images in order of first use, each registered once as an XObject named `Im1`, `Im2`, ...
-#[derive(Default)]
-struct Images(Vec<(Arc<Image>, String)>);
-
-impl Images {
-    fn id(&mut self, image: &Arc<Image>, pdf: &mut PdfDocument) -> XObjectId {
-        if let Some((_, name)) = self.0.iter().find(|(i, _)| Arc::ptr_eq(i, image)) {
-            return XObjectId(name.clone());
-        }
-        let name = format!("Im{}", self.0.len() + 1);
-        pdf.resources.xobjects.map.insert(
-            XObjectId(name.clone()),
-            printpdf::XObject::Image(raw_image(image)),
-        );
-        self.0.push((image.clone(), name.clone()));
-        XObjectId(name)
-    }
 }
 
 /// The annotation of a link item, without a visible border.
@@ -331,20 +272,6 @@ fn rgb(c: Color) -> printpdf::Color {
 
 fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
-}
-
-fn raw_image(image: &Image) -> RawImage {
-    RawImage {
-        pixels: RawImageData::U8(image.pixels.clone()),
-        width: image.width as usize,
-        height: image.height as usize,
-        data_format: if image.rgb {
-            RawImageFormat::RGB8
-        } else {
-            RawImageFormat::R8
-        },
-        tag: Vec::new(),
-    }
 }
 
 #[cfg(test)]
