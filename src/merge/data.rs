@@ -269,9 +269,8 @@ fn parse_csv(source: &Source, delimiter: Option<u8>, tsv: bool) -> diag::Result<
     let mut empty_rows = 0;
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(csv_error)?;
-        let line = record
-            .position()
-            .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+        let start = record_start(&source.text, record.position());
+        let line = diag::line_col(&source.text, start).0;
         if record.iter().all(str::is_empty) {
             empty_rows += 1;
             continue;
@@ -287,9 +286,6 @@ fn parse_csv(source: &Source, delimiter: Option<u8>, tsv: bool) -> diag::Result<
             problem: None,
         };
         if record.len() != columns.len() {
-            let start = record
-                .position()
-                .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
             let fields = (record.len(), columns.len());
             row.problem = Some(ragged(source, &row, start, fields, chosen));
         }
@@ -301,6 +297,16 @@ fn parse_csv(source: &Source, delimiter: Option<u8>, tsv: bool) -> diag::Result<
         rows,
         empty_rows,
     })
+}
+
+/// Where a record starts in the text. The csv crate gives the byte after the previous
+/// record's first terminator character, which with Windows line ends (CRLF, as spreadsheets
+/// write) is the `\n` of the line before: line ends are skipped, so that the record's line
+/// and column are its own.
+fn record_start(text: &str, position: Option<&csv::Position>) -> usize {
+    let byte = position.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+    let rest = text.get(byte..).unwrap_or_default();
+    byte + (rest.len() - rest.trim_start_matches(['\r', '\n']).len())
 }
 
 /// Where a column name repeated in the header line stands the second time.
@@ -480,6 +486,14 @@ mod tests {
 
     fn text(row: &Row, column: &str) -> String {
         row.values[column].to_string()
+    }
+
+    #[test]
+    fn crlf_rows_report_their_own_lines() {
+        let data = parse_data(&source("d.csv", "a,b\r\n1,2\r\n3,4,5\r\n"), None).unwrap();
+        assert_eq!((data.rows[0].line, data.rows[1].line), (2, 3));
+        let problem = data.rows[1].problem.as_ref().unwrap();
+        assert_eq!(problem.line_col(), Some((3, 1)));
     }
 
     #[test]
