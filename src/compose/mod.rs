@@ -45,6 +45,8 @@ const SMALL_SCALE: f64 = 0.78;
 /// Letter-spacing of the capitalised tagline, in em. Kept under a tenth of an em so that text
 /// extraction still sees words rather than letters.
 const TAGLINE_TRACKING: f64 = 0.06;
+/// An image reduced on load to a fourth of its side or less is reported (see `reduced_warning`).
+const REDUCED_WARNING_FACTOR: u32 = 4;
 /// Height of the logo, relative to the body size.
 const LOGO_SCALE: f64 = 4.0;
 /// A line may run this far past its measure without failing the letter: under a tenth of a
@@ -148,6 +150,17 @@ pub use signature::signature_box;
 /// on load: worth knowing (the file could be smaller), not a fault in the letter.
 fn reduced_warning(what: &str, image: &frame::Image) -> Option<Diagnostic> {
     let (w, h) = image.reduced_from?;
+    // An ordinary logo of a few hundred pixels is reduced too, quietly: only a file that holds
+    // many times what it prints with (a scan at 1,200 dpi and more) is worth a word, since it
+    // costs time and memory on every letter.
+    if w.max(h)
+        < image
+            .width
+            .max(image.height)
+            .saturating_mul(REDUCED_WARNING_FACTOR)
+    {
+        return None;
+    }
     Some(
         Diagnostic::warning(format!(
             "the {what} ({w} × {h} pixels) has far more pixels than it prints with at {:.0} dpi; \
