@@ -124,6 +124,9 @@ pub struct Organization {
     pub email: Option<String>,
     /// Contact phone number.
     pub phone: Option<String>,
+    /// The return address line of a window layout, when it is not the name and the address
+    /// joined (an organization with a long name shortens it here).
+    pub return_address: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

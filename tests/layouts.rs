@@ -451,7 +451,7 @@ fn return_address_too_long_for_its_size_shrinks_and_is_never_cut() {
     assert_inside(
         &words,
         &["Wohnungsbaugesellschaft Mitte mbH · Hauptstraße 33 · 10178 Berlin"],
-        (25.0 * MM - 0.5, top, 100.0 * MM + 0.5, top + 5.0 * MM),
+        (25.0 * MM - 0.5, top, 105.0 * MM + 0.5, top + 5.0 * MM),
     );
 }
 
@@ -468,7 +468,7 @@ fn return_address_too_long_at_six_points_is_an_error_naming_the_part() {
     let err = render_fails(&toml, &letter(""));
     assert!(
         err.contains("error: the return address `Müller GmbH · Karl-Liebknecht")
-            && err.contains("at 6 pt, longer than the 75 mm of its line in the address field: `Postfach 12 34 56 78` does not fit"),
+            && err.contains("at 6 pt, longer than the 80 mm of its line in the address field: `10178 Berlin-Mitte` does not fit"),
         "{err}"
     );
 }
@@ -552,5 +552,48 @@ fn text_that_would_run_past_its_column_is_an_error() {
     assert!(
         err.contains("error: line `") && err.contains("past the margin"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_long_name_sets_its_own_return_address() {
+    let toml = din_return_address(
+        "Wohnungsbaugenossenschaft Berlin Brandenburg eG",
+        &["Karl-Marx-Allee 91", "10243 Berlin"],
+    )
+    .replace(
+        "address = ",
+        "return-address = \"WBG Berlin Brandenburg eG · Karl-Marx-Allee 91 · 10243 Berlin\"\naddress = ",
+    );
+    let (_dir, pdf) = render(&toml, &letter(""));
+    let words = words(&pdf);
+    let top = 45.0 * MM;
+    assert_inside(
+        &words,
+        &["WBG Berlin Brandenburg eG · Karl-Marx-Allee 91 · 10243 Berlin"],
+        (25.0 * MM - 0.5, top, 105.0 * MM + 0.5, top + 5.0 * MM),
+    );
+}
+
+#[test]
+fn a_recipient_line_too_wide_at_the_letter_size_sets_the_block_smaller() {
+    let letter = letter("").replace(
+        "\"Frau Dr. Erika Mustermann\"",
+        "\"Herrn Prof. Dr. med. Konstantin Wawrzyniak-Lüdenscheid\"",
+    );
+    let (_dir, pdf) = render(&din_letterhead("din5008-b"), &letter);
+    let words = words(&pdf);
+    let top = 45.0 * MM;
+    let mut lines = vec!["Herrn Prof. Dr. med. Konstantin Wawrzyniak-Lüdenscheid"];
+    lines.extend(&RECIPIENT[1..]);
+    assert_inside(
+        &words,
+        &lines,
+        (
+            25.0 * MM - 0.5,
+            top + 17.7 * MM,
+            105.0 * MM,
+            top + 45.0 * MM,
+        ),
     );
 }

@@ -54,7 +54,8 @@ pub struct Field {
 
 /// DIN 5008's address field: 85 × 45 mm, 20 mm from the left edge; from its top, 5 mm for the
 /// return address, 12.7 mm for endorsements (left empty), 27.3 mm (six lines) for the
-/// recipient. Text starts 5 mm in, at the 25 mm left margin of the letter.
+/// recipient. Text starts 5 mm in, at the 25 mm left margin of the letter, and may run to the
+/// field's right edge (80 mm).
 const DIN_FIELD_X_MM: f64 = 20.0;
 const DIN_FIELD_WIDTH_MM: f64 = 85.0;
 const DIN_FIELD_HEIGHT_MM: f64 = 45.0;
@@ -110,13 +111,13 @@ fn din(top: Abs, name: &'static str) -> Field {
         return_line: Some(Rect {
             x: x + inset,
             y: top,
-            width: width - inset * 2.0,
+            width: width - inset,
             height: Abs::mm(DIN_RETURN_MM),
         }),
         recipient: Rect {
             x: x + inset,
             y: recipient_top,
-            width: width - inset * 2.0,
+            width: width - inset,
             height: top + height - recipient_top,
         },
         max_lines: DIN_RECIPIENT_LINES,
@@ -300,28 +301,48 @@ impl Composer<'_> {
             .boxed());
         }
         let zone = field.recipient;
+        // At the letter's size, or smaller (down to 8 pt, as DIN 5008 allows) when a line is
+        // too wide for the field: the whole block at one size, never a line cut or wrapped.
+        let mut size = self.size;
+        let fitted = loop {
+            let style = self.display_style(size, zone.width);
+            let mut set = Vec::with_capacity(front.to.len());
+            let mut too_wide = None;
+            for text in &front.to {
+                let spans = [self.span(text, Variant::Regular)];
+                let mut lines = self.set(&spans, &style);
+                if lines.len() > 1 {
+                    too_wide = Some(text);
+                    break;
+                }
+                set.push(lines.pop());
+            }
+            match too_wide {
+                None => break set,
+                Some(_) if size - Abs::pt(0.5) >= Abs::pt(RECIPIENT_MIN_PT) => {
+                    size -= Abs::pt(0.5);
+                }
+                Some(text) => {
+                    return Err(at_to(Diagnostic::error(format!(
+                        "the recipient line `{text}` is wider than the {:.0} mm of the address field of {}, even at {RECIPIENT_MIN_PT} pt",
+                        zone.width.to_mm(),
+                        field.name
+                    )))
+                    .hint("shorten it (abbreviate a title or department), or split it into two lines")
+                    .boxed());
+                }
+            }
+        };
         // Lines hang from the zone's top by their ascent, so that every glyph (by the font's
         // ascent and descent, as PDF tools measure it) lies inside the zone.
         let face = self.input.family.face(Variant::Regular);
-        let ascent = self.size * face.ascender;
-        let extent = ascent + self.size * -face.descender;
-        let height = recipient_line_height(field, self.line_height, extent);
-        let style = self.display_style(self.size, zone.width);
+        let ascent = size * face.ascender;
+        let extent = ascent + size * -face.descender;
+        let height = recipient_line_height(field, self.line_height * (size / self.size), extent);
         let mut baseline = zone.y + ascent;
-        for text in &front.to {
-            let spans = [self.span(text, Variant::Regular)];
-            let mut lines = self.set(&spans, &style);
-            if lines.len() > 1 {
-                return Err(at_to(Diagnostic::error(format!(
-                    "the recipient line `{text}` is wider than the {:.0} mm of the address field of {}",
-                    zone.width.to_mm(),
-                    field.name
-                )))
-                .hint("shorten it, or split it into two lines")
-                .boxed());
-            }
-            if let Some(line) = lines.pop() {
-                draw(line, zone.x, baseline, self.size, height, &mut items);
+        for line in fitted {
+            if let Some(line) = line {
+                draw(line, zone.x, baseline, size, height, &mut items);
             }
             baseline += height;
         }
@@ -421,16 +442,26 @@ impl Composer<'_> {
     /// does not fit.
     fn return_address(&mut self, zone: Rect) -> diag::Result<Vec<Item>> {
         let org = &self.input.letterhead.organization;
-        let parts: Vec<String> = std::iter::once(org.name.as_str())
-            .chain(org.address.iter().map(String::as_str))
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_string)
-            .collect();
-        if parts.is_empty() {
+        // The line as given, cut at its ` · ` to name the part that does not fit; or the
+        // name and the address joined.
+        let (parts, keys): (Vec<String>, &'static [&'static str]) = match &org.return_address {
+            Some(line) => (
+                line.split(" · ").map(|p| p.trim().to_string()).collect(),
+                &["organization", "return-address"],
+            ),
+            None => (
+                std::iter::once(org.name.as_str())
+                    .chain(org.address.iter().map(String::as_str))
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                &["organization", "address"],
+            ),
+        };
+        if parts.iter().all(String::is_empty) {
             return Ok(Vec::new());
         }
-        let keys: &'static [&'static str] = &["organization", "address"];
         self.origin = super::Origin::Letterhead(keys);
         let width_at = |composer: &mut Self, text: &str, size: Abs| -> (Abs, Option<Line>) {
             // Set without a measure to break at: one line, however long.
@@ -477,13 +508,20 @@ impl Composer<'_> {
             zone.width.to_mm(),
             parts[first_out]
         ))
-        .hint("the return address is the organization's name and address on one line: shorten the name or the address lines");
+        .hint(if org.return_address.is_some() {
+            "shorten `return-address`".to_string()
+        } else {
+            "the return address is the organization's name and address on one line: set a shorter one, e.g. return-address = \"Short Name · Street 1 · 12345 City\" in [organization]".to_string()
+        });
         Err(self.letterhead_error(keys, d))
     }
 }
 
 /// Size of the return address in the DIN field (DIN 5008: 7 to 8 pt).
 const RETURN_ADDRESS_PT: f64 = 7.5;
+/// The smallest the recipient is set before a line too wide for the field is refused (DIN 5008
+/// allows 8 pt in the address field).
+const RECIPIENT_MIN_PT: f64 = 8.0;
 /// The smallest the return address is set, before it is refused: still legible in print.
 const RETURN_ADDRESS_MIN_PT: f64 = 6.0;
 
