@@ -41,6 +41,12 @@ cp letters/letterhead.toml "$work/"
 # `init`'s starter letter.
 "$BIN" init "$work/init" 2>/dev/null
 "$BIN" render -q "$work/init/example-letter.md"
+# The realistic corpus (tests/real: PNG, JPEG, CMYK and SVG logos, DIN and US layouts, other
+# scripts) and its spreadsheet merge.
+cp -r tests/real "$work/real"
+"$BIN" render -q "$work/real"
+"$BIN" merge -q "$work/real/foodbank/thank-you.template.md" --data "$work/real/foodbank/donors.csv" \
+    --combine "$work/real/foodbank/print.pdf"
 # The fixtures of the bad-input corpus that render (odd scripts, CRLF, zero-width characters).
 for case in emoji-cjk-no-font rtl-text zero-width-and-combining crlf-line-endings logo-svg-with-text; do
     cp -r "tests/bad/$case" "$work/$case"
@@ -71,7 +77,7 @@ and <mailto:zoë@example.org>. Greetings 👋 and 你好.
 done
 mapfile -t pdfs < <(find "$work" -name '*.pdf' | sort)
 echo "${#pdfs[@]} PDFs"
-[ "${#pdfs[@]}" -ge 30 ] || { echo "readers: expected at least 30 PDFs" >&2; exit 1; }
+[ "${#pdfs[@]}" -ge 45 ] || { echo "readers: expected at least 45 PDFs" >&2; exit 1; }
 
 failed=0
 fail() { echo "FAIL $1: $2" >&2; failed=1; }
