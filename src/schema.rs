@@ -124,7 +124,7 @@ impl Kind {
     /// What a value of this kind is, in the file's words.
     fn what(&self) -> String {
         match self {
-            Kind::Text => "text in quotes".into(),
+            Kind::Text => "a string in quotes".into(),
             Kind::Bool => "`true` or `false`".into(),
             Kind::Number => "a number".into(),
             Kind::Length { example } => format!("a length with a unit, like \"{example}\""),
@@ -542,13 +542,13 @@ impl Checker<'_> {
                 let unit = unit_of(length.unwrap_or_default());
                 d = d.hint(format!("add a unit: \"{written}{unit}\""));
             }
-            // Text only: a number where a choice of text or a table is expected is no quoting
-            // mistake.
+            // Text only (a phone number): a number where a list or a table may stand is no
+            // quoting mistake.
             DeValue::Integer(_)
             | DeValue::Float(_)
             | DeValue::Boolean(_)
             | DeValue::Datetime(_)
-                if matches!(kind, Kind::Text | Kind::TextOrTexts) =>
+                if matches!(kind, Kind::Text) =>
             {
                 d = d.hint(format!(
                     "put it in quotes: {}",
@@ -673,7 +673,7 @@ mod tests {
         assert_eq!(
             errors("to = [\"A\", 3]\n"),
             [
-                "1: each entry of `to` should be text in quotes, not the number `3` | put it in quotes: \"3\""
+                "1: each entry of `to` should be a string in quotes, not the number `3` | put it in quotes: \"3\""
             ]
         );
     }
