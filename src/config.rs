@@ -1,5 +1,6 @@
 //! The letterhead: `letterhead.toml` parsed into typed settings, with the file, line and column
-//! of every mistake, and "did you mean" for misspelt keys.
+//! of every mistake, all of them at once (the file is checked against its shape, `fields`,
+//! before serde reads it), and "did you mean" for misspelt keys.
 //!
 //! It takes the file's text and gives a `Letterhead`; it resolves relative paths against the
 //! file's folder, but it reads no other file (fonts and logos are loaded later) and knows nothing
@@ -13,6 +14,9 @@ use serde::{Deserialize, Deserializer};
 use crate::diag::{self, Diagnostic, Source};
 use crate::lang::Language;
 use crate::length::{self, Abs};
+use crate::schema;
+
+mod fields;
 
 /// A length written with a unit in the TOML (`"25mm"`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -437,6 +441,8 @@ pub fn value_span(text: &str, keys: &[&str]) -> Option<std::ops::Range<usize>> {
 /// assert_eq!(letterhead.organization.name, "Acme");
 /// ```
 pub fn parse(source: &Source) -> diag::Result<Letterhead> {
+    // Every mistake at once, in the file's terms; serde stops at the first.
+    schema::check(source, 0, &source.text, &fields::LETTERHEAD)?;
     let file: File = from_toml(source, 0, &source.text)?;
     let base = source.path.parent().unwrap_or(Path::new("")).to_path_buf();
     resolve(file, source, &base)
@@ -449,77 +455,29 @@ pub fn from_toml<T: serde::de::DeserializeOwned>(
     offset: usize,
     text: &str,
 ) -> diag::Result<T> {
-    toml::from_str(text).map_err(|err| {
-        let message = err.message().trim().to_string();
-        let span = err
-            .span()
-            .map(|s| s.start + offset..s.end + offset)
-            .unwrap_or(offset..offset);
-        let mut d = Diagnostic::error(first_line(&message)).at(source, span);
-        let field = unknown_name(&message, "field");
-        if let Some((unknown, expected)) =
-            field.clone().or_else(|| unknown_name(&message, "variant"))
-            && let Some(close) = diag::did_you_mean(&unknown, expected.iter().map(String::as_str))
-        {
-            d = d.hint(format!("did you mean `{close}`?"));
-        }
-        if let Some((_, expected)) = field
-            && !message.contains("expected one of")
-        {
-            let list: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
-            d = d.hint(format!("valid keys here: {}", list.join(", ")));
-        }
-        d.boxed()
-    })
-}
-
-fn first_line(message: &str) -> String {
-    let line = message.lines().next().unwrap_or(message);
-    let mut line = line.to_string();
-    if let Some(first) = line.get(..1) {
-        line.replace_range(..1, &first.to_lowercase());
-    }
-    line
-}
-
-/// From serde's "unknown field `x`, expected one of `a`, `b`" (or "unknown variant …"): the
-/// unknown name and the valid ones. `kind` is `field` or `variant`.
-fn unknown_name(message: &str, kind: &str) -> Option<(String, Vec<String>)> {
-    let rest = message.strip_prefix(&format!("unknown {kind} `"))?;
-    let (unknown, rest) = rest.split_once('`')?;
-    Some((unknown.to_string(), backticked(rest)))
-}
-
-fn backticked(text: &str) -> Vec<String> {
-    text.split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
+    toml::from_str(text).map_err(|err| schema::toml_error(source, offset, &err).boxed())
 }
 
 fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead> {
-    // Errors point at the value they are about.
-    let at = |keys: &[&str], d: Diagnostic| -> Box<Diagnostic> {
-        match value_span(&source.text, keys) {
+    // Every problem is collected, each pointing at the value it is about; a stand-in value
+    // keeps the checks going after one.
+    let mut errors = Vec::new();
+    let mut at = |keys: &[&str], d: Box<Diagnostic>| {
+        let d = *d;
+        errors.push(match value_span(&source.text, keys) {
             Some(span) => d.at(source, span),
             None => d.in_file(&source.path),
-        }
-        .boxed()
+        });
     };
     let layout = file.page.layout.unwrap_or_default();
     let (width, height) = match &file.page.size {
         // DIN 5008 is an A4 standard.
         None if layout.is_din() => named_size("a4").unwrap_or_default(),
         None => named_size("letter").unwrap_or_default(),
-        Some(PageSize::Named(name)) => named_size(name).ok_or_else(|| {
-            at(
-                &["page", "size"],
-                Diagnostic::error(format!("`{name}` is not a page size")).hint(
-                    "use one of `a4`, `letter`, `legal`, `a5`, or { width = \"…\", height = \"…\" }",
-                ),
-            )
-        })?,
+        Some(PageSize::Named(name)) => page_size(name).unwrap_or_else(|d| {
+            at(&["page", "size"], d);
+            named_size("letter").unwrap_or_default()
+        }),
         Some(PageSize::Custom(custom)) => (custom.width.0, custom.height.0),
     };
     let inch = Abs::inches(1.0);
@@ -544,74 +502,46 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
         pdfa: file.page.pdfa.unwrap_or(false),
     };
     if layout.is_din() && page.window.is_some() {
-        return Err(at(
+        at(
             &["page", "window"],
             Diagnostic::error("the DIN 5008 layouts place the address for their own window")
-                .hint("remove `window`, or use layout = \"block\" with it"),
-        ));
+                .hint("remove `window`, or use layout = \"block\" with it")
+                .boxed(),
+        );
     }
     if page.left + page.right > width * 0.8 || page.top + page.bottom > height * 0.8 {
-        return Err(at(
+        at(
             &["page", "margins"],
             Diagnostic::error(format!(
                 "the margins leave too little room on a {:.0} × {:.0} mm page",
                 width.to_mm(),
                 height.to_mm()
-            )),
-        ));
+            ))
+            .boxed(),
+        );
     }
 
     let style = &file.style;
     let tag = style.language.clone().unwrap_or_else(|| "en-US".into());
-    let Some(lang) = Language::from_tag(&tag) else {
-        return Err(at(
-            &["style", "language"],
-            Diagnostic::error(format!("language `{tag}` is not supported yet")).hint(format!(
-                "use one of {}",
-                LANGUAGES.map(|l| format!("`{l}`")).join(", ")
-            )),
-        ));
-    };
+    let lang = language(&tag).unwrap_or_else(|d| {
+        at(&["style", "language"], d);
+        Language::default()
+    });
     let language = lang.tag().to_string();
     let date_format = style
         .date_format
         .clone()
         .unwrap_or_else(|| lang.date_format().into());
-    // The `time` crate's parser trips a debug assertion on some malformed formats (found by
-    // fuzzing; `tests/fuzz-regressions/`), so only well-formed ones reach it, and a panic there
-    // is a bad format too.
-    let problem = if !well_formed_date_format(&date_format) {
-        Some("brackets must enclose a component such as [day] or [month repr:long]".to_string())
-    } else {
-        let parsed = std::panic::catch_unwind(|| {
-            time::format_description::parse_borrowed::<1>(&date_format).map(|_| ())
-        });
-        match parsed {
-            Ok(Ok(())) => None,
-            Ok(Err(err)) => Some(err.to_string()),
-            Err(_) => Some("it cannot be read".to_string()),
-        }
-    };
-    if let Some(err) = problem {
-        return Err(at(
-            &["style", "date-format"],
-            Diagnostic::error(format!("`{date_format}` is not a date format: {err}"))
-                .hint("write it like \"[weekday] [month repr:long] [day padding:none], [year]\""),
-        ));
+    if let Err(d) = check_date_format(&date_format) {
+        at(&["style", "date-format"], d);
     }
     let size = style.size.map_or(Abs::pt(11.0), |l| l.0);
-    if size < Abs::pt(4.0) || size > Abs::pt(72.0) {
-        return Err(at(
-            &["style", "size"],
-            Diagnostic::error(format!("font size `{size}` must lie between 4pt and 72pt")),
-        ));
+    if let Err(d) = check_font_size(size) {
+        at(&["style", "size"], d);
     }
     let leading = style.leading.unwrap_or(1.35);
-    if !(0.8..=4.0).contains(&leading) {
-        return Err(at(
-            &["style", "leading"],
-            Diagnostic::error(format!("leading `{leading}` must lie between 0.8 and 4.0")),
-        ));
+    if let Err(d) = check_leading(leading) {
+        at(&["style", "leading"], d);
     }
     let font = match &style.font {
         None => FontChoice::Bundled("default".into()),
@@ -628,14 +558,18 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
     if let Some(Length(h)) = organization.logo_height
         && (h <= Abs::ZERO || h > page.height * 0.25)
     {
-        return Err(at(
+        at(
             &["organization", "logo-height"],
             Diagnostic::error(format!(
                 "a logo {:.1} mm high does not suit a letterhead",
                 h.to_mm()
             ))
-            .hint("give a height above zero and under a quarter of the page, e.g. \"18mm\""),
-        ));
+            .hint("give a height above zero and under a quarter of the page, e.g. \"18mm\"")
+            .boxed(),
+        );
+    }
+    if let Some(d) = Diagnostic::together(errors) {
+        return Err(d);
     }
     Ok(Letterhead {
         path: Some(source.path.clone()),
@@ -658,6 +592,87 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
         },
         footer: file.footer,
     })
+}
+
+/// A named paper size, or the error saying which there are.
+fn page_size(name: &str) -> diag::Result<(Abs, Abs)> {
+    named_size(name).ok_or_else(|| {
+        Diagnostic::error(format!("`{name}` is not a page size"))
+            .hint("use one of `a4`, `letter`, `legal`, `a5`, or { width = \"…\", height = \"…\" }")
+            .boxed()
+    })
+}
+
+/// A supported language, or the error listing them.
+fn language(tag: &str) -> diag::Result<Language> {
+    Language::from_tag(tag).ok_or_else(|| {
+        Diagnostic::error(format!("language `{tag}` is not supported yet"))
+            .hint(format!(
+                "use one of {}",
+                LANGUAGES.map(|l| format!("`{l}`")).join(", ")
+            ))
+            .boxed()
+    })
+}
+
+/// A date format the `time` crate reads and a letter's date (a day, no time) can fill.
+fn check_date_format(format: &str) -> diag::Result<()> {
+    let unreadable = |why: &str| {
+        Diagnostic::error(format!("`{format}` is not a date format: {why}"))
+            .hint("write it like \"[weekday] [month repr:long] [day padding:none], [year]\"")
+            .boxed()
+    };
+    // The `time` crate's parser trips a debug assertion on some malformed formats (found by
+    // fuzzing; `tests/fuzz-regressions/`), so only well-formed ones reach it, and a panic there
+    // is a bad format too.
+    if !well_formed_date_format(format) {
+        return Err(unreadable(
+            "brackets must enclose a component such as [day] or [month repr:long]",
+        ));
+    }
+    let filled = std::panic::catch_unwind(|| {
+        time::format_description::parse_borrowed::<1>(format)
+            .map(|items| time::macros::date!(2026 - 12 - 02).format(&items))
+    });
+    match filled {
+        Err(_) => Err(unreadable("it cannot be read")),
+        Ok(Err(err)) => Err(unreadable(&err.to_string())),
+        Ok(Ok(Ok(_))) => Ok(()),
+        // A component the date has no value for: a time of day, a time zone.
+        Ok(Ok(Err(err))) => {
+            let why = match err {
+                time::error::Format::InsufficientTypeInformation { .. } => {
+                    "a letter's date has no time of day".to_string()
+                }
+                err => err.to_string(),
+            };
+            Err(
+                Diagnostic::error(format!("`{format}` cannot be filled from a date: {why}"))
+                    .hint("use the date's components only: [day], [month], [year], [weekday]")
+                    .boxed(),
+            )
+        }
+    }
+}
+
+/// A body size from 4 to 72 points.
+fn check_font_size(size: Abs) -> diag::Result<()> {
+    if size < Abs::pt(4.0) || size > Abs::pt(72.0) {
+        return Err(
+            Diagnostic::error(format!("font size `{size}` must lie between 4pt and 72pt")).boxed(),
+        );
+    }
+    Ok(())
+}
+
+/// Line spacing from 0.8 to 4 times the size.
+fn check_leading(leading: f64) -> diag::Result<()> {
+    if !(0.8..=4.0).contains(&leading) {
+        return Err(
+            Diagnostic::error(format!("leading `{leading}` must lie between 0.8 and 4.0")).boxed(),
+        );
+    }
+    Ok(())
 }
 
 /// Whether a date format is literal text and `[component modifier:value]` items (`[[` for a

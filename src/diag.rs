@@ -42,6 +42,9 @@ pub struct Diagnostic {
     pub span: Option<(Arc<str>, Range<usize>)>,
     /// Suggestions for a fix, each printed as `hint: …`.
     pub hints: Vec<String>,
+    /// The other mistakes found in the same pass over a file, in file order after this one,
+    /// so that one run shows them all.
+    pub also: Vec<Diagnostic>,
 }
 
 /// The result of a stage that can fail with a diagnostic.
@@ -56,7 +59,24 @@ impl Diagnostic {
             path: None,
             span: None,
             hints: Vec::new(),
+            also: Vec::new(),
         }
+    }
+
+    /// The diagnostics of one pass over a file as one error value: the first in file order,
+    /// the others in its `also`. `None` when there are none.
+    pub fn together(mut list: Vec<Diagnostic>) -> Option<Box<Self>> {
+        // Stable: diagnostics at the same place keep the order they were found in.
+        list.sort_by_key(|d| d.span.as_ref().map_or(0, |(_, span)| span.start));
+        let mut list = list.into_iter();
+        let mut first = list.next()?;
+        first.also.extend(list);
+        Some(first.boxed())
+    }
+
+    /// This diagnostic, then the others reported with it.
+    pub fn all(&self) -> impl Iterator<Item = &Diagnostic> {
+        std::iter::once(self).chain(&self.also)
     }
 
     /// A warning with a message.
@@ -105,8 +125,16 @@ impl Diagnostic {
         Some(line_col(text, span.start))
     }
 
-    /// Renders the diagnostic for a terminal or a log: rustc style, no colour.
+    /// Renders the diagnostic (and those reported with it) for a terminal or a log: rustc
+    /// style, no colour.
     pub fn render(&self) -> String {
+        self.all()
+            .map(Diagnostic::render_one)
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+
+    fn render_one(&self) -> String {
         let level = match self.severity {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
@@ -146,7 +174,8 @@ impl Diagnostic {
             .replace("help: ", "hint: ")
     }
 
-    /// A one-line form: `file:line:col: error: message`.
+    /// A one-line form: `file:line:col: error: message` (without the diagnostics reported
+    /// with it).
     pub fn render_short(&self) -> String {
         let mut location = self
             .path
@@ -168,9 +197,11 @@ impl Diagnostic {
     }
 }
 
+/// The short form, a line for each diagnostic reported together.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render_short())
+        let lines: Vec<String> = self.all().map(Diagnostic::render_short).collect();
+        f.write_str(&lines.join("\n"))
     }
 }
 

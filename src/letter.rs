@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::config;
 use crate::diag::{self, Diagnostic, Source};
+use crate::schema::{Field, Kind, Table};
 
 /// The front matter of a letter.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -87,6 +88,45 @@ pub struct Signature {
     pub image: Option<PathBuf>,
 }
 
+/// The shape of the front matter, for `schema::check` (the same keys as `FrontMatter`).
+const FRONT_MATTER: Table = Table {
+    what: "front matter",
+    fields: &[
+        Field::new("date", Kind::Date),
+        Field::new("to", Kind::TextOrTexts),
+        Field::new("subject", Kind::Text),
+        Field::new("salutation", Kind::Text),
+        Field::new("closing", Kind::Text),
+        Field::new("cc", Kind::TextOrTexts),
+        Field::new("enclosures", Kind::TextOrTexts),
+        Field::new("ps", Kind::Text),
+        Field::new("signature", Kind::Table(&SIGNATURE)),
+        Field::new(
+            "signatures",
+            Kind::Tables {
+                what: "an array of tables: [[signatures]] with name = \"…\" on the next line, once for each signatory",
+                table: &SIGNATURE,
+            },
+        ),
+        Field::new("letterhead", Kind::Text).what("the letterhead file's name in quotes"),
+        Field::new("your-ref", Kind::Text),
+        Field::new("your-letter", Kind::Either(&Kind::Date, &Kind::Text)),
+        Field::new("our-ref", Kind::Text),
+        Field::new("customer", Kind::Text),
+    ],
+};
+
+const SIGNATURE: Table = Table {
+    what: "a table: [signature] with name = \"…\" on the next line",
+    fields: &[
+        Field::new("name", Kind::Text).required(),
+        Field::new("title", Kind::Text),
+        Field::new("email", Kind::Text),
+        Field::new("phone", Kind::Text),
+        Field::new("image", Kind::Text).what("the image file's name in quotes"),
+    ],
+};
+
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
@@ -143,7 +183,12 @@ impl Letter {
 pub fn parse(source: Source) -> diag::Result<Letter> {
     let parts = split(&source)?;
     let front: FrontMatter = match &parts.front {
-        Some(range) => config::from_toml(&source, range.start, &source.text[range.clone()])?,
+        Some(range) => {
+            let text = &source.text[range.clone()];
+            // Every mistake at once, in the letter's terms; serde stops at the first.
+            crate::schema::check(&source, range.start, text, &FRONT_MATTER)?;
+            config::from_toml(&source, range.start, text)?
+        }
         None => FrontMatter::default(),
     };
     let letter = Letter {
@@ -153,17 +198,18 @@ pub fn parse(source: Source) -> diag::Result<Letter> {
         front_range: parts.front,
     };
     let at_signatures = |d: Diagnostic| match letter.span_of(&["signatures"]) {
-        Some(span) => d.at(&letter.source, span).boxed(),
-        None => d.in_file(&letter.source.path).boxed(),
+        Some(span) => d.at(&letter.source, span),
+        None => d.in_file(&letter.source.path),
     };
+    let mut errors = Vec::new();
     if letter.front.signature.is_some() && !letter.front.signatures.is_empty() {
-        return Err(at_signatures(
+        errors.push(at_signatures(
             Diagnostic::error("the letter has both `[signature]` and `[[signatures]]`")
                 .hint("put the first signatory into `[[signatures]]` too"),
         ));
     }
     if letter.front.signatures.len() > MAX_SIGNATORIES {
-        return Err(at_signatures(
+        errors.push(at_signatures(
             Diagnostic::error(format!(
                 "the letter has {} signatories; at most {MAX_SIGNATORIES} fit side by side",
                 letter.front.signatures.len()
@@ -171,7 +217,10 @@ pub fn parse(source: Source) -> diag::Result<Letter> {
             .hint("name the others in the text, or in `cc`"),
         ));
     }
-    Ok(letter)
+    match Diagnostic::together(errors) {
+        Some(d) => Err(d),
+        None => Ok(letter),
+    }
 }
 
 /// Where a letter's parts are: the TOML between the `+++` lines, and the body.
@@ -305,6 +354,27 @@ mod tests {
         let letter = parse(source("+++\r\nsubject = \"a\"\r\n+++\r\nBody\r\n")).unwrap();
         assert_eq!(letter.front.subject.as_deref(), Some("a"));
         assert_eq!(letter.body(), "Body\r\n");
+    }
+
+    /// The check and serde agree on the keys: an unknown key gets the same message from both,
+    /// and a front matter with every key passes both.
+    #[test]
+    fn the_checked_keys_are_the_deserialized_keys() {
+        for (before, after) in [("", ""), ("[signature]\nname = \"A\"\n", "")] {
+            let text = format!("{before}zzz = 1\n{after}");
+            let serde = toml::from_str::<FrontMatter>(&text).map(drop).unwrap_err();
+            let checked =
+                crate::schema::check(&source(&text), 0, &text, &FRONT_MATTER).unwrap_err();
+            assert_eq!(checked.message, serde.message().trim(), "{text}");
+        }
+        let full = "+++\ndate = 2026-12-02\nto = \"A\"\nsubject = \"s\"\nsalutation = \"s\"\n\
+            closing = \"c\"\ncc = [\"a\"]\nenclosures = \"e\"\nps = \"p\"\nletterhead = \"x.toml\"\n\
+            your-ref = \"r\"\nyour-letter = 2026-11-30\nour-ref = \"o\"\ncustomer = \"c\"\n\
+            [[signatures]]\nname = \"A\"\ntitle = \"t\"\nemail = \"e\"\nphone = \"p\"\nimage = \"i.png\"\n\
+            +++\nBody\n";
+        let letter = parse(source(full)).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(letter.front.signatures.len(), 1);
+        assert!(parse(source("+++\nyour-letter = \"of May 5\"\n+++\nBody\n")).is_ok());
     }
 
     #[test]

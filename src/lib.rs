@@ -27,6 +27,7 @@ pub mod merge;
 pub mod paginate;
 pub mod paragraph;
 pub mod pdf;
+pub mod schema;
 pub mod sfnt;
 pub mod shape;
 pub mod svg;

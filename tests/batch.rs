@@ -326,7 +326,9 @@ fn in_a_pipe_render_prints_a_line_per_failure_and_the_summary_only() {
     let lines: Vec<&str> = r.stderr.lines().collect();
     assert_eq!(lines.len(), 2, "{}", r.stderr);
     assert!(
-        lines[0].ends_with("zz-bad.md:2:6: error: expected a string or an array of strings"),
+        lines[0].ends_with(
+            "zz-bad.md:2:6: error: `to` should be a string or an array of strings, not the number `3`"
+        ),
         "{}",
         lines[0]
     );

@@ -204,3 +204,266 @@ fn fonts_lists_bundled_and_configured_families_with_their_scripts() {
         r.stdout
     );
 }
+
+/// The `file:line:col: error:` lines of a short-format run, in the order printed.
+fn error_lines(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.contains(": error: ")).collect()
+}
+
+#[test]
+fn every_letterhead_mistake_is_reported_at_once_in_line_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Three mistakes, written so that their keys sort in another order than their lines.
+    std::fs::write(
+        d.join("letterhead.toml"),
+        "[style]\naccent = \"red\"\n[page]\nsize = \"b7\"\nmargins = { top = 25 }\n\
+         [organization]\nname = \"Acme\"\nlogo-position = \"centre\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("letter.md"), "+++\nto = [\"A\"]\n+++\n\nBody.\n").unwrap();
+    let r = run(letterhead()
+        .args(["check", "--diagnostic-format", "short"])
+        .arg(d.join("letter.md")));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let config = d.join("letterhead.toml").display().to_string();
+    let lines = error_lines(&r.stderr);
+    let at: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            l.strip_prefix(&format!("{config}:"))
+                .unwrap_or(l)
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "2:10: error: `red` is not a colour; write it as \"#rrggbb\", e.g. \"#7a1f3d\"",
+            "4:8: error: `b7` is not a page size",
+            "5:19: error: `top` should be a length with a unit, like \"25mm\", not the number `25`",
+            "8:17: error: unknown variant `centre`, expected `left` or `right`",
+        ],
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains(&format!("{config}:5:19: hint: add a unit: \"25mm\"")),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn every_front_matter_mistake_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("letter.md"),
+        "+++\nto = [\"A\"]\ndate = \"2026-12-02\"\n[signature]\nname = \"Ada\"\ntitel = \"Chair\"\n+++\n\nBody.\n",
+    )
+    .unwrap();
+    let r = run(letterhead()
+        .args(["render", "--diagnostic-format", "short"])
+        .arg(d.join("letter.md")));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let letter = d.join("letter.md").display().to_string();
+    let lines = error_lines(&r.stderr);
+    assert_eq!(lines.len(), 2, "{}", r.stderr);
+    assert!(lines[0].starts_with(&format!("{letter}:3:8: error: `date` should be a date")));
+    assert!(lines[1].starts_with(&format!("{letter}:6:1: error: unknown field `titel`")));
+    assert!(
+        r.stderr.contains(&format!(
+            "{letter}:3:8: hint: remove the quotes: a date is written bare, date = 2026-12-02"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.join("letter.pdf").exists());
+    // The human format shows each with its source line, and the JSON report each too.
+    let r = run(letterhead().arg("check").arg(d.join("letter.md")));
+    assert!(
+        r.stderr.contains("3 | date = \"2026-12-02\"")
+            && r.stderr.contains("6 | titel = \"Chair\""),
+        "{}",
+        r.stderr
+    );
+    let r = run(letterhead()
+        .args(["check", "--report", "json"])
+        .arg(d.join("letter.md")));
+    let first: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["error"]["line"], 3);
+    assert_eq!(first["error"]["also"][0]["line"], 6);
+}
+
+#[test]
+fn wrong_types_are_said_in_the_files_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("letter.md"), "+++\nto = [\"A\"]\n+++\n\nBody.\n").unwrap();
+    // Each value of the wrong type, and a word the message must use.
+    let letterheads = [
+        (
+            "[organization]\nname = \"A\"\n[page]\nmargins = \"1in\"\n",
+            "a table of lengths",
+        ),
+        (
+            "[organization]\nname = \"A\"\n[page]\nsize = 3\n",
+            "a paper size",
+        ),
+        (
+            "[organization]\nname = \"A\"\n[page]\nsize = { width = \"1in\" }\n",
+            "missing field `height`",
+        ),
+        (
+            "[organization]\nname = \"A\"\n[style]\nfont = 3\n",
+            "a font's name",
+        ),
+        (
+            "[organization]\nname = \"A\"\n[style]\nsize = 11\n",
+            "add a unit: \"11pt\"",
+        ),
+        (
+            "[organization]\nname = \"A\"\n[style]\nleading = \"1.4\"\n",
+            "remove the quotes: leading = 1.4",
+        ),
+        (
+            "[organization]\nname = \"A\"\n[style]\nhyphenate = \"no\"\n",
+            "`true` or `false`",
+        ),
+        (
+            "[organization]\nname = \"A\"\naddress = \"1 Main St\"\n",
+            "write it as an array",
+        ),
+        (
+            "[organization]\nname = 42\n",
+            "put it in quotes: name = \"42\"",
+        ),
+        ("organization = \"Acme\"\n", "[organization] with name"),
+        (
+            "[organization]\nname = \"A\"\n[footer]\ncolumns = [\"a\", \"b\"]\n",
+            "a column",
+        ),
+    ];
+    let letters = [
+        ("signature = \"Ada\"\n", "[signature] with name"),
+        ("signatures = { name = \"Ada\" }\n", "[[signatures]]"),
+        (
+            "signatures = [\"Ada\"]\n",
+            "each entry of `signatures` should be a table",
+        ),
+        ("your-letter = 3\n", "a date"),
+        ("date = \"5 August 2015\"\n", "write the date bare"),
+        (
+            "date = 2026-12-02\nletterhead = 3\n",
+            "the letterhead file's name",
+        ),
+    ];
+    let mut seen = Vec::new();
+    for (toml, needle) in letterheads {
+        std::fs::write(d.join("letterhead.toml"), toml).unwrap();
+        let r = run(letterhead()
+            .args(["check", "--diagnostic-format", "short"])
+            .arg(d.join("letter.md")));
+        assert_eq!(r.code, 2, "{toml}\n{}", r.stderr);
+        seen.push((toml, needle, r.stderr));
+    }
+    std::fs::write(d.join("letterhead.toml"), "[organization]\nname = \"A\"\n").unwrap();
+    for (front, needle) in letters {
+        std::fs::write(d.join("letter.md"), format!("+++\n{front}+++\n\nBody.\n")).unwrap();
+        let r = run(letterhead()
+            .args(["check", "--diagnostic-format", "short"])
+            .arg(d.join("letter.md")));
+        assert_eq!(r.code, 1, "{front}\n{}", r.stderr);
+        seen.push((front, needle, r.stderr));
+    }
+    for (input, needle, stderr) in seen {
+        assert!(
+            stderr.contains(needle),
+            "`{needle}` missing for {input}:\n{stderr}"
+        );
+        for serde_word in [
+            "struct",
+            "enum",
+            "invalid type",
+            "TOML datetime",
+            "variant of",
+        ] {
+            assert!(
+                !stderr.contains(serde_word),
+                "`{serde_word}` for {input}:\n{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_letterhead_named_in_front_matter_is_named_in_its_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("shared")).unwrap();
+    std::fs::write(
+        d.join("shared/acme.toml"),
+        "[organization]\nname = \"Acme\"\n[style]\nsize = 11\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("letter.md"),
+        "+++\nto = [\"A\"]\nletterhead = \"shared/acme.toml\"\n+++\n\nBody.\n",
+    )
+    .unwrap();
+    let r = run(letterhead()
+        .args(["render", "--diagnostic-format", "short"])
+        .arg(d.join("letter.md")));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let named = d.join("shared/acme.toml").display().to_string();
+    assert!(
+        r.stderr
+            .contains(&format!("{named}:4:8: error: `size` should be a length")),
+        "{}",
+        r.stderr
+    );
+    // A letterhead that is not there is still shown at the letter's line naming it.
+    std::fs::remove_file(d.join("shared/acme.toml")).unwrap();
+    let r = run(letterhead()
+        .args(["render", "--diagnostic-format", "short"])
+        .arg(d.join("letter.md")));
+    let letter = d.join("letter.md").display().to_string();
+    assert!(
+        r.stderr
+            .contains(&format!("{letter}:3:14: error: cannot read letterhead")),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_date_format_the_date_cannot_fill_points_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\n[style]\nlanguage = \"de-DE\"\ndate-format = \"[day].[month].[year] [hour]:[minute]\"\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("letter.md"), "+++\nto = [\"A\"]\n+++\n\nBody.\n").unwrap();
+    let r = run(letterhead()
+        .args(["render", "--diagnostic-format", "short"])
+        .arg(d.join("letter.md")));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let config = d.join("letterhead.toml").display().to_string();
+    assert!(
+        r.stderr.contains(&format!(
+            "{config}:5:15: error: `[day].[month].[year] [hour]:[minute]` cannot be filled from a date"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.join("letter.pdf").exists());
+}

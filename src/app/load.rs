@@ -226,8 +226,11 @@ impl Resources {
             let setup =
                 self.load_setup(&path)
                     .map_err(|d| match letter.span_of(&["letterhead"]) {
-                        // The letterhead itself is missing: point at the letter's line naming it.
-                        Some(span) if d.path.as_deref() == Some(path.as_path()) => {
+                        // The letterhead itself is missing: point at the letter's line naming
+                        // it. A mistake inside it keeps its place in the letterhead.
+                        Some(span)
+                            if d.span.is_none() && d.path.as_deref() == Some(path.as_path()) =>
+                        {
                             (*d).at(&letter.source, span).boxed()
                         }
                         _ => d,

@@ -78,6 +78,9 @@ struct JsonDiagnostic<'a> {
     line: Option<usize>,
     column: Option<usize>,
     hints: &'a [String],
+    /// The other mistakes found in the same file, in file order (left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    also: Vec<JsonDiagnostic<'a>>,
 }
 
 impl<'a> JsonDiagnostic<'a> {
@@ -93,6 +96,7 @@ impl<'a> JsonDiagnostic<'a> {
             line,
             column,
             hints: &d.hints,
+            also: d.also.iter().map(JsonDiagnostic::new).collect(),
         }
     }
 }
@@ -479,18 +483,23 @@ impl Reporter {
 /// The short format, one line each, with each hint on a line of its own at the same place
 /// (`letter.md:2:8: hint: remove the quotes`), as compilers print notes: the line that says
 /// how to fix it survives in a CI log.
+/// The diagnostics reported with `d` (the other mistakes in the same file) follow, each with
+/// its hints.
 fn short_with_hints(d: &Diagnostic) -> String {
-    let mut text = d.render_short();
-    let mut location = d.path.as_deref().map(display).unwrap_or_default();
-    if let Some((line, col)) = d.line_col() {
-        location.push_str(&format!(":{line}:{col}"));
-    }
-    for hint in &d.hints {
-        if location.is_empty() {
-            text.push_str(&format!("\nhint: {hint}"));
-        } else {
-            text.push_str(&format!("\n{location}: hint: {hint}"));
+    let mut lines = Vec::new();
+    for d in d.all() {
+        lines.push(d.render_short());
+        let mut location = d.path.as_deref().map(display).unwrap_or_default();
+        if let Some((line, col)) = d.line_col() {
+            location.push_str(&format!(":{line}:{col}"));
+        }
+        for hint in &d.hints {
+            if location.is_empty() {
+                lines.push(format!("hint: {hint}"));
+            } else {
+                lines.push(format!("{location}: hint: {hint}"));
+            }
         }
     }
-    text
+    lines.join("\n")
 }

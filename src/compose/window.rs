@@ -555,7 +555,7 @@ mod tests {
         let r = f.recipient;
         assert_eq!(
             [r.x, r.y, r.width, r.height].map(mm),
-            [25.0, 44.7, 75.0, 27.3]
+            [25.0, 44.7, 80.0, 27.3]
         );
         let info = f.info.unwrap();
         assert_eq!([info.x, info.y, info.width].map(mm), [125.0, 32.0, 75.0]);
