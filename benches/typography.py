@@ -434,7 +434,7 @@ def measure(letter, pdf, settings, front, body):
         "notations-alone": [f"p{n}: `{last_lines[0]['text'][:50]}`"] if notations_alone else [],
     }
     return {
-        "letter": str(letter.relative_to(ROOT)),
+        "letter": str(letter.relative_to(ROOT)) if letter.is_relative_to(ROOT) else str(letter),
         "pages": n,
         "language": s["tag"],
         "align": "justify" if s["justify"] else "left",
