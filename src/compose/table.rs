@@ -165,6 +165,8 @@ impl Composer<'_> {
                         size: self.size,
                         extras: Vec::new(),
                         space_below: Abs::ZERO,
+                        shrink: Abs::ZERO,
+                        bars: Vec::new(),
                     }
                 })
                 .collect();
@@ -191,6 +193,8 @@ impl Composer<'_> {
             self.blocks.push(FlowBlock {
                 lines,
                 space_before: before,
+                space_shrink: Abs::ZERO,
+                notation: false,
                 keep_together: true,
                 keep_with_next: bold,
                 keep_lines_before: 0,
