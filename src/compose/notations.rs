@@ -2,7 +2,7 @@
 //! marked as a notation (pagination pulls a last page holding only notations back onto the page
 //! before). One item stands on the label's line ("Enclosure: Annual report"); several stand one
 //! per line under the label, indented. A line too long for the measure hangs: its continuation
-//! lines are indented further than its first.
+//! lines are indented further than its first. The postscript is a paragraph at full measure.
 
 use super::{Composer, FlowLine, INDENT_EM};
 use crate::fonts::Variant;
@@ -30,7 +30,8 @@ impl Composer<'_> {
                 self.span(&format!("{} ", lang.ps()), Variant::Bold),
                 self.span(ps, Variant::Regular),
             ];
-            self.hanging(&spans, Abs::ZERO, self.size * INDENT_EM, gap * 1.5);
+            // A paragraph, not a list: set to the full measure, without a hang.
+            self.hanging(&spans, Abs::ZERO, Abs::ZERO, gap * 1.5);
         }
     }
 
