@@ -6,6 +6,11 @@
 //! that stand on it: which lines of which block, and how far down from the content top each piece
 //! starts.
 //!
+//! Space is glue, as in TeX's page builder: every gap and line box has a natural height and may
+//! give up to its `shrink`. Pages are filled at natural heights; the glue of a page is only set
+//! tighter (one ratio for the whole page) to pull a last page that would stand nearly empty, or
+//! hold only notations, back onto the page before it.
+//!
 //! It must not know about fonts, text or PDF: a line here is only a height, a block only an index
 //! into the caller's list. Measuring lines before and drawing the pieces after are the caller's job.
 
@@ -37,6 +42,11 @@ const COST_KEEP_LINES_BEFORE: u32 = 3;
 /// Cost of breaking right after a keep-with-next block.
 const COST_KEEP_WITH_NEXT: u32 = 4;
 
+/// A last page holding fewer lines than this is too sparse to stand alone: its content is pulled
+/// back onto the page before by shrinking that page's glue, or, when the glue cannot give enough,
+/// more content is carried over to it.
+pub const MIN_LAST_PAGE_LINES: usize = 3;
+
 /// Slack allowed when comparing heights, so that content summing to exactly the page height still
 /// fits despite floating-point rounding (a millionth of a point is far below anything visible).
 const FIT_TOLERANCE: Abs = Abs::pt(1e-6);
@@ -63,6 +73,24 @@ pub struct Block {
     /// header row above its body rows): the page holds that much less, and its pieces start
     /// that far down. Zero for no header.
     pub head_room: Abs,
+    /// How much of `space_before` may be taken away to pull a sparse last page back (glue shrink).
+    pub space_shrink: Abs,
+    /// How much each line box may give up in the same case, by line index (the signing space
+    /// under the closing); a line without an entry gives nothing.
+    pub line_shrink: Vec<Abs>,
+    /// A notation after the signature (enclosures, cc, P.S.): a last page holding only notations
+    /// is as sparse as one holding fewer than [`MIN_LAST_PAGE_LINES`] lines.
+    pub notation: bool,
+}
+
+impl Block {
+    /// Height of line `line` on a page whose glue is set at `ratio` ([`Page::shrink`]).
+    pub fn set_height(&self, line: usize, ratio: f64) -> Abs {
+        let height = self.lines.get(line).copied().unwrap_or(Abs::ZERO);
+        let shrink = self.line_shrink.get(line).copied().unwrap_or(Abs::ZERO);
+        // As `flatten` takes it: a line never gives more than its height, nor a negative amount.
+        height - shrink.min(height).max(Abs::ZERO) * ratio
+    }
 }
 
 impl Default for Block {
@@ -77,6 +105,9 @@ impl Default for Block {
             orphans: DEFAULT_ORPHANS,
             widows: DEFAULT_WIDOWS,
             head_room: Abs::ZERO,
+            space_shrink: Abs::ZERO,
+            line_shrink: Vec::new(),
+            notation: false,
         }
     }
 }
@@ -89,7 +120,8 @@ pub struct Piece {
     /// The block's lines standing on this page (indices into [`Block::lines`]).
     pub lines: Range<usize>,
     /// Top of the piece's first line box, measured down from the page's content top, space_before
-    /// (of the block and of any zero-line blocks just before it) included when not at page top.
+    /// (of the block and of any zero-line blocks just before it) included when not at page top,
+    /// all of it set at the page's [`Page::shrink`].
     pub y: Abs,
 }
 
@@ -98,6 +130,10 @@ pub struct Piece {
 pub struct Page {
     /// Pieces in reading order; never empty.
     pub pieces: Vec<Piece>,
+    /// How far the page's glue is set below its natural height, from 0 (natural) to 1 (every gap
+    /// and line box given up all its shrink): each takes away `shrink × this`. See
+    /// [`Block::set_height`].
+    pub shrink: f64,
 }
 
 /// Splits `blocks` into pages; `page_height(n)` is the usable content height of page n (0-based;
@@ -127,17 +163,47 @@ pub struct Page {
 ///
 /// A flow without any lines (no blocks, or only zero-line blocks) gives no pages at all: an empty
 /// `Vec`, not one empty page. The caller decides what an empty letter looks like.
+///
+/// The last page is then looked at once more. When it would hold fewer than
+/// [`MIN_LAST_PAGE_LINES`] lines, or only notations, and there is a page before it:
+/// - if the content of both fits on the earlier page with its glue shrunk (`space_shrink`,
+///   `line_shrink`), the two become one page, its glue set at the least ratio that fits;
+/// - otherwise the earlier page breaks sooner, at the last boundary no worse than the one it had
+///   (by the costs above) that leaves the last page fitting and no longer sparse; when there is
+///   none, the pages stay as they were.
 pub fn paginate(blocks: &[Block], page_height: &dyn Fn(usize) -> Abs) -> Vec<Page> {
     let lines = flatten(blocks);
     let costs = break_costs(blocks, &lines);
-    let mut pages = Vec::new();
+    // Each page as (first line, end, glue ratio).
+    let mut ranges: Vec<(usize, usize, f64)> = Vec::new();
     let mut start = 0;
     while start < lines.len() {
-        let end = page_end(&lines, &costs, start, page_height(pages.len()));
-        pages.push(build_page(&lines[start..end]));
+        let end = page_end(&lines, &costs, start, page_height(ranges.len()));
+        ranges.push((start, end, 0.0));
         start = end;
     }
-    pages
+    if ranges.len() >= 2 {
+        let n = ranges.len();
+        let (last_start, _, _) = ranges[n - 1];
+        let (prev_start, prev_end, _) = ranges[n - 2];
+        if sparse(&lines[last_start..]) {
+            if let Some(ratio) = shrink_ratio(&lines[prev_start..], page_height(n - 2)) {
+                ranges.pop();
+                ranges[n - 2] = (prev_start, lines.len(), ratio);
+            } else if let Some(end) = (prev_start + 1..prev_end).rev().find(|&k| {
+                costs[k] <= costs[prev_end]
+                    && !sparse(&lines[k..])
+                    && shrink_ratio(&lines[k..], page_height(n - 1)).is_some_and(|r| r <= 0.0)
+            }) {
+                ranges[n - 2].1 = end;
+                ranges[n - 1].0 = end;
+            }
+        }
+    }
+    ranges
+        .into_iter()
+        .map(|(start, end, ratio)| build_page(&lines[start..end], ratio))
+        .collect()
 }
 
 /// One line of the flattened flow.
@@ -149,36 +215,71 @@ struct Line {
     index: usize,
     /// Height of the line box.
     height: Abs,
+    /// How much of `height` the line may give up.
+    shrink: Abs,
     /// Space above the line when it does not start a page: the block's space_before (plus that of
     /// the zero-line blocks before it) for a block's first line, zero for the others.
     gap: Abs,
+    /// How much of `gap` may be given up.
+    gap_shrink: Abs,
     /// The block's head room: taken at the top of a page that starts with this line.
     head_room: Abs,
+    /// Whether the line is a notation's.
+    notation: bool,
 }
 
 /// The lines of all blocks in order, each with the space to put above it.
 fn flatten(blocks: &[Block]) -> Vec<Line> {
     let mut lines = Vec::with_capacity(blocks.iter().map(|b| b.lines.len()).sum());
     // Zero-line blocks have nowhere to put their space, so it waits for the next line.
-    let mut pending = Abs::ZERO;
+    let mut pending = (Abs::ZERO, Abs::ZERO);
     for (block, b) in blocks.iter().enumerate() {
-        pending += b.space_before;
+        pending.0 += b.space_before;
+        pending.1 += b.space_shrink.min(b.space_before).max(Abs::ZERO);
         for (index, &height) in b.lines.iter().enumerate() {
-            let gap = if index == 0 {
-                std::mem::replace(&mut pending, Abs::ZERO)
+            let (gap, gap_shrink) = if index == 0 {
+                std::mem::replace(&mut pending, (Abs::ZERO, Abs::ZERO))
             } else {
-                Abs::ZERO
+                (Abs::ZERO, Abs::ZERO)
             };
+            let shrink = b.line_shrink.get(index).copied().unwrap_or(Abs::ZERO);
             lines.push(Line {
                 block,
                 index,
                 height,
+                shrink: shrink.min(height).max(Abs::ZERO),
                 gap,
+                gap_shrink,
                 head_room: b.head_room,
+                notation: b.notation,
             });
         }
     }
     lines
+}
+
+/// Whether these lines, standing alone on the last page, leave it too sparse.
+fn sparse(lines: &[Line]) -> bool {
+    lines.len() < MIN_LAST_PAGE_LINES || lines.iter().all(|l| l.notation)
+}
+
+/// The least glue ratio at which all of `lines` fit on one page of `height` (0 when they fit at
+/// natural height), or `None` when they do not fit even with all their glue shrunk.
+fn shrink_ratio(lines: &[Line], height: Abs) -> Option<f64> {
+    let first = lines.first()?;
+    let mut natural = first.head_room + first.height;
+    let mut shrink = first.shrink;
+    for line in &lines[1..] {
+        natural += line.gap + line.height;
+        shrink += line.gap_shrink + line.shrink;
+    }
+    if natural <= height + FIT_TOLERANCE {
+        Some(0.0)
+    } else if natural - shrink <= height + FIT_TOLERANCE && shrink > Abs::ZERO {
+        Some(((natural - height) / shrink).clamp(0.0, 1.0))
+    } else {
+        None
+    }
 }
 
 /// The cost of a page break before each line: `costs[k]` is for the boundary between lines k - 1
@@ -245,13 +346,13 @@ fn page_end(lines: &[Line], costs: &[u32], start: usize, height: Abs) -> usize {
     best.map_or(start + 1, |(_, end)| end)
 }
 
-/// The pieces of one page, from its lines.
-fn build_page(lines: &[Line]) -> Page {
+/// The pieces of one page, from its lines, with its glue set at `ratio`.
+fn build_page(lines: &[Line], ratio: f64) -> Page {
     let mut pieces: Vec<Piece> = Vec::new();
     let mut y = lines.first().map_or(Abs::ZERO, |l| l.head_room);
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
-            y += line.gap;
+            y += line.gap - line.gap_shrink * ratio;
         }
         match pieces.last_mut() {
             Some(piece) if piece.block == line.block => piece.lines.end = line.index + 1,
@@ -261,9 +362,12 @@ fn build_page(lines: &[Line]) -> Page {
                 y,
             }),
         }
-        y += line.height;
+        y += line.height - line.shrink * ratio;
     }
-    Page { pieces }
+    Page {
+        pieces,
+        shrink: ratio,
+    }
 }
 
 #[cfg(test)]
@@ -336,6 +440,7 @@ mod tests {
         assert_eq!(
             pages,
             vec![Page {
+                shrink: 0.0,
                 pieces: vec![
                     piece(0, 0..3, 0.0),
                     piece(1, 0..4, 35.0),
@@ -347,9 +452,13 @@ mod tests {
 
     #[test]
     fn paragraph_split_leaves_two_lines_each_side() {
-        // Nine lines would fit, leaving a widow: the break moves up one line.
-        let pages = pages_of(&[para(10)], 90.0);
-        assert_eq!(layout(&pages), vec![vec![(0, 0..8)], vec![(0, 8..10)]]);
+        // Nine lines would fit, leaving a widow: the break moves up one line. (A paragraph
+        // follows, so that the last page is not too sparse to stand.)
+        let pages = pages_of(&[para(10), para(3)], 90.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..8)], vec![(0, 8..10), (1, 0..3)]]
+        );
 
         // Exactly two lines of the second paragraph fit at the bottom: that is enough.
         let pages = pages_of(&[para(8), para(5)], 100.0);
@@ -382,8 +491,11 @@ mod tests {
 
     #[test]
     fn two_line_paragraph_at_page_break_moves_whole() {
-        let pages = pages_of(&[para(9), para(2)], 100.0);
-        assert_eq!(layout(&pages), vec![vec![(0, 0..9)], vec![(1, 0..2)]]);
+        let pages = pages_of(&[para(9), para(2), para(3)], 100.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..9)], vec![(1, 0..2), (2, 0..3)]]
+        );
     }
 
     #[test]
@@ -504,8 +616,11 @@ mod tests {
             keep_together: true,
             ..para(11)
         };
-        let pages = pages_of(&[tall], 100.0);
-        assert_eq!(layout(&pages), vec![vec![(0, 0..9)], vec![(0, 9..11)]]);
+        let pages = pages_of(&[tall, para(3)], 100.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..9)], vec![(0, 9..11), (1, 0..3)]]
+        );
     }
 
     #[test]
@@ -542,9 +657,11 @@ mod tests {
             pages,
             vec![
                 Page {
+                    shrink: 0.0,
                     pieces: vec![piece(0, 0..9, 0.0)]
                 },
                 Page {
+                    shrink: 0.0,
                     pieces: vec![piece(1, 0..10, 0.0)]
                 },
             ]
@@ -554,11 +671,15 @@ mod tests {
     #[test]
     fn first_page_height_differs() {
         let height = |n: usize| Abs::pt(if n == 0 { 50.0 } else { 100.0 });
-        let pages = paginate(&[para(16)], &height);
+        let pages = paginate(&[para(16), para(3)], &height);
         // Five lines on page one; page two could take ten, but that would leave a widow.
         assert_eq!(
             layout(&pages),
-            vec![vec![(0, 0..5)], vec![(0, 5..14)], vec![(0, 14..16)]]
+            vec![
+                vec![(0, 0..5)],
+                vec![(0, 5..14)],
+                vec![(0, 14..16), (1, 0..3)]
+            ]
         );
     }
 
@@ -573,13 +694,16 @@ mod tests {
         };
         let mut blocks = vec![para(6), heading()];
         blocks.extend(std::iter::repeat_n(row, 14));
+        blocks.push(para(2));
         let pages = pages_of(&blocks, 100.0);
         let rows = |r: std::ops::RangeInclusive<usize>| r.map(|b| (b, 0..1)).collect::<Vec<_>>();
         // Page one: 6 lines, the header and 3 rows fill its ten lines. Pages two and three:
         // the header's room, then 9 rows (not 10), then the last 2.
         let mut first = vec![(0, 0..6), (1, 0..1)];
         first.extend(rows(2..=4));
-        assert_eq!(layout(&pages), vec![first, rows(5..=13), rows(14..=15)]);
+        let mut last = rows(14..=15);
+        last.push((16, 0..2));
+        assert_eq!(layout(&pages), vec![first, rows(5..=13), last]);
         assert_eq!(
             pages[1].pieces[0].y,
             Abs::pt(LINE),
@@ -616,9 +740,11 @@ mod tests {
             pages,
             vec![
                 Page {
+                    shrink: 0.0,
                     pieces: vec![piece(0, 0..1, 0.0), piece(1, 0..3, 24.0)]
                 },
                 Page {
+                    shrink: 0.0,
                     pieces: vec![piece(2, 0..1, 0.0), piece(3, 0..2, 22.0)]
                 },
             ]
@@ -641,6 +767,7 @@ mod tests {
         assert_eq!(
             pages,
             vec![Page {
+                shrink: 0.0,
                 pieces: vec![piece(0, 0..2, 0.0), piece(2, 0..2, 45.0)]
             }]
         );
@@ -655,6 +782,105 @@ mod tests {
         // A spacer at the top of a page is dropped like any space_before.
         let pages = pages_of(&[spacer, para(1)], 100.0);
         assert_eq!(pages[0].pieces, vec![piece(1, 0..1, 0.0)]);
+    }
+
+    fn notation(space_before: f64, space_shrink: f64) -> Block {
+        Block {
+            space_before: Abs::pt(space_before),
+            space_shrink: Abs::pt(space_shrink),
+            notation: true,
+            ..para(1)
+        }
+    }
+
+    #[test]
+    fn notations_alone_on_the_last_page_are_pulled_back_by_shrinking_the_gaps() {
+        // 108pt of content, 16pt of it shrinkable: at half the shrink, it fills the 100pt page.
+        let body = Block {
+            space_shrink: Abs::pt(8.0),
+            ..spaced(3, 10.0)
+        };
+        let pages = pages_of(&[para(4), body, notation(18.0, 8.0)], 100.0);
+        assert_eq!(
+            pages,
+            vec![Page {
+                pieces: vec![
+                    piece(0, 0..4, 0.0),
+                    piece(1, 0..3, 46.0),
+                    piece(2, 0..1, 90.0)
+                ],
+                shrink: 0.5,
+            }]
+        );
+    }
+
+    #[test]
+    fn the_signing_space_gives_too() {
+        // A closing whose line box holds 30pt of signing space, 10pt of which may go; its gap
+        // and the notation's give 5pt each. 120pt of content on a 100pt page: all of it goes.
+        let closing = Block {
+            lines: vec![Abs::pt(40.0), Abs::pt(LINE)],
+            line_shrink: vec![Abs::pt(10.0)],
+            space_before: Abs::pt(10.0),
+            space_shrink: Abs::pt(5.0),
+            keep_together: true,
+            keep_lines_before: 2,
+            ..Block::default()
+        };
+        let blocks = [para(4), closing, notation(10.0, 5.0)];
+        let pages = pages_of(&blocks, 100.0);
+        assert_eq!(
+            pages,
+            vec![Page {
+                pieces: vec![
+                    piece(0, 0..4, 0.0),
+                    piece(1, 0..2, 45.0),
+                    piece(2, 0..1, 90.0)
+                ],
+                shrink: 1.0,
+            }]
+        );
+        assert_eq!(blocks[1].set_height(0, pages[0].shrink), Abs::pt(30.0));
+        assert_eq!(blocks[1].set_height(1, pages[0].shrink), Abs::pt(LINE));
+    }
+
+    #[test]
+    fn when_the_glue_cannot_give_enough_content_moves_to_the_notations() {
+        // 20pt too much and 5pt of shrink: the last paragraph goes over with the notation.
+        let pages = pages_of(&[para(6), spaced(3, 10.0), notation(10.0, 5.0)], 100.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..6)], vec![(1, 0..3), (2, 0..1)]]
+        );
+        assert_eq!(pages[1].shrink, 0.0);
+    }
+
+    #[test]
+    fn a_last_page_of_two_lines_takes_more_of_the_text() {
+        let short = Block {
+            space_shrink: Abs::pt(5.0),
+            ..spaced(2, 10.0)
+        };
+        // Nine lines and a widow-free break before the second paragraph would leave it alone
+        // on page two; the first paragraph gives two lines (not one: a widow) to it.
+        let pages = pages_of(&[para(9), short], 100.0);
+        assert_eq!(
+            layout(&pages),
+            vec![vec![(0, 0..7)], vec![(0, 7..9), (1, 0..2)]]
+        );
+    }
+
+    #[test]
+    fn a_last_page_that_is_not_sparse_is_never_shrunk_back() {
+        // The three lines would fit on page one with all their gap shrunk, but three lines on a
+        // page are enough to stand there: the glue stays natural.
+        let body = Block {
+            space_shrink: Abs::pt(10.0),
+            ..spaced(3, 10.0)
+        };
+        let pages = pages_of(&[para(7), body], 100.0);
+        assert_eq!(layout(&pages), vec![vec![(0, 0..7)], vec![(1, 0..3)]]);
+        assert!(pages.iter().all(|p| p.shrink == 0.0));
     }
 
     /// A small deterministic generator, so the test needs no dependency.
@@ -686,6 +912,11 @@ mod tests {
                     keep_lines_before: rng.below(4) as usize,
                     orphans: rng.below(4) as usize,
                     widows: rng.below(4) as usize,
+                    space_shrink: Abs::pt(rng.below(10) as f64),
+                    line_shrink: (0..rng.below(3))
+                        .map(|_| Abs::pt(rng.below(6) as f64))
+                        .collect(),
+                    notation: rng.below(5) == 0,
                 })
                 .collect();
             let first = 20.0 + rng.below(150) as f64;
@@ -709,10 +940,12 @@ mod tests {
                 assert!(!page.pieces.is_empty());
                 assert_eq!(page.pieces[0].y, Abs::ZERO);
                 let last = &page.pieces[page.pieces.len() - 1];
+                assert!((0.0..=1.0).contains(&page.shrink));
                 let bottom = last.y
-                    + blocks[last.block].lines[last.lines.clone()]
-                        .iter()
-                        .copied()
+                    + last
+                        .lines
+                        .clone()
+                        .map(|i| blocks[last.block].set_height(i, page.shrink))
                         .sum();
                 let single_line = page.pieces.len() == 1 && page.pieces[0].lines.len() == 1;
                 assert!(single_line || bottom <= height(n) + FIT_TOLERANCE);

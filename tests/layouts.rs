@@ -53,8 +53,18 @@ fn words(pdf: &Path) -> Vec<Word> {
 /// Rows (in mm from the top) where something dark crosses the column `x_mm` of page one,
 /// rendered at 10 pixels per mm; each run of dark rows counts once, at its middle.
 fn marks_at(pdf: &Path, x_mm: f64) -> Vec<f64> {
+    dark_runs(pdf, 1, x_mm)
+        .iter()
+        .map(|r| (r.0 + r.1) / 2.0)
+        .collect()
+}
+
+/// The runs of dark rows (first, last, in mm from the top) crossing the column `x_mm` of page
+/// `page` (from 1), rendered at 10 pixels per mm.
+fn dark_runs(pdf: &Path, page: usize, x_mm: f64) -> Vec<(f64, f64)> {
     let dir = pdf.parent().unwrap();
     let prefix = dir.join("marks");
+    let page = page.to_string();
     tool(
         "pdftoppm",
         &[
@@ -62,9 +72,9 @@ fn marks_at(pdf: &Path, x_mm: f64) -> Vec<f64> {
             "-r",
             "254",
             "-f",
-            "1",
+            &page,
             "-l",
-            "1",
+            &page,
             "-singlefile",
             pdf.to_str().unwrap(),
             prefix.to_str().unwrap(),
@@ -99,7 +109,7 @@ fn marks_at(pdf: &Path, x_mm: f64) -> Vec<f64> {
             while row < height && dark[row] {
                 row += 1;
             }
-            found.push((start + row - 1) as f64 / 2.0 / 10.0);
+            found.push((start as f64 / 10.0, (row - 1) as f64 / 10.0));
         }
         row += 1;
     }
@@ -542,11 +552,52 @@ fn footer_text_too_long_for_the_bottom_margin_is_an_error_not_cut_off() {
 }
 
 #[test]
-fn text_that_would_run_past_its_column_is_an_error() {
+fn a_table_of_long_compounds_keeps_every_word_inside_its_column() {
+    // The three compounds cannot have their width: they break, and the one-letter columns keep
+    // theirs (they used to be squeezed below it, so that the letter failed).
     let word = "Donaudampfschifffahrtsgesellschaftskapitänswitwe";
     let letter = format!(
         "+++\nto = [\"A\"]\n+++\n\n| a | b | c | d | e | f |\n|---|---|---|---|---|---|\n\
          | {word} | {word} | {word} | x | y | z |\n"
+    );
+    let (_dir, pdf) = render("[organization]\nname = \"Acme\"\n", &letter);
+    let words = words(&pdf);
+    for letter in ["d", "e", "f", "x", "y", "z"] {
+        assert!(
+            words.iter().any(|w| w.text == letter),
+            "`{letter}` is missing"
+        );
+    }
+    // No two words on one line overlap, and none passes the right margin (1 in of a US
+    // letter's 8.5 in).
+    for a in &words {
+        assert!(
+            a.x1 <= 7.5 * 72.0 + 0.25,
+            "`{}` runs past the margin",
+            a.text
+        );
+        for b in &words {
+            let same_line = ((a.y0 + a.y1) - (b.y0 + b.y1)).abs() < 4.0;
+            if !std::ptr::eq(a, b) && same_line {
+                assert!(
+                    a.x1 <= b.x0 || b.x1 <= a.x0,
+                    "`{}` and `{}` overlap",
+                    a.text,
+                    b.text
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_table_with_more_columns_than_the_measure_holds_is_an_error() {
+    let row = |cell: &str| format!("|{}|\n", vec![cell; 40].join("|"));
+    let letter = format!(
+        "+++\nto = [\"A\"]\n+++\n\n{}{}{}",
+        row("abc"),
+        row("---"),
+        row("xyz")
     );
     let err = render_fails("[organization]\nname = \"Acme\"\n", &letter);
     assert!(
@@ -595,5 +646,46 @@ fn a_recipient_line_too_wide_at_the_letter_size_sets_the_block_smaller() {
             105.0 * MM,
             top + 45.0 * MM,
         ),
+    );
+}
+
+#[test]
+fn continuation_sheets_carry_no_fold_or_punch_marks() {
+    let body = "Ein Absatz, der eine ganze Zeile füllt und noch ein wenig mehr Text enthält.\n\n"
+        .repeat(40);
+    let letter = format!("{}\n{body}", letter(""));
+    let (_dir, pdf) = render(&din_letterhead("din5008-b"), &letter);
+    let pages = words_by_page(&pdf).len();
+    assert!(pages >= 2);
+    assert_eq!(marks_at(&pdf, 6.0).len(), 3, "page one has its marks");
+    for page in 2..=pages {
+        assert!(
+            dark_runs(&pdf, page, 6.0).is_empty(),
+            "page {page} has marks"
+        );
+    }
+}
+
+#[test]
+fn a_quote_bar_runs_unbroken_through_the_gaps_between_its_paragraphs() {
+    let letter = "+++\nto = [\"A\"]\n+++\n\n> The first paragraph of the quote.\n>\n\
+                  > The second paragraph, after a gap.\n>\n> — Its author\n\nAfter the quote.\n";
+    let (_dir, pdf) = render("[organization]\nname = \"Acme\"\n", letter);
+    // The quote's text is indented 1.6 em, its bar stands 0.4 em right of the margin.
+    let words = words(&pdf);
+    let find = |text: &str| words.iter().find(|w| w.text == text).unwrap();
+    let (margin, indented) = (find("After").x0, find("The").x0);
+    let bar_x = margin + (indented - margin) / 1.6 * 0.4;
+    let runs = dark_runs(&pdf, 1, bar_x / MM);
+    let top = |text: &str| find(text).y0 / MM;
+    let (first, author) = (top("first"), top("author"));
+    let bars: Vec<_> = runs
+        .iter()
+        .filter(|r| r.1 > first && r.0 < author + 5.0)
+        .collect();
+    assert_eq!(bars.len(), 1, "the bar is broken: {runs:?}");
+    assert!(
+        bars[0].0 < first + 2.0 && bars[0].1 > author,
+        "{bars:?} from {first} to {author}"
     );
 }

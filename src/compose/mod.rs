@@ -4,10 +4,13 @@
 //! 1. letterhead — page one's head, and where the letter starts below it;
 //! 2. flow — the letter's parts in order (date, recipient, subject, salutation, body, closing
 //!    and signature, notations) become blocks of set lines (`paragraph`) with keep rules;
-//! 2. paginate — the blocks are split into pages (`paginate`): page one is shorter, because the
-//!    letterhead stands at its top;
-//! 3. decorate — once the page count is known: the letterhead on page one, the continuation
-//!    header ("Page N of M") on later pages, the footer and fold marks on every page.
+//! 3. paginate — the blocks are split into pages (`paginate`): page one is shorter, because the
+//!    letterhead stands at its top. The gaps between paragraphs, before the closing and the
+//!    signing space are glue that may shrink (within the limits below) to pull a last page that
+//!    would hold only notations back onto the page before;
+//! 4. decorate — once the page count is known: the letterhead and fold marks on page one, the
+//!    continuation header ("Page N of M") on later pages, the footer on every page; lines are
+//!    placed at the heights their page's glue is set to.
 //!
 //! It knows the letter and the letterhead but not how a PDF is written.
 
@@ -26,18 +29,25 @@ use crate::paragraph::{self, Line, ParStyle, Span, Warning};
 
 mod footer;
 mod letterhead;
+mod notations;
 mod signature;
 mod table;
 mod window;
 
 /// Space between paragraphs, in line heights (a block letter leaves a blank line).
 const PARAGRAPH_GAP: f64 = 0.8;
+/// The least a paragraph gap (and the space before the closing or a notation) shrinks to when a
+/// sparse last page is pulled back, in line heights.
+const PARAGRAPH_GAP_MIN: f64 = 0.5;
 /// Space between list items, in line heights.
 const ITEM_GAP: f64 = 0.25;
 /// Indent of each list or quote level, in em.
 const INDENT_EM: f64 = 1.6;
 /// Space left to sign in, in line heights.
-const SIGNING_SPACE: f64 = 3.0;
+const SIGNING_SPACE: f64 = 3.5;
+/// The least the space to sign in shrinks to when a sparse last page is pulled back, in line
+/// heights; a scanned signature is sized to fit it.
+const SIGNING_SPACE_MIN: f64 = 3.0;
 /// Size of the organization's name, relative to the body size.
 const NAME_SCALE: f64 = 1.9;
 /// Size of the tagline and contact lines, relative to the body size.
@@ -92,11 +102,20 @@ struct FlowLine {
     /// Space at the bottom of the line box, below the text (the signing space under the
     /// closing).
     space_below: Abs,
+    /// How much of `space_below` may be given up to pull a sparse last page back.
+    shrink: Abs,
+    /// Quote bars beside the line: (x from the left margin, the quote's id). A bar runs on
+    /// through the gap above the line when the line above on the page has the same one.
+    bars: Vec<(Abs, usize)>,
 }
 
 struct FlowBlock {
     lines: Vec<FlowLine>,
     space_before: Abs,
+    /// How much of `space_before` may be given up to pull a sparse last page back.
+    space_shrink: Abs,
+    /// Enclosures, cc or P.S.: they should not stand alone on the last page.
+    notation: bool,
     keep_together: bool,
     keep_with_next: bool,
     keep_lines_before: usize,
@@ -238,6 +257,9 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
             keep_lines_before: b.keep_lines_before,
             orphans: 2,
             widows: 2,
+            space_shrink: b.space_shrink,
+            line_shrink: b.lines.iter().map(|l| l.shrink).collect(),
+            notation: b.notation,
             // The header's lines, and the gap between rows.
             head_room: b.header.map_or(Abs::ZERO, |h| {
                 composer.blocks[h]
@@ -252,8 +274,8 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
     let pages = paginate::paginate(&pblocks, &|n| {
         if n == 0 { first_height } else { later_height }
     });
-    // 4. decorate. Each line goes on one page, and moves there; a repeated table header is
-    // copied, once for each page it heads.
+    // 4. decorate. Each line goes on one page, and moves there, at the height its page's glue
+    // is set to; a repeated table header is copied, once for each page it heads.
     let flow = std::mem::take(&mut composer.blocks);
     let headers: Vec<Option<usize>> = flow.iter().map(|b| b.header).collect();
     let header_lines: std::collections::BTreeMap<usize, Vec<FlowLine>> = headers
@@ -278,27 +300,47 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
             page.top + header_height
         };
         if let Some(p) = pages.get(n) {
+            let mut bars = Bars::default();
             if let Some(first) = p.pieces.first()
                 && let Some(lines) = headers[first.block].and_then(|h| header_lines.get(&h))
             {
                 let mut y = top;
                 for line in lines.iter().cloned() {
                     let height = line.height;
-                    composer.draw_line(line, page.left, y, &mut items);
+                    composer.draw_line(line, page.left, y, &mut bars, &mut items);
                     y += height;
                 }
             }
             for piece in &p.pieces {
                 let mut y = top + piece.y;
-                for line in &mut blocks[piece.block][piece.lines.clone()] {
-                    let Some(line) = line.take() else { continue };
-                    let height = line.height;
-                    composer.draw_line(line, page.left, y, &mut items);
+                for (i, line) in piece
+                    .lines
+                    .clone()
+                    .zip(&mut blocks[piece.block][piece.lines.clone()])
+                {
+                    let Some(mut line) = line.take() else {
+                        continue;
+                    };
+                    let height = pblocks[piece.block].set_height(i, p.shrink);
+                    let given = line.height - height;
+                    line.height = height;
+                    line.space_below = (line.space_below - given).max(Abs::ZERO);
+                    // A scanned signature stays centred in the signing space that is left.
+                    for extra in &mut line.extras {
+                        if let Item::Image { y, .. } = extra {
+                            *y -= given / 2.0;
+                        }
+                    }
+                    composer.draw_line(line, page.left, y, &mut bars, &mut items);
                     y += height;
                 }
             }
         }
         items.extend(footer.iter().cloned());
+        // Fold and punch marks are for the sheet folded into the window envelope: page one.
+        if n == 0 {
+            items.extend(composer.fold_marks());
+        }
         if n == 0 || on_later {
             items.extend(columns.iter().cloned());
         }
@@ -521,9 +563,13 @@ impl Composer<'_> {
                     size,
                     extras: Vec::new(),
                     space_below: Abs::ZERO,
+                    shrink: Abs::ZERO,
+                    bars: Vec::new(),
                 })
                 .collect(),
             space_before,
+            space_shrink: Abs::ZERO,
+            notation: false,
             keep_together: false,
             keep_with_next: false,
             keep_lines_before: 0,
@@ -601,37 +647,7 @@ impl Composer<'_> {
         // Closing and signature, kept together and with the last body lines.
         self.signature(gap, body_end > body_start);
         // Notations.
-        let lang = self.lang();
-        if !front.enclosures.is_empty() {
-            let label = lang.enclosures(front.enclosures.len());
-            let b = self.simple_block(&[format!("{label}{}", lang.colon())], Variant::Regular, gap);
-            let items = self.simple_block(&front.enclosures, Variant::Regular, Abs::ZERO);
-            // The items hang under the label, kept with it.
-            let indent = self.size * INDENT_EM;
-            for line in &mut self.blocks[items].lines {
-                line.indent = indent;
-            }
-            self.blocks[b].keep_with_next = true;
-            self.blocks[items].keep_together = front.enclosures.len() <= 4;
-        }
-        if !front.cc.is_empty() {
-            let texts = vec![format!(
-                "{}{} {}",
-                lang.cc(),
-                lang.colon(),
-                front.cc.join(", ")
-            )];
-            self.simple_block(&texts, Variant::Regular, gap);
-        }
-        if let Some(ps) = &front.ps {
-            let style = self.style(self.size, self.width);
-            let spans = [
-                self.span(&format!("{} ", lang.ps()), Variant::Bold),
-                self.span(ps, Variant::Regular),
-            ];
-            let lines = self.set(&spans, &style);
-            self.push_lines(lines, Abs::ZERO, self.size, gap * 1.5);
-        }
+        self.notations(gap);
     }
 
     fn inline_spans(&self, runs: &[Inline], bold: bool) -> Vec<Span> {
@@ -670,7 +686,8 @@ impl Composer<'_> {
                 let style = self.style(self.size, width);
                 let spans = self.inline_spans(runs, false);
                 let lines = self.set(&spans, &style);
-                self.push_lines(lines, indent, self.size, space_before);
+                let b = self.push_lines(lines, indent, self.size, space_before);
+                self.blocks[b].space_shrink = self.gap_shrink(space_before);
             }
             Block::Heading(level_h, runs) => {
                 let scale = match level_h {
@@ -688,16 +705,7 @@ impl Composer<'_> {
                 self.blocks[b].keep_together = true;
             }
             Block::List { start, items } => {
-                // A paragraph that introduces the list ("…, to:") stays with its first item.
-                if let Some(intro) = self.blocks.last_mut() {
-                    let ends_with_colon = intro.lines.last().is_some_and(|l| {
-                        let text: String = l.line.runs.iter().map(|r| r.glyphs.text()).collect();
-                        text.trim_end().ends_with(':')
-                    });
-                    if ends_with_colon {
-                        intro.keep_with_next = true;
-                    }
-                }
+                self.keep_intro_with_next();
                 let item_gap = self.line_height * ITEM_GAP;
                 for (i, item) in items.iter().enumerate() {
                     let marker = match start {
@@ -720,7 +728,11 @@ impl Composer<'_> {
             }
             Block::Quote(blocks) => {
                 let first_block = self.blocks.len();
+                let mut attribution_block = None;
                 for (j, b) in blocks.iter().enumerate() {
+                    if j + 1 == blocks.len() && j > 0 && is_attribution(b) {
+                        attribution_block = Some(self.blocks.len());
+                    }
                     self.body_block(
                         b,
                         level + 1,
@@ -731,17 +743,21 @@ impl Composer<'_> {
                         },
                     );
                 }
-                // A rule in the accent colour beside every line of the quote.
-                let accent = self.input.letterhead.style.accent;
+                // The attribution ("— Frederick Douglass") never starts a page: the quote's
+                // last lines go with it.
+                if let Some(a) = attribution_block
+                    && a > first_block
+                {
+                    self.blocks[a - 1].keep_with_next = true;
+                    self.blocks[a].keep_together = true;
+                }
+                // A bar in the accent colour beside every line of the quote, unbroken through
+                // the gaps between its paragraphs (drawn with the lines: the gaps are known
+                // once the pages are).
                 let x = indent + self.size * 0.4;
                 for block in &mut self.blocks[first_block..] {
                     for line in &mut block.lines {
-                        line.extras.push(Item::Rule {
-                            from: (x, Abs::ZERO),
-                            to: (x, line.height),
-                            thickness: Abs::pt(1.2),
-                            color: accent,
-                        });
+                        line.bars.push((x, first_block));
                     }
                 }
             }
@@ -761,6 +777,7 @@ impl Composer<'_> {
                 header,
                 rows,
             } => {
+                self.keep_intro_with_next();
                 self.table(align, header, rows, indent, width, space_before);
             }
             Block::Rule => {
@@ -778,6 +795,27 @@ impl Composer<'_> {
                     thickness: Abs::pt(0.5),
                     color: Color::GREY,
                 });
+            }
+        }
+    }
+
+    /// How much a gap of `space` may shrink: down to [`PARAGRAPH_GAP_MIN`] lines, and never
+    /// more than a paragraph gap's worth (a larger space is not all glue).
+    fn gap_shrink(&self, space: Abs) -> Abs {
+        let gap = self.line_height * PARAGRAPH_GAP;
+        (space.min(gap) - self.line_height * PARAGRAPH_GAP_MIN).max(Abs::ZERO)
+    }
+
+    /// A paragraph that introduces what follows ("…, to:") stays with its start: a list's
+    /// first item, a table's first row.
+    fn keep_intro_with_next(&mut self) {
+        if let Some(intro) = self.blocks.last_mut() {
+            let ends_with_colon = intro.lines.last().is_some_and(|l| {
+                let text: String = l.line.runs.iter().map(|r| r.glyphs.text()).collect();
+                text.trim_end().ends_with(':')
+            });
+            if ends_with_colon {
+                intro.keep_with_next = true;
             }
         }
     }
@@ -807,11 +845,38 @@ impl Composer<'_> {
         }
     }
 
-    /// Draws a flow line whose box starts at `top`.
-    fn draw_line(&self, line: FlowLine, left: Abs, top: Abs, items: &mut Vec<Item>) {
+    /// Draws a flow line whose box starts at `top`, and its quote bars: from the bottom of the
+    /// line above on the page (`bars`, then updated) when that line has the same bar, so that a
+    /// quote's bar runs through the gaps between its paragraphs.
+    fn draw_line(
+        &self,
+        line: FlowLine,
+        left: Abs,
+        top: Abs,
+        bars: &mut Bars,
+        items: &mut Vec<Item>,
+    ) {
         let text_height = line.height - line.space_below;
         let baseline = top + baseline_offset(self.input.family, line.size, text_height);
         let x = left + line.indent;
+        let accent = self.input.letterhead.style.accent;
+        for &(bar_x, quote) in &line.bars {
+            let from = if bars.bars.contains(&(bar_x, quote)) {
+                bars.bottom
+            } else {
+                top
+            };
+            items.push(Item::Rule {
+                from: (left + bar_x, from),
+                to: (left + bar_x, top + line.height),
+                thickness: Abs::pt(1.2),
+                color: accent,
+            });
+        }
+        *bars = Bars {
+            bottom: top + line.height,
+            bars: line.bars.clone(),
+        };
         draw(line.line, x, baseline, line.size, line.height, items);
         for extra in &line.extras {
             items.push(offset(extra, left, top));
@@ -857,7 +922,7 @@ impl Composer<'_> {
         items
     }
 
-    /// The footer line, centred in the bottom margin, and fold marks.
+    /// The footer line, centred in the bottom margin.
     fn footer(&mut self) -> Vec<Item> {
         let lh = self.input.letterhead;
         let page = &lh.page;
@@ -903,6 +968,13 @@ impl Composer<'_> {
                 baseline += small * 1.3;
             }
         }
+        items
+    }
+
+    /// Fold and punch marks on the left edge, when the letterhead asks for them.
+    fn fold_marks(&self) -> Vec<Item> {
+        let page = &self.input.letterhead.page;
+        let mut items = Vec::new();
         if page.fold_marks {
             let (folds, punch) = window::marks(page);
             let left = Abs::mm(window::MARK_LEFT_MM);
@@ -921,6 +993,23 @@ impl Composer<'_> {
         }
         items
     }
+}
+
+/// Whether a quote's paragraph is its attribution: it starts with a dash ("— Name", "-- Name").
+fn is_attribution(block: &Block) -> bool {
+    let Block::Paragraph(runs) = block else {
+        return false;
+    };
+    let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+    let text = text.trim_start();
+    text.starts_with(['\u{2014}', '\u{2013}', '\u{2015}']) || text.starts_with("--")
+}
+
+/// The quote bars of the line drawn last on a page, and where its box ends.
+#[derive(Default)]
+struct Bars {
+    bottom: Abs,
+    bars: Vec<(Abs, usize)>,
 }
 
 fn variant_name(variant: Variant) -> &'static str {

@@ -3,7 +3,7 @@
 //! side by side in columns of equal width. The block is one flow block, kept together and with
 //! the last two lines of the body, so a signature never starts a page alone.
 
-use super::{Composer, FlowBlock, FlowLine, Origin, SIGNING_SPACE, mailto, tel};
+use super::{Composer, FlowBlock, FlowLine, Origin, SIGNING_SPACE, SIGNING_SPACE_MIN, mailto, tel};
 use crate::diag::Diagnostic;
 use crate::fonts::Variant;
 use crate::frame::Item;
@@ -12,7 +12,8 @@ use crate::paragraph::{Line, Span};
 
 /// Space between the columns of signatories, in em.
 const COLUMN_GAP_EM: f64 = 2.0;
-/// A scanned signature's height, as a share of the space to sign in.
+/// A scanned signature's height, as a share of the least space to sign in (it must fit when
+/// that space shrinks to pull a sparse last page back).
 const IMAGE_HEIGHT: f64 = 0.92;
 /// A scanned signature's widest, as a share of the measure.
 const IMAGE_WIDTH: f64 = 0.5;
@@ -21,7 +22,7 @@ const IMAGE_WIDTH: f64 = 0.5;
 /// before the image is loaded: `image::load` keeps it at 300 dpi of this box.
 pub fn signature_box(lh: &crate::config::Letterhead) -> (Abs, Abs) {
     let width = lh.page.width - lh.page.left - lh.page.right;
-    let signing_space = lh.style.size * lh.style.leading * SIGNING_SPACE;
+    let signing_space = lh.style.size * lh.style.leading * SIGNING_SPACE_MIN;
     (width * IMAGE_WIDTH, signing_space * IMAGE_HEIGHT)
 }
 
@@ -82,8 +83,10 @@ impl Composer<'_> {
             column_lines.push(set);
         }
         let has_names = column_lines.iter().any(|c| !c.is_empty());
-        // The space to sign in: the closing's line box grows by it, above the names.
+        // The space to sign in: the closing's line box grows by it, above the names. It may
+        // shrink to its least to pull a sparse last page back.
         let signing_space = self.line_height * SIGNING_SPACE;
+        let signing_least = self.line_height * SIGNING_SPACE_MIN;
         let signs = (has_names || has_image) && closing_line.is_some();
         if signs && let Some(closing) = lines.last_mut() {
             closing.1 += signing_space;
@@ -112,12 +115,15 @@ impl Composer<'_> {
                 size,
                 extras: Vec::new(),
                 space_below: Abs::ZERO,
+                shrink: Abs::ZERO,
+                bars: Vec::new(),
             })
             .collect();
         if let Some(closing) = closing_line.and_then(|i| flow_lines.get_mut(i))
             && closing.height > self.line_height
         {
             closing.space_below = closing.height - self.line_height;
+            closing.shrink = signing_space - signing_least;
         }
         // The scanned signatures fill the signing space under the closing, each over its
         // signatory's column, so they always stay with the closing.
@@ -126,7 +132,7 @@ impl Composer<'_> {
             for (i, image) in images.into_iter().enumerate() {
                 let Some(image) = image else { continue };
                 let max_width = column_width.min(self.width * IMAGE_WIDTH);
-                let mut height = signing_space * IMAGE_HEIGHT;
+                let mut height = signing_least * IMAGE_HEIGHT;
                 let mut width = height * (f64::from(image.width) / f64::from(image.height.max(1)));
                 if width > max_width {
                     height = height * (max_width / width);
@@ -167,6 +173,8 @@ impl Composer<'_> {
         self.blocks.push(FlowBlock {
             lines: flow_lines,
             space_before: gap * 1.2,
+            space_shrink: self.gap_shrink(gap * 1.2),
+            notation: false,
             keep_together: true,
             keep_with_next: false,
             keep_lines_before: if has_body { 2 } else { 0 },

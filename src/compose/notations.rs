@@ -1,0 +1,98 @@
+//! The notations below the signature: enclosures, cc and the postscript. Each is one flow block
+//! marked as a notation (pagination pulls a last page holding only notations back onto the page
+//! before). One item stands on the label's line ("Enclosure: Annual report"); several stand one
+//! per line under the label, indented. A line too long for the measure hangs: its continuation
+//! lines are indented further than its first. The postscript is a paragraph at full measure.
+
+use super::{Composer, FlowLine, INDENT_EM};
+use crate::fonts::Variant;
+use crate::length::Abs;
+use crate::paragraph::Span;
+
+/// A notation of up to this many lines is never split across pages.
+const KEEP_TOGETHER_LINES: usize = 6;
+
+impl Composer<'_> {
+    /// Adds the enclosures, cc and P.S. blocks, each after a gap (`gap` before the first two,
+    /// more before the postscript).
+    pub(super) fn notations(&mut self, gap: Abs) {
+        let front = &self.input.letter.front;
+        let lang = self.lang();
+        if !front.enclosures.is_empty() {
+            let label = lang.enclosures(front.enclosures.len());
+            self.labelled_list(&label, &front.enclosures, gap);
+        }
+        if !front.cc.is_empty() {
+            self.labelled_list(lang.cc(), &front.cc, gap);
+        }
+        if let Some(ps) = &front.ps {
+            let spans = [
+                self.span(&format!("{} ", lang.ps()), Variant::Bold),
+                self.span(ps, Variant::Regular),
+            ];
+            // A paragraph, not a list: set to the full measure, without a hang.
+            self.hanging(&spans, Abs::ZERO, Abs::ZERO, gap * 1.5);
+        }
+    }
+
+    /// A label and its items: "Label: item" on one line for one item, else the label alone and
+    /// the items one per line below it, indented.
+    fn labelled_list(&mut self, label: &str, items: &[String], gap: Abs) {
+        let colon = self.lang().colon();
+        let indent = self.size * INDENT_EM;
+        if let [item] = items {
+            let spans = [self.span(&format!("{label}{colon} {item}"), Variant::Regular)];
+            self.hanging(&spans, Abs::ZERO, indent, gap);
+            return;
+        }
+        let spans = [self.span(&format!("{label}{colon}"), Variant::Regular)];
+        let b = self.hanging(&spans, Abs::ZERO, indent, gap);
+        for item in items {
+            let spans = [self.span(item, Variant::Regular)];
+            let style = self.style(self.size, self.width - indent * 1.5);
+            let lines = self.set(&spans, &style);
+            self.append_hanging(b, lines, indent, indent * 1.5);
+        }
+        let block = &mut self.blocks[b];
+        block.keep_together = block.lines.len() <= KEEP_TOGETHER_LINES;
+    }
+
+    /// A new notation block of `spans`: the first line at `first` from the margin, the others
+    /// at `rest`. Gives the block's index.
+    fn hanging(&mut self, spans: &[Span], first: Abs, rest: Abs, space_before: Abs) -> usize {
+        let style = self.style(self.size, self.width - rest.max(first));
+        let lines = self.set(spans, &style);
+        let b = self.push_lines(Vec::new(), Abs::ZERO, self.size, space_before);
+        self.append_hanging(b, lines, first, rest);
+        let shrink = self.gap_shrink(space_before);
+        let block = &mut self.blocks[b];
+        block.space_shrink = shrink;
+        block.notation = true;
+        block.keep_together = block.lines.len() <= KEEP_TOGETHER_LINES;
+        b
+    }
+
+    /// Appends set lines to block `b`, the first at `first` from the margin, the others at `rest`.
+    fn append_hanging(
+        &mut self,
+        b: usize,
+        lines: Vec<crate::paragraph::Line>,
+        first: Abs,
+        rest: Abs,
+    ) {
+        let height = self.line_height;
+        let size = self.size;
+        for (i, line) in lines.into_iter().enumerate() {
+            self.blocks[b].lines.push(FlowLine {
+                indent: if i == 0 { first } else { rest },
+                height,
+                line,
+                size,
+                extras: Vec::new(),
+                space_below: Abs::ZERO,
+                shrink: Abs::ZERO,
+                bars: Vec::new(),
+            });
+        }
+    }
+}
