@@ -119,6 +119,8 @@ pub struct Organization {
     pub logo: Option<PathBuf>,
     /// Height of the logo (default: four times the body size).
     pub logo_height: Option<Length>,
+    /// What the logo shows, for screen readers (default: "Logo of" the name).
+    pub logo_alt: Option<String>,
     /// Where the logo goes: left of the name (default), or at the right edge.
     pub logo_position: Option<LogoPosition>,
     /// Postal address lines.

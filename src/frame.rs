@@ -17,6 +17,8 @@ pub struct Document {
     pub pages: Vec<Page>,
     /// Title, author and the rest of the document information.
     pub meta: Meta,
+    /// The logical structure: the elements the pages' `Item::Tag`s refer to.
+    pub structure: Structure,
 }
 
 /// Document information.
@@ -32,6 +34,8 @@ pub struct Meta {
     pub created: i64,
     /// Whether to write PDF/A-2b.
     pub pdfa: bool,
+    /// The document's natural language (a BCP 47 tag, `en-US`); empty when unknown.
+    pub lang: String,
 }
 
 /// One page.
@@ -48,6 +52,8 @@ pub struct Page {
 /// Something drawn on a page.
 #[derive(Debug, Clone)]
 pub enum Item {
+    /// What the items after this one (up to the next `Tag`) are in the logical structure.
+    Tag(Tag),
     /// Glyphs of one face, size and colour on one baseline.
     Text(TextRun),
     /// A straight line.
@@ -100,6 +106,162 @@ pub enum Item {
         /// The URI (`https://…`, `mailto:…`).
         target: String,
     },
+}
+
+/// What drawn items are in the logical structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    /// Content of this element of the document's `Structure`.
+    Element(ElementId),
+    /// Not content: rules, marks, decoration.
+    Artifact,
+    /// Not content: running headers and footers, page numbers (repeated on every page).
+    Pagination,
+}
+
+/// An element's index in its `Structure`.
+pub type ElementId = usize;
+
+/// The logical structure of a document: a tree of elements, in reading order. Element 0 is the
+/// document itself; every other element has a parent created before it, and siblings are read
+/// in the order they were created.
+#[derive(Debug, Clone)]
+pub struct Structure {
+    elements: Vec<Element>,
+}
+
+impl Default for Structure {
+    fn default() -> Self {
+        Structure {
+            elements: vec![Element::new(Role::Document, 0)],
+        }
+    }
+}
+
+impl Structure {
+    /// The document element.
+    pub const ROOT: ElementId = 0;
+
+    /// Adds an element of `role` as the last child of `parent`.
+    pub fn add(&mut self, parent: ElementId, role: Role) -> ElementId {
+        let parent = parent.min(self.elements.len() - 1);
+        self.elements.push(Element::new(role, parent));
+        self.elements.len() - 1
+    }
+
+    /// Element `id`, to set its alternative text or language.
+    pub fn get_mut(&mut self, id: ElementId) -> Option<&mut Element> {
+        self.elements.get_mut(id)
+    }
+
+    /// Element `id`.
+    pub fn get(&self, id: ElementId) -> Option<&Element> {
+        self.elements.get(id)
+    }
+
+    /// All elements, the document first.
+    pub fn elements(&self) -> &[Element] {
+        &self.elements
+    }
+}
+
+/// One element of the logical structure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    /// What it is.
+    pub role: Role,
+    /// The element it is part of (the document's is itself).
+    pub parent: ElementId,
+    /// Alternative text: what a figure shows, or what a link does.
+    pub alt: Option<String>,
+    /// Its language, when it differs from the document's (a BCP 47 tag).
+    pub lang: Option<String>,
+}
+
+impl Element {
+    fn new(role: Role, parent: ElementId) -> Element {
+        Element {
+            role,
+            parent,
+            alt: None,
+            lang: None,
+        }
+    }
+}
+
+/// Standard structure types (ISO 32000-1, §14.8.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The whole document.
+    Document,
+    /// A section.
+    Sect,
+    /// A generic block.
+    Div,
+    /// A paragraph.
+    P,
+    /// A heading of level 1 to 6.
+    H(u8),
+    /// A list.
+    L,
+    /// A list item.
+    LI,
+    /// A list item's label (bullet, number).
+    Lbl,
+    /// A list item's body.
+    LBody,
+    /// A quotation of one or more paragraphs.
+    BlockQuote,
+    /// A table.
+    Table,
+    /// A table's header rows.
+    THead,
+    /// A table's body rows.
+    TBody,
+    /// A table row.
+    TR,
+    /// A header cell, heading its column.
+    TH,
+    /// A data cell.
+    TD,
+    /// Computer code.
+    Code,
+    /// A link: its text and its annotations.
+    Link,
+    /// A picture; needs alternative text.
+    Figure,
+}
+
+impl Role {
+    /// The PDF name of the structure type.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Document => "Document",
+            Role::Sect => "Sect",
+            Role::Div => "Div",
+            Role::P => "P",
+            Role::H(1) => "H1",
+            Role::H(2) => "H2",
+            Role::H(3) => "H3",
+            Role::H(4) => "H4",
+            Role::H(5) => "H5",
+            Role::H(_) => "H6",
+            Role::L => "L",
+            Role::LI => "LI",
+            Role::Lbl => "Lbl",
+            Role::LBody => "LBody",
+            Role::BlockQuote => "BlockQuote",
+            Role::Table => "Table",
+            Role::THead => "THead",
+            Role::TBody => "TBody",
+            Role::TR => "TR",
+            Role::TH => "TH",
+            Role::TD => "TD",
+            Role::Code => "Code",
+            Role::Link => "Link",
+            Role::Figure => "Figure",
+        }
+    }
 }
 
 /// A run of glyphs on one baseline.

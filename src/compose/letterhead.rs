@@ -15,7 +15,7 @@
 use crate::config::Color;
 use crate::diag::{self, Diagnostic};
 use crate::fonts::Variant;
-use crate::frame::{self, Item};
+use crate::frame::{self, Item, Role, Structure};
 use crate::length::Abs;
 use crate::paragraph::{Line, Span};
 
@@ -101,6 +101,7 @@ impl Composer<'_> {
         let gap = self.size;
         let mut items = Vec::new();
         let mut boxes = Vec::new();
+        let sect = self.structure.add(Structure::ROOT, Role::Sect);
 
         // The contact column: web address, email, phone, address.
         let contact_lines = self.contact_lines(measure * 0.45);
@@ -216,6 +217,7 @@ impl Composer<'_> {
         let mut text_top = top;
         if let Some((logo, width, height)) = logo {
             let x = if at_right { right - width } else { left };
+            self.tag_logo(sect, &mut items);
             self.draw_logo(logo, x, top, width, height, &mut items);
             boxes.push(PartBox {
                 part: "the logo",
@@ -244,6 +246,7 @@ impl Composer<'_> {
             );
             let face = self.input.family.face(Variant::Bold);
             let (ascent, descent, cap) = (face.ascender, -face.descender, face.cap_height);
+            self.tag_next(sect, Role::P, &mut items);
             for line in lines {
                 let baseline = if y == text_top {
                     text_top + name_size * cap
@@ -288,6 +291,7 @@ impl Composer<'_> {
                 2,
                 "shorten the tagline",
             );
+            self.tag_next(sect, Role::P, &mut items);
             for line in lines {
                 let baseline = y + small_lh;
                 boxes.push(self.small_box(
@@ -316,7 +320,7 @@ impl Composer<'_> {
         for (keys, line) in contact_lines {
             let x = text_right - line.width;
             boxes.push(self.small_box("the contact column", keys, &line, x, cy, small));
-            draw(line, x, cy, small, small_lh, &mut items);
+            self.draw_contact(line, sect, (x, cy), small, small_lh, &mut items);
             bottom = bottom.max(cy + small * 0.4);
             cy += small_lh;
         }
@@ -325,6 +329,7 @@ impl Composer<'_> {
 
         if bottom > top {
             let rule_y = bottom + self.size * 0.6;
+            items.push(Item::Tag(frame::Tag::Artifact));
             items.push(Item::Rule {
                 from: (left, rule_y),
                 to: (right, rule_y),

@@ -12,6 +12,10 @@
 //!    continuation header ("Page N of M") on later pages, the footer on every page; lines are
 //!    placed at the heights their page's glue is set to.
 //!
+//! Each part is tagged as it is set (`tags`): the letterhead a `Sect`, the parts of the letter
+//! paragraphs, headings, lists, quotes and tables in the order of the source; what is not
+//! content (rules, marks, the continuation header, the footer) is an artifact.
+//!
 //! It knows the letter and the letterhead but not how a PDF is written.
 
 use std::sync::Arc;
@@ -19,7 +23,7 @@ use std::sync::Arc;
 use crate::config::{Color, Letterhead};
 use crate::diag::Diagnostic;
 use crate::fonts::{Family, Variant};
-use crate::frame::{self, Item, TextRun};
+use crate::frame::{self, ElementId, Item, Role, Structure, Tag, TextRun};
 use crate::lang::Language;
 use crate::length::Abs;
 use crate::letter::Letter;
@@ -32,7 +36,10 @@ mod letterhead;
 mod notations;
 mod signature;
 mod table;
+mod tags;
 mod window;
+
+use tags::{LineTags, OpenLink, draw_tagged, tag_line};
 
 /// Space between paragraphs, in line heights (a block letter leaves a blank line).
 const PARAGRAPH_GAP: f64 = 0.8;
@@ -107,6 +114,8 @@ struct FlowLine {
     /// Quote bars beside the line: (x from the left margin, the quote's id). A bar runs on
     /// through the gap above the line when the line above on the page has the same one.
     bars: Vec<(Abs, usize)>,
+    /// The structure element of each of the line's runs and links.
+    tags: LineTags,
 }
 
 struct FlowBlock {
@@ -140,6 +149,10 @@ struct Composer<'a> {
     /// The first problem found while setting text that would make the page wrong (text past
     /// the margin): the letter fails with it once composition is done.
     damage: Option<Box<Diagnostic>>,
+    /// The logical structure, built in reading order as the parts are set.
+    structure: Structure,
+    /// The level of the last heading tagged (the subject's is 1), so that none is skipped.
+    heading: u8,
 }
 
 /// Where the text being set comes from, so that a warning about it points into the right file.
@@ -211,18 +224,21 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         origin: Origin::Letter(0),
         letterhead_bottom: Abs::ZERO,
         damage: None,
+        structure: Structure::default(),
+        heading: 0,
     };
-    // 1. the letterhead (first: the flow below it depends on how tall it is)
+    // 1. the letterhead (first: the flow below it depends on how tall it is), and what goes
+    // in and beside the address field (before the flow: it comes first in reading order)
     let (mut letterhead_items, mut body_top) = composer.letterhead()?;
-    // 2. flow
-    composer.flow();
-    // 3. paginate
     let page = &lh.page;
     if let Some(field) = window::field(page) {
         let (items, bottom) = composer.window_items(&field)?;
         letterhead_items.extend(items);
         body_top = body_top.max(bottom + composer.line_height * 1.5);
     }
+    // 2. flow
+    composer.flow();
+    // 3. paginate
     if page.layout.is_din()
         && ((page.width.to_mm() - 210.0).abs() > 1.0 || (page.height.to_mm() - 297.0).abs() > 1.0)
     {
@@ -296,6 +312,7 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
             items.extend(letterhead_items.iter().cloned());
             body_top
         } else {
+            items.push(Item::Tag(Tag::Pagination));
             items.extend(composer.continuation_header(n, total));
             page.top + header_height
         };
@@ -305,7 +322,9 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
                 && let Some(lines) = headers[first.block].and_then(|h| header_lines.get(&h))
             {
                 let mut y = top;
-                for line in lines.iter().cloned() {
+                for mut line in lines.iter().cloned() {
+                    // A repeated header row is not content again: an artifact.
+                    line.tags = LineTags::default();
                     let height = line.height;
                     composer.draw_line(line, page.left, y, &mut bars, &mut items);
                     y += height;
@@ -336,13 +355,15 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
                 }
             }
         }
+        items.push(Item::Tag(Tag::Pagination));
         items.extend(footer.iter().cloned());
-        // Fold and punch marks are for the sheet folded into the window envelope: page one.
-        if n == 0 {
-            items.extend(composer.fold_marks());
-        }
         if n == 0 || on_later {
             items.extend(columns.iter().cloned());
+        }
+        // Fold and punch marks are for the sheet folded into the window envelope: page one.
+        if n == 0 {
+            items.push(Item::Tag(Tag::Artifact));
+            items.extend(composer.fold_marks());
         }
         out.push(frame::Page {
             width: page.width,
@@ -374,6 +395,7 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         subject: front.subject.clone().unwrap_or_default(),
         created: input.created,
         pdfa: lh.page.pdfa,
+        lang: lh.style.language.clone(),
     };
     if let Some(damage) = composer.damage.take() {
         return Err(damage);
@@ -382,7 +404,14 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
     let mut warnings = composer.warnings;
     let mut seen = std::collections::BTreeSet::new();
     warnings.retain(|w| seen.insert((w.message.clone(), w.path.clone(), w.line_col())));
-    Ok((frame::Document { pages: out, meta }, warnings))
+    Ok((
+        frame::Document {
+            pages: out,
+            meta,
+            structure: std::mem::take(&mut composer.structure),
+        },
+        warnings,
+    ))
 }
 
 impl Composer<'_> {
@@ -565,6 +594,7 @@ impl Composer<'_> {
                     space_below: Abs::ZERO,
                     shrink: Abs::ZERO,
                     bars: Vec::new(),
+                    tags: LineTags::default(),
                 })
                 .collect(),
             space_before,
@@ -578,15 +608,43 @@ impl Composer<'_> {
         self.blocks.len() - 1
     }
 
-    /// One block of simple lines (date, recipient, notations).
-    fn simple_block(&mut self, texts: &[String], variant: Variant, space_before: Abs) -> usize {
+    /// One block of simple lines (date, recipient, subject), each text an element of `role`
+    /// in `parent`.
+    fn simple_block(
+        &mut self,
+        texts: &[String],
+        variant: Variant,
+        space_before: Abs,
+        parent: ElementId,
+        role: Role,
+    ) -> usize {
         let mut lines = Vec::new();
+        let mut tags = Vec::new();
         let style = self.style(self.size, self.width);
         for text in texts {
             let spans = [self.span(text, variant)];
-            lines.extend(self.set(&spans, &style));
+            let element = self.structure.add(parent, role);
+            let mut open = None;
+            for mut line in self.set(&spans, &style) {
+                tags.push(tag_line(&mut self.structure, &mut line, element, &mut open));
+                lines.push(line);
+            }
         }
-        self.push_lines(lines, Abs::ZERO, self.size, space_before)
+        let b = self.push_lines(lines, Abs::ZERO, self.size, space_before);
+        for (line, tags) in self.blocks[b].lines.iter_mut().zip(tags) {
+            line.tags = tags;
+        }
+        b
+    }
+
+    /// Tags every line of block `b` as content of a new element of `role` in `parent`.
+    fn tag_block(&mut self, b: usize, parent: ElementId, role: Role) -> ElementId {
+        let element = self.structure.add(parent, role);
+        let mut open: OpenLink = None;
+        for line in &mut self.blocks[b].lines {
+            line.tags = tag_line(&mut self.structure, &mut line.line, element, &mut open);
+        }
+        element
     }
 
     fn flow(&mut self) {
@@ -605,13 +663,21 @@ impl Composer<'_> {
                 lines.remove(0);
             }
             if !lines.is_empty() {
-                let b = self.simple_block(&lines, Variant::Regular, Abs::ZERO);
+                let b = self.simple_block(
+                    &lines,
+                    Variant::Regular,
+                    Abs::ZERO,
+                    Structure::ROOT,
+                    Role::P,
+                );
                 self.blocks[b].keep_together = true;
                 first_gap = gap * 1.5;
             }
         }
         if !front.to.is_empty() && !windowed {
-            let b = self.simple_block(&front.to, Variant::Regular, first_gap);
+            // The recipient block: one paragraph per line of the address.
+            let block = self.structure.add(Structure::ROOT, Role::Div);
+            let b = self.simple_block(&front.to, Variant::Regular, first_gap, block, Role::P);
             self.blocks[b].keep_together = true;
         }
         if let Some(subject) = &front.subject {
@@ -620,7 +686,17 @@ impl Composer<'_> {
             } else {
                 gap * 1.5
             };
-            let b = self.simple_block(std::slice::from_ref(subject), Variant::Bold, space);
+            // The subject is the letter's title (and the PDF's): a heading of level 1, so
+            // that a screen reader's heading navigation starts at it; the body's Markdown
+            // headings come one level below it.
+            let b = self.simple_block(
+                std::slice::from_ref(subject),
+                Variant::Bold,
+                space,
+                Structure::ROOT,
+                Role::H(1),
+            );
+            self.heading = 1;
             self.blocks[b].keep_with_next = true;
         }
         let mut body_gap = gap;
@@ -630,7 +706,13 @@ impl Composer<'_> {
             } else {
                 gap * 1.5
             };
-            let b = self.simple_block(std::slice::from_ref(salutation), Variant::Regular, space);
+            let b = self.simple_block(
+                std::slice::from_ref(salutation),
+                Variant::Regular,
+                space,
+                Structure::ROOT,
+                Role::P,
+            );
             self.blocks[b].keep_with_next = true;
         } else if front.subject.is_none() {
             body_gap = gap * 1.5;
@@ -639,7 +721,12 @@ impl Composer<'_> {
         let body_start = self.blocks.len();
         let mut first = true;
         for block in self.input.body {
-            self.body_block(block, 0, if first { body_gap } else { gap });
+            self.body_block(
+                block,
+                0,
+                if first { body_gap } else { gap },
+                Structure::ROOT,
+            );
             first = false;
         }
         let body_end = self.blocks.len();
@@ -673,7 +760,7 @@ impl Composer<'_> {
             .collect()
     }
 
-    fn body_block(&mut self, block: &Block, level: usize, space_before: Abs) {
+    fn body_block(&mut self, block: &Block, level: usize, space_before: Abs, parent: ElementId) {
         if let Block::Paragraph(runs) | Block::Heading(_, runs) = block
             && let Some(first) = runs.first()
         {
@@ -688,6 +775,7 @@ impl Composer<'_> {
                 let lines = self.set(&spans, &style);
                 let b = self.push_lines(lines, indent, self.size, space_before);
                 self.blocks[b].space_shrink = self.gap_shrink(space_before);
+                self.tag_block(b, parent, Role::P);
             }
             Block::Heading(level_h, runs) => {
                 let scale = match level_h {
@@ -703,9 +791,17 @@ impl Composer<'_> {
                 let b = self.push_lines(lines, indent, size, space_before * 1.3);
                 self.blocks[b].keep_with_next = true;
                 self.blocks[b].keep_together = true;
+                // Below the subject's level, and never more than one level deeper than the
+                // heading before (a screen reader's outline has no gaps).
+                let base = u8::from(self.input.letter.front.subject.is_some());
+                let wanted = level_h.saturating_add(base);
+                let h = wanted.min(self.heading + 1).clamp(1, 6);
+                self.heading = h;
+                self.tag_block(b, parent, Role::H(h));
             }
             Block::List { start, items } => {
                 self.keep_intro_with_next();
+                let list = self.structure.add(parent, Role::L);
                 let item_gap = self.line_height * ITEM_GAP;
                 for (i, item) in items.iter().enumerate() {
                     let marker = match start {
@@ -719,14 +815,23 @@ impl Composer<'_> {
                     };
                     let first_block = self.blocks.len();
                     let gap = if i == 0 { space_before } else { item_gap };
+                    let li = self.structure.add(list, Role::LI);
+                    let label = self.structure.add(li, Role::Lbl);
+                    let body = self.structure.add(li, Role::LBody);
                     for (j, b) in item.iter().enumerate() {
-                        self.body_block(b, level + 1, if j == 0 { gap } else { item_gap * 2.0 });
+                        self.body_block(
+                            b,
+                            level + 1,
+                            if j == 0 { gap } else { item_gap * 2.0 },
+                            body,
+                        );
                     }
                     // The marker goes beside the item's first line.
-                    self.add_marker(first_block, &marker, indent);
+                    self.add_marker(first_block, &marker, indent, label);
                 }
             }
             Block::Quote(blocks) => {
+                let quote = self.structure.add(parent, Role::BlockQuote);
                 let first_block = self.blocks.len();
                 let mut attribution_block = None;
                 for (j, b) in blocks.iter().enumerate() {
@@ -741,6 +846,7 @@ impl Composer<'_> {
                         } else {
                             self.line_height * PARAGRAPH_GAP
                         },
+                        quote,
                     );
                 }
                 // The attribution ("— Frederick Douglass") never starts a page: the quote's
@@ -771,6 +877,10 @@ impl Composer<'_> {
                 }
                 let b = self.push_lines(lines, indent + self.size, self.size, space_before);
                 self.blocks[b].keep_together = self.blocks[b].lines.len() <= 6;
+                // `Code` is inline-level (ISO 32000-1, Table 338): a block of code is a
+                // paragraph of it.
+                let p = self.structure.add(parent, Role::P);
+                self.tag_block(b, p, Role::Code);
             }
             Block::Table {
                 align,
@@ -778,7 +888,7 @@ impl Composer<'_> {
                 rows,
             } => {
                 self.keep_intro_with_next();
-                self.table(align, header, rows, indent, width, space_before);
+                self.table(align, header, rows, (indent, width), space_before, parent);
             }
             Block::Rule => {
                 let mut line = Line {
@@ -789,6 +899,9 @@ impl Composer<'_> {
                 line.width = Abs::ZERO;
                 let b = self.push_lines(vec![line], indent, self.size, space_before);
                 let h = self.blocks[b].lines[0].height;
+                self.blocks[b].lines[0]
+                    .extras
+                    .push(Item::Tag(Tag::Artifact));
                 self.blocks[b].lines[0].extras.push(Item::Rule {
                     from: (indent, h / 2.0),
                     to: (indent + width, h / 2.0),
@@ -820,7 +933,7 @@ impl Composer<'_> {
         }
     }
 
-    fn add_marker(&mut self, block: usize, marker: &str, indent: Abs) {
+    fn add_marker(&mut self, block: usize, marker: &str, indent: Abs, label: ElementId) {
         let style = self.style(self.size, self.size * 4.0);
         let spans = [self.span(marker, Variant::Regular)];
         let (lines, _) = paragraph::layout(&spans, self.input.family, &style);
@@ -833,6 +946,7 @@ impl Composer<'_> {
         // Right-aligned in the indent, a little before the text.
         let x = indent + self.size * INDENT_EM - self.size * 0.5 - marker_line.width;
         let baseline = baseline_offset(self.input.family, first.size, first.height);
+        first.extras.push(Item::Tag(Tag::Element(label)));
         for run in marker_line.runs {
             first.extras.push(Item::Text(TextRun {
                 face: run.face,
@@ -860,6 +974,9 @@ impl Composer<'_> {
         let baseline = top + baseline_offset(self.input.family, line.size, text_height);
         let x = left + line.indent;
         let accent = self.input.letterhead.style.accent;
+        if !line.bars.is_empty() {
+            items.push(Item::Tag(Tag::Artifact));
+        }
         for &(bar_x, quote) in &line.bars {
             let from = if bars.bars.contains(&(bar_x, quote)) {
                 bars.bottom
@@ -877,7 +994,15 @@ impl Composer<'_> {
             bottom: top + line.height,
             bars: line.bars.clone(),
         };
-        draw(line.line, x, baseline, line.size, line.height, items);
+        draw_tagged(
+            line.line,
+            &line.tags,
+            x,
+            baseline,
+            line.size,
+            line.height,
+            items,
+        );
         for extra in &line.extras {
             items.push(offset(extra, left, top));
         }
@@ -1113,6 +1238,7 @@ fn offset(item: &Item, dx: Abs, dy: Abs) -> Item {
             height: *height,
             target: target.clone(),
         },
+        Item::Tag(tag) => Item::Tag(*tag),
     }
 }
 

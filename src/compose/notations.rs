@@ -4,8 +4,10 @@
 //! per line under the label, indented. A line too long for the measure hangs: its continuation
 //! lines are indented further than its first. The postscript is a paragraph at full measure.
 
+use super::tags::tag_line;
 use super::{Composer, FlowLine, INDENT_EM};
 use crate::fonts::Variant;
+use crate::frame::{ElementId, Role, Structure};
 use crate::length::Abs;
 use crate::paragraph::Span;
 
@@ -51,7 +53,8 @@ impl Composer<'_> {
             let spans = [self.span(item, Variant::Regular)];
             let style = self.style(self.size, self.width - indent * 1.5);
             let lines = self.set(&spans, &style);
-            self.append_hanging(b, lines, indent, indent * 1.5);
+            let p = self.structure.add(Structure::ROOT, Role::P);
+            self.append_hanging(b, lines, indent, indent * 1.5, p);
         }
         let block = &mut self.blocks[b];
         block.keep_together = block.lines.len() <= KEEP_TOGETHER_LINES;
@@ -63,7 +66,8 @@ impl Composer<'_> {
         let style = self.style(self.size, self.width - rest.max(first));
         let lines = self.set(spans, &style);
         let b = self.push_lines(Vec::new(), Abs::ZERO, self.size, space_before);
-        self.append_hanging(b, lines, first, rest);
+        let p = self.structure.add(Structure::ROOT, Role::P);
+        self.append_hanging(b, lines, first, rest, p);
         let shrink = self.gap_shrink(space_before);
         let block = &mut self.blocks[b];
         block.space_shrink = shrink;
@@ -79,10 +83,13 @@ impl Composer<'_> {
         lines: Vec<crate::paragraph::Line>,
         first: Abs,
         rest: Abs,
+        element: ElementId,
     ) {
         let height = self.line_height;
         let size = self.size;
-        for (i, line) in lines.into_iter().enumerate() {
+        let mut open = None;
+        for (i, mut line) in lines.into_iter().enumerate() {
+            let tags = tag_line(&mut self.structure, &mut line, element, &mut open);
             self.blocks[b].lines.push(FlowLine {
                 indent: if i == 0 { first } else { rest },
                 height,
@@ -92,6 +99,7 @@ impl Composer<'_> {
                 space_below: Abs::ZERO,
                 shrink: Abs::ZERO,
                 bars: Vec::new(),
+                tags,
             });
         }
     }

@@ -3,10 +3,11 @@
 //! side by side in columns of equal width. The block is one flow block, kept together and with
 //! the last two lines of the body, so a signature never starts a page alone.
 
+use super::tags::{LineTags, tag_line};
 use super::{Composer, FlowBlock, FlowLine, Origin, SIGNING_SPACE, SIGNING_SPACE_MIN, mailto, tel};
 use crate::diag::Diagnostic;
 use crate::fonts::Variant;
-use crate::frame::Item;
+use crate::frame::{Item, Role, Structure, Tag};
 use crate::length::Abs;
 use crate::paragraph::{Line, Span};
 
@@ -33,17 +34,41 @@ impl Composer<'_> {
         let signatories = front.signatories();
         let images = self.input.signature_images.clone();
         let style = self.style(self.size, self.width);
-        let mut lines: Vec<(Line, Abs)> = Vec::new();
+        // The structure, in reading order: the closing, the scanned signatures, then each
+        // signatory's lines.
+        let block = self.structure.add(Structure::ROOT, Role::Div);
+        let mut lines: Vec<(Line, Abs, LineTags)> = Vec::new();
         if let Some(closing) = &front.closing {
             let spans = [self.span(closing, Variant::Regular)];
-            for l in self.set(&spans, &style) {
-                lines.push((l, self.line_height));
+            let p = self.structure.add(block, Role::P);
+            let mut open = None;
+            for mut l in self.set(&spans, &style) {
+                let tags = tag_line(&mut self.structure, &mut l, p, &mut open);
+                lines.push((l, self.line_height, tags));
             }
         }
+        let figures: Vec<_> = images
+            .iter()
+            .enumerate()
+            .map(|(i, image)| {
+                image.as_ref().map(|_| {
+                    let figure = self.structure.add(block, Role::Figure);
+                    let name = signatories.get(i).map_or("", |s| s.name.as_str());
+                    if let Some(f) = self.structure.get_mut(figure) {
+                        f.alt = Some(if name.is_empty() {
+                            "Signature".to_string()
+                        } else {
+                            format!("Signature of {name}")
+                        });
+                    }
+                    figure
+                })
+            })
+            .collect();
         let has_image = images.iter().any(Option::is_some);
         if has_image && lines.is_empty() {
             // No closing: the signatures still get their space, above the names.
-            lines.push((empty_line(), Abs::ZERO));
+            lines.push((empty_line(), Abs::ZERO, LineTags::default()));
         }
         let closing_line = lines.len().checked_sub(1);
 
@@ -53,8 +78,9 @@ impl Composer<'_> {
         let column_width = (self.width - column_gap * (columns - 1) as f64) / columns as f64;
         let column_x = |i: usize| (column_width + column_gap) * i as f64;
         let column_style = self.style(self.size, column_width);
-        let mut column_lines: Vec<Vec<Line>> = Vec::new();
+        let mut column_lines: Vec<Vec<(Line, LineTags)>> = Vec::new();
         for sig in &signatories {
+            let column = self.structure.add(block, Role::Div);
             let lang = self.lang();
             let mut parts: Vec<Vec<Span>> = Vec::new();
             if !sig.name.is_empty() {
@@ -78,7 +104,12 @@ impl Composer<'_> {
             }
             let mut set = Vec::new();
             for spans in parts {
-                set.extend(self.set(&spans, &column_style));
+                let p = self.structure.add(column, Role::P);
+                let mut open = None;
+                for mut line in self.set(&spans, &column_style) {
+                    let tags = tag_line(&mut self.structure, &mut line, p, &mut open);
+                    set.push((line, tags));
+                }
             }
             column_lines.push(set);
         }
@@ -95,12 +126,16 @@ impl Composer<'_> {
         let rows = column_lines.iter().map(Vec::len).max().unwrap_or(0);
         let mut columns_iter: Vec<_> = column_lines.into_iter().map(Vec::into_iter).collect();
         for _ in 0..rows {
-            let row = columns_iter
+            let (row, tags): (Vec<_>, Vec<_>) = columns_iter
                 .iter_mut()
                 .enumerate()
-                .filter_map(|(i, c)| c.next().map(|l| (column_x(i), l)))
-                .collect();
-            lines.push((side_by_side(row), self.line_height));
+                .filter_map(|(i, c)| c.next().map(|(l, t)| ((column_x(i), l), t)))
+                .unzip();
+            lines.push((
+                side_by_side(row),
+                self.line_height,
+                LineTags::side_by_side(tags),
+            ));
         }
         if lines.is_empty() {
             return;
@@ -108,7 +143,7 @@ impl Composer<'_> {
         let size = self.size;
         let mut flow_lines: Vec<FlowLine> = lines
             .into_iter()
-            .map(|(line, height)| FlowLine {
+            .map(|(line, height, tags)| FlowLine {
                 indent: Abs::ZERO,
                 height,
                 line,
@@ -117,6 +152,7 @@ impl Composer<'_> {
                 space_below: Abs::ZERO,
                 shrink: Abs::ZERO,
                 bars: Vec::new(),
+                tags,
             })
             .collect();
         if let Some(closing) = closing_line.and_then(|i| flow_lines.get_mut(i))
@@ -160,6 +196,9 @@ impl Composer<'_> {
                     self.origin = Origin::Letter(0);
                     let d = self.locate(d, &needle);
                     self.warnings.push(d);
+                }
+                if let Some(Some(figure)) = figures.get(i) {
+                    closing.extras.push(Item::Tag(Tag::Element(*figure)));
                 }
                 closing.extras.push(Item::Image {
                     image,

@@ -8,9 +8,10 @@
 //! header again above it (pagination leaves the room: `paginate::Block::head_room`).
 
 use super::signature::side_by_side;
+use super::tags::{LineTags, tag_line};
 use super::{Composer, FlowBlock, FlowLine, ITEM_GAP};
 use crate::config::Color;
-use crate::frame::Item;
+use crate::frame::{ElementId, Item, Role, Tag};
 use crate::length::Abs;
 use crate::markdown::{CellAlign, Inline};
 use crate::paragraph::Line;
@@ -167,15 +168,16 @@ impl Composer<'_> {
         (natural, least)
     }
 
-    /// Adds a table: a header block and one block per row.
+    /// Adds a table at `indent`, `width` wide: a header block and one block per row, tagged
+    /// as a table in `parent`.
     pub(super) fn table(
         &mut self,
         align: &[CellAlign],
         header: &[Vec<Inline>],
         rows: &[Vec<Vec<Inline>>],
-        indent: Abs,
-        width: Abs,
+        (indent, width): (Abs, Abs),
         space_before: Abs,
+        parent: ElementId,
     ) {
         let columns = rows
             .iter()
@@ -224,24 +226,34 @@ impl Composer<'_> {
             .collect();
         let table_width = lefts[columns - 1] + widths[columns - 1];
         let mut header_block = None;
+        let table = self.structure.add(parent, Role::Table);
+        let head = self.structure.add(table, Role::THead);
+        let body = self.structure.add(table, Role::TBody);
         let all_rows = std::iter::once((header, true)).chain(rows.iter().map(|r| (&r[..], false)));
         for (r, (row, bold)) in all_rows.enumerate() {
-            // Each cell's lines, placed in its column.
-            let mut cells: Vec<Vec<(Abs, Line)>> = Vec::new();
+            // Each cell's lines, placed in its column and tagged as its cell's.
+            let tr = self.structure.add(if bold { head } else { body }, Role::TR);
+            let mut cells: Vec<Vec<(Abs, Line, LineTags)>> = Vec::new();
             for (c, cell) in row.iter().enumerate().take(columns) {
                 let style = self.style(size, widths[c]);
                 let spans = self.inline_spans(cell, bold);
-                let placed = self
-                    .set(&spans, &style)
+                let element = self
+                    .structure
+                    .add(tr, if bold { Role::TH } else { Role::TD });
+                let mut open = None;
+                let set = self.set(&spans, &style);
+                let structure = &mut self.structure;
+                let placed = set
                     .into_iter()
-                    .map(|line| {
+                    .map(|mut line| {
+                        let tags = tag_line(structure, &mut line, element, &mut open);
                         let free = (widths[c] - line.width).max(Abs::ZERO);
                         let x = match align.get(c).copied().unwrap_or(CellAlign::Left) {
                             CellAlign::Left => lefts[c],
                             CellAlign::Center => lefts[c] + free / 2.0,
                             CellAlign::Right => lefts[c] + free,
                         };
-                        (x, line)
+                        (x, line, tags)
                     })
                     .collect();
                 cells.push(placed);
@@ -250,7 +262,11 @@ impl Composer<'_> {
             let mut iters: Vec<_> = cells.into_iter().map(Vec::into_iter).collect();
             let mut lines: Vec<FlowLine> = (0..height)
                 .map(|_| {
-                    let parts = iters.iter_mut().filter_map(Iterator::next).collect();
+                    let (parts, tags): (Vec<_>, Vec<_>) = iters
+                        .iter_mut()
+                        .filter_map(Iterator::next)
+                        .map(|(x, line, tags)| ((x, line), tags))
+                        .unzip();
                     FlowLine {
                         indent,
                         height: line_height,
@@ -260,6 +276,7 @@ impl Composer<'_> {
                         space_below: Abs::ZERO,
                         shrink: Abs::ZERO,
                         bars: Vec::new(),
+                        tags: LineTags::side_by_side(tags),
                     }
                 })
                 .collect();
@@ -271,6 +288,7 @@ impl Composer<'_> {
                 } else {
                     (Abs::pt(0.25), Color::GREY)
                 };
+                last.extras.push(Item::Tag(Tag::Artifact));
                 last.extras.push(Item::Rule {
                     from: (indent, y),
                     to: (indent + table_width, y),

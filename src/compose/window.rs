@@ -9,7 +9,7 @@ use super::{Composer, draw};
 use crate::config::{Color, Layout, Page, Window};
 use crate::diag::{self, Diagnostic};
 use crate::fonts::Variant;
-use crate::frame::Item;
+use crate::frame::{Item, Role, Structure, Tag};
 use crate::lang::Reference;
 use crate::length::Abs;
 use crate::paragraph::{Line, Span};
@@ -263,6 +263,9 @@ impl Composer<'_> {
         }
         // The return address: the organization and its address, small, on one line.
         if let Some(zone) = field.return_line {
+            // Content (the sender, as the envelope shows it), read before the recipient.
+            let p = self.structure.add(Structure::ROOT, Role::P);
+            items.push(Item::Tag(Tag::Element(p)));
             items.extend(self.return_address(zone)?);
         }
         // The date, when it fits above the window.
@@ -273,6 +276,8 @@ impl Composer<'_> {
             if let Some(line) = self.set(&spans, &style).into_iter().next() {
                 let baseline =
                     top + super::baseline_offset(self.input.family, self.size, self.line_height);
+                let p = self.structure.add(Structure::ROOT, Role::P);
+                items.push(Item::Tag(Tag::Element(p)));
                 draw(
                     line,
                     lh.page.left,
@@ -340,8 +345,12 @@ impl Composer<'_> {
         let extent = ascent + size * -face.descender;
         let height = recipient_line_height(field, self.line_height * (size / self.size), extent);
         let mut baseline = zone.y + ascent;
+        // The recipient block: one paragraph per line of the address.
+        let block = self.structure.add(Structure::ROOT, Role::Div);
         for line in fitted {
             if let Some(line) = line {
+                let p = self.structure.add(block, Role::P);
+                items.push(Item::Tag(Tag::Element(p)));
                 draw(line, zone.x, baseline, size, height, &mut items);
             }
             baseline += height;
@@ -400,7 +409,11 @@ impl Composer<'_> {
             let value_style = self.display_style(size, width - tab);
             let face = self.input.family.face(Variant::Regular);
             let mut baseline = info.y + size * face.ascender;
+            // The information block: one paragraph per row, "Label: value".
+            let block = self.structure.add(Structure::ROOT, Role::Div);
             for ((label, value), label_lines) in rows.into_iter().zip(labels) {
+                let p = self.structure.add(block, Role::P);
+                items.push(Item::Tag(Tag::Element(p)));
                 let value_lines = self.set(&[self.span(&value, Variant::Regular)], &value_style);
                 if let Some(wide) = value_lines
                     .iter()

@@ -31,6 +31,7 @@ const ORGANIZATION: Table = Table {
         Field::new("url", Kind::Text),
         Field::new("logo", Kind::Text).what("the logo file's name in quotes"),
         Field::new("logo-height", Kind::Length { example: "18mm" }),
+        Field::new("logo-alt", Kind::Text),
         Field::new("logo-position", Kind::Word(&["left", "right"])),
         Field::new("address", Kind::Texts),
         Field::new("email", Kind::Text),
@@ -167,6 +168,7 @@ tagline = "t"
 url = "https://example.com"
 logo = "logo.png"
 logo-height = "18mm"
+logo-alt = "Acme's logo: a red anvil"
 logo-position = "right"
 address = ["1 Main St"]
 email = "a@example.com"

@@ -7,6 +7,11 @@
 //! Why not printpdf's: it turned each run into a list of operations, translated them into
 //! lopdf's operation objects (one heap object per number and per glyph) and encoded those —
 //! the costliest part of its serialisation. The output is the same drawing.
+//!
+//! Every item is inside a marked-content sequence: `/P <</MCID 3>> BDC … EMC` for content of a
+//! structure element (the page's MCIDs count from 0), `/Artifact BMC … EMC` for the rest. A
+//! sequence opened inside a text object ends inside it (ISO 32000-1 §14.6: marked content and
+//! text objects nest, they never overlap).
 
 use std::io::Write as _;
 use std::sync::Arc;
@@ -14,11 +19,28 @@ use std::sync::Arc;
 use super::font::Font;
 use super::round3;
 use crate::config::Color;
-use crate::frame::{Image, Item, Page, Segment, TextRun, Vector};
+use crate::frame::{ElementId, Image, Item, Page, Segment, Structure, Tag, TextRun, Vector};
 use crate::length::Abs;
 
-/// The content stream of a page. `images` names each image (`Im1`, ...).
-pub(super) fn page(page: &Page, fonts: &[Font<'_>], images: &[(Arc<Image>, String)]) -> Vec<u8> {
+/// What a page's content stream holds of the logical structure.
+#[derive(Debug, Default)]
+pub(super) struct Marks {
+    /// The element of each marked-content sequence, by MCID.
+    pub mcids: Vec<ElementId>,
+    /// The element of each link annotation, in the order of the page's link items.
+    pub links: Vec<Option<ElementId>>,
+    /// The box each element's images and graphics cover, in PDF coordinates
+    /// (left, bottom, right, top).
+    pub boxes: Vec<(ElementId, [f64; 4])>,
+}
+
+/// The content stream of a page, and its marked content. `images` names each image (`Im1`, ...).
+pub(super) fn page(
+    page: &Page,
+    structure: &Structure,
+    fonts: &[Font<'_>],
+    images: &[(Arc<Image>, String)],
+) -> (Vec<u8>, Marks) {
     let mut w = Writer {
         out: Vec::with_capacity(4096),
         height: page.height.to_pt() as f32,
@@ -27,11 +49,20 @@ pub(super) fn page(page: &Page, fonts: &[Font<'_>], images: &[(Arc<Image>, Strin
         fill: None,
         stroke: None,
         line_width: None,
+        open: None,
+        marks: Marks::default(),
     };
+    let mut tag = Tag::Artifact;
     for item in &page.items {
         match item {
+            Item::Tag(t) => tag = *t,
             Item::Text(run) => {
                 if let Some(index) = fonts.iter().position(|f| Arc::ptr_eq(f.face, &run.face)) {
+                    if run.glyphs.is_empty() {
+                        continue;
+                    }
+                    w.begin_text();
+                    w.mark(tag, structure, true);
                     w.text(run, &fonts[index], index);
                 }
             }
@@ -41,7 +72,7 @@ pub(super) fn page(page: &Page, fonts: &[Font<'_>], images: &[(Arc<Image>, Strin
                 thickness,
                 color,
             } => {
-                w.end_text();
+                w.mark(tag, structure, false);
                 if w.stroke != Some(*color) {
                     w.color(*color);
                     w.out.extend_from_slice(b"RG\n");
@@ -67,7 +98,8 @@ pub(super) fn page(page: &Page, fonts: &[Font<'_>], images: &[(Arc<Image>, Strin
                 let Some(name) = super::image::name(images, image) else {
                     continue;
                 };
-                w.end_text();
+                w.mark(tag, structure, false);
+                w.cover(tag, (*x, *y), (*width, *height));
                 let [a, b, c, d, e, f] =
                     super::image::matrix(image, (*x, *y), (*width, *height), w.height);
                 let _ = write!(w.out, "q\n{a} {b} {c} {d} {e} {f} cm\n/{name} Do\nQ\n");
@@ -79,14 +111,19 @@ pub(super) fn page(page: &Page, fonts: &[Font<'_>], images: &[(Arc<Image>, Strin
                 width,
                 height,
             } => {
-                w.end_text();
+                w.mark(tag, structure, false);
+                w.cover(tag, (*x, *y), (*width, *height));
                 w.vector(graphic, (*x, *y), (*width, *height));
             }
-            Item::Link { .. } => {}
+            Item::Link { .. } => w.marks.links.push(match tag {
+                Tag::Element(e) => Some(e),
+                _ => None,
+            }),
         }
     }
+    w.close();
     w.end_text();
-    w.out
+    (w.out, w.marks)
 }
 
 struct Writer {
@@ -99,13 +136,91 @@ struct Writer {
     fill: Option<Color>,
     stroke: Option<Color>,
     line_width: Option<f32>,
+    /// The open marked-content sequence: its tag, and whether it was opened inside a text
+    /// object (and must end there).
+    open: Option<(Tag, bool)>,
+    marks: Marks,
 }
 
 impl Writer {
+    fn begin_text(&mut self) {
+        if !self.in_text {
+            self.out.extend_from_slice(b"BT\n");
+            self.in_text = true;
+        }
+    }
+
     fn end_text(&mut self) {
         if self.in_text {
+            if let Some((_, true)) = self.open {
+                self.out.extend_from_slice(b"EMC\n");
+                self.open = None;
+            }
             self.out.extend_from_slice(b"ET\n");
             self.in_text = false;
+        }
+    }
+
+    /// Ends the open marked-content sequence.
+    fn close(&mut self) {
+        if let Some((_, inside)) = self.open {
+            if !inside {
+                self.end_text();
+            }
+            self.out.extend_from_slice(b"EMC\n");
+            self.open = None;
+        }
+    }
+
+    /// Makes what comes next part of a sequence tagged `tag`: the open one if it fits, else a
+    /// new one — inside the text object for `text`, outside any for the rest.
+    fn mark(&mut self, tag: Tag, structure: &Structure, text: bool) {
+        if let Some((open, inside)) = self.open {
+            if open == tag && (!inside || (text && self.in_text)) {
+                return;
+            }
+            self.close();
+        }
+        if text {
+            self.begin_text();
+        } else {
+            self.end_text();
+        }
+        match tag {
+            Tag::Element(e) => {
+                let role = structure.get(e).map_or("Span", |e| e.role.name());
+                let mcid = self.marks.mcids.len();
+                let _ = writeln!(self.out, "/{role} <</MCID {mcid}>> BDC");
+                self.marks.mcids.push(e);
+            }
+            Tag::Artifact => self.out.extend_from_slice(b"/Artifact BMC\n"),
+            Tag::Pagination => self
+                .out
+                .extend_from_slice(b"/Artifact <</Type /Pagination>> BDC\n"),
+        }
+        self.open = Some((tag, text));
+    }
+
+    /// Notes the box an element's picture covers (a figure's `/BBox`).
+    fn cover(&mut self, tag: Tag, at: (Abs, Abs), size: (Abs, Abs)) {
+        let Tag::Element(e) = tag else { return };
+        let h = f64::from(self.height);
+        let b = [
+            at.0.to_pt(),
+            h - (at.1 + size.1).to_pt(),
+            (at.0 + size.0).to_pt(),
+            h - at.1.to_pt(),
+        ];
+        match self.marks.boxes.iter_mut().find(|(id, _)| *id == e) {
+            Some((_, a)) => {
+                *a = [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ];
+            }
+            None => self.marks.boxes.push((e, b)),
         }
     }
 
@@ -171,10 +286,7 @@ impl Writer {
         let Some(first) = run.glyphs.first() else {
             return;
         };
-        if !self.in_text {
-            self.out.extend_from_slice(b"BT\n");
-            self.in_text = true;
-        }
+        self.begin_text();
         let size = run.size.to_pt();
         let key = (index, size as f32);
         if self.font != Some(key) {

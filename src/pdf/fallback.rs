@@ -112,6 +112,7 @@ pub(super) fn document(
                     ops.push(Op::RestoreGraphicsState);
                 }
                 Item::Link { .. } => ops.extend(link_op(item, height)),
+                Item::Tag(_) => {}
                 Item::Vector { .. } => {
                     return Err("an SVG logo needs TrueType fonts (.ttf); the font family \
                                 has CFF outlines (.otf), written by another path that does \

@@ -16,25 +16,34 @@ pub fn producer() -> String {
     format!("{} (printpdf)", creator())
 }
 
-/// Fixes what printpdf writes: version, Info dictionary, trailer ID; then compresses.
-pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document) {
+/// A PDF text string: UTF-16BE with BOM for anything beyond ASCII, as PDF text strings require.
+pub(super) fn text_string(s: &str) -> lopdf::Object {
+    use lopdf::StringFormat::{Hexadecimal, Literal};
+    if s.is_ascii() {
+        lopdf::Object::String(s.as_bytes().to_vec(), Literal)
+    } else {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in s.encode_utf16() {
+            bytes.extend(unit.to_be_bytes());
+        }
+        lopdf::Object::String(bytes, Hexadecimal)
+    }
+}
+
+/// Fixes what printpdf writes: version, Info dictionary, trailer ID; then compresses. `marks`
+/// is each page's marked content, when the pages are tagged: the structure tree is written
+/// from it.
+pub(super) fn finish(
+    lo: &mut lopdf::Document,
+    doc: &Document,
+    marks: Option<&[super::content::Marks]>,
+) {
     use lopdf::Object;
     use lopdf::StringFormat::{Hexadecimal, Literal};
 
     lo.version = "1.7".into();
     let date = pdf_date(doc.meta.created);
-    let text = |s: &str| {
-        // UTF-16BE with BOM for anything beyond ASCII, as PDF text strings require.
-        if s.is_ascii() {
-            Object::String(s.as_bytes().to_vec(), Literal)
-        } else {
-            let mut bytes = vec![0xFE, 0xFF];
-            for unit in s.encode_utf16() {
-                bytes.extend(unit.to_be_bytes());
-            }
-            Object::String(bytes, Hexadecimal)
-        }
-    };
+    let text = text_string;
     let mut info = lopdf::Dictionary::new();
     info.set("Title", text(&doc.meta.title));
     if !doc.meta.author.is_empty() {
@@ -64,6 +73,9 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document) {
         catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     }
     annotations_indirect(lo);
+    if let Some(marks) = marks {
+        super::tagged::write(lo, doc, marks);
+    }
     // Links are printed annotations (flag 4, Print), as PDF/A requires and printers expect:
     // without it an annotation is hidden in print (invisible ones anyway, but some printer
     // drivers warn).
@@ -77,8 +89,10 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document) {
             print_flag(dict);
         }
     }
+    // Every letter: the XMP packet with the PDF/UA identification.
+    super::pdfa::metadata(lo, doc);
     if doc.meta.pdfa {
-        super::pdfa::archival(lo, doc);
+        super::pdfa::archival(lo);
     }
     compress(lo);
     // The document ID: a digest of everything written so far (deterministic).

@@ -22,6 +22,7 @@ mod finish;
 mod font;
 mod image;
 mod pdfa;
+mod tagged;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -92,20 +93,21 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
     }
     let mut warnings = Vec::new();
     let images = image::collect(doc);
-    let mut lo = match font::subset_all(doc) {
+    let (mut lo, marks) = match font::subset_all(doc) {
         Some(subsets) => {
             let pdf = document(doc);
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
             image::add(&mut lo, &images);
-            replace_content(&mut lo, doc, &subsets, &images)?;
-            lo
+            let marks = replace_content(&mut lo, doc, &subsets, &images)?;
+            (lo, Some(marks))
         }
         None => {
+            // printpdf's content streams carry no marked content: untagged.
             let pdf = fallback::document(doc, fonts, &images)?;
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
             image::add(&mut lo, &images);
             fallback::slim_fonts(&mut lo);
-            lo
+            (lo, None)
         }
     };
     let problems: Vec<String> = warnings
@@ -113,7 +115,7 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
         .filter(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
         .map(|w| w.msg.clone())
         .collect();
-    finish::finish(&mut lo, doc);
+    finish::finish(&mut lo, doc, marks.as_deref());
     let mut bytes = Vec::new();
     // Dictionaries in compressed object streams, and a cross-reference stream (PDF 1.5):
     // a fifth of a short letter's size is dictionaries and the cross-reference table.
@@ -156,8 +158,9 @@ fn replace_content(
     doc: &Document,
     fonts: &[font::Font<'_>],
     images: &[(Arc<Image>, String)],
-) -> Result<(), String> {
+) -> Result<Vec<content::Marks>, String> {
     use lopdf::Object;
+    let mut marks = Vec::with_capacity(doc.pages.len());
     let broken = || "printpdf wrote pages we cannot read".to_string();
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
     if page_ids.len() != doc.pages.len() {
@@ -199,8 +202,9 @@ fn replace_content(
             resources.remove(&key);
             empty.push(id);
         }
-        let stream =
-            lopdf::Stream::new(lopdf::Dictionary::new(), content::page(page, fonts, images));
+        let (bytes, page_marks) = content::page(page, &doc.structure, fonts, images);
+        marks.push(page_marks);
+        let stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes);
         lo.objects.insert(contents, Object::Stream(stream));
     }
     for id in empty {
@@ -216,7 +220,7 @@ fn replace_content(
             dict.set(tag, Object::Reference(id));
         }
     }
-    Ok(())
+    Ok(marks)
 }
 
 /// The annotation of a link item, without a visible border.

@@ -1,5 +1,7 @@
-//! PDF/A-2b, for archiving: the XMP metadata packet (the document information again, plus the
-//! PDF/A identification) and the sRGB output intent with its ICC profile. The rest of PDF/A is
+//! The XMP metadata packet every letter carries (the document information again, plus the
+//! PDF/UA-1 identification), and PDF/A-2b for archiving: the PDF/A identification in that packet
+//! (with the extension schema PDF/A asks for the PDF/UA one) and the sRGB output intent with its
+//! ICC profile. The rest of PDF/A is
 //! what every letter already is: fonts embedded, no encryption, no JavaScript, a document ID,
 //! links printed (`/F 4`), all colour in sRGB.
 //!
@@ -18,8 +20,8 @@ const SRGB_ICC: &[u8] = include_bytes!("../../assets/sRGB.icc");
 /// The output condition the profile describes.
 const SRGB_NAME: &str = "sRGB IEC61966-2.1";
 
-/// Makes `lo` PDF/A-2b: adds the metadata stream and the output intent to the catalog.
-pub(super) fn archival(lo: &mut lopdf::Document, doc: &Document) {
+/// Adds the XMP metadata stream to the catalog.
+pub(super) fn metadata(lo: &mut lopdf::Document, doc: &Document) {
     let Ok(Object::Reference(root)) = lo.trailer.get(b"Root").cloned() else {
         return;
     };
@@ -30,9 +32,20 @@ pub(super) fn archival(lo: &mut lopdf::Document, doc: &Document) {
         ]),
         xmp(doc).into_bytes(),
     );
-    // Kept readable: tools that look for the PDF/A identification read it unfiltered.
-    xmp.allows_compression = false;
+    // Kept readable in PDF/A: tools that look for the PDF/A identification read it
+    // unfiltered. Else compressed: it is a tenth of a short letter's size.
+    xmp.allows_compression = !doc.meta.pdfa;
     let xmp = lo.add_object(xmp);
+    if let Some(Object::Dictionary(catalog)) = lo.objects.get_mut(&root) {
+        catalog.set("Metadata", Object::Reference(xmp));
+    }
+}
+
+/// Makes `lo` PDF/A-2b: adds the output intent to the catalog (the metadata says the rest).
+pub(super) fn archival(lo: &mut lopdf::Document) {
+    let Ok(Object::Reference(root)) = lo.trailer.get(b"Root").cloned() else {
+        return;
+    };
     let mut profile = Stream::new(
         Dictionary::from_iter([("N", Object::Integer(3))]),
         SRGB_ICC.to_vec(),
@@ -48,7 +61,6 @@ pub(super) fn archival(lo: &mut lopdf::Document, doc: &Document) {
         ("DestOutputProfile", Object::Reference(profile)),
     ]);
     if let Some(Object::Dictionary(catalog)) = lo.objects.get_mut(&root) {
-        catalog.set("Metadata", Object::Reference(xmp));
         catalog.set(
             "OutputIntents",
             Object::Array(vec![Object::Dictionary(intent)]),
@@ -72,19 +84,27 @@ pub(super) fn notdef(doc: &Document) -> Option<String> {
     (!missing.is_empty()).then_some(missing)
 }
 
-/// The XMP packet: title, author, subject, dates, tools and the PDF/A identification, the
-/// same values as the document information dictionary.
+/// The XMP packet: title, author, subject, dates, tools, the PDF/UA identification and, for
+/// PDF/A, its identification; the same values as the document information dictionary.
 fn xmp(doc: &Document) -> String {
     let date = iso_date(doc.meta.created);
     let mut out = String::new();
     out.push_str("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
     out.push_str("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n");
     out.push_str("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
+    if doc.meta.pdfa {
+        // PDF/A allows only the schemas it predefines, or those an extension schema declares,
+        // in a description of its own before they are used (as validators read it).
+        out.push_str(PDFUA_EXTENSION);
+    }
     out.push_str("<rdf:Description rdf:about=\"\"\n");
     out.push_str("  xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n");
     out.push_str("  xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n");
     out.push_str("  xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n");
-    out.push_str("  xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n");
+    if doc.meta.pdfa {
+        out.push_str("  xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n");
+    }
+    out.push_str("  xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n");
     out.push_str("<dc:format>application/pdf</dc:format>\n");
     let alt = |name: &str, value: &str| {
         format!(
@@ -113,12 +133,33 @@ fn xmp(doc: &Document) -> String {
         "<pdf:Producer>{}</pdf:Producer>\n",
         escape(&producer())
     ));
-    out.push_str("<pdfaid:part>2</pdfaid:part>\n");
-    out.push_str("<pdfaid:conformance>B</pdfaid:conformance>\n");
+    out.push_str("<pdfuaid:part>1</pdfuaid:part>\n");
+    if doc.meta.pdfa {
+        out.push_str("<pdfaid:part>2</pdfaid:part>\n");
+        out.push_str("<pdfaid:conformance>B</pdfaid:conformance>\n");
+    }
     out.push_str("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n");
     out.push_str("<?xpacket end=\"w\"?>");
     out
 }
+
+/// The PDF/A extension schema that declares `pdfuaid:part` (ISO 14289-1, Annex A).
+const PDFUA_EXTENSION: &str = "<rdf:Description rdf:about=\"\"\n\
+  xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n\
+  xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n\
+  xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n\
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n\
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n\
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n\
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n\
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n\
+<pdfaProperty:name>part</pdfaProperty:name>\n\
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n\
+<pdfaProperty:category>internal</pdfaProperty:category>\n\
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\n\
+</rdf:li></rdf:Seq></pdfaSchema:property>\n\
+</rdf:li></rdf:Bag></pdfaExtension:schemas>\n\
+</rdf:Description>\n";
 
 /// `seconds` since the epoch as an XMP date (UTC), the same instant as the `D:…Z` of the
 /// document information.

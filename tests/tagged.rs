@@ -1,0 +1,339 @@
+//! Tagged PDF end to end: the structure tree of a letter with every kind of part (read back with
+//! poppler's `pdfinfo -struct-text`), its text in source order, the alternative texts and link
+//! annotations (read with lopdf), and that every drawing operator of every page is inside a
+//! marked-content sequence (content or artifact).
+
+#![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{letter, letterhead, qpdf_ok, run, tool};
+use lopdf::Object;
+
+/// A solid RGB PNG of `width` × `height` pixels.
+fn png(path: &Path, width: u32, height: u32) {
+    common::write_png(path, width, height);
+}
+
+const LETTERHEAD: &str = r#"
+[organization]
+name = "Harbour Trust"
+tagline = "Clean water for every town"
+url = "https://harbour.example.org"
+email = "office@harbour.example.org"
+logo = "logo.png"
+logo-alt = "Harbour Trust: a blue wave"
+
+[style]
+language = "en-GB"
+hyphenate = false
+align = "left"
+"#;
+
+const FRONT: &str = r#"to = ["Penelope Saunders", "12 Quay Street"]
+subject = "Survey results"
+salutation = "Dear Ms Saunders,"
+closing = "Yours sincerely,"
+date = 2026-11-30
+
+[signature]
+name = "Ada Lovelace"
+image = "sig.png""#;
+
+const BODY: &str = "# Findings
+
+Please read the full report at [the survey pages of our website, where every table and \
+chart of this year is kept with its sources](https://harbour.example.org/survey/2026) before \
+the meeting.
+
+## What we found
+
+- Water quality
+  - nitrate below the limit
+  - turbidity rising
+- Pipe age
+
+| Town | Wells |
+|------|------:|
+| Ayr  | 12    |
+| Troon | 7    |
+
+> Water is the driving force of all nature.
+
+```
+print(\"ok\")
+```
+
+With thanks.";
+
+/// Renders the rich letter into a fresh folder.
+fn rich() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("letterhead.toml"), LETTERHEAD).unwrap();
+    std::fs::write(d.join("letter.md"), letter(FRONT, BODY)).unwrap();
+    png(&d.join("logo.png"), 300, 100);
+    png(&d.join("sig.png"), 400, 120);
+    let out = d.join("out.pdf");
+    let r = run(letterhead()
+        .current_dir(d)
+        .args(["render", "letter.md", "-o"])
+        .arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(qpdf_ok(&out));
+    (dir, out)
+}
+
+/// The element names of `pdfinfo -struct-text`, indented by depth (two spaces a level).
+fn tags(struct_text: &str) -> String {
+    let mut out = String::new();
+    for line in struct_text.lines() {
+        let trimmed = line.trim_start();
+        let first = trimmed.split_whitespace().next().unwrap_or("");
+        // Text, object references and attributes are not elements.
+        if first.is_empty()
+            || trimmed.starts_with('"')
+            || trimmed.starts_with('/')
+            || first == "Object"
+        {
+            continue;
+        }
+        let depth = (line.len() - trimmed.len()) / 2;
+        out.push_str(&"  ".repeat(depth));
+        out.push_str(first.trim_end_matches(':'));
+        out.push('\n');
+    }
+    out
+}
+
+/// The text under the tags, in order, without white space (lines end without their spaces).
+fn tagged_text(struct_text: &str) -> String {
+    struct_text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('"') && l.ends_with('"') && l.len() >= 2)
+        .map(|l| &l[1..l.len() - 1])
+        .collect::<String>()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+#[test]
+fn a_letter_is_tagged_in_source_order() {
+    let (_dir, out) = rich();
+    let text = tool("pdfinfo", &["-struct-text", out.to_str().unwrap()]);
+    let expected = "\
+Document
+  Sect
+    Figure
+    P
+    P
+    P
+      Link
+    P
+      Link
+  P
+  Div
+    P
+    P
+  H1
+  P
+  H2
+  P
+    Link
+  H3
+  L
+    LI
+      Lbl
+      LBody
+        P
+        L
+          LI
+            Lbl
+            LBody
+              P
+          LI
+            Lbl
+            LBody
+              P
+    LI
+      Lbl
+      LBody
+        P
+  Table
+    THead
+      TR
+        TH
+        TH
+    TBody
+      TR
+        TD
+        TD
+      TR
+        TD
+        TD
+  BlockQuote
+    P
+  P
+    Code
+  P
+  Div
+    P
+    Figure
+    Div
+      P
+";
+    let got = tags(&text).replace(" (block)", "").replace(" (inline)", "");
+    assert_eq!(got, expected, "{text}");
+    // The text under the tags is the source's, in the source's order.
+    let source = [
+        "Harbour Trust",
+        "CLEAN WATER FOR EVERY TOWN",
+        "harbour.example.org",
+        "office@harbour.example.org",
+        "30 November 2026",
+        "Penelope Saunders",
+        "12 Quay Street",
+        "Survey results",
+        "Dear Ms Saunders,",
+        "Findings",
+        "Please read the full report at the survey pages of our website, where every table and \
+         chart of this year is kept with its sources before the meeting.",
+        "What we found",
+        "• Water quality – nitrate below the limit – turbidity rising • Pipe age",
+        "Town Wells Ayr 12 Troon 7",
+        "Water is the driving force of all nature.",
+        "print(\"ok\")",
+        "With thanks.",
+        "Yours sincerely,",
+        "Ada Lovelace",
+    ]
+    .concat()
+    .chars()
+    .filter(|c| !c.is_whitespace())
+    .collect::<String>();
+    assert_eq!(tagged_text(&text), source, "{text}");
+    // A wrapped link is one element with an annotation on each of its lines.
+    let link = text
+        .split("Link (inline)")
+        .nth(3)
+        .unwrap()
+        .split(" before the meeting")
+        .next()
+        .unwrap();
+    assert_eq!(link.matches("Object ").count(), 2, "{link}");
+}
+
+#[test]
+fn figures_have_alternative_text_and_links_a_description() {
+    let (_dir, out) = rich();
+    let doc = lopdf::Document::load(&out).unwrap();
+    let mut alts = Vec::new();
+    let mut contents = Vec::new();
+    for object in doc.objects.values() {
+        let Object::Dictionary(d) = object else {
+            continue;
+        };
+        if d.get(b"S").and_then(Object::as_name).ok() == Some(b"Figure") {
+            let alt = d.get(b"Alt").and_then(Object::as_str).unwrap();
+            alts.push(String::from_utf8_lossy(alt).into_owned());
+            let a = d.get(b"A").and_then(Object::as_dict).unwrap();
+            assert_eq!(a.get(b"BBox").and_then(Object::as_array).unwrap().len(), 4);
+        }
+        if d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Link") {
+            assert!(d.get(b"StructParent").is_ok(), "{d:?}");
+            let c = d.get(b"Contents").and_then(Object::as_str).unwrap();
+            contents.push(String::from_utf8_lossy(c).into_owned());
+        }
+    }
+    alts.sort();
+    assert_eq!(
+        alts,
+        ["Harbour Trust: a blue wave", "Signature of Ada Lovelace"]
+    );
+    contents.sort();
+    assert_eq!(contents[0], "harbour.example.org");
+    assert_eq!(contents[1], "office@harbour.example.org");
+    assert!(contents[2].starts_with("the survey pages"), "{contents:?}");
+    // The catalog says the file is tagged, and in which language.
+    let catalog = doc.catalog().unwrap();
+    let mark = catalog.get(b"MarkInfo").and_then(Object::as_dict).unwrap();
+    assert_eq!(mark.get(b"Marked").unwrap(), &Object::Boolean(true));
+    assert_eq!(
+        catalog.get(b"Lang").and_then(Object::as_str).unwrap(),
+        b"en-GB"
+    );
+    // And the metadata that it claims PDF/UA-1.
+    let xmp = catalog
+        .get(b"Metadata")
+        .and_then(Object::as_reference)
+        .unwrap();
+    let xmp = doc.get_object(xmp).and_then(Object::as_stream).unwrap();
+    let xmp = xmp
+        .decompressed_content()
+        .unwrap_or_else(|_| xmp.content.clone());
+    let xmp = String::from_utf8(xmp).unwrap();
+    assert!(xmp.contains("<pdfuaid:part>1</pdfuaid:part>"), "{xmp}");
+}
+
+/// Checks that every text, path and image operator of `pdf`'s pages lies inside a
+/// marked-content sequence, and that marked content and text objects nest.
+fn all_content_marked(pdf: &Path) {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    for (n, page) in doc.get_pages() {
+        let content = doc.get_page_content(page);
+        let ops = lopdf::content::Content::decode(&content)
+            .unwrap()
+            .operations;
+        assert!(
+            ops.iter().any(|op| op.operator == "TJ"),
+            "page {n}: no text read"
+        );
+        let mut stack: Vec<&str> = Vec::new();
+        for op in &ops {
+            match op.operator.as_str() {
+                "BDC" | "BMC" => stack.push("MC"),
+                "BT" => stack.push("BT"),
+                "EMC" => assert_eq!(stack.pop(), Some("MC"), "page {n}: EMC out of place"),
+                "ET" => assert_eq!(stack.pop(), Some("BT"), "page {n}: ET out of place"),
+                "Tj" | "TJ" | "'" | "\"" | "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b"
+                | "b*" | "n" | "Do" | "sh" => assert!(
+                    stack.contains(&"MC"),
+                    "page {n}: `{}` outside marked content",
+                    op.operator
+                ),
+                _ => {}
+            }
+        }
+        assert!(stack.is_empty(), "page {n}: unclosed {stack:?}");
+    }
+}
+
+#[test]
+fn every_drawing_operator_is_marked_content_or_artifact() {
+    let (_dir, out) = rich();
+    all_content_marked(&out);
+    // And the example letters: two pages with a continuation header and a footer, and the
+    // DIN and window layouts.
+    let dir = common::example_dir();
+    let r = run(letterhead()
+        .current_dir(dir.path())
+        .args(["render", "amnesty-draft-policy.md"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    all_content_marked(&dir.path().join("amnesty-draft-policy.pdf"));
+    for sub in ["din", "window"] {
+        let from = common::repo().join("letters").join(sub);
+        for entry in std::fs::read_dir(&from).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                let out = dir.path().join(format!("{sub}.pdf"));
+                let r = run(letterhead().arg("render").arg(&path).arg("-o").arg(&out));
+                assert_eq!(r.code, 0, "{}", r.stderr);
+                all_content_marked(&out);
+            }
+        }
+    }
+}
