@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# PDF/UA: every example letter, `init`'s starter letter and the realistic corpus (tests/real)
+# must pass `pdfua check` (PyPI `pdfua`: the machine-checkable subset of PDF/UA-1 — structure
+# tree, MarkInfo, Lang, alternative text, table structure, link descriptions, the XMP
+# identification) with zero findings.
+#
+#   bash tests/pdfua.sh     (after a build; LETTERHEAD=path/to/binary to choose it;
+#                            PDFUA=path/to/pdfua, else a venv in target/pdfua-venv is made)
+#
+# Letters whose font has CFF outlines go through printpdf's writer, which tags nothing: the
+# corpus uses TrueType fonts only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${LETTERHEAD:-${CARGO_TARGET_DIR:-target}/debug/letterhead}
+export SOURCE_DATE_EPOCH=1438732800
+[ -x "$BIN" ] || { echo "pdfua: build first (no $BIN)" >&2; exit 1; }
+
+PDFUA=${PDFUA:-}
+if [ -z "$PDFUA" ]; then
+    venv=${CARGO_TARGET_DIR:-target}/pdfua-venv
+    if [ ! -x "$venv/bin/pdfua" ]; then
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check 'pdfua==0.1.3'
+    fi
+    PDFUA=$venv/bin/pdfua
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/letters"
+cp letters/*.md letters/letterhead.toml "$work/letters/"
+"$BIN" render -q "$work"/letters/*.md
+for layout in din din-a window; do
+    cp -r "letters/$layout" "$work/$layout"
+    rm -f "$work/$layout"/*.pdf
+    "$BIN" render -q "$work/$layout"/*.md
+done
+"$BIN" init "$work/init" 2>/dev/null
+"$BIN" render -q "$work/init/example-letter.md"
+cp -r tests/real "$work/real"
+"$BIN" render -q "$work/real"
+
+mapfile -t pdfs < <(find "$work" -name '*.pdf' | sort)
+echo "${#pdfs[@]} PDFs"
+[ "${#pdfs[@]}" -ge 10 ] || { echo "pdfua: expected at least 10 PDFs" >&2; exit 1; }
+
+failed=0
+for pdf in "${pdfs[@]}"; do
+    name=${pdf#"$work"/}
+    if out=$("$PDFUA" check "$pdf" 2>&1); then
+        echo "ok: $name"
+    else
+        echo "FAIL $name:" >&2
+        echo "$out" | grep -E '^\s*\[(WARN|ERROR|INFO)' -A 2 >&2 || echo "$out" >&2
+        failed=1
+    fi
+done
+if [ "$failed" -ne 0 ]; then
+    echo "pdfua: some letters have findings" >&2
+    exit 1
+fi
+echo "== all ${#pdfs[@]} letters pass pdfua check with zero findings"
