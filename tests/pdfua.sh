@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# PDF/UA: every example letter, `init`'s starter letter and the realistic corpus (tests/real)
-# must pass `pdfua check` (PyPI `pdfua`: the machine-checkable subset of PDF/UA-1 — structure
+# PDF/UA: every example letter, `init`'s starter letter, the realistic corpus (tests/real) and
+# the merge examples with their combined print files must pass `pdfua check` (PyPI `pdfua`: the machine-checkable subset of PDF/UA-1 — structure
 # tree, MarkInfo, Lang, alternative text, table structure, link descriptions, the XMP
 # identification) with zero findings.
 #
@@ -40,6 +40,13 @@ done
 "$BIN" render -q "$work/init/example-letter.md"
 cp -r tests/real "$work/real"
 "$BIN" render -q "$work/real"
+# The combined print files of the merge examples: one structure tree for the whole file.
+cp -r letters/merge "$work/merge"
+cp letters/letterhead.toml "$work/"
+"$BIN" merge -q "$work/merge/thank-you.template.md" --data "$work/merge/supporters.csv" \
+    --combine "$work/merge/print.pdf" --duplex
+"$BIN" merge -q "$work/real/foodbank/thank-you.template.md" --data "$work/real/foodbank/donors.csv" \
+    --combine "$work/real/foodbank/print.pdf"
 
 mapfile -t pdfs < <(find "$work" -name '*.pdf' | sort)
 echo "${#pdfs[@]} PDFs"

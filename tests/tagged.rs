@@ -337,3 +337,60 @@ fn every_drawing_operator_is_marked_content_or_artifact() {
         }
     }
 }
+
+#[test]
+fn a_combined_print_file_has_one_structure_tree_with_a_section_per_letter() {
+    let dir = common::example_dir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("letter.md"),
+        letter(
+            "to = [\"{{ name }}\"]\nsubject = \"Thanks\"",
+            "Dear {{ name }}, thank you.",
+        ),
+    )
+    .unwrap();
+    std::fs::write(d.join("people.csv"), "name\nAda\nGrace\nKatherine\n").unwrap();
+    let r = run(letterhead().current_dir(d).args([
+        "merge",
+        "letter.md",
+        "--data",
+        "people.csv",
+        "--combine",
+        "print.pdf",
+        "--duplex",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = d.join("print.pdf");
+    assert!(qpdf_ok(&pdf));
+    let text = tool("pdfinfo", &["-struct-text", pdf.to_str().unwrap()]);
+    let sections: Vec<&str> = text.lines().filter(|l| l.starts_with("  Sect ")).collect();
+    assert_eq!(sections.len(), 3, "{text}");
+    assert!(text.starts_with("Document\n"), "{text}");
+    // Each letter's text is under its own section, in order.
+    let names: Vec<usize> = ["Ada", "Grace", "Katherine"]
+        .iter()
+        .map(|n| text.find(&format!("\"Dear {n}, thank you.\"")).unwrap())
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "{text}");
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    let catalog = doc.catalog().unwrap();
+    assert!(catalog.get(b"MarkInfo").is_ok());
+    // Every page's key in the parent tree is its own.
+    let mut keys: Vec<i64> = doc
+        .get_pages()
+        .values()
+        .filter_map(|p| {
+            doc.get_dictionary(*p)
+                .ok()?
+                .get(b"StructParents")
+                .ok()?
+                .as_i64()
+                .ok()
+        })
+        .collect();
+    let count = keys.len();
+    keys.dedup();
+    assert_eq!(keys.len(), count);
+    assert_eq!(count, 3);
+}

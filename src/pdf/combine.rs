@@ -7,6 +7,10 @@
 //! are. The objects are serialised here because lopdf writes whole documents only (its object
 //! writer is private), and holding thousands of letters as one lopdf document is what streaming
 //! avoids. It writes a temporary file that `finish` renames into place.
+//!
+//! The file has one structure tree: each letter's `Document` element becomes a `Sect` titled
+//! like its bookmark, under one `Document`; the letters' parent-tree keys move up by the keys
+//! of the letters before them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -21,7 +25,10 @@ const CATALOG: u32 = 1;
 const PAGES: u32 = 2;
 const OUTLINES: u32 = 3;
 const INFO: u32 = 4;
-const FIRST_FREE: u32 = 5;
+const STRUCT_TREE: u32 = 5;
+const STRUCT_DOCUMENT: u32 = 6;
+const METADATA: u32 = 7;
+const FIRST_FREE: u32 = 8;
 
 /// Where a letter landed in the combined file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +68,14 @@ pub struct Combiner {
     subsets: BTreeMap<(Vec<u8>, u64), Vec<u8>>,
     tags_used: BTreeSet<(Vec<u8>, Vec<u8>)>,
     next_tag: usize,
+    /// The structure tree: each letter's section, the parent tree's entries (key and the
+    /// object holding the value), the next free key, the first letter's language, and
+    /// whether every letter so far was tagged.
+    sections: Vec<u32>,
+    parent_tree: Vec<(i64, u32)>,
+    next_key: i64,
+    lang: Option<Object>,
+    all_tagged: bool,
 }
 
 impl Drop for Combiner {
@@ -99,6 +114,11 @@ impl Combiner {
             subsets: BTreeMap::new(),
             tags_used: BTreeSet::new(),
             next_tag: 0,
+            sections: Vec::new(),
+            parent_tree: Vec::new(),
+            next_key: 0,
+            lang: None,
+            all_tagged: true,
         };
         // A binary comment after the header marks the file as binary for transfer tools.
         c.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
@@ -158,6 +178,8 @@ impl Combiner {
         }
         self.retag_subsets(&mut doc);
         self.share_images(&mut doc, &mut skip);
+        self.join_structure(&mut doc, &mut skip, title)
+            .map_err(|e| format!("cannot write the combined file: {e}"))?;
         let first_page = self.kids.len() + 1;
         let mut last_media_box = None;
         for page in &pages {
@@ -201,6 +223,107 @@ impl Combiner {
             first_page,
             pages: pages.len(),
         })
+    }
+
+    /// Makes the letter's structure tree part of the file's: its document element becomes a
+    /// section (titled like its bookmark) of the file's document, its parent-tree keys move up
+    /// past those of the letters before it, and its tree root is left out (`skip`). The parent
+    /// tree's arrays are written at once, so memory holds one key and id per page and link.
+    fn join_structure(
+        &mut self,
+        doc: &mut lopdf::Document,
+        skip: &mut BTreeSet<ObjectId>,
+        title: &str,
+    ) -> std::io::Result<()> {
+        let catalog = doc
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .and_then(|r| doc.get_dictionary(r))
+            .ok();
+        let lang = catalog.and_then(|c| c.get(b"Lang").ok()).cloned();
+        // The letter's metadata is the file's no more (the file writes its own).
+        if let Some(metadata) = catalog
+            .and_then(|c| c.get(b"Metadata").ok())
+            .and_then(|m| m.as_reference().ok())
+        {
+            skip.insert(metadata);
+        }
+        let tree_id = catalog
+            .and_then(|c| c.get(b"StructTreeRoot").ok())
+            .and_then(|t| t.as_reference().ok());
+        let Some(tree_id) = tree_id else {
+            self.all_tagged = false;
+            return Ok(());
+        };
+        let Ok(tree) = doc.get_dictionary(tree_id).cloned() else {
+            self.all_tagged = false;
+            return Ok(());
+        };
+        skip.insert(tree_id);
+        if self.lang.is_none() {
+            self.lang = lang.clone();
+        }
+        let offset = self.next_key;
+        let next = tree
+            .get(b"ParentTreeNextKey")
+            .and_then(Object::as_i64)
+            .unwrap_or(0);
+        self.next_key += next;
+        // Keys on pages and annotations.
+        for object in doc.objects.values_mut() {
+            if let Object::Dictionary(dict) = object {
+                for key in [b"StructParents".as_slice(), b"StructParent"] {
+                    if let Ok(k) = dict.get(key).and_then(Object::as_i64) {
+                        dict.set(key.to_vec(), Object::Integer(k + offset));
+                    }
+                }
+            }
+        }
+        // The parent tree's entries.
+        let nums = match tree.get(b"ParentTree") {
+            Ok(Object::Dictionary(d)) => d.get(b"Nums").ok().cloned(),
+            Ok(Object::Reference(r)) => doc
+                .get_dictionary(*r)
+                .ok()
+                .and_then(|d| d.get(b"Nums").ok().cloned()),
+            _ => None,
+        };
+        if let Some(Object::Array(nums)) = nums {
+            for pair in nums.chunks(2) {
+                let [Object::Integer(k), value] = pair else {
+                    continue;
+                };
+                let id = match value {
+                    Object::Reference(r) => r.0,
+                    other => {
+                        let id = self.next_id;
+                        self.next_id += 1;
+                        self.write_object(id, other)?;
+                        id
+                    }
+                };
+                self.parent_tree.push((k + offset, id));
+            }
+        }
+        // The document element becomes the letter's section.
+        let kids = match tree.get(b"K") {
+            Ok(Object::Reference(r)) => vec![*r],
+            Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+            _ => Vec::new(),
+        };
+        for kid in kids {
+            if let Ok(dict) = doc.get_dictionary_mut(kid) {
+                dict.set("S", Object::Name(b"Sect".to_vec()));
+                dict.set("T", text_string(title));
+                dict.set("P", Object::Reference((STRUCT_DOCUMENT, 0)));
+                if let Some(lang) = &lang {
+                    dict.set("Lang", lang.clone());
+                }
+                self.sections.push(kid.0);
+            }
+        }
+        Ok(())
     }
 
     /// Gives each distinct font subset of the letter a subset tag no other subset of the same
@@ -428,6 +551,65 @@ impl Combiner {
             prefs.set("Duplex", Object::Name(b"DuplexFlipLongEdge".to_vec()));
         }
         catalog.set("ViewerPreferences", Object::Dictionary(prefs));
+        // One structure tree for the file.
+        let document = Dictionary::from_iter([
+            ("Type", Object::Name(b"StructElem".to_vec())),
+            ("S", Object::Name(b"Document".to_vec())),
+            ("P", reference(STRUCT_TREE)),
+            (
+                "K",
+                Object::Array(self.sections.iter().map(|id| reference(*id)).collect()),
+            ),
+        ]);
+        self.write_object(STRUCT_DOCUMENT, &Object::Dictionary(document))?;
+        let parent_tree = std::mem::take(&mut self.parent_tree);
+        let nums: Vec<Object> = parent_tree
+            .iter()
+            .flat_map(|&(k, id)| [Object::Integer(k), reference(id)])
+            .collect();
+        let tree = Dictionary::from_iter([
+            ("Type", Object::Name(b"StructTreeRoot".to_vec())),
+            ("K", reference(STRUCT_DOCUMENT)),
+            (
+                "ParentTree",
+                Object::Dictionary(Dictionary::from_iter([("Nums", Object::Array(nums))])),
+            ),
+            ("ParentTreeNextKey", Object::Integer(self.next_key)),
+        ]);
+        self.write_object(STRUCT_TREE, &Object::Dictionary(tree))?;
+        catalog.set("StructTreeRoot", reference(STRUCT_TREE));
+        if self.all_tagged && !self.sections.is_empty() {
+            catalog.set(
+                "MarkInfo",
+                Dictionary::from_iter([("Marked", Object::Boolean(true))]),
+            );
+        }
+        if let Some(lang) = &self.lang {
+            catalog.set("Lang", lang.clone());
+        }
+        let file_title = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let meta = super::pdfa::xmp(&crate::frame::Document {
+            pages: Vec::new(),
+            meta: crate::frame::Meta {
+                title: file_title,
+                created: self.created,
+                ..crate::frame::Meta::default()
+            },
+            structure: crate::frame::Structure::default(),
+        });
+        let metadata = lopdf::Stream::new(
+            Dictionary::from_iter([
+                ("Type", Object::Name(b"Metadata".to_vec())),
+                ("Subtype", Object::Name(b"XML".to_vec())),
+            ]),
+            meta.into_bytes(),
+        );
+        self.write_object(METADATA, &Object::Stream(metadata))?;
+        catalog.set("Metadata", reference(METADATA));
         self.write_object(CATALOG, &Object::Dictionary(catalog))?;
 
         let title = self

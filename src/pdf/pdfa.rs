@@ -86,7 +86,7 @@ pub(super) fn notdef(doc: &Document) -> Option<String> {
 
 /// The XMP packet: title, author, subject, dates, tools, the PDF/UA identification and, for
 /// PDF/A, its identification; the same values as the document information dictionary.
-fn xmp(doc: &Document) -> String {
+pub(super) fn xmp(doc: &Document) -> String {
     let date = iso_date(doc.meta.created);
     let mut out = String::new();
     out.push_str("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
