@@ -70,9 +70,15 @@ With thanks.";
 
 /// Renders the rich letter into a fresh folder.
 fn rich() -> (tempfile::TempDir, PathBuf) {
+    rich_with("")
+}
+
+/// Renders the rich letter into a fresh folder, with `style` added to the letterhead's
+/// `[style]`.
+fn rich_with(style: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::write(d.join("letterhead.toml"), LETTERHEAD).unwrap();
+    std::fs::write(d.join("letterhead.toml"), format!("{LETTERHEAD}{style}\n")).unwrap();
     std::fs::write(d.join("letter.md"), letter(FRONT, BODY)).unwrap();
     png(&d.join("logo.png"), 300, 100);
     png(&d.join("sig.png"), 400, 120);
@@ -393,4 +399,18 @@ fn a_combined_print_file_has_one_structure_tree_with_a_section_per_letter() {
     keys.dedup();
     assert_eq!(keys.len(), count);
     assert_eq!(count, 3);
+}
+
+#[test]
+fn the_writer_for_cff_fonts_tags_the_same_tree() {
+    let urw = "/usr/share/fonts/opentype/urw-base35";
+    let (_dir, cff) = rich_with(&format!(
+        "font = {{ regular = \"{urw}/NimbusRoman-Regular.otf\", bold = \"{urw}/NimbusRoman-Bold.otf\", italic = \"{urw}/NimbusRoman-Italic.otf\" }}"
+    ));
+    let fonts = tool("pdffonts", &[cff.to_str().unwrap()]);
+    assert!(fonts.contains("Type 0C"), "not the CFF writer: {fonts}");
+    let (_dir2, ttf) = rich();
+    let tree = |pdf: &Path| tags(&tool("pdfinfo", &["-struct-text", pdf.to_str().unwrap()]));
+    assert_eq!(tree(&cff), tree(&ttf));
+    all_content_marked(&cff);
 }

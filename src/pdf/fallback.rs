@@ -5,28 +5,33 @@
 //!
 //! It is slower (printpdf parses each font once per process and subsets with allsorts, which
 //! reads the whole `glyf` or `CFF ` table for every document), but complete.
+//!
+//! Tagged like the own path: each text object, rule and image inside a marked-content
+//! sequence of its element (with an MCID) or an artifact; the marks go to `tagged`.
 
 use std::collections::BTreeMap;
 
 use printpdf::{
-    Codepoint, CurTransMat, FontId, Line, LinePoint, Op, PdfDocument, PdfFontHandle, PdfPage,
-    Point, Pt, TextItem, TextMatrix, XObjectId, XObjectTransform,
+    Codepoint, CurTransMat, DictItem, FontId, Line, LinePoint, Op, PdfDocument, PdfFontHandle,
+    PdfPage, Point, Pt, TextItem, TextMatrix, XObjectId, XObjectTransform,
 };
 
 use std::sync::Arc;
 
+use super::content::Marks;
 use super::{FaceKey, FontCache, link_op, rgb, round3, subset_tag};
-use crate::frame::{Document, Image, Item, TextRun};
+use crate::frame::{Document, Image, Item, Structure, Tag, TextRun};
 use crate::shape;
 
-/// The document as printpdf pages, with printpdf's fonts, ready for `to_lopdf_document`.
-/// Images are only named (`images`, from `super::image::collect`): `super::image::add`
-/// writes them.
+/// The document as printpdf pages, with printpdf's fonts, ready for `to_lopdf_document`, and
+/// each page's marked content. Images are only named (`images`, from
+/// `super::image::collect`): `super::image::add` writes them.
 pub(super) fn document(
     doc: &Document,
     fonts: &FontCache,
     images: &[(Arc<Image>, String)],
-) -> Result<PdfDocument, String> {
+) -> Result<(PdfDocument, Vec<Marks>), String> {
+    let mut all_marks = Vec::with_capacity(doc.pages.len());
     let mut pdf = PdfDocument::new(&doc.meta.title);
     // Fonts in order of first use, with ids we choose (their first six letters become the
     // subset tag), so that output does not depend on a process-wide counter.
@@ -36,7 +41,20 @@ pub(super) fn document(
     for page in &doc.pages {
         let height = page.height.to_pt() as f32;
         let mut ops = Vec::new();
+        let mut marks = Marks::default();
+        let mut tag = Tag::Artifact;
+        let mut open: Option<Tag> = None;
         for item in &page.items {
+            if !matches!(item, Item::Tag(_) | Item::Link { .. })
+                && !(matches!(item, Item::Text(run) if run.glyphs.is_empty()))
+                && open != Some(tag)
+            {
+                if open.is_some() {
+                    ops.push(Op::EndMarkedContent);
+                }
+                ops.push(mark(tag, &doc.structure, &mut marks));
+                open = Some(tag);
+            }
             match item {
                 Item::Text(run) => {
                     if run.glyphs.is_empty() {
@@ -93,6 +111,15 @@ pub(super) fn document(
                         continue;
                     };
                     let id = XObjectId(name.to_string());
+                    if let Tag::Element(e) = tag {
+                        let b = [
+                            x.to_pt(),
+                            f64::from(height) - (*y + *h).to_pt(),
+                            (*x + *width).to_pt(),
+                            f64::from(height) - y.to_pt(),
+                        ];
+                        marks.boxes.push((e, b));
+                    }
                     ops.push(Op::SaveGraphicsState);
                     ops.push(Op::SetTransformationMatrix {
                         matrix: CurTransMat::Raw(super::image::matrix(
@@ -111,8 +138,14 @@ pub(super) fn document(
                     });
                     ops.push(Op::RestoreGraphicsState);
                 }
-                Item::Link { .. } => ops.extend(link_op(item, height)),
-                Item::Tag(_) => {}
+                Item::Link { .. } => {
+                    marks.links.push(match tag {
+                        Tag::Element(e) => Some(e),
+                        _ => None,
+                    });
+                    ops.extend(link_op(item, height));
+                }
+                Item::Tag(t) => tag = *t,
                 Item::Vector { .. } => {
                     return Err("an SVG logo needs TrueType fonts (.ttf); the font family \
                                 has CFF outlines (.otf), written by another path that does \
@@ -121,6 +154,10 @@ pub(super) fn document(
                 }
             }
         }
+        if open.is_some() {
+            ops.push(Op::EndMarkedContent);
+        }
+        all_marks.push(marks);
         pages.push(PdfPage::new(
             printpdf::Mm(page.width.to_mm() as f32),
             printpdf::Mm(page.height.to_mm() as f32),
@@ -128,7 +165,33 @@ pub(super) fn document(
         ));
     }
     pdf.with_pages(pages);
-    Ok(pdf)
+    Ok((pdf, all_marks))
+}
+
+/// The operator that opens a marked-content sequence tagged `tag` (its MCID noted in `marks`).
+fn mark(tag: Tag, structure: &Structure, marks: &mut Marks) -> Op {
+    match tag {
+        Tag::Element(e) => {
+            let role = structure.get(e).map_or("Span", |e| e.role.name());
+            let mcid = marks.mcids.len() as i64;
+            marks.mcids.push(e);
+            Op::BeginMarkedContentWithProperties {
+                tag: role.to_string(),
+                properties: DictItem::Dict {
+                    map: BTreeMap::from([("MCID".to_string(), DictItem::Int(mcid))]),
+                },
+            }
+        }
+        Tag::Artifact => Op::BeginMarkedContent {
+            tag: "Artifact".to_string(),
+        },
+        Tag::Pagination => Op::BeginMarkedContentWithProperties {
+            tag: "Artifact".to_string(),
+            properties: DictItem::Dict {
+                map: BTreeMap::from([("Type".to_string(), DictItem::Name(b"Pagination".to_vec()))]),
+            },
+        },
+    }
 }
 
 /// One text object: the run's glyphs with TJ offsets that put each glyph exactly where layout

@@ -30,14 +30,9 @@ pub(super) fn text_string(s: &str) -> lopdf::Object {
     }
 }
 
-/// Fixes what printpdf writes: version, Info dictionary, trailer ID; then compresses. `marks`
-/// is each page's marked content, when the pages are tagged: the structure tree is written
-/// from it.
-pub(super) fn finish(
-    lo: &mut lopdf::Document,
-    doc: &Document,
-    marks: Option<&[super::content::Marks]>,
-) {
+/// Fixes what printpdf writes: version, Info dictionary, trailer ID; writes the structure tree
+/// from each page's marked content (`marks`); then compresses.
+pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document, marks: &[super::content::Marks]) {
     use lopdf::Object;
     use lopdf::StringFormat::{Hexadecimal, Literal};
 
@@ -73,9 +68,7 @@ pub(super) fn finish(
         catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     }
     annotations_indirect(lo);
-    if let Some(marks) = marks {
-        super::tagged::write(lo, doc, marks);
-    }
+    super::tagged::write(lo, doc, marks);
     // Links are printed annotations (flag 4, Print), as PDF/A requires and printers expect:
     // without it an annotation is hidden in print (invisible ones anyway, but some printer
     // drivers warn).

@@ -99,15 +99,14 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
             image::add(&mut lo, &images);
             let marks = replace_content(&mut lo, doc, &subsets, &images)?;
-            (lo, Some(marks))
+            (lo, marks)
         }
         None => {
-            // printpdf's content streams carry no marked content: untagged.
-            let pdf = fallback::document(doc, fonts, &images)?;
+            let (pdf, marks) = fallback::document(doc, fonts, &images)?;
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
             image::add(&mut lo, &images);
             fallback::slim_fonts(&mut lo);
-            (lo, None)
+            (lo, marks)
         }
     };
     let problems: Vec<String> = warnings
@@ -115,7 +114,7 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
         .filter(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
         .map(|w| w.msg.clone())
         .collect();
-    finish::finish(&mut lo, doc, marks.as_deref());
+    finish::finish(&mut lo, doc, &marks);
     let mut bytes = Vec::new();
     // Dictionaries in compressed object streams, and a cross-reference stream (PDF 1.5):
     // a fifth of a short letter's size is dictionaries and the cross-reference table.
