@@ -414,3 +414,26 @@ fn the_writer_for_cff_fonts_tags_the_same_tree() {
     assert_eq!(tree(&cff), tree(&ttf));
     all_content_marked(&cff);
 }
+
+#[test]
+fn a_letter_without_a_subject_is_titled_by_its_recipient() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("note.md"),
+        letter("to = [\"Grace Hopper\", \"Arlington\"]", "Thank you."),
+    )
+    .unwrap();
+    let r = run(letterhead().current_dir(d).args(["render", "note.md"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let info = tool("pdfinfo", &[d.join("note.pdf").to_str().unwrap()]);
+    assert!(
+        info.contains("Title:           Letter to Grace Hopper\n"),
+        "{info}"
+    );
+}

@@ -380,7 +380,13 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let meta = frame::Meta {
-        title: front.subject.clone().unwrap_or(file_stem),
+        // A title always (PDF/UA shows it instead of the file name): the subject, else whom
+        // the letter is to.
+        title: front
+            .subject
+            .clone()
+            .or_else(|| front.to.first().map(|to| format!("Letter to {to}")))
+            .unwrap_or(file_stem),
         author: Some(
             front
                 .signatories()
