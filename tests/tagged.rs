@@ -437,3 +437,32 @@ fn a_letter_without_a_subject_is_titled_by_its_recipient() {
         "{info}"
     );
 }
+
+#[test]
+fn empty_table_cells_keep_their_place_in_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\n",
+    )
+    .unwrap();
+    let body = "| Town | Wells | Note |\n|---|---|---|\n| Ayr | | dry |\n| | 7 | |";
+    std::fs::write(d.join("t.md"), letter("to = [\"A\"]", body)).unwrap();
+    let r = run(letterhead().current_dir(d).args(["render", "t.md"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = tool(
+        "pdfinfo",
+        &["-struct-text", d.join("t.pdf").to_str().unwrap()],
+    );
+    let rows: Vec<usize> = text
+        .split("TR\n")
+        .skip(1)
+        .map(|row| {
+            row.lines()
+                .filter(|l| l.trim_start().starts_with("TD") || l.trim_start().starts_with("TH"))
+                .count()
+        })
+        .collect();
+    assert_eq!(rows, [3, 3, 3], "{text}");
+}

@@ -71,14 +71,24 @@ pub(super) fn write(lo: &mut lopdf::Document, doc: &Document, marks: &[Marks]) {
             first[p] = Some(first[p].map_or(f, |g| g.min(f)));
         }
     }
+    // Elements without content are left out, except empty table cells: a row keeps all its
+    // cells, or the columns would no longer line up for a screen reader.
+    let keep: Vec<bool> = (0..n)
+        .map(|e| {
+            e == Structure::ROOT
+                || first[e].is_some()
+                || (matches!(elements[e].role, Role::TD | Role::TH)
+                    && first[elements[e].parent].is_some())
+        })
+        .collect();
     let mut children: Vec<Vec<ElementId>> = vec![Vec::new(); n];
     for e in 1..n {
-        if first[e].is_some() {
+        if keep[e] {
             children[elements[e].parent].push(e);
         }
     }
     let ids: Vec<Option<ObjectId>> = (0..n)
-        .map(|e| (e == Structure::ROOT || first[e].is_some()).then(|| lo.new_object_id()))
+        .map(|e| keep[e].then(|| lo.new_object_id()))
         .collect();
     let tree_root = lo.new_object_id();
     let link_text = link_texts(doc);
