@@ -463,6 +463,7 @@ fn template_error(e: &minijinja::Error, source: &Source, offset: usize) -> Box<D
 /// use letterhead::merge::sanitize;
 /// assert_eq!(sanitize("../etc/passwd"), "etc-passwd");
 /// assert_eq!(sanitize("Müller, Jörg: 7"), "Müller, Jörg- 7");
+/// assert_eq!(sanitize("con"), "con-");
 /// ```
 pub fn sanitize(raw: &str) -> String {
     let mut name = String::with_capacity(raw.len());
@@ -485,7 +486,23 @@ pub fn sanitize(raw: &str) -> String {
         name.truncate(end);
         name = name.trim_end_matches(['.', ' ']).to_string();
     }
+    // Names Windows reserves for devices, with or without an extension, cannot be files
+    // there: the letters may be copied to such a disk.
+    let stem = name.split('.').next().unwrap_or_default().trim_end();
+    if is_reserved_on_windows(stem) {
+        name.insert(stem.len(), '-');
+    }
     name
+}
+
+/// `CON`, `PRN`, `AUX`, `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`, in any case.
+fn is_reserved_on_windows(stem: &str) -> bool {
+    let upper = stem.to_ascii_uppercase();
+    matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (upper.len() == 4
+            && (upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.as_bytes()[3].is_ascii_digit()
+            && upper.as_bytes()[3] != b'0')
 }
 
 #[cfg(test)]
@@ -667,5 +684,16 @@ mod tests {
         assert_eq!(sanitize("x\u{7}y"), "x-y");
         assert_eq!(sanitize(&"é".repeat(100)).len(), MAX_NAME_BYTES);
         assert_eq!(sanitize(".."), "");
+    }
+
+    #[test]
+    fn names_windows_reserves_for_devices_are_sanitised() {
+        assert_eq!(sanitize("CON"), "CON-");
+        assert_eq!(sanitize("nul.backup"), "nul-.backup");
+        assert_eq!(sanitize("Com7"), "Com7-");
+        assert_eq!(sanitize("LPT1 "), "LPT1-");
+        assert_eq!(sanitize("COM0"), "COM0");
+        assert_eq!(sanitize("Connor"), "Connor");
+        assert_eq!(sanitize("name. "), "name");
     }
 }
