@@ -18,8 +18,9 @@ use crate::schema::{Field, Kind, Table};
 pub struct FrontMatter {
     /// Date of the letter; today (or `SOURCE_DATE_EPOCH`) when missing.
     pub date: Option<toml::value::Datetime>,
-    /// Recipient block, one line per entry.
-    #[serde(default, deserialize_with = "one_or_many")]
+    /// Recipient block, one line per entry (an entry holding line breaks is several lines;
+    /// blank lines are left out).
+    #[serde(default, deserialize_with = "address_lines")]
     pub to: Vec<String>,
     /// Subject line, also the PDF title.
     pub subject: Option<String>,
@@ -141,6 +142,26 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
             "expected a string or an array of strings",
         )),
     }
+}
+
+/// The lines of an address: each entry, split at its line breaks (a spreadsheet cell holds
+/// them), without blank lines. An address given but blank throughout (a mail-merge row of empty
+/// cells) is an error, never a letter to nobody.
+fn address_lines<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let entries = one_or_many(d)?;
+    let lines: Vec<String> = entries
+        .iter()
+        .flat_map(|e| e.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    if lines.is_empty() && !entries.is_empty() {
+        return Err(serde::de::Error::custom(
+            "the recipient is blank: every line of `to` is empty",
+        ));
+    }
+    Ok(lines)
 }
 
 /// A parsed letter file.

@@ -661,3 +661,48 @@ fn a_quote_bar_runs_unbroken_through_the_gaps_between_its_paragraphs() {
         "{bars:?} from {first} to {author}"
     );
 }
+
+#[test]
+fn fold_marks_in_a_margin_too_narrow_for_them_are_an_error() {
+    let toml = "[organization]\nname = \"Acme\"\n[page]\nlayout = \"din5008-b\"\n\
+                margins = { left = \"8mm\" }\n";
+    let err = render_fails(toml, &letter(""));
+    assert!(
+        err.contains("error: the fold and punch marks stand 4 to 12 mm from the left edge, and the left margin is 8.0 mm"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_letterhead_that_leaves_page_one_no_room_is_an_error() {
+    let address: Vec<String> = (1..=45).map(|i| format!("Address line {i}")).collect();
+    let toml =
+        format!("[organization]\nname = \"Acme\"\naddress = {address:?}\n[page]\nsize = \"a5\"\n");
+    let err = render_fails(&toml, &letter(""));
+    assert!(
+        err.contains("error: page one, under the letterhead, would hold 0 mm of the letter"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_recipient_entry_with_line_breaks_is_several_lines_of_the_window() {
+    let letter = letter("").replace(
+        "\"Frau Dr. Erika Mustermann\"",
+        "\"Frau Dr. Erika Mustermann\\nz. Hd. Bauamt\"",
+    );
+    let (_dir, pdf) = render(&din_letterhead("din5008-b"), &letter);
+    let top = 45.0 * MM;
+    let mut lines = vec!["Frau Dr. Erika Mustermann", "z. Hd. Bauamt"];
+    lines.extend(&RECIPIENT[1..]);
+    assert_inside(
+        &words(&pdf),
+        &lines,
+        (
+            25.0 * MM - 0.5,
+            top + 17.7 * MM,
+            105.0 * MM,
+            top + 45.0 * MM,
+        ),
+    );
+}

@@ -598,3 +598,21 @@ fn check_with_data_checks_every_row_and_writes_nothing() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--delimiter ';'"), "{}", r.stderr);
 }
+
+#[test]
+fn a_row_of_blank_cells_is_left_out_not_a_letter_to_nobody() {
+    let dir = merge_dir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("cleared.csv"),
+        "id,first_name,last_name,street,city,amount,member_since\r\n\
+         1,Ada,Lovelace,1 Main St,London,$5,2001\r\n\
+         \x20, , , ,\x20,\x20,\x20\r\n",
+    )
+    .unwrap();
+    let out = d.join("out");
+    let r = run(merge(d, "cleared.csv").arg("--out-dir").arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("1 empty row left out"), "{}", r.stderr);
+    assert_eq!(pdfs_in(&out).len(), 1);
+}
