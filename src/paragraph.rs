@@ -39,9 +39,23 @@ const SPACE_STRETCH: f64 = 0.5;
 const SPACE_SHRINK: f64 = 1.0 / 3.0;
 /// Shortest word that is hyphenated.
 const MIN_HYPHENATED_WORD: usize = 5;
-/// Longest word that is hyphenated: longer "words" are not language (and the pattern
-/// matcher's buffer ends there).
-const MAX_HYPHENATED_BYTES: usize = 40;
+/// Longest word that is hyphenated: German compounds run past 60 letters
+/// (`Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung`), but longer "words"
+/// are not language. Below 256, so every syllable's length fits a byte.
+const MAX_HYPHENATED_BYTES: usize = 120;
+/// Justified text: the first pass allows spaces up to 1.6 times their width (an adjustment
+/// ratio of 1.2 with `SPACE_STRETCH`, TeX's `\tolerance=200` is 1.26); the second up to
+/// twice (ratio 2); only then does emergency stretch loosen the judgement, as a last pass.
+const JUSTIFIED_TOLERANCE: f64 = 1.2;
+const JUSTIFIED_SECOND_TOLERANCE: f64 = 2.0;
+/// Emergency stretch of justified text, in em, for the third pass. Small: it makes every line
+/// look less loose than it is, so a large one spreads a hard spot over the whole paragraph
+/// (a German A5 letter with 40-letter compounds got five lines over 1.6 times with 2 em, two
+/// with half an em, the worst 3.0 instead of 4.0).
+const JUSTIFIED_EMERGENCY_STRETCH_EM: f64 = 0.5;
+/// A justified line whose spaces are stretched to more than this times their width is
+/// reported as loose: it is the limit a careful typesetter would accept.
+pub const LOOSE_SPACE_RATIO: f64 = 1.6;
 
 /// A run of text in one style.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +120,9 @@ pub enum Warning {
     Overfull(String, Abs),
     /// A word broken between characters as a last resort.
     CharacterBreak(String),
+    /// A justified line whose spaces are stretched to this many times their width (more than
+    /// [`LOOSE_SPACE_RATIO`]): the text, the 1-based line of the paragraph, and the ratio.
+    Loose(String, usize, f64),
 }
 
 /// What an item stands for, to place glyphs after line breaking.
@@ -272,9 +289,19 @@ fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Lin
     // 3. prepare
     let (items, contents) = prepare(spans, &shaped, &text, style, &mut warnings);
     // 4. linebreak
-    let params = Params {
-        emergency_stretch: style.size * 2.0,
-        ..Params::default()
+    let justified = style.align == Align::Justify;
+    let params = if justified {
+        Params {
+            tolerance: JUSTIFIED_TOLERANCE,
+            second_tolerance: JUSTIFIED_SECOND_TOLERANCE,
+            emergency_stretch: style.size * JUSTIFIED_EMERGENCY_STRETCH_EM,
+            ..Params::default()
+        }
+    } else {
+        Params {
+            emergency_stretch: style.size * 2.0,
+            ..Params::default()
+        }
     };
     let width = style.width;
     let breaks = linebreak::linebreak(&items, &|_| width, &params);
@@ -301,6 +328,14 @@ fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Lin
             if excess > Abs::pt(0.01) {
                 warnings.push(Warning::Overfull(line_text(&line), excess));
             }
+        }
+        let space_ratio = 1.0 + SPACE_STRETCH * brk.ratio;
+        if justified && space_ratio > LOOSE_SPACE_RATIO + 0.005 {
+            warnings.push(Warning::Loose(
+                line_text(&line),
+                lines.len() + 1,
+                space_ratio,
+            ));
         }
         lines.push(line);
         begin = brk.index + 1;
@@ -1001,5 +1036,87 @@ mod tests {
             &style(300.0, Align::Left),
         );
         assert_eq!(texts(&lines), vec!["one", "two"]);
+    }
+
+    fn style_in(language: &str, width: f64, align: Align) -> ParStyle {
+        ParStyle {
+            language: language.into(),
+            ..style(width, align)
+        }
+    }
+
+    #[test]
+    fn german_compounds_over_forty_bytes_are_hyphenated() {
+        let de = style_in("de-DE", 300.0, Align::Justify);
+        // 66 letters, 68 bytes.
+        let word = "Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung";
+        assert!(word.len() > 40);
+        let cuts = inner_breaks(word, 0, false, &de);
+        let pieces: Vec<&str> = std::iter::once(0)
+            .chain(cuts.iter().map(|&(at, _)| at))
+            .zip(cuts.iter().map(|&(at, _)| at).chain([word.len()]))
+            .map(|(a, b)| &word[a..b])
+            .collect();
+        assert!(pieces.len() > 10, "{pieces:?}");
+        // The parts of the compound are among the break points.
+        for joint in [
+            "Grundstücks",
+            "verkehrs",
+            "genehmigungs",
+            "zuständigkeits",
+            "übertragungs",
+        ] {
+            let at = word.find(joint).unwrap();
+            assert!(
+                at == 0 || cuts.iter().any(|&(c, _)| c == at),
+                "no break before `{joint}` in {pieces:?}"
+            );
+        }
+        // Set in a narrow column, it breaks with hyphens instead of between characters.
+        let (lines, warnings) = layout(
+            &[span(word)],
+            &bundled(),
+            &style_in("de-DE", 120.0, Align::Justify),
+        );
+        assert!(
+            warnings
+                .iter()
+                .all(|w| !matches!(w, Warning::CharacterBreak(_))),
+            "{warnings:?}"
+        );
+        assert!(lines.len() >= 3);
+        assert_eq!(texts(&lines).concat().replace('-', ""), word);
+    }
+
+    #[test]
+    fn a_justified_line_stretched_past_the_limit_is_reported_with_its_number() {
+        let family = bundled();
+        // Unhyphenatable long words leave the justified lines little choice.
+        let text = "aa bb Kraftfahrzeughaftpflicht xx yy Kraftfahrzeughaftpflicht zz";
+        let mut st = style(170.0, Align::Justify);
+        st.hyphenate = false;
+        let (lines, warnings) = layout(&[span(text)], &family, &st);
+        let loose: Vec<_> = warnings
+            .iter()
+            .filter_map(|w| match w {
+                Warning::Loose(text, line, ratio) => Some((text.clone(), *line, *ratio)),
+                _ => None,
+            })
+            .collect();
+        assert!(!loose.is_empty(), "{:?} {warnings:?}", texts(&lines));
+        for (text, line, ratio) in &loose {
+            assert!(*ratio > LOOSE_SPACE_RATIO, "{ratio}");
+            assert_eq!(&line_text(&lines[line - 1]), text);
+        }
+        // Ragged-right text is never loose, and an easy justified paragraph is not either.
+        let (_, ragged) = layout(&[span(text)], &family, &style(170.0, Align::Left));
+        assert!(!ragged.iter().any(|w| matches!(w, Warning::Loose(..))));
+        let easy = "We produce materials for policy environments, address research and academic \
+                    concerns and provide organizations and advocates with technical assistance.";
+        let (_, fine) = layout(&[span(easy)], &family, &style(300.0, Align::Justify));
+        assert!(
+            !fine.iter().any(|w| matches!(w, Warning::Loose(..))),
+            "{fine:?}"
+        );
     }
 }

@@ -424,6 +424,19 @@ impl Composer<'_> {
                     }
                     d
                 }
+                Warning::Loose(text, line, ratio) => {
+                    let d = Diagnostic::warning(format!(
+                        "loose line {line} of the paragraph: its spaces are stretched to {ratio:.2} times their width (`{}`)",
+                        shorten(text.trim()),
+                    ))
+                    .hint(format!(
+                        "more than {} looks gappy; reword the paragraph, or use align = \"left\"",
+                        paragraph::LOOSE_SPACE_RATIO
+                    ));
+                    let first = text.split_whitespace().next().unwrap_or_default();
+                    let word = first.trim_matches(|c: char| !c.is_alphanumeric());
+                    self.locate(d, word)
+                }
                 Warning::CharacterBreak(word) => {
                     let d = Diagnostic::warning(format!(
                         "`{}` is wider than the line (overfull) and was broken between characters",

@@ -41,7 +41,9 @@
 //!   dropping the ones furthest behind the best chain at the same break. Ordinary paragraphs
 //!   never come near the limit, and there the result is exact.
 //! - Hyphens. `final_hyphen_demerits` (TeX's `\finalhyphendemerits`) are added when the
-//!   paragraph's last line follows a hyphen, and outside the last pass no more than
+//!   paragraph's last line follows a hyphen; with `no_final_hyphen` that is not allowed at all
+//!   outside the last pass (demerits alone let a paragraph whose only alternatives are looser
+//!   than the first tolerance end on a fragment). Outside the last pass no more than
 //!   `max_hyphen_run` lines in a row may end in a flagged break. The run length is part of a
 //!   chain's state (chains with different runs at a break are kept apart), so the optimum
 //!   under the limit is still exact.
@@ -154,6 +156,9 @@ pub struct Params {
     /// The longest run of consecutive lines ending in flagged breaks allowed outside the last
     /// pass; 0 for no limit. Default 2.
     pub max_hyphen_run: usize,
+    /// Outside the last pass, the paragraph's last line may not follow a flagged break (a
+    /// looser setting from a later pass is preferred to a fragment). Default true.
+    pub no_final_hyphen: bool,
     /// The tolerance of the second pass, run when the first finds no solution and this is
     /// larger than `tolerance`. Default 2.0, the same as `tolerance`: no second pass.
     pub second_tolerance: f64,
@@ -174,6 +179,7 @@ impl Default for Params {
             flagged_demerits: DEFAULT_FLAGGED_DEMERITS,
             final_hyphen_demerits: DEFAULT_FINAL_HYPHEN_DEMERITS,
             max_hyphen_run: DEFAULT_MAX_HYPHEN_RUN,
+            no_final_hyphen: true,
             second_tolerance: DEFAULT_TOLERANCE,
             fitness_demerits: DEFAULT_FITNESS_DEMERITS,
             emergency_stretch: Abs::ZERO,
@@ -263,6 +269,7 @@ struct Settings {
     final_hyphen_demerits: f64,
     /// The longest run of hyphenated lines allowed; `u8::MAX` for no limit.
     max_hyphen_run: u8,
+    no_final_hyphen: bool,
     fitness_demerits: f64,
     /// Stretch added to every line when judging it (not when setting it).
     emergency: f64,
@@ -284,6 +291,7 @@ impl Settings {
                 0 => u8::MAX,
                 n => u8::try_from(n).unwrap_or(u8::MAX),
             },
+            no_final_hyphen: params.no_final_hyphen,
             // Negative would make the pruning below drop chains that could still win.
             fitness_demerits: or(params.fitness_demerits, defaults.fitness_demerits).max(0.0),
             emergency,
@@ -598,8 +606,9 @@ impl Paragraph {
                     continue;
                 }
                 let run = run_after(node, end);
-                let too_many_hyphens = run > settings.max_hyphen_run;
-                if settings.relaxed || (line.fit <= settings.tolerance && !too_many_hyphens) {
+                let hyphens_allowed = run <= settings.max_hyphen_run
+                    && !(settings.no_final_hyphen && end.last && node.flagged);
+                if settings.relaxed || (line.fit <= settings.tolerance && hyphens_allowed) {
                     candidates.push(Candidate {
                         from,
                         class: widths.next(node.class),

@@ -196,6 +196,9 @@ fn paper_demerits(
             return None;
         }
         if line + 1 == breaks.len() && prev_flagged {
+            if p.no_final_hyphen {
+                return None;
+            }
             total += p.final_hyphen_demerits;
         }
         if (class(r) - prev_class).abs() > 1 {
@@ -384,6 +387,7 @@ fn matches_brute_force_on_random_paragraphs() {
             flagged_demerits: [3000.0, 0.0, 10000.0][round % 5 % 3],
             final_hyphen_demerits: [100_000.0, 0.0, 5000.0][round % 11 % 3],
             max_hyphen_run: [2, 0, 1][round % 13 % 3],
+            no_final_hyphen: round % 2 == 0,
             second_tolerance: 3.0,
             fitness_demerits: [3000.0, 0.0, 100.0][round % 7 % 3],
             emergency_stretch: Abs::pt(20.0),
@@ -540,6 +544,7 @@ fn hyphen_taken_when_it_saves_a_very_loose_line() {
     let width = fixed(164.0);
     let p = Params {
         final_hyphen_demerits: 0.0,
+        no_final_hyphen: false,
         ..Params::default()
     };
     let breaks = assert_optimal(&items, &width, &p);
@@ -585,6 +590,7 @@ fn consecutive_hyphens_cost_flagged_demerits() {
     let free = Params {
         flagged_demerits: 0.0,
         final_hyphen_demerits: 0.0,
+        no_final_hyphen: false,
         ..Params::default()
     };
     let both = assert_optimal(&items, &width, &free);
@@ -594,6 +600,7 @@ fn consecutive_hyphens_cost_flagged_demerits() {
         &width,
         &Params {
             final_hyphen_demerits: 0.0,
+            no_final_hyphen: false,
             ..Params::default()
         },
     );
@@ -920,6 +927,7 @@ fn a_paragraph_does_not_end_on_a_word_fragment() {
     let width = fixed(164.0);
     let free = Params {
         final_hyphen_demerits: 0.0,
+        no_final_hyphen: false,
         ..Params::default()
     };
     assert_eq!(
@@ -932,6 +940,7 @@ fn a_paragraph_does_not_end_on_a_word_fragment() {
     // A hyphen earlier in the paragraph costs nothing extra.
     let cheap = Params {
         final_hyphen_demerits: 1045.0,
+        no_final_hyphen: false,
         ..Params::default()
     };
     assert_eq!(
@@ -962,6 +971,7 @@ fn no_more_than_two_hyphenated_lines_in_a_row() {
     let free = Params {
         flagged_demerits: 0.0,
         final_hyphen_demerits: 0.0,
+        no_final_hyphen: false,
         max_hyphen_run: 0,
         ..Params::default()
     };
@@ -1009,4 +1019,38 @@ fn the_second_tolerance_is_tried_before_the_last_pass() {
     };
     let breaks = linebreak(&items, &fixed(W), &no_second);
     assert_eq!(indices(&breaks), vec![3, 7]);
+}
+
+#[test]
+fn a_looser_line_from_the_second_pass_beats_a_final_fragment() {
+    // Width 100, spaces 10 that stretch 10. "40 _ 30 _ 6-" is exactly 100 and leaves "10"
+    // alone; "40 _ 30" needs r = 20 / 10 = 2, beyond the first tolerance (1.2), within the
+    // second; with the hyphen, "40 _ 30 _ 16" is 106 and cannot shrink.
+    let items = {
+        let mut items = vec![
+            word(40.0),
+            glue(10.0, 10.0, 0.0),
+            word(30.0),
+            glue(10.0, 10.0, 0.0),
+            word(6.0),
+            hyphen(50.0),
+            word(10.0),
+        ];
+        end(&mut items);
+        items
+    };
+    let p = Params {
+        tolerance: 1.2,
+        second_tolerance: 2.0,
+        ..Params::default()
+    };
+    let breaks = linebreak(&items, &fixed(W), &p);
+    assert_eq!(indices(&breaks), vec![3, 9]);
+    assert_eq!(breaks[0].ratio, 2.0);
+    // Demerits alone do not prevent it: the first pass has no other setting.
+    let allowed = Params {
+        no_final_hyphen: false,
+        ..p
+    };
+    assert_eq!(indices(&linebreak(&items, &fixed(W), &allowed)), vec![5, 9]);
 }
