@@ -28,8 +28,13 @@ const HYPHEN_PENALTY_JUSTIFIED: f64 = 50.0;
 const HYPHEN_PENALTY_RAGGED: f64 = 300.0;
 /// Penalty for a break after an explicit hyphen or dash.
 const EXPLICIT_BREAK_PENALTY: f64 = 50.0;
-/// Penalty for a break inside a URL or email address (after `/`, `.`, `-` …).
-const URL_BREAK_PENALTY: f64 = 800.0;
+/// Penalty for a break inside a URL or email address (after `/`, `.` …, before `-`). A long
+/// address must break somewhere: at 800 (640000 demerits) the lines around it were stretched
+/// to twice their spaces rather than break it; 150 costs about a decent line.
+const URL_BREAK_PENALTY: f64 = 150.0;
+/// Penalty for a break after a character UAX #14 allows one after that is not a space, a
+/// hyphen or a dash (a slash between words, between ideographs).
+const OTHER_BREAK_PENALTY: f64 = 800.0;
 /// Penalty for the last resort: a break between two characters of a word too long for the line.
 const CHAR_BREAK_PENALTY: f64 = 5000.0;
 /// Stretch of the right margin in ragged-right text, in em (the paper's "3em").
@@ -455,7 +460,6 @@ fn prepare(
 
     for (si, (span, sh)) in spans.iter().zip(shaped).enumerate() {
         let span_end = sh.start + span.text.len();
-        let is_url = span.link.is_some() || looks_like_url(&span.text);
         let glyph_width = |g: &Glyph| em * (g.advance + style.tracking);
         // Walk the span's glyphs, cutting them into words and spaces.
         let glyphs = &sh.glyphs;
@@ -494,11 +498,18 @@ fn prepare(
                 .peek()
                 .map_or(span_end, |(pos, _)| *pos)
                 .min(span_end);
+            // A web or mail address is one word up to the next space, whatever UAX #14 says
+            // of its punctuation: it breaks only where `url_breaks` allows.
+            let token = &span.text[glyphs[first].cluster..];
+            let token = &token[..token
+                .find(|c: char| (c.is_whitespace() && c != '\u{a0}') || c == '\n')
+                .unwrap_or(token.len())];
+            let is_url = looks_like_url(token);
             while gi < glyphs.len() {
                 let g = &glyphs[gi];
                 let pos = sh.start + g.cluster;
                 let ch = cluster_char(g);
-                if pos >= next_opp && gi > first {
+                if pos >= next_opp && gi > first && !is_url {
                     break;
                 }
                 if (ch.is_whitespace() && ch != '\u{a0}') || ch == '\n' {
@@ -546,7 +557,7 @@ fn prepare(
                 let penalty = if explicit {
                     EXPLICIT_BREAK_PENALTY
                 } else {
-                    URL_BREAK_PENALTY
+                    OTHER_BREAK_PENALTY
                 };
                 b.breakpoint(Abs::ZERO, penalty, explicit, Content::Nothing);
             }
@@ -630,18 +641,10 @@ enum Cut {
 fn inner_breaks(word: &str, offset: usize, is_url: bool, style: &ParStyle) -> Vec<(usize, Cut)> {
     let mut cuts = Vec::new();
     if is_url {
-        let mut pos = 0;
-        for (i, c) in word.char_indices() {
-            let after = i + c.len_utf8();
-            if matches!(c, '/' | '.' | '-' | '_' | '?' | '&' | '=' | '#' | '@' | ':')
-                && after < word.len()
-                && after > pos + 1
-            {
-                cuts.push((offset + after, Cut::Url));
-                pos = after;
-            }
-        }
-        return cuts;
+        return url_breaks(word)
+            .into_iter()
+            .map(|at| (offset + at, Cut::Url))
+            .collect();
     }
     if !style.hyphenate
         || word.chars().count() < MIN_HYPHENATED_WORD
@@ -706,6 +709,40 @@ fn with_syllable_lengths(word: &str, lang: crate::lang::Language, f: impl FnOnce
         }
         cache.insert(word.into(), lengths);
     })
+}
+
+/// Where a web or mail address may break (byte offsets of the piece after each break), by the
+/// Chicago Manual's rules: after `/` (not between the two of `//`), `.`, `?`, `&`, `=` and `#`,
+/// and before `-` and `@`, so that no line ends in a hyphen that could be read as a
+/// hyphenation (and undone by a reader). No piece is shorter than two characters, and nothing
+/// but closing punctuation is left after the last break.
+fn url_breaks(word: &str) -> Vec<usize> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    // The address ends at its last letter, digit or slash: a sentence's `.` or `)` after it
+    // is not a place to break.
+    let end = chars
+        .iter()
+        .rposition(|&(_, c)| c.is_alphanumeric() || c == '/')
+        .map_or(0, |i| chars[i].0);
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut last = 0;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let next = chars.get(k + 1).map(|&(_, n)| n);
+        let at = match c {
+            '/' if next != Some('/') => Some(i + c.len_utf8()),
+            '.' | '?' | '&' | '=' | '#' => Some(i + c.len_utf8()),
+            '-' | '@' => Some(i),
+            _ => None,
+        };
+        let Some(at) = at else { continue };
+        // Two characters at least on each side of a break, and the part before the first
+        // break holds something more than a scheme's letters.
+        if at >= last + 2 && at > 0 && at <= end && word[at..].chars().count() >= 2 {
+            cuts.push(at);
+            last = at;
+        }
+    }
+    cuts
 }
 
 fn looks_like_url(text: &str) -> bool {
@@ -1117,6 +1154,60 @@ mod tests {
         assert!(
             !fine.iter().any(|w| matches!(w, Warning::Loose(..))),
             "{fine:?}"
+        );
+    }
+}
+#[cfg(test)]
+mod url_tests {
+    use super::*;
+
+    fn pieces(url: &str) -> Vec<&str> {
+        let cuts = url_breaks(url);
+        std::iter::once(0)
+            .chain(cuts.iter().copied())
+            .zip(cuts.iter().copied().chain([url.len()]))
+            .map(|(a, b)| &url[a..b])
+            .collect()
+    }
+
+    #[test]
+    fn addresses_break_after_slashes_and_dots_and_before_hyphens() {
+        assert_eq!(
+            pieces("https://www.example.org/guides/security-deposits?year=2025&form=pdf#top."),
+            vec![
+                "https://",
+                "www.",
+                "example.",
+                "org/",
+                "guides/",
+                "security",
+                "-deposits?",
+                "year=",
+                "2025&",
+                "form=",
+                "pdf#",
+                "top."
+            ]
+        );
+        // The hyphen opens a piece, never ends one; `//` stays whole; a sentence's full stop
+        // or bracket is not a break.
+        for url in [
+            "https://www.mieterverein-nordstadt.example/a-b/c",
+            "http://x.example/path/(see)",
+            "info@mueller-schmidt.example",
+        ] {
+            let p = pieces(url);
+            assert_eq!(p.concat(), url);
+            assert!(
+                p.iter()
+                    .all(|p| !p.ends_with('-') && !p.ends_with("/:") && p.len() >= 2),
+                "{p:?}"
+            );
+            assert!(!p.iter().any(|p| *p == "/" || p.ends_with(":/")), "{p:?}");
+        }
+        assert_eq!(
+            pieces("info@mueller-schmidt.example"),
+            vec!["info", "@mueller", "-schmidt.", "example"]
         );
     }
 }

@@ -43,7 +43,8 @@
 //! - Hyphens. `final_hyphen_demerits` (TeX's `\finalhyphendemerits`) are added when the
 //!   paragraph's last line follows a hyphen; with `no_final_hyphen` that is not allowed at all
 //!   outside the last pass (demerits alone let a paragraph whose only alternatives are looser
-//!   than the first tolerance end on a fragment). Outside the last pass no more than
+//!   than the first tolerance end on a fragment). The last pass weighs it by its demerits
+//!   only: a fragment is better than spaces stretched to three or four times their width. Outside the last pass no more than
 //!   `max_hyphen_run` lines in a row may end in a flagged break. The run length is part of a
 //!   chain's state (chains with different runs at a break are kept apart), so the optimum
 //!   under the limit is still exact.
@@ -156,8 +157,8 @@ pub struct Params {
     /// The longest run of consecutive lines ending in flagged breaks allowed outside the last
     /// pass; 0 for no limit. Default 2.
     pub max_hyphen_run: usize,
-    /// Outside the last pass, the paragraph's last line may not follow a flagged break (a
-    /// looser setting from a later pass is preferred to a fragment). Default true.
+    /// Outside the last pass, the paragraph's last line may not follow a flagged break: a
+    /// looser setting from the second or third pass is preferred to a fragment. Default true.
     pub no_final_hyphen: bool,
     /// The tolerance of the second pass, run when the first finds no solution and this is
     /// larger than `tolerance`. Default 2.0, the same as `tolerance`: no second pass.
@@ -606,9 +607,13 @@ impl Paragraph {
                     continue;
                 }
                 let run = run_after(node, end);
-                let hyphens_allowed = run <= settings.max_hyphen_run
-                    && !(settings.no_final_hyphen && end.last && node.flagged);
-                if settings.relaxed || (line.fit <= settings.tolerance && hyphens_allowed) {
+                let fragment = settings.no_final_hyphen && end.last && node.flagged;
+                let allowed = if settings.relaxed {
+                    true
+                } else {
+                    line.fit <= settings.tolerance && run <= settings.max_hyphen_run && !fragment
+                };
+                if allowed {
                     candidates.push(Candidate {
                         from,
                         class: widths.next(node.class),

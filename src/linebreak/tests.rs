@@ -1054,3 +1054,30 @@ fn a_looser_line_from_the_second_pass_beats_a_final_fragment() {
     };
     assert_eq!(indices(&linebreak(&items, &fixed(W), &allowed)), vec![5, 9]);
 }
+
+#[test]
+fn the_last_pass_weighs_a_final_fragment_by_its_demerits() {
+    // Width 100, spaces 10 that stretch 2. "40 _ 30 _ 6-" is exactly 100 and leaves "10"
+    // alone; "40 _ 30" needs r = 20 / 2 = 10, beyond every tolerance: only the last pass can
+    // take it, and the fragment (2600 + 100000 + 100) is far cheaper than that line (10¹⁰).
+    let mut items = vec![
+        word(40.0),
+        glue(10.0, 2.0, 0.0),
+        word(30.0),
+        glue(10.0, 2.0, 0.0),
+        word(6.0),
+        hyphen(50.0),
+        word(10.0),
+    ];
+    end(&mut items);
+    let breaks = linebreak(&items, &fixed(W), &Params::default());
+    assert_eq!(indices(&breaks), vec![5, 9]);
+    // With a stretch of 10 that line is r = 2, within the second tolerance: no fragment.
+    items[1] = glue(10.0, 10.0, 0.0);
+    items[3] = glue(10.0, 10.0, 0.0);
+    let p = Params {
+        tolerance: 1.2,
+        ..Params::default()
+    };
+    assert_eq!(indices(&linebreak(&items, &fixed(W), &p)), vec![3, 9]);
+}
