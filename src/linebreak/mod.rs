@@ -44,8 +44,9 @@
 //!   paragraph's last line follows a hyphen; with `no_final_hyphen` that is not allowed at all
 //!   outside the last pass (demerits alone let a paragraph whose only alternatives are looser
 //!   than the first tolerance end on a fragment). The last pass weighs it by its demerits
-//!   only: a fragment is better than spaces stretched to three or four times their width. Outside the last pass no more than
-//!   `max_hyphen_run` lines in a row may end in a flagged break. The run length is part of a
+//!   only: a fragment is better than spaces stretched to three or four times their width.
+//!   No more than `max_hyphen_run` lines in a row may end in a flagged break, in the last
+//!   pass too unless that leaves a line overfull. The run length is part of a
 //!   chain's state (chains with different runs at a break are kept apart), so the optimum
 //!   under the limit is still exact.
 //! - Not implemented: `\looseness`, `\adjdemerits` beyond the `fitness_demerits` rule, and fil
@@ -154,8 +155,8 @@ pub struct Params {
     /// Added when the paragraph's last line follows a flagged break: the paragraph would end on
     /// a word fragment. Default 100000.
     pub final_hyphen_demerits: f64,
-    /// The longest run of consecutive lines ending in flagged breaks allowed outside the last
-    /// pass; 0 for no limit. Default 2.
+    /// The longest run of consecutive lines ending in flagged breaks allowed (in the last
+    /// pass only if that leaves no line overfull); 0 for no limit. Default 2.
     pub max_hyphen_run: usize,
     /// Outside the last pass, the paragraph's last line may not follow a flagged break: a
     /// looser setting from the second or third pass is preferred to a fragment. Default true.
@@ -249,8 +250,20 @@ pub fn linebreak(items: &[Item], line_width: &dyn Fn(usize) -> Abs, params: &Par
         relaxed: true,
         ..second
     };
+    // The hyphen limit holds in the last pass too, unless it leaves a line overfull.
+    let limited = paragraph.solve(&widths, &last);
+    if let Some(breaks) = &limited
+        && (last.max_hyphen_run == u8::MAX || !breaks.iter().any(|b| b.overfull))
+    {
+        return limited.unwrap_or_default();
+    }
+    let last = Settings {
+        max_hyphen_run: u8::MAX,
+        ..last
+    };
     paragraph
         .solve(&widths, &last)
+        .or(limited)
         // The last pass always finds a chain (see `solve`); this only keeps the promise that
         // forced breaks are honoured if that reasoning were ever wrong.
         .unwrap_or_else(|| paragraph.forced_breaks_only())
@@ -609,7 +622,7 @@ impl Paragraph {
                 let run = run_after(node, end);
                 let fragment = settings.no_final_hyphen && end.last && node.flagged;
                 let allowed = if settings.relaxed {
-                    true
+                    run <= settings.max_hyphen_run
                 } else {
                     line.fit <= settings.tolerance && run <= settings.max_hyphen_run && !fragment
                 };

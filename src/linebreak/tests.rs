@@ -1081,3 +1081,44 @@ fn the_last_pass_weighs_a_final_fragment_by_its_demerits() {
     };
     assert_eq!(indices(&linebreak(&items, &fixed(W), &p)), vec![3, 9]);
 }
+
+#[test]
+fn the_last_pass_keeps_the_hyphen_limit_unless_a_line_would_overflow() {
+    // Width 100. "96-" lines fit exactly, and so does "40 _ 46-", a third hyphen in a row.
+    // Without it, line 3 is "40" alone (nothing to stretch), far beyond every tolerance, but
+    // the run stays at two and nothing runs past the margin.
+    let space = glue(10.0, 1.0, 0.0);
+    let mut items = Vec::new();
+    for _ in 0..2 {
+        items.extend([word(96.0), hyphen(0.0)]);
+    }
+    items.extend([
+        word(40.0),
+        space,
+        word(46.0),
+        hyphen(0.0),
+        word(40.0),
+        space,
+        word(40.0),
+    ]);
+    end(&mut items);
+    let breaks = linebreak(&items, &fixed(W), &Params::default());
+    assert!(breaks.iter().all(|b| !b.overfull), "{breaks:?}");
+    assert_eq!(longest_hyphen_run(&items, &breaks), 2, "{breaks:?}");
+    let unlimited = Params {
+        max_hyphen_run: 0,
+        ..Params::default()
+    };
+    let breaks = linebreak(&items, &fixed(W), &unlimited);
+    assert_eq!(longest_hyphen_run(&items, &breaks), 3, "{breaks:?}");
+    // Where every break is a hyphen, the limit gives way rather than overflow the margin.
+    let mut rigid = Vec::new();
+    for _ in 0..3 {
+        rigid.extend([word(96.0), hyphen(0.0)]);
+    }
+    rigid.push(word(96.0));
+    end(&mut rigid);
+    let breaks = linebreak(&rigid, &fixed(W), &Params::default());
+    assert_eq!(indices(&breaks), vec![1, 3, 5, 9]);
+    assert!(breaks.iter().all(|b| !b.overfull));
+}
