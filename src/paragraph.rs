@@ -53,10 +53,12 @@ const SPACE_STRETCH: f64 = 0.5;
 const SPACE_SHRINK: f64 = 1.0 / 3.0;
 /// Shortest word that is hyphenated.
 const MIN_HYPHENATED_WORD: usize = 5;
-/// Longest word that is hyphenated: German compounds run past 60 letters
-/// (`Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung`), but longer "words"
-/// are not language. Below 256, so every syllable's length fits a byte.
-const MAX_HYPHENATED_BYTES: usize = 120;
+/// Longest word that is hyphenated: German compounds run to 60 letters and more
+/// (`Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung`, 68 bytes), but
+/// longer "words" are not language (a string of letters and digits, a pasted token), and are
+/// better reported as overfull than cut where patterns happen to allow. Below 256, so every
+/// syllable's length fits a byte.
+const MAX_HYPHENATED_BYTES: usize = 80;
 /// Justified text: the first pass allows spaces up to 1.6 times their width (an adjustment
 /// ratio of 1.2 with `SPACE_STRETCH`, TeX's `\tolerance=200` is 1.26); the second up to
 /// twice (ratio 2); only then does emergency stretch loosen the judgement, as a last pass.

@@ -234,6 +234,15 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
                     .sum::<Abs>()
                     + composer.line_height * ITEM_GAP
             }),
+            hyphenated: (0..b.lines.len())
+                .filter(|&i| {
+                    b.lines[i]
+                        .line
+                        .runs
+                        .last()
+                        .is_some_and(|r| r.glyphs.text().ends_with('-'))
+                })
+                .collect(),
         })
         .collect();
     let pages = paginate::paginate(&pblocks, &|n| {
