@@ -10,6 +10,7 @@
 //! ```
 
 pub mod app;
+pub mod breakpoints;
 pub mod cli;
 pub mod compose;
 pub mod config;

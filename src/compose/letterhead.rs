@@ -24,6 +24,10 @@ use super::{
     reduced_warning, shorten, tel,
 };
 
+/// The smallest size, as a fraction of its own, at which the organization's name is set on
+/// one line rather than wrapped: 90 %, a difference the eye accepts as the same size.
+const NAME_MIN_FIT: f64 = 0.9;
+
 /// Parts nearer than this count as touching: about a third of a millimetre, well under what
 /// an eye sees as two parts running into each other.
 const TOUCH: Abs = Abs::pt(1.0);
@@ -234,7 +238,8 @@ impl Composer<'_> {
         // Name and tagline.
         let mut y = text_top;
         if !org.name.is_empty() {
-            let style = self.display_style(name_size, name_width);
+            let (name_size, width) = self.name_setting(&name_spans, name_size, name_width);
+            let style = self.display_style(name_size, width);
             let lines = self.set_field(
                 &["organization", "name"],
                 &name_spans,
@@ -346,6 +351,46 @@ impl Composer<'_> {
             );
         }
         Ok((items, body_top))
+    }
+
+    /// The size and line width to set the organization's name at, in `room` at `size`.
+    ///
+    /// A name that fits on one line at no less than [`NAME_MIN_FIT`] of its size is set on one
+    /// line, that much smaller. One that must wrap is balanced: set at the narrowest width
+    /// that still gives it as few lines as `room` does, so the lines come out about equal
+    /// ("Northside Tenants / Legal Aid Center", not "Northside Tenants Legal / Aid Center";
+    /// no word left alone on the last line when others could join it).
+    fn name_setting(&self, spans: &[Span], size: Abs, room: Abs) -> (Abs, Abs) {
+        let family = self.input.family;
+        let lines = |size: Abs, width: Abs| -> Vec<Line> {
+            crate::paragraph::layout(spans, family, &self.display_style(size, width)).0
+        };
+        let at_room = lines(size, room);
+        if at_room.len() <= 1 {
+            return (size, room);
+        }
+        let one_line = lines(size, room * 1000.0);
+        let natural = one_line.first().map_or(Abs::ZERO, |l| l.width);
+        if natural > Abs::ZERO && room >= natural * NAME_MIN_FIT {
+            // Scale to fit exactly (widths scale with the size); a hair less for rounding.
+            let scaled = size * (room / natural * 0.999).min(1.0);
+            if lines(scaled, room).len() == 1 {
+                return (scaled, room);
+            }
+        }
+        let count = at_room.len();
+        // Bisect for the narrowest width that needs no more lines: as the width shrinks the
+        // lines even out, until one more line is needed.
+        let (mut low, mut high) = (Abs::ZERO, room);
+        for _ in 0..20 {
+            let mid = (low + high) * 0.5;
+            if lines(size, mid).len() <= count {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        (size, high)
     }
 
     /// The contact column's lines, each with its key, set at most `width` wide. A value that

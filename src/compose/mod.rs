@@ -329,6 +329,15 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
                     .sum::<Abs>()
                     + composer.line_height * ITEM_GAP
             }),
+            hyphenated: (0..b.lines.len())
+                .filter(|&i| {
+                    b.lines[i]
+                        .line
+                        .runs
+                        .last()
+                        .is_some_and(|r| r.glyphs.text().ends_with('-'))
+                })
+                .collect(),
         })
         .collect();
     let pages = paginate::paginate(&pblocks, &|n| {
@@ -543,6 +552,19 @@ impl Composer<'_> {
                         continue;
                     }
                     d
+                }
+                Warning::Loose(text, line, ratio) => {
+                    let d = Diagnostic::warning(format!(
+                        "loose line {line} of the paragraph: its spaces are stretched to {ratio:.2} times their width (`{}`)",
+                        shorten(text.trim()),
+                    ))
+                    .hint(format!(
+                        "more than {} looks gappy; reword the paragraph, or use align = \"left\"",
+                        paragraph::LOOSE_SPACE_RATIO
+                    ));
+                    let first = text.split_whitespace().next().unwrap_or_default();
+                    let word = first.trim_matches(|c: char| !c.is_alphanumeric());
+                    self.locate(d, word)
                 }
                 Warning::CharacterBreak(word) => {
                     let d = Diagnostic::warning(format!(
