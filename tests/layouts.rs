@@ -706,3 +706,14 @@ fn a_recipient_entry_with_line_breaks_is_several_lines_of_the_window() {
         ),
     );
 }
+
+#[test]
+fn a_din_layout_on_a_page_narrower_than_a4_is_an_error() {
+    let toml = "[organization]\nname = \"Acme\"\n[page]\nsize = \"a5\"\nlayout = \"din5008-b\"\n";
+    let err = render_fails(toml, &letter(""));
+    assert!(
+        err.contains("error: the DIN 5008 layouts need a page as wide as A4 (210 mm)")
+            && err.contains("this page is 148 mm wide"),
+        "{err}"
+    );
+}

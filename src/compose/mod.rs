@@ -244,6 +244,16 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
     composer.flow();
     // 3. paginate
     let page = &lh.page;
+    // The DIN information block stands at 125 mm and is 75 mm wide: a narrower page than A4
+    // cannot hold the layout at all (a wider one, US Letter, only risks the window).
+    if page.layout.is_din() && page.width < Abs::mm(209.0) {
+        let d = Diagnostic::error(format!(
+            "the DIN 5008 layouts need a page as wide as A4 (210 mm) for the address field and the information block; this page is {:.0} mm wide",
+            page.width.to_mm()
+        ))
+        .hint("use size = \"a4\", or layout = \"block\"");
+        return Err(composer.letterhead_error(&["page", "layout"], d));
+    }
     if let Some(field) = window::field(page) {
         let (items, bottom) = composer.window_items(&field)?;
         letterhead_items.extend(items);
