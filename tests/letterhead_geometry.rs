@@ -52,6 +52,13 @@ fn green_png(path: &Path, width: u32, height: u32) {
         .unwrap();
 }
 
+/// The tagline and contact details of most cases.
+const CONTACT: &str = r#"tagline = "Für eine lebendige Stadt"
+url = "https://www.example-organisation.org"
+email = "info@example-organisation.org"
+phone = "+49 30 1234567"
+address = ["Hauptstraße 12", "10115 Berlin"]"#;
+
 const NAMES: [&str; 3] = [
     "Acme",
     "Stadtentwicklungsgesellschaft Brandenburg",
@@ -99,27 +106,25 @@ fn case(
     logo: (u32, u32),
     position: &str,
     layout: &(&str, &str, f64, f64),
+    organization: &str,
 ) -> bool {
     let (layout_name, page, left_margin, right_margin) = *layout;
     let label = format!("{name:.12}… {}:{} {position} {layout_name}", logo.0, logo.1);
     let folder = dir.join(format!(
-        "{}-{}x{}-{position}-{layout_name}",
+        "{}-{}x{}-{position}-{layout_name}-{}",
         name.len(),
         logo.0,
-        logo.1
+        logo.1,
+        organization.len()
     ));
     std::fs::create_dir_all(&folder).unwrap();
     green_png(&folder.join("logo.png"), logo.0, logo.1);
     let toml = format!(
         r#"[organization]
 name = "{name}"
-tagline = "Für eine lebendige Stadt"
-url = "https://www.example-organisation.org"
-email = "info@example-organisation.org"
-phone = "+49 30 1234567"
-address = ["Hauptstraße 12", "10115 Berlin"]
 logo = "logo.png"
 logo-position = "{position}"
+{organization}
 
 [page]
 {page}
@@ -188,7 +193,7 @@ fn letterhead_parts_never_overlap_over_names_logos_and_layouts() {
                         continue;
                     }
                     let id = (layout.0, name.len(), logo, position);
-                    if case(dir.path(), name, logo, position, layout) {
+                    if case(dir.path(), name, logo, position, layout, CONTACT) {
                         rendered.push(id);
                     } else {
                         refused.push(id);
@@ -245,4 +250,34 @@ fn logo_wider_than_the_measure_at_its_set_height_is_an_error() {
         r.stderr
     );
     assert!(!d.join("letter.pdf").exists());
+}
+
+#[test]
+fn a_tall_contact_column_or_a_long_tagline_beside_a_wide_logo_moves_rather_than_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let address: Vec<String> = (1..=8)
+        .map(|i| format!("Address line {i} Somewhere Street {}", i * 11))
+        .collect();
+    let tall_column = format!("url = \"https://example.org\"\naddress = {address:?}");
+    let long_tagline = format!(
+        "tagline = \"{}\"",
+        "Supporting communities with housing advice, legal aid and research since 1921. "
+            .repeat(4)
+            .trim()
+    );
+    for position in ["left", "right"] {
+        for (name, organization) in [("Acme", &tall_column), ("", &long_tagline)] {
+            assert!(
+                case(
+                    dir.path(),
+                    name,
+                    (800, 100),
+                    position,
+                    &LAYOUTS[0],
+                    organization
+                ),
+                "{name:?} with {organization} beside a wide logo at the {position} was refused"
+            );
+        }
+    }
 }
