@@ -174,6 +174,54 @@ fn cmyk_jpeg_passes_through_and_prints_in_its_colours() {
     assert!(x1 - x0 > 20 && y1 - y0 > 10, "{:?}", (x0, y0, x1, y1));
 }
 
+/// The commonest colour on a page that is not paper: a logo of one colour outnumbers the
+/// anti-aliased text by far.
+fn commonest_ink(page: &image::RgbImage) -> [u8; 3] {
+    let mut counts = std::collections::BTreeMap::new();
+    for p in page.pixels().filter(|p| p.0.iter().any(|&c| c < 230)) {
+        *counts.entry(p.0).or_insert(0u32) += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(_, n)| n)
+        .map_or([255; 3], |(p, _)| p)
+}
+
+/// CMYK JPEGs without an Adobe (APP14) marker, of one ink colour (C 0, M 214, Y 178, K 55 of
+/// 255: the red #c8203c) stored inverted as Adobe software and libjpeg-based tools store CMYK:
+/// `cmyk-noapp14-red.jpg` (96 × 48, written as it is) and `cmyk-noapp14-red-large.jpg`
+/// (800 × 400, reduced on load). Written by the `jpeg-encoder` crate (`ColorType::Cmyk`), with
+/// its APP14 segment removed, as a metadata stripper leaves such a file. Both must print red:
+/// they printed near-black (passed through, read as not inverted) and the reduced one agreed
+/// with neither.
+#[test]
+fn cmyk_jpeg_without_adobe_marker_prints_its_colour_passed_through_or_reduced() {
+    for (file, passed) in [
+        ("cmyk-noapp14-red.jpg", true),
+        ("cmyk-noapp14-red-large.jpg", false),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let jpeg = std::fs::read(repo().join("tests/fixtures").join(file)).unwrap();
+        std::fs::write(d.join("logo.jpg"), &jpeg).unwrap();
+        with_logo(d, "logo.jpg");
+        let pdf = render(d);
+        let images = images(&pdf);
+        assert_eq!(images.len(), 1, "{file}");
+        let (_, s) = &images[0];
+        assert_eq!(s.content == jpeg, passed, "{file}: passed through?");
+        let got = commonest_ink(&rendered(&pdf, 72));
+        let want = [200, 32, 60];
+        let off = got
+            .iter()
+            .zip(want)
+            .map(|(&a, b)| a.abs_diff(b))
+            .max()
+            .unwrap();
+        assert!(off <= 24, "{file} prints {got:?}, not {want:?}");
+    }
+}
+
 /// A JPEG of `width` × `height` (left half red, right half blue) stored with EXIF
 /// `orientation`, as a camera or phone writes it.
 fn jpeg_with_orientation(width: u32, height: u32, orientation: u8) -> Vec<u8> {
