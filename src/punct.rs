@@ -8,7 +8,7 @@
 //! mail addresses, times (`10:30`) and code are left as written. It knows nothing of Markdown,
 //! fonts or layout; which strings are prose is for their owners (`letter`, `config`) to say.
 
-use crate::lang::Language;
+use crate::lang::{Language, QuoteState};
 
 /// The narrow no-break space French sets before `; : ! ? »` and after `«` (the bundled Noto
 /// Serif has it in all four faces).
@@ -44,13 +44,14 @@ pub fn smarten(text: &str, lang: Language) -> String {
 /// assert_eq!(runs, ["Il dit ", "non", "\u{202F}!"]);
 /// ```
 pub fn localize(runs: &[(&str, bool)], lang: Language) -> Vec<String> {
+    let mut state = QuoteState::default();
     let quoted: Vec<String> = runs
         .iter()
         .map(|&(text, code)| {
             if code {
                 text.to_string()
             } else {
-                lang.quotes(text)
+                lang.quotes_in(text, &mut state)
             }
         })
         .collect();
@@ -340,6 +341,26 @@ mod tests {
         for (lang, expected) in cases {
             assert_eq!(smarten(source, lang), expected, "{lang:?}");
         }
+    }
+
+    #[test]
+    fn quotes_the_writer_typed_in_the_language_are_kept() {
+        let de = "Projekt „Sichere Schulwege“ und ‚Hof‘";
+        assert_eq!(smarten(de, Language::DeDe), de);
+        // Across runs: `„**Sichere** Schulwege“`.
+        let runs = localize(
+            &[("„", false), ("Sichere", false), (" Schulwege“", false)],
+            Language::DeDe,
+        );
+        assert_eq!(runs.concat(), "„Sichere Schulwege“");
+        assert_eq!(
+            smarten("«Dijo \"no\"» y \"sí\"", Language::EsEs),
+            "«Dijo “no”» y «sí»"
+        );
+        assert_eq!(
+            smarten("«il a dit \"non\"»", Language::FrFr),
+            "«\u{202F}il a dit “non”\u{202F}»"
+        );
     }
 
     #[test]

@@ -148,6 +148,24 @@ fn merged_front_matter_values_get_the_same_punctuation() {
     }
 }
 
+/// German quotes the writer typed („…“) stay German in the body and the front matter: the
+/// closing “ is not taken for an English opening quote.
+#[test]
+fn typed_german_quotes_are_kept() {
+    let toml = "[organization]\nname = \"Verein\"\n[style]\nlanguage = \"de-DE\"\n";
+    let front = r#"subject = "Projekt „Sichere Schulwege“""#;
+    let (_dir, text) = render(
+        toml,
+        &letter(front, "Das Projekt „**Sichere** Schulwege“ läuft."),
+    );
+    let text = flat(&text);
+    assert!(
+        text.contains("Projekt „Sichere Schulwege“ läuft."),
+        "{text}"
+    );
+    assert!(!text.contains("Schulwege„"), "{text}");
+}
+
 const FRENCH_LETTERHEAD: &str = r#"
 [organization]
 name = "Association « Logement » Solidaire"
