@@ -208,11 +208,9 @@ fn forbidden_lines(text: &str) -> Vec<String> {
 /// The French test letter, justified, at several measures: its many `« »`, `:`, `;`, `?`
 /// and `!` (with ordinary spaces, and without) never begin or end a line wrongly.
 ///
-/// The narrow no-break spaces are set here; that a line never breaks at one is the line
-/// breaker's part (`paragraph`: a U+202F is tied, as UAX #14 class GL), which lands with the
-/// line-breaking work of issue 12. Until then a line may still break at U+202F.
+/// The narrow no-break spaces are set by `punct`; the line breaker ties them (UAX #14 class
+/// GL), as it ties an ordinary space before closing punctuation.
 #[test]
-#[ignore = "needs the line breaker's UAX #14 ties (issue 12, line breaking): remove this when they are merged"]
 fn no_french_line_starts_with_a_colon_or_ends_with_an_opening_guillemet() {
     let folder = repo().join("tests/typography/fr");
     let source = std::fs::read_to_string(folder.join("reparations-chauffage.md")).unwrap();
