@@ -28,6 +28,7 @@ pub mod merge;
 pub mod paginate;
 pub mod paragraph;
 pub mod pdf;
+pub mod punct;
 pub mod schema;
 pub mod sfnt;
 pub mod shape;

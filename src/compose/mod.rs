@@ -749,15 +749,15 @@ impl Composer<'_> {
 
     fn inline_spans(&self, runs: &[Inline], bold: bool) -> Vec<Span> {
         let accent = self.input.letterhead.style.accent;
-        let lang = self.lang();
+        // Quotation marks and French spaces of the letter's language (code is left as written).
+        let texts: Vec<(&str, bool)> = runs
+            .iter()
+            .map(|r| (r.text.as_str(), r.style.code))
+            .collect();
         runs.iter()
-            .map(|r| Span {
-                // Quotation marks of the letter's language (code is left as written).
-                text: if r.style.code {
-                    r.text.clone()
-                } else {
-                    lang.quotes(&r.text)
-                },
+            .zip(crate::punct::localize(&texts, self.lang()))
+            .map(|(r, text)| Span {
+                text,
                 variant: Variant::new(bold || r.style.strong, r.style.emphasis),
                 color: if r.link.is_some() {
                     accent
