@@ -493,7 +493,9 @@ fn prepare(
                 gi += 1;
                 continue;
             }
-            if c.is_whitespace() {
+            // A no-break space is part of the word it joins (below), never a space of its own:
+            // taken here, the loop below would stop on it without moving on.
+            if c.is_whitespace() && c != '\u{a0}' {
                 let first = gi;
                 let mut width = Abs::ZERO;
                 while gi < glyphs.len() {
@@ -917,6 +919,24 @@ mod tests {
 
     fn texts(lines: &[Line]) -> Vec<String> {
         lines.iter().map(line_text).collect()
+    }
+
+    #[test]
+    fn a_no_break_space_after_a_space_is_set_not_looped_on() {
+        // It hung the whole batch: the space loop stopped on the no-break space without
+        // moving on.
+        let family = bundled();
+        for text in [
+            "foo \u{a0}bar",
+            "\u{a0}foo",
+            "a\u{a0}\u{a0} b",
+            "x \u{a0} \u{a0}",
+        ] {
+            let (lines, _) = layout(&[span(text)], &family, &style(300.0, Align::Left));
+            let set: String = texts(&lines).concat();
+            let bare = |t: &str| t.replace([' ', '\u{a0}'], "");
+            assert_eq!(bare(&set), bare(text), "{text:?}");
+        }
     }
 
     #[test]
