@@ -3,11 +3,13 @@
 //! output file name of each row.
 //!
 //! Values are inserted as text, never as syntax: in the front matter they are escaped for a TOML
-//! string, in the body every ASCII punctuation character is backslash-escaped for Markdown, so a
-//! value holding `"`, `+++`, `**bold**`, `<script>` or a newline shows as written and cannot
-//! break the front matter or add formatting. The escaping is minijinja's formatter, which sees
-//! every value as it is printed: a list or table from JSON or TOML keeps its structure for
-//! `{% for %}` and `{{ a.b }}`, and each item is escaped when it is printed.
+//! string; in the body each is escaped for where it lands in the Markdown (`place`: text is
+//! backslash-escaped, a code span takes it as it is, an address percent-encoded, a table row
+//! or heading keeps to one line), so a value holding `"`, `+++`, `**bold**`, `<script>` or a
+//! newline shows as written and cannot break the front matter or add formatting. Values pass
+//! through minijinja's formatter, which sees every value as it is printed: a list or table
+//! from JSON or TOML keeps its structure for `{% for %}` and `{{ a.b }}`, and printing one
+//! whole is an error for its row; `true` prints as `true`.
 //!
 //! The template's names are checked against the data's columns once, before any row
 //! (`Template::check_columns`). Filling in a row is bounded: the template gets `FUEL` steps (so
@@ -18,11 +20,13 @@
 
 mod data;
 mod escape;
+mod place;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::Path;
 
+use minijinja::value::ValueKind;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior, Value};
 
 use crate::diag::{self, Diagnostic, Source};
@@ -32,6 +36,7 @@ pub use data::{Data, Row, parse_data};
 pub use escape::{escape_markdown, escape_toml};
 
 use escape::{bare, guard_front_matter};
+use place::Markers;
 
 /// Longest output file name, in bytes, before `.pdf`.
 pub const MAX_NAME_BYTES: usize = 120;
@@ -52,6 +57,8 @@ pub struct Template {
     front_env: Environment<'static>,
     body_env: Environment<'static>,
     name_env: Environment<'static>,
+    /// The body's values are filled in as markers, then escaped for where they land.
+    markers: Markers,
     /// The `--name` pattern.
     name: String,
     /// Largest letter text a row may fill in, in bytes.
@@ -68,21 +75,47 @@ impl std::fmt::Debug for Template {
 
 /// An environment whose placeholders are escaped by `escape`, and that fails on a name it
 /// does not know.
-fn environment(escape: fn(&str) -> String) -> Environment<'static> {
+fn environment(escape: impl Fn(&str) -> String + Send + Sync + 'static) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(FUEL));
     env.set_keep_trailing_newline(true);
     env.set_formatter(move |out, _state, value| {
-        if value.is_none() {
+        let Some(text) = value_text(value)? else {
             return Ok(());
-        }
-        let text = value.to_string();
+        };
         out.write_str(&escape(&text))
             .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed"))
     });
     env
 }
+
+/// What a printed value prints as: a value from a CSV cell is text, one from JSON or TOML
+/// may be a number, `true`/`false` (written as in the data, where minijinja writes `True`),
+/// or nothing (`null`). A table or list has no text of its own: printing one is an error
+/// (`row_error` names it), not its raw JSON.
+fn value_text(value: &Value) -> Result<Option<String>, minijinja::Error> {
+    let printed = |what: String| Err(minijinja::Error::new(ErrorKind::InvalidOperation, what));
+    match value.kind() {
+        ValueKind::None => Ok(None),
+        ValueKind::Bool => Ok(Some(value.is_true().to_string())),
+        ValueKind::Map => {
+            let keys: Vec<String> = value
+                .try_iter()
+                .map(|keys| keys.take(5).map(|k| k.to_string()).collect())
+                .unwrap_or_default();
+            printed(format!("{TABLE}{}", keys.join(KEYS)))
+        }
+        ValueKind::Seq | ValueKind::Iterable => printed(LIST.to_string()),
+        _ => Ok(Some(value.to_string())),
+    }
+}
+
+/// The start of the detail of the error for a printed table (then its first keys) or list.
+const TABLE: &str = "printed table, keys: ";
+const LIST: &str = "printed list";
+/// Between the keys in that detail.
+const KEYS: &str = "\u{1f}";
 
 impl Template {
     /// Compiles a template; a syntax error points at its place in the file. `name` is the
@@ -90,7 +123,12 @@ impl Template {
     pub fn parse(source: Source, name: &str) -> diag::Result<Template> {
         let parts = letter::split(&source)?;
         let mut front_env = environment(escape_toml);
-        let mut body_env = environment(escape_markdown);
+        let markers = Markers::new(&source.text[parts.body_offset..]);
+        let mut body_env = environment(move |s| {
+            let mut marked = String::with_capacity(2 * s.len() + 8);
+            markers.write(&mut marked, s);
+            marked
+        });
         let mut name_env = environment(|s| s.to_string());
         front_env.add_filter("bare", bare);
         if let Some(range) = &parts.front {
@@ -120,6 +158,7 @@ impl Template {
             front_env,
             body_env,
             name_env,
+            markers,
             name: name.to_string(),
             max_bytes: usize::MAX,
         })
@@ -234,8 +273,18 @@ impl Template {
             text.push_str("+++\n");
         }
         let budget = self.max_bytes.saturating_sub(text.len());
-        let body = render(&self.body_env, "body", &context, budget)
+        // A marker takes about twice its value's bytes; the letter's size is checked after.
+        let marked = render(&self.body_env, "body", &context, budget.saturating_mul(4))
             .map_err(|e| self.row_error(&e, row, data, self.body_offset))?;
+        let body = self.markers.place(&marked).map_err(|why| {
+            Diagnostic::error(format!("{}: {why}", row_label(row, data)))
+                .in_file(&self.source.path)
+                .hint("take the placeholder out of the code (its backticks or fence), or the character out of the data")
+                .boxed()
+        })?;
+        if body.len() > budget {
+            return Err(self.row_error(&Failure::TooLarge, row, data, self.body_offset));
+        }
         text.push_str(&body);
         Ok(text)
     }
@@ -246,6 +295,10 @@ impl Template {
         // Far more than a name can keep (`MAX_NAME_BYTES`), far less than memory.
         let raw = render(&self.name_env, "name", &context, 100_000).map_err(|e| {
             let what = match &e {
+                Failure::Template(e) if printed_whole(e).is_some() => {
+                    let kind = printed_whole(e).map_or("", |(kind, _)| kind);
+                    format!("a value in it is a {kind}, not text")
+                }
                 Failure::Template(e) => detail(e),
                 Failure::TooLarge => "it is over 100 KB".to_string(),
             };
@@ -295,6 +348,10 @@ impl Template {
             (ErrorKind::OutOfFuel, _) => Some(format!(
                 "the template takes over {FUEL} steps to fill it in — a loop that does not end?"
             )),
+            (ErrorKind::InvalidOperation, _) if printed_whole(e).is_some() => {
+                let name = self.printed_name(e, offset);
+                printed_whole(e).map(|(kind, _)| format!("`{name}` is a {kind}, not text"))
+            }
             _ => None,
         }
         .unwrap_or_else(|| detail(e));
@@ -321,9 +378,58 @@ impl Template {
                     "nested loops multiply: three loops over `range(100000)` would take 10^15 steps; loop over the row's own values instead",
                 );
             }
+            ErrorKind::InvalidOperation => {
+                let name = self.printed_name(e, offset);
+                match printed_whole(e) {
+                    Some(("table", keys)) => {
+                        let keys: Vec<&str> = keys.split(KEYS).filter(|k| !k.is_empty()).collect();
+                        let key = keys.first().copied();
+                        d = d.hint(format!(
+                            "print one of its values: {{{{ {name}.{} }}}}{}",
+                            key.unwrap_or("key"),
+                            if keys.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" (its keys: {})", quoted(keys.iter()))
+                            }
+                        ));
+                    }
+                    Some(_) => {
+                        d = d.hint(format!(
+                            "loop over it with {{% for item in {name} %}}{{{{ item }}}}{{% endfor %}}, or join it: {{{{ {name} | join(\", \") }}}}"
+                        ));
+                    }
+                    None => {}
+                }
+            }
             _ => {}
         }
         d.boxed()
+    }
+
+    /// The expression an error points at (`city` in `{{ city }}`), or `value`.
+    fn printed_name(&self, e: &minijinja::Error, offset: usize) -> String {
+        e.range()
+            .and_then(|span| self.source.text.get(span.start + offset..span.end + offset))
+            .map(|text| {
+                text.trim()
+                    .trim_start_matches("{{")
+                    .trim_end_matches("}}")
+                    .trim_matches(['-', '+', ' '])
+                    .to_string()
+            })
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| "value".to_string())
+    }
+}
+
+/// For the error of a printed table or list: `("table", its first keys)` or `("list", "")`.
+fn printed_whole(e: &minijinja::Error) -> Option<(&'static str, &str)> {
+    let detail = e.detail()?;
+    if let Some(keys) = detail.strip_prefix(TABLE) {
+        Some(("table", keys))
+    } else {
+        (detail == LIST).then_some(("list", ""))
     }
 }
 
@@ -425,9 +531,9 @@ pub fn row_label(row: &Row, data: &Path) -> String {
     format!("row {} of `{}`{line}", row.number, data.display())
 }
 
-fn quoted<'a>(names: impl Iterator<Item = &'a String>) -> String {
+fn quoted<'a>(names: impl Iterator<Item = &'a (impl AsRef<str> + ?Sized + 'a)>) -> String {
     names
-        .map(|n| format!("`{n}`"))
+        .map(|n| format!("`{}`", n.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -546,6 +652,162 @@ mod tests {
         assert_eq!(
             letter.body(),
             "\nDear x\\\"\\]\\\n\\+\\+\\+\\\n\\*\\*bold\\*\\* \\<script\\> \\\"\\\"\\\",\n"
+        );
+    }
+
+    /// The body's blocks of the letter a template fills in for `values`.
+    fn filled_blocks(template: &str, values: &[(&str, Value)]) -> Vec<crate::markdown::Block> {
+        let t = Template::parse(source("t.md", template), "x").unwrap();
+        let row = Row {
+            number: 1,
+            line: 2,
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            problem: None,
+        };
+        let text = t.fill(&row, Path::new("d.csv")).unwrap();
+        let letter = letter::parse(source("out.md", &text)).unwrap();
+        crate::markdown::parse(&letter.source, letter.body_offset)
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn values_in_code_and_addresses_print_and_link_whole() {
+        use crate::markdown::Block;
+        let blocks = filled_blocks(
+            "+++\n+++\nYour member number is `{{ id }}`. Visit <https://example.org/m/{{ id }}> \
+             or https://example.org/donate?ref={{ id }} and [your page](https://example.org/u/{{ id }}), \
+             {{ name }}.\n",
+            &[
+                ("id", Value::from("A-1_x")),
+                ("name", Value::from("*Ann* Lee")),
+            ],
+        );
+        let Block::Paragraph(runs) = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        let code: Vec<&str> = runs
+            .iter()
+            .filter(|r| r.style.code)
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(code, ["A-1_x"]);
+        let links: Vec<(&str, &str)> = runs
+            .iter()
+            .filter_map(|r| Some((r.text.as_str(), r.link.as_deref()?)))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("https://example.org/m/A-1_x", "https://example.org/m/A-1_x"),
+                (
+                    "https://example.org/donate?ref=A-1_x",
+                    "https://example.org/donate?ref=A-1_x"
+                ),
+                ("your page", "https://example.org/u/A-1_x"),
+            ]
+        );
+        assert!(
+            crate::markdown::plain_text(runs).ends_with(", *Ann* Lee."),
+            "{runs:?}"
+        );
+    }
+
+    #[test]
+    fn a_line_break_in_a_value_keeps_tables_and_headings_whole() {
+        use crate::markdown::{Block, plain_text};
+        let blocks = filled_blocks(
+            "+++\n+++\n| Item | Value |\n|---|---|\n| Address | {{ street }} |\n| Code | `{{ code }}` |\n\n\
+             # Heading {{ street }}\n\n- Your address: {{ street }}\n",
+            &[
+                ("street", Value::from("Line1\nLine2")),
+                ("code", Value::from("a|b")),
+            ],
+        );
+        let Block::Table { rows, .. } = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(|c| plain_text(c)).collect())
+            .collect();
+        assert_eq!(
+            cells,
+            [["Address", "Line1 Line2"], ["Code", "a|b"]],
+            "{blocks:?}"
+        );
+        let Block::Heading(1, runs) = &blocks[1] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(plain_text(runs), "Heading Line1 Line2");
+        // Elsewhere a line break in the value is a line break.
+        let Block::List { items, .. } = &blocks[2] else {
+            panic!("{blocks:?}")
+        };
+        let [Block::Paragraph(runs)] = &items[0][..] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(plain_text(runs), "Your address: Line1\nLine2");
+        assert_eq!(blocks.len(), 3, "{blocks:?}");
+    }
+
+    #[test]
+    fn tables_and_lists_are_not_printed_whole_and_booleans_print_as_written() {
+        let json: serde_json::Value = serde_json::from_str(
+            r#"{"city": {"name": "Berlin", "zip": "10115"}, "tags": ["a", "b"], "member": true, "gone": false}"#,
+        )
+        .unwrap();
+        let values: Vec<(&str, Value)> = ["city", "tags", "member", "gone"]
+            .into_iter()
+            .map(|k| (k, Value::from_serialize(&json[k])))
+            .collect();
+        let row = Row {
+            number: 3,
+            line: 0,
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            problem: None,
+        };
+        let fill = |body: &str| {
+            Template::parse(source("t.md", &format!("+++\n+++\n{body}\n")), "x")
+                .unwrap()
+                .fill(&row, Path::new("d.json"))
+        };
+        assert_eq!(
+            fill("{{ member }}, {{ gone }}, {{ city.name }}").unwrap(),
+            "+++\n+++\ntrue, false, Berlin\n"
+        );
+        let err = fill("In {{ city }}.").unwrap_err();
+        assert_eq!(
+            err.message,
+            "row 3 of `d.json`: `city` is a table, not text"
+        );
+        assert_eq!(err.line_col(), Some((3, 7)));
+        assert_eq!(
+            err.hints[0],
+            "print one of its values: {{ city.name }} (its keys: `name`, `zip`)"
+        );
+        let err = fill("Tags: {{ tags }}").unwrap_err();
+        assert_eq!(err.message, "row 3 of `d.json`: `tags` is a list, not text");
+        assert!(
+            err.hints[0].contains("{% for item in tags %}"),
+            "{:?}",
+            err.hints
+        );
+        // In the front matter too.
+        let err = Template::parse(source("t.md", "+++\nto = [\"{{ city }}\"]\n+++\nHi\n"), "x")
+            .unwrap()
+            .fill(&row, Path::new("d.json"))
+            .unwrap_err();
+        assert!(
+            err.message.ends_with("`city` is a table, not text"),
+            "{}",
+            err.message
         );
     }
 

@@ -1,6 +1,7 @@
 //! Values as text, never as syntax: the escaping of a mail-merge value for where the template
 //! prints it (inside a TOML string of the front matter, unquoted in the front matter, or in
-//! the Markdown body), and the check of where each placeholder of the front matter stands.
+//! the text of the Markdown body), and the check of where each placeholder of the front matter
+//! stands.
 //!
 //! It takes text and gives text; it knows nothing of rows, data files or layout.
 
@@ -164,7 +165,8 @@ pub fn escape_toml(value: &str) -> String {
     out
 }
 
-/// Escapes a value for a Markdown body: every ASCII punctuation character is backslash-escaped
+/// Escapes a value for text in a Markdown body (`place` chooses other escapes for code and
+/// addresses): every ASCII punctuation character is backslash-escaped
 /// (CommonMark lets any be), each line is trimmed (no indented code), and a line break in the
 /// value becomes a hard line break.
 ///
