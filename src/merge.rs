@@ -26,7 +26,6 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::Path;
 
-use minijinja::value::ValueKind;
 use minijinja::{Environment, ErrorKind, UndefinedBehavior, Value};
 
 use crate::diag::{self, Diagnostic, Source};
@@ -35,7 +34,7 @@ use crate::letter;
 pub use data::{Data, Row, parse_data};
 pub use escape::{escape_markdown, escape_toml};
 
-use escape::{bare, guard_front_matter};
+use escape::{KEYS, bare, guard_front_matter, printed_whole, value_text};
 use place::Markers;
 
 /// Longest output file name, in bytes, before `.pdf`.
@@ -89,33 +88,6 @@ fn environment(escape: impl Fn(&str) -> String + Send + Sync + 'static) -> Envir
     });
     env
 }
-
-/// What a printed value prints as: a value from a CSV cell is text, one from JSON or TOML
-/// may be a number, `true`/`false` (written as in the data, where minijinja writes `True`),
-/// or nothing (`null`). A table or list has no text of its own: printing one is an error
-/// (`row_error` names it), not its raw JSON.
-fn value_text(value: &Value) -> Result<Option<String>, minijinja::Error> {
-    let printed = |what: String| Err(minijinja::Error::new(ErrorKind::InvalidOperation, what));
-    match value.kind() {
-        ValueKind::None => Ok(None),
-        ValueKind::Bool => Ok(Some(value.is_true().to_string())),
-        ValueKind::Map => {
-            let keys: Vec<String> = value
-                .try_iter()
-                .map(|keys| keys.take(5).map(|k| k.to_string()).collect())
-                .unwrap_or_default();
-            printed(format!("{TABLE}{}", keys.join(KEYS)))
-        }
-        ValueKind::Seq | ValueKind::Iterable => printed(LIST.to_string()),
-        _ => Ok(Some(value.to_string())),
-    }
-}
-
-/// The start of the detail of the error for a printed table (then its first keys) or list.
-const TABLE: &str = "printed table, keys: ";
-const LIST: &str = "printed list";
-/// Between the keys in that detail.
-const KEYS: &str = "\u{1f}";
 
 impl Template {
     /// Compiles a template; a syntax error points at its place in the file. `name` is the
@@ -423,16 +395,6 @@ impl Template {
     }
 }
 
-/// For the error of a printed table or list: `("table", its first keys)` or `("list", "")`.
-fn printed_whole(e: &minijinja::Error) -> Option<(&'static str, &str)> {
-    let detail = e.detail()?;
-    if let Some(keys) = detail.strip_prefix(TABLE) {
-        Some(("table", keys))
-    } else {
-        (detail == LIST).then_some(("list", ""))
-    }
-}
-
 /// Why a part of the template could not be filled in.
 enum Failure {
     /// minijinja's error: an undefined name, a type error, fuel run out.
@@ -652,162 +614,6 @@ mod tests {
         assert_eq!(
             letter.body(),
             "\nDear x\\\"\\]\\\n\\+\\+\\+\\\n\\*\\*bold\\*\\* \\<script\\> \\\"\\\"\\\",\n"
-        );
-    }
-
-    /// The body's blocks of the letter a template fills in for `values`.
-    fn filled_blocks(template: &str, values: &[(&str, Value)]) -> Vec<crate::markdown::Block> {
-        let t = Template::parse(source("t.md", template), "x").unwrap();
-        let row = Row {
-            number: 1,
-            line: 2,
-            values: values
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-            problem: None,
-        };
-        let text = t.fill(&row, Path::new("d.csv")).unwrap();
-        let letter = letter::parse(source("out.md", &text)).unwrap();
-        crate::markdown::parse(&letter.source, letter.body_offset)
-            .unwrap()
-            .0
-    }
-
-    #[test]
-    fn values_in_code_and_addresses_print_and_link_whole() {
-        use crate::markdown::Block;
-        let blocks = filled_blocks(
-            "+++\n+++\nYour member number is `{{ id }}`. Visit <https://example.org/m/{{ id }}> \
-             or https://example.org/donate?ref={{ id }} and [your page](https://example.org/u/{{ id }}), \
-             {{ name }}.\n",
-            &[
-                ("id", Value::from("A-1_x")),
-                ("name", Value::from("*Ann* Lee")),
-            ],
-        );
-        let Block::Paragraph(runs) = &blocks[0] else {
-            panic!("{blocks:?}")
-        };
-        let code: Vec<&str> = runs
-            .iter()
-            .filter(|r| r.style.code)
-            .map(|r| r.text.as_str())
-            .collect();
-        assert_eq!(code, ["A-1_x"]);
-        let links: Vec<(&str, &str)> = runs
-            .iter()
-            .filter_map(|r| Some((r.text.as_str(), r.link.as_deref()?)))
-            .collect();
-        assert_eq!(
-            links,
-            [
-                ("https://example.org/m/A-1_x", "https://example.org/m/A-1_x"),
-                (
-                    "https://example.org/donate?ref=A-1_x",
-                    "https://example.org/donate?ref=A-1_x"
-                ),
-                ("your page", "https://example.org/u/A-1_x"),
-            ]
-        );
-        assert!(
-            crate::markdown::plain_text(runs).ends_with(", *Ann* Lee."),
-            "{runs:?}"
-        );
-    }
-
-    #[test]
-    fn a_line_break_in_a_value_keeps_tables_and_headings_whole() {
-        use crate::markdown::{Block, plain_text};
-        let blocks = filled_blocks(
-            "+++\n+++\n| Item | Value |\n|---|---|\n| Address | {{ street }} |\n| Code | `{{ code }}` |\n\n\
-             # Heading {{ street }}\n\n- Your address: {{ street }}\n",
-            &[
-                ("street", Value::from("Line1\nLine2")),
-                ("code", Value::from("a|b")),
-            ],
-        );
-        let Block::Table { rows, .. } = &blocks[0] else {
-            panic!("{blocks:?}")
-        };
-        let cells: Vec<Vec<String>> = rows
-            .iter()
-            .map(|row| row.iter().map(|c| plain_text(c)).collect())
-            .collect();
-        assert_eq!(
-            cells,
-            [["Address", "Line1 Line2"], ["Code", "a|b"]],
-            "{blocks:?}"
-        );
-        let Block::Heading(1, runs) = &blocks[1] else {
-            panic!("{blocks:?}")
-        };
-        assert_eq!(plain_text(runs), "Heading Line1 Line2");
-        // Elsewhere a line break in the value is a line break.
-        let Block::List { items, .. } = &blocks[2] else {
-            panic!("{blocks:?}")
-        };
-        let [Block::Paragraph(runs)] = &items[0][..] else {
-            panic!("{blocks:?}")
-        };
-        assert_eq!(plain_text(runs), "Your address: Line1\nLine2");
-        assert_eq!(blocks.len(), 3, "{blocks:?}");
-    }
-
-    #[test]
-    fn tables_and_lists_are_not_printed_whole_and_booleans_print_as_written() {
-        let json: serde_json::Value = serde_json::from_str(
-            r#"{"city": {"name": "Berlin", "zip": "10115"}, "tags": ["a", "b"], "member": true, "gone": false}"#,
-        )
-        .unwrap();
-        let values: Vec<(&str, Value)> = ["city", "tags", "member", "gone"]
-            .into_iter()
-            .map(|k| (k, Value::from_serialize(&json[k])))
-            .collect();
-        let row = Row {
-            number: 3,
-            line: 0,
-            values: values
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-            problem: None,
-        };
-        let fill = |body: &str| {
-            Template::parse(source("t.md", &format!("+++\n+++\n{body}\n")), "x")
-                .unwrap()
-                .fill(&row, Path::new("d.json"))
-        };
-        assert_eq!(
-            fill("{{ member }}, {{ gone }}, {{ city.name }}").unwrap(),
-            "+++\n+++\ntrue, false, Berlin\n"
-        );
-        let err = fill("In {{ city }}.").unwrap_err();
-        assert_eq!(
-            err.message,
-            "row 3 of `d.json`: `city` is a table, not text"
-        );
-        assert_eq!(err.line_col(), Some((3, 7)));
-        assert_eq!(
-            err.hints[0],
-            "print one of its values: {{ city.name }} (its keys: `name`, `zip`)"
-        );
-        let err = fill("Tags: {{ tags }}").unwrap_err();
-        assert_eq!(err.message, "row 3 of `d.json`: `tags` is a list, not text");
-        assert!(
-            err.hints[0].contains("{% for item in tags %}"),
-            "{:?}",
-            err.hints
-        );
-        // In the front matter too.
-        let err = Template::parse(source("t.md", "+++\nto = [\"{{ city }}\"]\n+++\nHi\n"), "x")
-            .unwrap()
-            .fill(&row, Path::new("d.json"))
-            .unwrap_err();
-        assert!(
-            err.message.ends_with("`city` is a table, not text"),
-            "{}",
-            err.message
         );
     }
 

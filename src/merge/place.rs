@@ -336,3 +336,178 @@ mod tests {
         assert_eq!(fill("Text {}.\n", &["a`b"]).as_deref(), Ok("Text a\\`b.\n"));
     }
 }
+
+/// The filled-in letters of a whole template, from `Template` (the module above).
+#[cfg(test)]
+mod filled {
+    use std::path::Path;
+
+    use minijinja::Value;
+
+    use crate::diag::Source;
+    use crate::letter;
+    use crate::merge::{Row, Template};
+
+    fn source(path: &str, text: &str) -> Source {
+        Source {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The body's blocks of the letter a template fills in for `values`.
+    fn filled_blocks(template: &str, values: &[(&str, Value)]) -> Vec<crate::markdown::Block> {
+        let t = Template::parse(source("t.md", template), "x").unwrap();
+        let row = Row {
+            number: 1,
+            line: 2,
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            problem: None,
+        };
+        let text = t.fill(&row, Path::new("d.csv")).unwrap();
+        let letter = letter::parse(source("out.md", &text)).unwrap();
+        crate::markdown::parse(&letter.source, letter.body_offset)
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn values_in_code_and_addresses_print_and_link_whole() {
+        use crate::markdown::Block;
+        let blocks = filled_blocks(
+            "+++\n+++\nYour member number is `{{ id }}`. Visit <https://example.org/m/{{ id }}> \
+             or https://example.org/donate?ref={{ id }} and [your page](https://example.org/u/{{ id }}), \
+             {{ name }}.\n",
+            &[
+                ("id", Value::from("A-1_x")),
+                ("name", Value::from("*Ann* Lee")),
+            ],
+        );
+        let Block::Paragraph(runs) = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        let code: Vec<&str> = runs
+            .iter()
+            .filter(|r| r.style.code)
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(code, ["A-1_x"]);
+        let links: Vec<(&str, &str)> = runs
+            .iter()
+            .filter_map(|r| Some((r.text.as_str(), r.link.as_deref()?)))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("https://example.org/m/A-1_x", "https://example.org/m/A-1_x"),
+                (
+                    "https://example.org/donate?ref=A-1_x",
+                    "https://example.org/donate?ref=A-1_x"
+                ),
+                ("your page", "https://example.org/u/A-1_x"),
+            ]
+        );
+        assert!(
+            crate::markdown::plain_text(runs).ends_with(", *Ann* Lee."),
+            "{runs:?}"
+        );
+    }
+
+    #[test]
+    fn a_line_break_in_a_value_keeps_tables_and_headings_whole() {
+        use crate::markdown::{Block, plain_text};
+        let blocks = filled_blocks(
+            "+++\n+++\n| Item | Value |\n|---|---|\n| Address | {{ street }} |\n| Code | `{{ code }}` |\n\n\
+             # Heading {{ street }}\n\n- Your address: {{ street }}\n",
+            &[
+                ("street", Value::from("Line1\nLine2")),
+                ("code", Value::from("a|b")),
+            ],
+        );
+        let Block::Table { rows, .. } = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(|c| plain_text(c)).collect())
+            .collect();
+        assert_eq!(
+            cells,
+            [["Address", "Line1 Line2"], ["Code", "a|b"]],
+            "{blocks:?}"
+        );
+        let Block::Heading(1, runs) = &blocks[1] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(plain_text(runs), "Heading Line1 Line2");
+        // Elsewhere a line break in the value is a line break.
+        let Block::List { items, .. } = &blocks[2] else {
+            panic!("{blocks:?}")
+        };
+        let [Block::Paragraph(runs)] = &items[0][..] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(plain_text(runs), "Your address: Line1\nLine2");
+        assert_eq!(blocks.len(), 3, "{blocks:?}");
+    }
+
+    #[test]
+    fn tables_and_lists_are_not_printed_whole_and_booleans_print_as_written() {
+        let json: serde_json::Value = serde_json::from_str(
+            r#"{"city": {"name": "Berlin", "zip": "10115"}, "tags": ["a", "b"], "member": true, "gone": false}"#,
+        )
+        .unwrap();
+        let values: Vec<(&str, Value)> = ["city", "tags", "member", "gone"]
+            .into_iter()
+            .map(|k| (k, Value::from_serialize(&json[k])))
+            .collect();
+        let row = Row {
+            number: 3,
+            line: 0,
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+            problem: None,
+        };
+        let fill = |body: &str| {
+            Template::parse(source("t.md", &format!("+++\n+++\n{body}\n")), "x")
+                .unwrap()
+                .fill(&row, Path::new("d.json"))
+        };
+        assert_eq!(
+            fill("{{ member }}, {{ gone }}, {{ city.name }}").unwrap(),
+            "+++\n+++\ntrue, false, Berlin\n"
+        );
+        let err = fill("In {{ city }}.").unwrap_err();
+        assert_eq!(
+            err.message,
+            "row 3 of `d.json`: `city` is a table, not text"
+        );
+        assert_eq!(err.line_col(), Some((3, 7)));
+        assert_eq!(
+            err.hints[0],
+            "print one of its values: {{ city.name }} (its keys: `name`, `zip`)"
+        );
+        let err = fill("Tags: {{ tags }}").unwrap_err();
+        assert_eq!(err.message, "row 3 of `d.json`: `tags` is a list, not text");
+        assert!(
+            err.hints[0].contains("{% for item in tags %}"),
+            "{:?}",
+            err.hints
+        );
+        // In the front matter too.
+        let err = Template::parse(source("t.md", "+++\nto = [\"{{ city }}\"]\n+++\nHi\n"), "x")
+            .unwrap()
+            .fill(&row, Path::new("d.json"))
+            .unwrap_err();
+        assert!(
+            err.message.ends_with("`city` is a table, not text"),
+            "{}",
+            err.message
+        );
+    }
+}
