@@ -557,6 +557,20 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
     };
     let mut organization = file.organization;
     organization.logo = organization.logo.map(|p| base.join(p));
+    // The letterhead's prose gets the letters' punctuation, in their language; the web and
+    // mail addresses and the phone number are left as written.
+    let smart = |s: &String| crate::punct::smarten(s, lang);
+    organization.name = crate::punct::smarten(&organization.name, lang);
+    organization.tagline = organization.tagline.as_ref().map(smart);
+    organization.address = organization.address.iter().map(smart).collect();
+    organization.return_address = organization.return_address.as_ref().map(smart);
+    let mut footer = file.footer;
+    footer.text = footer.text.as_ref().map(smart);
+    footer.columns = footer
+        .columns
+        .iter()
+        .map(|column| column.iter().map(smart).collect())
+        .collect();
     if let Some(Length(h)) = organization.logo_height
         && (h <= Abs::ZERO || h > page.height * 0.25)
     {
@@ -592,7 +606,7 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
             language,
             date_format,
         },
-        footer: file.footer,
+        footer,
     })
 }
 

@@ -214,36 +214,75 @@ impl Language {
     }
 
     /// Turns the English curly quotes of smart punctuation into this language's: „…“ in
-    /// German, « … » (with narrow no-break spaces) in French and Spanish. A closing single
+    /// German, « … » (with narrow no-break spaces) in French, «…» in Spanish. A closing single
     /// quote is left as it is unless a single quote was opened before it, since it is also the
-    /// apostrophe.
+    /// apostrophe. Marks the writer typed in the language's own style are kept, with what they
+    /// enclose: the “ that closes a typed „ in German, the “…” inside a typed «…» in French and
+    /// Spanish.
     ///
     /// ```
     /// use letterhead::lang::Language;
     /// assert_eq!(Language::DeDe.quotes("“Haus” und ‘Hof’ geht’s"), "„Haus“ und ‚Hof‘ geht’s");
+    /// assert_eq!(Language::DeDe.quotes("„Haus“ und ‚Hof‘"), "„Haus“ und ‚Hof‘");
     /// assert_eq!(Language::FrFr.quotes("“oui”"), "«\u{202F}oui\u{202F}»");
+    /// assert_eq!(Language::EsEs.quotes("«dijo “no”»"), "«dijo “no”»");
     /// ```
     pub fn quotes(self, text: &str) -> String {
+        self.quotes_in(text, &mut QuoteState::default())
+    }
+
+    /// `quotes` for one run of a paragraph, with what the runs before it opened.
+    pub fn quotes_in(self, text: &str, state: &mut QuoteState) -> String {
         let (open2, close2, open1, close1) = match self {
             Language::EnUs | Language::EnGb => return text.to_string(),
             Language::DeDe => ("„", "“", "‚", "‘"),
             Language::FrFr => ("«\u{202F}", "\u{202F}»", "‹\u{202F}", "\u{202F}›"),
             Language::EsEs => ("«", "»", "“", "”"),
         };
+        let german = self == Language::DeDe;
         let mut out = String::with_capacity(text.len() + 8);
-        let mut single_open = false;
         let chars: Vec<char> = text.chars().collect();
         for (i, &c) in chars.iter().enumerate() {
             match c {
+                // The language's own opening marks, typed: what closes them is kept.
+                '„' | '«' => {
+                    state.typed_double += 1;
+                    out.push(c);
+                }
+                '‚' | '‹' => {
+                    state.typed_single += 1;
+                    out.push(c);
+                }
+                '»' => {
+                    state.typed_double = state.typed_double.saturating_sub(1);
+                    out.push(c);
+                }
+                '›' => {
+                    state.typed_single = state.typed_single.saturating_sub(1);
+                    out.push(c);
+                }
+                // German closes „ with the English opening quote.
+                '“' if german && state.typed_double > 0 => {
+                    state.typed_double -= 1;
+                    out.push(c);
+                }
+                '‘' if german && state.typed_single > 0 => {
+                    state.typed_single -= 1;
+                    out.push(c);
+                }
+                // Inside a typed «…», “…” are the second level of French and Spanish quotes.
+                '“' | '”' if !german && state.typed_double > 0 => out.push(c),
                 '“' => out.push_str(open2),
                 '”' => out.push_str(close2),
                 '‘' => {
-                    single_open = true;
+                    state.single_open = true;
                     out.push_str(open1);
                 }
                 // A closing quote is followed by no letter; an apostrophe usually is.
-                '’' if single_open && !chars.get(i + 1).is_some_and(|n| n.is_alphabetic()) => {
-                    single_open = false;
+                '’' if state.single_open
+                    && !chars.get(i + 1).is_some_and(|n| n.is_alphabetic()) =>
+                {
+                    state.single_open = false;
                     out.push_str(close1);
                 }
                 c => out.push(c),
@@ -345,6 +384,18 @@ impl Language {
             _ => ":",
         }
     }
+}
+
+/// The quotation marks a paragraph has opened so far, carried from one of its runs to the
+/// next by `Language::quotes_in`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QuoteState {
+    /// A single quote converted from smart punctuation is open.
+    single_open: bool,
+    /// Typed opening marks of the language's own style still open (`„`, `«`).
+    typed_double: usize,
+    /// Typed single opening marks still open (`‚`, `‹`).
+    typed_single: usize,
 }
 
 /// A labelled line of the reference block.

@@ -1,7 +1,8 @@
 //! A letter file: TOML front matter between `+++` lines, then a Markdown body.
 //!
 //! It takes the file's text and gives a `Letter` (typed front matter plus the body's text and
-//! byte offset, so Markdown positions point into the real file). It does not parse Markdown
+//! byte offset, so Markdown positions point into the real file), and says which of the front
+//! matter's strings are prose that gets the body's punctuation. It does not parse Markdown
 //! (that is `markdown`) and knows nothing about the letterhead or layout.
 
 use std::path::PathBuf;
@@ -10,6 +11,8 @@ use serde::Deserialize;
 
 use crate::config;
 use crate::diag::{self, Diagnostic, Source};
+use crate::lang::Language;
+use crate::punct;
 use crate::schema::{Field, Kind, Table};
 
 /// The front matter of a letter.
@@ -18,8 +21,9 @@ use crate::schema::{Field, Kind, Table};
 pub struct FrontMatter {
     /// Date of the letter; today (or `SOURCE_DATE_EPOCH`) when missing.
     pub date: Option<toml::value::Datetime>,
-    /// Recipient block, one line per entry.
-    #[serde(default, deserialize_with = "one_or_many")]
+    /// Recipient block, one line per entry (an entry holding line breaks is several lines;
+    /// blank lines are left out).
+    #[serde(default, deserialize_with = "address_lines")]
     pub to: Vec<String>,
     /// Subject line, also the PDF title.
     pub subject: Option<String>,
@@ -66,6 +70,33 @@ impl FrontMatter {
     /// Who signs: `signature`, or the `[[signatures]]`, in order.
     pub fn signatories(&self) -> Vec<&Signature> {
         self.signature.iter().chain(&self.signatures).collect()
+    }
+
+    /// The front matter with the body's punctuation in its prose (`punct::smarten`): curly
+    /// quotes and apostrophes, dashes, the language's quotation marks and French spaces in the
+    /// recipient, subject, salutation, closing, cc, enclosures, postscript, and the signatories'
+    /// names and titles. Dates, references, email addresses, phone numbers and file names are
+    /// left as written.
+    pub fn with_punctuation(&self, lang: Language) -> FrontMatter {
+        let one = |s: &String| punct::smarten(s, lang);
+        let all = |v: &Vec<String>| v.iter().map(one).collect();
+        let sign = |s: &Signature| Signature {
+            name: one(&s.name),
+            title: s.title.as_ref().map(one),
+            ..s.clone()
+        };
+        FrontMatter {
+            to: all(&self.to),
+            subject: self.subject.as_ref().map(one),
+            salutation: self.salutation.as_ref().map(one),
+            closing: self.closing.as_ref().map(one),
+            cc: all(&self.cc),
+            enclosures: all(&self.enclosures),
+            ps: self.ps.as_ref().map(one),
+            signature: self.signature.as_ref().map(sign),
+            signatures: self.signatures.iter().map(sign).collect(),
+            ..self.clone()
+        }
     }
 }
 
@@ -141,6 +172,26 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
             "expected a string or an array of strings",
         )),
     }
+}
+
+/// The lines of an address: each entry, split at its line breaks (a spreadsheet cell holds
+/// them), without blank lines. An address given but blank throughout (a mail-merge row of empty
+/// cells) is an error, never a letter to nobody.
+fn address_lines<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let entries = one_or_many(d)?;
+    let lines: Vec<String> = entries
+        .iter()
+        .flat_map(|e| e.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    if lines.is_empty() && !entries.is_empty() {
+        return Err(serde::de::Error::custom(
+            "the recipient is blank: every line of `to` is empty",
+        ));
+    }
+    Ok(lines)
 }
 
 /// A parsed letter file.

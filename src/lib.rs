@@ -10,6 +10,7 @@
 //! ```
 
 pub mod app;
+pub mod breakpoints;
 pub mod cli;
 pub mod compose;
 pub mod config;
@@ -27,6 +28,7 @@ pub mod merge;
 pub mod paginate;
 pub mod paragraph;
 pub mod pdf;
+pub mod punct;
 pub mod schema;
 pub mod sfnt;
 pub mod shape;

@@ -9,9 +9,20 @@
 //! `MAX_DEPTH` is flattened (with a warning): a hostile letter cannot overflow the stack here or
 //! in the stages that walk the tree.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+mod autolink;
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::diag::{Diagnostic, Source};
+
+pub use autolink::{BareLink, bare_links, with_stand_ins};
+
+/// The parser's options: CommonMark with smart punctuation and tables.
+pub fn options() -> Options {
+    Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_TABLES
+}
 
 /// Deepest nesting of lists and block quotes that is laid out as such.
 pub const MAX_DEPTH: usize = 16;
@@ -170,7 +181,12 @@ enum InlineKind {
 /// limit was reached.
 pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>, Vec<Diagnostic>)> {
     let body = &source.text[offset..];
-    let options = Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_TABLES;
+    // Bare addresses are parsed as autolinks of the same length standing in for them.
+    let bare = bare_links(body);
+    let parsed = with_stand_ins(body, &bare);
+    let bare: BTreeMap<usize, BareLink> = bare.into_iter().map(|l| (l.range.start, l)).collect();
+    // Inside a bare address's stand-in: its text is not printed.
+    let mut in_bare = false;
     let mut warnings = Vec::new();
     let mut stack = vec![Frame::Root(Vec::new())];
     let mut depth = 0usize;
@@ -191,7 +207,7 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
         );
     };
 
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(&parsed, options()).into_offset_iter() {
         let (elements, new_links) = match &event {
             Event::Start(Tag::Link { .. }) => (1, 1),
             // Nested too deep: flattened, so it costs nothing.
@@ -269,6 +285,27 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
                 }
                 Tag::Emphasis => style.emphasis = true,
                 Tag::Strong => style.strong = true,
+                Tag::Link {
+                    link_type: LinkType::Autolink,
+                    ..
+                } if bare.contains_key(&range.start) => {
+                    let (text, target) = bare
+                        .get(&range.start)
+                        .map(|link| (link.text.as_str(), link.target.as_str()))
+                        .unwrap_or_default();
+                    // Bare addresses are http(s) and mailto only, so always clickable; this
+                    // encodes them.
+                    let target = crate::uri::clickable(target).ok();
+                    push_text(
+                        inlines(&mut stack),
+                        text,
+                        style,
+                        target.clone(),
+                        range.start + offset,
+                    );
+                    links.push(target);
+                    in_bare = true;
+                }
                 Tag::Link { dest_url, .. } => match crate::uri::clickable(&dest_url) {
                     Ok(uri) => links.push(Some(uri)),
                     Err(why) => {
@@ -392,27 +429,23 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
                 TagEnd::Strong => style.strong = false,
                 TagEnd::Link => {
                     links.pop();
+                    in_bare = false;
                 }
                 _ => {}
             },
+            Event::Text(_) if in_bare => {}
             Event::Text(text) => {
                 if let Some(Frame::Code(code)) = stack.last_mut() {
                     code.push_str(&text);
                 } else {
-                    let runs = inlines(&mut stack);
-                    let at = range.start + offset;
-                    match links.last() {
-                        Some(link) => push_text(runs, &text, style, link.clone(), at),
-                        None => {
-                            for (within, piece, link) in autolink(&text) {
-                                let at = (at + within).min(range.end + offset);
-                                if link.is_some() {
-                                    budget.spend(1, 1, source, at)?;
-                                }
-                                push_text(runs, piece, style, link, at);
-                            }
-                        }
-                    }
+                    let link = links.last().cloned().flatten();
+                    push_text(
+                        inlines(&mut stack),
+                        &text,
+                        style,
+                        link,
+                        range.start + offset,
+                    );
                 }
             }
             Event::Code(text) => {
@@ -541,67 +574,6 @@ fn push_text(
         link,
         at,
     });
-}
-
-/// Splits text into pieces, giving bare web and email addresses (`https://…`, `www.…`,
-/// `name@example.org`) their link target, so that they click like Markdown links.
-/// Each piece comes with its byte offset in `text`.
-fn autolink(text: &str) -> Vec<(usize, &str, Option<String>)> {
-    let mut pieces = Vec::new();
-    let mut plain_start = 0;
-    let mut pos = 0;
-    for token in text.split_inclusive(char::is_whitespace) {
-        let start = pos;
-        pos += token.len();
-        let word = token.trim_end();
-        // Leading and trailing punctuation stays outside the link.
-        let lead = word.len()
-            - word
-                .trim_start_matches(['(', '[', '“', '‘', '"', '\''])
-                .len();
-        let core = word[lead..]
-            .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '”', '’', '"', '\'']);
-        let Some(target) = link_target(core) else {
-            continue;
-        };
-        let link_start = start + lead;
-        if link_start > plain_start {
-            pieces.push((plain_start, &text[plain_start..link_start], None));
-        }
-        // Bare addresses are http(s) and mailto only, so always clickable; this encodes them.
-        pieces.push((link_start, core, crate::uri::clickable(&target).ok()));
-        plain_start = link_start + core.len();
-    }
-    if plain_start < text.len() || pieces.is_empty() {
-        pieces.push((plain_start, &text[plain_start..], None));
-    }
-    pieces
-}
-
-fn link_target(word: &str) -> Option<String> {
-    let host_like = |s: &str| {
-        let host = s.split(['/', '?', '#']).next().unwrap_or("");
-        host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
-    };
-    if let Some(rest) = word
-        .strip_prefix("https://")
-        .or_else(|| word.strip_prefix("http://"))
-    {
-        return host_like(rest).then(|| word.to_string());
-    }
-    if word.starts_with("www.") && host_like(word) {
-        return Some(format!("https://{word}"));
-    }
-    let (user, domain) = word.split_once('@')?;
-    let valid_user = !user.is_empty()
-        && user
-            .chars()
-            .all(|c| c.is_alphanumeric() || "._%+-".contains(c));
-    let valid_domain = host_like(domain)
-        && domain
-            .chars()
-            .all(|c| c.is_alphanumeric() || ".-".contains(c));
-    (valid_user && valid_domain).then(|| format!("mailto:{word}"))
 }
 
 /// The plain text of inline runs.
@@ -742,6 +714,61 @@ mod tests {
                 (" (thanks).", None),
             ]
         );
+    }
+
+    #[test]
+    fn bare_addresses_are_one_link_printed_as_typed() {
+        let (b, _) = blocks(
+            "See https://example.org/a--b and \
+             https://en.wikipedia.org/wiki/Sex_work_(disambiguation) and \
+             **https://example.org/it's** and www.example.org/~user/__init__.py, or \
+             ann.o'brien@example.org -- \"thanks\".\n",
+        );
+        let Block::Paragraph(runs) = &b[0] else {
+            panic!()
+        };
+        let linked: Vec<(&str, Option<&str>, bool)> = runs
+            .iter()
+            .map(|r| (r.text.as_str(), r.link.as_deref(), r.style.strong))
+            .collect();
+        assert_eq!(
+            linked,
+            vec![
+                ("See ", None, false),
+                (
+                    "https://example.org/a--b",
+                    Some("https://example.org/a--b"),
+                    false
+                ),
+                (" and ", None, false),
+                (
+                    "https://en.wikipedia.org/wiki/Sex_work_(disambiguation)",
+                    Some("https://en.wikipedia.org/wiki/Sex_work_(disambiguation)"),
+                    false
+                ),
+                (" and ", None, false),
+                (
+                    "https://example.org/it's",
+                    Some("https://example.org/it's"),
+                    true
+                ),
+                (" and ", None, false),
+                (
+                    "www.example.org/~user/__init__.py",
+                    Some("https://www.example.org/~user/__init__.py"),
+                    false
+                ),
+                (", or ", None, false),
+                (
+                    "ann.o'brien@example.org",
+                    Some("mailto:ann.o'brien@example.org"),
+                    false
+                ),
+                // Outside the addresses, punctuation is still smart.
+                (" – “thanks”.", None, false),
+            ]
+        );
+        assert_eq!(runs[3].at, 33, "a run still points at its source");
     }
 
     #[test]

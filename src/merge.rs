@@ -3,11 +3,13 @@
 //! output file name of each row.
 //!
 //! Values are inserted as text, never as syntax: in the front matter they are escaped for a TOML
-//! string, in the body every ASCII punctuation character is backslash-escaped for Markdown, so a
-//! value holding `"`, `+++`, `**bold**`, `<script>` or a newline shows as written and cannot
-//! break the front matter or add formatting. The escaping is minijinja's formatter, which sees
-//! every value as it is printed: a list or table from JSON or TOML keeps its structure for
-//! `{% for %}` and `{{ a.b }}`, and each item is escaped when it is printed.
+//! string; in the body each is escaped for where it lands in the Markdown (`place`: text is
+//! backslash-escaped, a code span takes it as it is, an address percent-encoded, a table row
+//! or heading keeps to one line), so a value holding `"`, `+++`, `**bold**`, `<script>` or a
+//! newline shows as written and cannot break the front matter or add formatting. Values pass
+//! through minijinja's formatter, which sees every value as it is printed: a list or table
+//! from JSON or TOML keeps its structure for `{% for %}` and `{{ a.b }}`, and printing one
+//! whole is an error for its row; `true` prints as `true`.
 //!
 //! The template's names are checked against the data's columns once, before any row
 //! (`Template::check_columns`). Filling in a row is bounded: the template gets `FUEL` steps (so
@@ -18,6 +20,7 @@
 
 mod data;
 mod escape;
+mod place;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -31,7 +34,8 @@ use crate::letter;
 pub use data::{Data, Row, parse_data};
 pub use escape::{escape_markdown, escape_toml};
 
-use escape::{bare, guard_front_matter};
+use escape::{KEYS, bare, guard_front_matter, printed_whole, value_text};
+use place::Markers;
 
 /// Longest output file name, in bytes, before `.pdf`.
 pub const MAX_NAME_BYTES: usize = 120;
@@ -52,6 +56,8 @@ pub struct Template {
     front_env: Environment<'static>,
     body_env: Environment<'static>,
     name_env: Environment<'static>,
+    /// The body's values are filled in as markers, then escaped for where they land.
+    markers: Markers,
     /// The `--name` pattern.
     name: String,
     /// Largest letter text a row may fill in, in bytes.
@@ -68,16 +74,15 @@ impl std::fmt::Debug for Template {
 
 /// An environment whose placeholders are escaped by `escape`, and that fails on a name it
 /// does not know.
-fn environment(escape: fn(&str) -> String) -> Environment<'static> {
+fn environment(escape: impl Fn(&str) -> String + Send + Sync + 'static) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(FUEL));
     env.set_keep_trailing_newline(true);
     env.set_formatter(move |out, _state, value| {
-        if value.is_none() {
+        let Some(text) = value_text(value)? else {
             return Ok(());
-        }
-        let text = value.to_string();
+        };
         out.write_str(&escape(&text))
             .map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "write failed"))
     });
@@ -90,7 +95,12 @@ impl Template {
     pub fn parse(source: Source, name: &str) -> diag::Result<Template> {
         let parts = letter::split(&source)?;
         let mut front_env = environment(escape_toml);
-        let mut body_env = environment(escape_markdown);
+        let markers = Markers::new(&source.text[parts.body_offset..]);
+        let mut body_env = environment(move |s| {
+            let mut marked = String::with_capacity(2 * s.len() + 8);
+            markers.write(&mut marked, s);
+            marked
+        });
         let mut name_env = environment(|s| s.to_string());
         front_env.add_filter("bare", bare);
         if let Some(range) = &parts.front {
@@ -120,6 +130,7 @@ impl Template {
             front_env,
             body_env,
             name_env,
+            markers,
             name: name.to_string(),
             max_bytes: usize::MAX,
         })
@@ -234,8 +245,18 @@ impl Template {
             text.push_str("+++\n");
         }
         let budget = self.max_bytes.saturating_sub(text.len());
-        let body = render(&self.body_env, "body", &context, budget)
+        // A marker takes about twice its value's bytes; the letter's size is checked after.
+        let marked = render(&self.body_env, "body", &context, budget.saturating_mul(4))
             .map_err(|e| self.row_error(&e, row, data, self.body_offset))?;
+        let body = self.markers.place(&marked).map_err(|why| {
+            Diagnostic::error(format!("{}: {why}", row_label(row, data)))
+                .in_file(&self.source.path)
+                .hint("take the placeholder out of the code (its backticks or fence), or the character out of the data")
+                .boxed()
+        })?;
+        if body.len() > budget {
+            return Err(self.row_error(&Failure::TooLarge, row, data, self.body_offset));
+        }
         text.push_str(&body);
         Ok(text)
     }
@@ -246,6 +267,10 @@ impl Template {
         // Far more than a name can keep (`MAX_NAME_BYTES`), far less than memory.
         let raw = render(&self.name_env, "name", &context, 100_000).map_err(|e| {
             let what = match &e {
+                Failure::Template(e) if printed_whole(e).is_some() => {
+                    let kind = printed_whole(e).map_or("", |(kind, _)| kind);
+                    format!("a value in it is a {kind}, not text")
+                }
                 Failure::Template(e) => detail(e),
                 Failure::TooLarge => "it is over 100 KB".to_string(),
             };
@@ -295,6 +320,10 @@ impl Template {
             (ErrorKind::OutOfFuel, _) => Some(format!(
                 "the template takes over {FUEL} steps to fill it in — a loop that does not end?"
             )),
+            (ErrorKind::InvalidOperation, _) if printed_whole(e).is_some() => {
+                let name = self.printed_name(e, offset);
+                printed_whole(e).map(|(kind, _)| format!("`{name}` is a {kind}, not text"))
+            }
             _ => None,
         }
         .unwrap_or_else(|| detail(e));
@@ -321,9 +350,48 @@ impl Template {
                     "nested loops multiply: three loops over `range(100000)` would take 10^15 steps; loop over the row's own values instead",
                 );
             }
+            ErrorKind::InvalidOperation => {
+                let name = self.printed_name(e, offset);
+                match printed_whole(e) {
+                    Some(("table", keys)) => {
+                        let keys: Vec<&str> = keys.split(KEYS).filter(|k| !k.is_empty()).collect();
+                        let key = keys.first().copied();
+                        d = d.hint(format!(
+                            "print one of its values: {{{{ {name}.{} }}}}{}",
+                            key.unwrap_or("key"),
+                            if keys.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" (its keys: {})", quoted(keys.iter()))
+                            }
+                        ));
+                    }
+                    Some(_) => {
+                        d = d.hint(format!(
+                            "loop over it with {{% for item in {name} %}}{{{{ item }}}}{{% endfor %}}, or join it: {{{{ {name} | join(\", \") }}}}"
+                        ));
+                    }
+                    None => {}
+                }
+            }
             _ => {}
         }
         d.boxed()
+    }
+
+    /// The expression an error points at (`city` in `{{ city }}`), or `value`.
+    fn printed_name(&self, e: &minijinja::Error, offset: usize) -> String {
+        e.range()
+            .and_then(|span| self.source.text.get(span.start + offset..span.end + offset))
+            .map(|text| {
+                text.trim()
+                    .trim_start_matches("{{")
+                    .trim_end_matches("}}")
+                    .trim_matches(['-', '+', ' '])
+                    .to_string()
+            })
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| "value".to_string())
     }
 }
 
@@ -425,9 +493,9 @@ pub fn row_label(row: &Row, data: &Path) -> String {
     format!("row {} of `{}`{line}", row.number, data.display())
 }
 
-fn quoted<'a>(names: impl Iterator<Item = &'a String>) -> String {
+fn quoted<'a>(names: impl Iterator<Item = &'a (impl AsRef<str> + ?Sized + 'a)>) -> String {
     names
-        .map(|n| format!("`{n}`"))
+        .map(|n| format!("`{}`", n.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -463,6 +531,7 @@ fn template_error(e: &minijinja::Error, source: &Source, offset: usize) -> Box<D
 /// use letterhead::merge::sanitize;
 /// assert_eq!(sanitize("../etc/passwd"), "etc-passwd");
 /// assert_eq!(sanitize("Müller, Jörg: 7"), "Müller, Jörg- 7");
+/// assert_eq!(sanitize("con"), "con-");
 /// ```
 pub fn sanitize(raw: &str) -> String {
     let mut name = String::with_capacity(raw.len());
@@ -485,7 +554,23 @@ pub fn sanitize(raw: &str) -> String {
         name.truncate(end);
         name = name.trim_end_matches(['.', ' ']).to_string();
     }
+    // Names Windows reserves for devices, with or without an extension, cannot be files
+    // there: the letters may be copied to such a disk.
+    let stem = name.split('.').next().unwrap_or_default().trim_end();
+    if is_reserved_on_windows(stem) {
+        name.insert(stem.len(), '-');
+    }
     name
+}
+
+/// `CON`, `PRN`, `AUX`, `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`, in any case.
+fn is_reserved_on_windows(stem: &str) -> bool {
+    let upper = stem.to_ascii_uppercase();
+    matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (upper.len() == 4
+            && (upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.as_bytes()[3].is_ascii_digit()
+            && upper.as_bytes()[3] != b'0')
 }
 
 #[cfg(test)]
@@ -524,7 +609,8 @@ mod tests {
         let evil = "x\"]\n+++\n**bold** <script> \"\"\"";
         let text = t.fill(&row(&[("name", evil)]), Path::new("d.csv")).unwrap();
         let letter = letter::parse(source("out.md", &text)).unwrap();
-        assert_eq!(letter.front.to, vec![evil.to_string()]);
+        // Kept as written, its line breaks making lines of the address.
+        assert_eq!(letter.front.to, evil.lines().collect::<Vec<_>>());
         assert_eq!(
             letter.body(),
             "\nDear x\\\"\\]\\\n\\+\\+\\+\\\n\\*\\*bold\\*\\* \\<script\\> \\\"\\\"\\\",\n"
@@ -667,5 +753,16 @@ mod tests {
         assert_eq!(sanitize("x\u{7}y"), "x-y");
         assert_eq!(sanitize(&"é".repeat(100)).len(), MAX_NAME_BYTES);
         assert_eq!(sanitize(".."), "");
+    }
+
+    #[test]
+    fn names_windows_reserves_for_devices_are_sanitised() {
+        assert_eq!(sanitize("CON"), "CON-");
+        assert_eq!(sanitize("nul.backup"), "nul-.backup");
+        assert_eq!(sanitize("Com7"), "Com7-");
+        assert_eq!(sanitize("LPT1 "), "LPT1-");
+        assert_eq!(sanitize("COM0"), "COM0");
+        assert_eq!(sanitize("Connor"), "Connor");
+        assert_eq!(sanitize("name. "), "name");
     }
 }

@@ -33,6 +33,9 @@ pub const DEFAULT_WIDOWS: usize = 2;
 
 /// Cost of splitting a keep-together block.
 const COST_KEEP_TOGETHER: u32 = 1;
+/// Cost of a page ending in a hyphen: the word is split across pages, which text extraction
+/// cannot join (TeX's `\brokenpenalty`).
+const COST_HYPHEN: u32 = 1;
 /// Cost of leaving fewer than `orphans` lines of a block at the bottom of a page.
 const COST_ORPHAN: u32 = 2;
 /// Cost of carrying fewer than `widows` lines of a block to the top of the next page.
@@ -81,6 +84,9 @@ pub struct Block {
     /// A notation after the signature (enclosures, cc, P.S.): a last page holding only notations
     /// is as sparse as one holding fewer than [`MIN_LAST_PAGE_LINES`] lines.
     pub notation: bool,
+    /// The lines (indices into `lines`) that end in a hyphen; a page ends after one only when
+    /// no other break fits.
+    pub hyphenated: Vec<usize>,
 }
 
 impl Block {
@@ -108,6 +114,7 @@ impl Default for Block {
             space_shrink: Abs::ZERO,
             line_shrink: Vec::new(),
             notation: false,
+            hyphenated: Vec::new(),
         }
     }
 }
@@ -294,6 +301,9 @@ fn break_costs(blocks: &[Block], lines: &[Line]) -> Vec<u32> {
             let (kept, carried) = (after.index, b.lines.len() - after.index);
             if b.keep_together {
                 costs[k] += COST_KEEP_TOGETHER;
+            }
+            if b.hyphenated.contains(&before.index) {
+                costs[k] += COST_HYPHEN;
             }
             if kept < b.orphans {
                 costs[k] += COST_ORPHAN;
@@ -917,6 +927,7 @@ mod tests {
                         .map(|_| Abs::pt(rng.below(6) as f64))
                         .collect(),
                     notation: rng.below(5) == 0,
+                    hyphenated: vec![rng.below(8) as usize],
                 })
                 .collect();
             let first = 20.0 + rng.below(150) as f64;
@@ -951,5 +962,19 @@ mod tests {
                 assert!(single_line || bottom <= height(n) + FIT_TOLERANCE);
             }
         }
+    }
+
+    #[test]
+    fn a_page_does_not_end_in_a_hyphen_when_another_break_fits() {
+        // Twelve lines on pages of ten: line 9 (the tenth) ends in a hyphen, so the page ends
+        // after nine lines instead.
+        let block = Block {
+            hyphenated: vec![9],
+            ..para(12)
+        };
+        let pages = paginate(&[block], &|_| Abs::pt(10.0 * LINE));
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].pieces[0].lines, 0..9);
+        assert_eq!(pages[1].pieces[0].lines, 9..12);
     }
 }

@@ -2,7 +2,8 @@
 //! prints (rendered with `pdftoppm`), how big the file is and how much memory the run takes.
 //! Fixtures are made here as real ones are — a PNG logo with alpha on a transparent ground, a
 //! JPEG turned by its EXIF orientation, a large scanned signature — or committed
-//! (`tests/fixtures/cmyk-red.jpg`: an Adobe CMYK JPEG written by ImageMagick).
+//! (`tests/fixtures/cmyk-red.jpg`: an Adobe CMYK JPEG written by ImageMagick;
+//! `cmyk-noapp14-red*.jpg`: CMYK JPEGs without the Adobe marker).
 
 #![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
 
@@ -172,6 +173,54 @@ fn cmyk_jpeg_passes_through_and_prints_in_its_colours() {
     let page = rendered(&pdf, 72);
     let (x0, y0, x1, y1) = bbox(&page, red).expect("the logo prints red");
     assert!(x1 - x0 > 20 && y1 - y0 > 10, "{:?}", (x0, y0, x1, y1));
+}
+
+/// The commonest colour on a page that is not paper: a logo of one colour outnumbers the
+/// anti-aliased text by far.
+fn commonest_ink(page: &image::RgbImage) -> [u8; 3] {
+    let mut counts = std::collections::BTreeMap::new();
+    for p in page.pixels().filter(|p| p.0.iter().any(|&c| c < 230)) {
+        *counts.entry(p.0).or_insert(0u32) += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(_, n)| n)
+        .map_or([255; 3], |(p, _)| p)
+}
+
+/// CMYK JPEGs without an Adobe (APP14) marker, of one ink colour (C 0, M 214, Y 178, K 55 of
+/// 255: the red #c8203c) stored inverted as Adobe software and libjpeg-based tools store CMYK:
+/// `cmyk-noapp14-red.jpg` (96 × 48, written as it is) and `cmyk-noapp14-red-large.jpg`
+/// (800 × 400, reduced on load). Written by the `jpeg-encoder` crate (`ColorType::Cmyk`), with
+/// its APP14 segment removed, as a metadata stripper leaves such a file. Both must print red:
+/// they printed near-black (passed through, read as not inverted) and the reduced one agreed
+/// with neither.
+#[test]
+fn cmyk_jpeg_without_adobe_marker_prints_its_colour_passed_through_or_reduced() {
+    for (file, passed) in [
+        ("cmyk-noapp14-red.jpg", true),
+        ("cmyk-noapp14-red-large.jpg", false),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let jpeg = std::fs::read(repo().join("tests/fixtures").join(file)).unwrap();
+        std::fs::write(d.join("logo.jpg"), &jpeg).unwrap();
+        with_logo(d, "logo.jpg");
+        let pdf = render(d);
+        let images = images(&pdf);
+        assert_eq!(images.len(), 1, "{file}");
+        let (_, s) = &images[0];
+        assert_eq!(s.content == jpeg, passed, "{file}: passed through?");
+        let got = commonest_ink(&rendered(&pdf, 72));
+        let want = [200, 32, 60];
+        let off = got
+            .iter()
+            .zip(want)
+            .map(|(&a, b)| a.abs_diff(b))
+            .max()
+            .unwrap();
+        assert!(off <= 24, "{file} prints {got:?}, not {want:?}");
+    }
 }
 
 /// A JPEG of `width` × `height` (left half red, right half blue) stored with EXIF
@@ -389,4 +438,103 @@ fn images_on_later_pages_are_named_in_their_resources() {
         pages.len() >= 2 && pages.iter().any(|p| *p != "1"),
         "{list}"
     );
+}
+
+/// Writes a `width` × `height` RGBA PNG interlaced with Adam7, row by row of each pass (the
+/// `png` crate writes no interlaced files): a dark stroke from corner to corner on a
+/// transparent ground, as a scanned signature is saved. Rows are made and compressed one at a
+/// time, so a large file costs the test little memory.
+fn adam7_png(path: &Path, width: u32, height: u32) {
+    use std::io::Write;
+    const PASSES: [(u32, u32, u32, u32); 7] = [
+        (0, 0, 8, 8),
+        (4, 0, 8, 8),
+        (0, 4, 4, 8),
+        (2, 0, 4, 4),
+        (0, 2, 2, 4),
+        (1, 0, 2, 2),
+        (0, 1, 1, 2),
+    ];
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    for (x0, y0, dx, dy) in PASSES {
+        let columns = width.saturating_sub(x0).div_ceil(dx);
+        if columns == 0 {
+            continue;
+        }
+        let mut row = vec![0u8; 1 + columns as usize * 4];
+        for y in (y0..height).step_by(dy as usize) {
+            row.fill(0);
+            // The stroke: pixels within 3% of the diagonal's x at this row.
+            let centre = u64::from(y) * u64::from(width) / u64::from(height);
+            let half = u64::from(width / 33 + 1);
+            for i in 0..columns {
+                let x = u64::from(x0 + i * dx);
+                if x.abs_diff(centre) < half {
+                    let at = 1 + i as usize * 4;
+                    row[at..at + 4].copy_from_slice(&[16, 32, 96, 255]);
+                }
+            }
+            z.write_all(&row).unwrap();
+        }
+    }
+    let data = z.finish().unwrap();
+    let chunk = |out: &mut Vec<u8>, kind: &[u8], body: &[u8]| {
+        out.extend(u32::try_from(body.len()).unwrap().to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(body);
+        out.extend(kind);
+        out.extend(body);
+        out.extend(crc.sum().to_be_bytes());
+    };
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend(width.to_be_bytes());
+    ihdr.extend(height.to_be_bytes());
+    // 8 bits, RGBA, deflate, adaptive filters, Adam7.
+    ihdr.extend([8, 6, 0, 0, 1]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(&mut png, b"IDAT", &data);
+    chunk(&mut png, b"IEND", &[]);
+    std::fs::write(path, png).unwrap();
+}
+
+/// An interlaced PNG is decoded whole (its rows come in seven passes over the whole image), so
+/// one whose frame passes the memory limit is refused, naming why and what to do; it took
+/// 404 MB for a 10,000² RGBA file, past the 256 MB limit every other image keeps. A small one
+/// prints as it should.
+#[test]
+fn interlaced_png_past_the_memory_limit_is_refused_and_a_small_one_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    adam7_png(&d.join("sig.png"), 10_000, 10_000);
+    adam7_png(&d.join("small.png"), 600, 300);
+    std::fs::write(
+        d.join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\n",
+    )
+    .unwrap();
+    let front = "to = [\"Jane Doe\"]\nclosing = \"Yours,\"\n\
+                 [signature]\nname = \"Ada\"\nimage = \"sig.png\"";
+    std::fs::write(d.join("letter.md"), letter(front, "Hello.")).unwrap();
+    let r = run(letterhead().current_dir(d).args(["render", "letter.md"]));
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("sig.png")
+            && r.stderr.contains("interlaced PNG of 10000 × 10000 pixels")
+            && r.stderr.contains("without interlacing"),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.join("letter.pdf").exists());
+    let peak_mb = children_peak_kb() / 1024;
+    assert!(peak_mb < 200, "peak {peak_mb} MB");
+
+    let front = front.replace("sig.png", "small.png");
+    std::fs::write(d.join("letter.md"), letter(&front, "Hello.")).unwrap();
+    let pdf = render(d);
+    let page = rendered(&pdf, 100);
+    let dark_blue = |p: [u8; 3]| p[2] > 60 && p[2] < 140 && p[0] < 50 && p[1] < 70;
+    let (x0, y0, x1, y1) = bbox(&page, dark_blue).expect("the stroke prints");
+    assert!(x1 - x0 > 50 && y1 - y0 > 20, "{:?}", (x0, y0, x1, y1));
 }

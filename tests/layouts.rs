@@ -9,6 +9,7 @@ mod common;
 
 use std::path::Path;
 
+use common::pdfread::render_page;
 use common::{letterhead, run, tool};
 
 const MM: f64 = 72.0 / 25.4;
@@ -62,44 +63,11 @@ fn marks_at(pdf: &Path, x_mm: f64) -> Vec<f64> {
 /// The runs of dark rows (first, last, in mm from the top) crossing the column `x_mm` of page
 /// `page` (from 1), rendered at 10 pixels per mm.
 fn dark_runs(pdf: &Path, page: usize, x_mm: f64) -> Vec<(f64, f64)> {
-    let dir = pdf.parent().unwrap();
-    let prefix = dir.join("marks");
-    let page = page.to_string();
-    tool(
-        "pdftoppm",
-        &[
-            "-gray",
-            "-r",
-            "254",
-            "-f",
-            &page,
-            "-l",
-            &page,
-            "-singlefile",
-            pdf.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let pgm = std::fs::read(dir.join("marks.pgm")).unwrap();
-    // P5 header: magic, width, height, maxval, each followed by whitespace.
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while pgm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !pgm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
-    }
-    let pixels = &pgm[at + 1..];
-    let width: usize = fields[1].parse().unwrap();
-    let height: usize = fields[2].parse().unwrap();
+    let page = render_page(pdf, page, 254, true);
     let column = (x_mm * 10.0) as usize;
+    let height = page.height;
     let dark: Vec<bool> = (0..height)
-        .map(|row| pixels[row * width + column] < 200)
+        .map(|row| page.at(column, row)[0] < 200)
         .collect();
     let mut found = Vec::new();
     let mut row = 0;
@@ -454,13 +422,21 @@ fn return_address_too_long_for_its_size_shrinks_and_is_never_cut() {
         "Wohnungsbaugesellschaft Mitte mbH",
         &["Hauptstraße 33", "10178 Berlin"],
     );
-    let (_dir, pdf) = render(&toml, &letter(""));
-    let words = words(&pdf);
-    // The whole return address, to the city, on the line above the window's endorsement zone.
+    // The whole return address, to the city.
+    assert_return_line(
+        &toml,
+        "Wohnungsbaugesellschaft Mitte mbH · Hauptstraße 33 · 10178 Berlin",
+    );
+}
+
+/// Renders a din5008-b letter and finds `line` whole on the return-address line, above the
+/// window's endorsement zone.
+fn assert_return_line(toml: &str, line: &str) {
+    let (_dir, pdf) = render(toml, &letter(""));
     let top = 45.0 * MM;
     assert_inside(
-        &words,
-        &["Wohnungsbaugesellschaft Mitte mbH · Hauptstraße 33 · 10178 Berlin"],
+        &words(&pdf),
+        &[line],
         (25.0 * MM - 0.5, top, 105.0 * MM + 0.5, top + 5.0 * MM),
     );
 }
@@ -616,13 +592,9 @@ fn a_long_name_sets_its_own_return_address() {
         "address = ",
         "return-address = \"WBG Berlin Brandenburg eG · Karl-Marx-Allee 91 · 10243 Berlin\"\naddress = ",
     );
-    let (_dir, pdf) = render(&toml, &letter(""));
-    let words = words(&pdf);
-    let top = 45.0 * MM;
-    assert_inside(
-        &words,
-        &["WBG Berlin Brandenburg eG · Karl-Marx-Allee 91 · 10243 Berlin"],
-        (25.0 * MM - 0.5, top, 105.0 * MM + 0.5, top + 5.0 * MM),
+    assert_return_line(
+        &toml,
+        "WBG Berlin Brandenburg eG · Karl-Marx-Allee 91 · 10243 Berlin",
     );
 }
 
@@ -687,5 +659,61 @@ fn a_quote_bar_runs_unbroken_through_the_gaps_between_its_paragraphs() {
     assert!(
         bars[0].0 < first + 2.0 && bars[0].1 > author,
         "{bars:?} from {first} to {author}"
+    );
+}
+
+#[test]
+fn fold_marks_in_a_margin_too_narrow_for_them_are_an_error() {
+    let toml = "[organization]\nname = \"Acme\"\n[page]\nlayout = \"din5008-b\"\n\
+                margins = { left = \"8mm\" }\n";
+    let err = render_fails(toml, &letter(""));
+    assert!(
+        err.contains("error: the fold and punch marks stand 4 to 12 mm from the left edge, and the left margin is 8.0 mm"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_letterhead_that_leaves_page_one_no_room_is_an_error() {
+    let address: Vec<String> = (1..=45).map(|i| format!("Address line {i}")).collect();
+    let toml =
+        format!("[organization]\nname = \"Acme\"\naddress = {address:?}\n[page]\nsize = \"a5\"\n");
+    let err = render_fails(&toml, &letter(""));
+    assert!(
+        err.contains("error: page one, under the letterhead, would hold 0 mm of the letter"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_recipient_entry_with_line_breaks_is_several_lines_of_the_window() {
+    let letter = letter("").replace(
+        "\"Frau Dr. Erika Mustermann\"",
+        "\"Frau Dr. Erika Mustermann\\nz. Hd. Bauamt\"",
+    );
+    let (_dir, pdf) = render(&din_letterhead("din5008-b"), &letter);
+    let top = 45.0 * MM;
+    let mut lines = vec!["Frau Dr. Erika Mustermann", "z. Hd. Bauamt"];
+    lines.extend(&RECIPIENT[1..]);
+    assert_inside(
+        &words(&pdf),
+        &lines,
+        (
+            25.0 * MM - 0.5,
+            top + 17.7 * MM,
+            105.0 * MM,
+            top + 45.0 * MM,
+        ),
+    );
+}
+
+#[test]
+fn a_din_layout_on_a_page_narrower_than_a4_is_an_error() {
+    let toml = "[organization]\nname = \"Acme\"\n[page]\nsize = \"a5\"\nlayout = \"din5008-b\"\n";
+    let err = render_fails(toml, &letter(""));
+    assert!(
+        err.contains("error: the DIN 5008 layouts need a page as wide as A4 (210 mm)")
+            && err.contains("this page is 148 mm wide"),
+        "{err}"
     );
 }

@@ -11,112 +11,35 @@ mod common;
 
 use std::path::Path;
 
-use common::{letterhead, run, tool};
-
-/// A box in points from the page's top-left corner.
-#[derive(Debug, Clone, Copy)]
-struct Bbox {
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
-}
-
-impl Bbox {
-    fn overlaps(&self, o: &Bbox) -> bool {
-        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
-    }
-
-    /// The middle half of a word's box, top to bottom, a little narrower: pdftotext's boxes
-    /// run from the font's ascender to its descender, so lines set closer than that (a name
-    /// in two lines) have touching boxes although their letters are apart.
-    fn core(&self) -> Bbox {
-        let h = self.y1 - self.y0;
-        Bbox {
-            x0: self.x0 + 0.5,
-            y0: self.y0 + h * 0.25,
-            x1: self.x1 - 0.5,
-            y1: self.y1 - h * 0.25,
-        }
-    }
-}
+use common::pdfread::{Bbox, render_page, word_pages};
+use common::{letterhead, run};
 
 /// Words of page one with their boxes, and the page's size.
 fn words(pdf: &Path) -> (Vec<(String, Bbox)>, f64, f64) {
-    let html = tool(
-        "pdftotext",
-        &["-bbox", "-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"],
-    );
-    let attr = |line: &str, name: &str| -> f64 {
-        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        line[start..].split('"').next().unwrap().parse().unwrap()
-    };
-    let page = html.lines().find(|l| l.contains("<page ")).unwrap();
-    let (width, height) = (attr(page, "width"), attr(page, "height"));
-    let words = html
-        .lines()
-        .filter(|l| l.contains("<word "))
-        .map(|line| {
-            let text = line.split('>').nth(1).unwrap().split('<').next().unwrap();
-            let b = Bbox {
-                x0: attr(line, "xMin"),
-                y0: attr(line, "yMin"),
-                x1: attr(line, "xMax"),
-                y1: attr(line, "yMax"),
-            };
-            (text.to_string(), b)
-        })
-        .collect();
-    (words, width, height)
+    let page = word_pages(pdf, true).remove(0);
+    (page.words, page.width, page.height)
 }
 
 /// The box of the logo's pure green pixels on page one, rendered at 72 dpi (a pixel a point).
 fn logo_box(pdf: &Path) -> Option<Bbox> {
-    let prefix = pdf.with_extension("");
-    tool(
-        "pdftoppm",
-        &[
-            "-r",
-            "72",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            pdf.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let ppm = std::fs::read(prefix.with_extension("ppm")).unwrap();
-    // P6 header: magic, width, height, maxval, each followed by one whitespace.
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while ppm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !ppm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&ppm[start..at]).into_owned());
-    }
-    let pixels = &ppm[at + 1..];
-    let width: usize = fields[1].parse().unwrap();
+    let page = render_page(pdf, 1, 72, false);
     let mut found: Option<Bbox> = None;
-    for (i, p) in pixels.chunks(3).enumerate() {
-        if p[0] < 40 && p[1] > 160 && p[2] < 40 {
-            let (x, y) = ((i % width) as f64, (i / width) as f64);
-            let b = found.get_or_insert(Bbox {
-                x0: x,
-                y0: y,
-                x1: x + 1.0,
-                y1: y + 1.0,
-            });
-            b.x0 = b.x0.min(x);
-            b.y0 = b.y0.min(y);
-            b.x1 = b.x1.max(x + 1.0);
-            b.y1 = b.y1.max(y + 1.0);
+    for y in 0..page.height {
+        for x in 0..page.width {
+            let p = page.at(x, y);
+            if p[0] < 40 && p[1] > 160 && p[2] < 40 {
+                let (x, y) = (x as f64, y as f64);
+                let b = found.get_or_insert(Bbox {
+                    x0: x,
+                    y0: y,
+                    x1: x + 1.0,
+                    y1: y + 1.0,
+                });
+                b.x0 = b.x0.min(x);
+                b.y0 = b.y0.min(y);
+                b.x1 = b.x1.max(x + 1.0);
+                b.y1 = b.y1.max(y + 1.0);
+            }
         }
     }
     found
@@ -128,6 +51,13 @@ fn green_png(path: &Path, width: u32, height: u32) {
         .save(path)
         .unwrap();
 }
+
+/// The tagline and contact details of most cases.
+const CONTACT: &str = r#"tagline = "Für eine lebendige Stadt"
+url = "https://www.example-organisation.org"
+email = "info@example-organisation.org"
+phone = "+49 30 1234567"
+address = ["Hauptstraße 12", "10115 Berlin"]"#;
 
 const NAMES: [&str; 3] = [
     "Acme",
@@ -176,27 +106,25 @@ fn case(
     logo: (u32, u32),
     position: &str,
     layout: &(&str, &str, f64, f64),
+    organization: &str,
 ) -> bool {
     let (layout_name, page, left_margin, right_margin) = *layout;
     let label = format!("{name:.12}… {}:{} {position} {layout_name}", logo.0, logo.1);
     let folder = dir.join(format!(
-        "{}-{}x{}-{position}-{layout_name}",
+        "{}-{}x{}-{position}-{layout_name}-{}",
         name.len(),
         logo.0,
-        logo.1
+        logo.1,
+        organization.len()
     ));
     std::fs::create_dir_all(&folder).unwrap();
     green_png(&folder.join("logo.png"), logo.0, logo.1);
     let toml = format!(
         r#"[organization]
 name = "{name}"
-tagline = "Für eine lebendige Stadt"
-url = "https://www.example-organisation.org"
-email = "info@example-organisation.org"
-phone = "+49 30 1234567"
-address = ["Hauptstraße 12", "10115 Berlin"]
 logo = "logo.png"
 logo-position = "{position}"
+{organization}
 
 [page]
 {page}
@@ -265,7 +193,7 @@ fn letterhead_parts_never_overlap_over_names_logos_and_layouts() {
                         continue;
                     }
                     let id = (layout.0, name.len(), logo, position);
-                    if case(dir.path(), name, logo, position, layout) {
+                    if case(dir.path(), name, logo, position, layout, CONTACT) {
                         rendered.push(id);
                     } else {
                         refused.push(id);
@@ -322,4 +250,34 @@ fn logo_wider_than_the_measure_at_its_set_height_is_an_error() {
         r.stderr
     );
     assert!(!d.join("letter.pdf").exists());
+}
+
+#[test]
+fn a_tall_contact_column_or_a_long_tagline_beside_a_wide_logo_moves_rather_than_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let address: Vec<String> = (1..=8)
+        .map(|i| format!("Address line {i} Somewhere Street {}", i * 11))
+        .collect();
+    let tall_column = format!("url = \"https://example.org\"\naddress = {address:?}");
+    let long_tagline = format!(
+        "tagline = \"{}\"",
+        "Supporting communities with housing advice, legal aid and research since 1921. "
+            .repeat(4)
+            .trim()
+    );
+    for position in ["left", "right"] {
+        for (name, organization) in [("Acme", &tall_column), ("", &long_tagline)] {
+            assert!(
+                case(
+                    dir.path(),
+                    name,
+                    (800, 100),
+                    position,
+                    &LAYOUTS[0],
+                    organization
+                ),
+                "{name:?} with {organization} beside a wide logo at the {position} was refused"
+            );
+        }
+    }
 }

@@ -84,11 +84,12 @@ fn values_are_printed_as_text_never_as_markup() {
     let r = run(merge(d, "evil.csv").arg("--out-dir").arg(&out));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = text_of(&out.join("thank-you-0001.pdf"));
+    // Quotes in the front matter are curled like the template's own (issue 12): as text.
     for literal in [
-        "Eve\"\"\"",
+        "Eve”””",
         "**bold** <script>alert(1)</script>",
         "+++",
-        "subject = \"pwned\"",
+        "subject = “pwned”",
         "Thank you for your support",
     ] {
         assert!(
@@ -230,8 +231,9 @@ fn a_spreadsheet_export_is_read_as_written() {
         (
             "3-O'Brien",
             &[
-                "Jean-Luc O'Brien",
-                "12, Rue de la \"Paix\"",
+                // Curled like the template's own quotes (issue 12).
+                "Jean-Luc O’Brien",
+                "12, Rue de la “Paix”",
                 "Paris",
                 "Dear Jean-Luc,",
             ][..],
@@ -402,7 +404,7 @@ fn json_and_toml_lists_and_tables_can_be_looped_over() {
             "gifts.json",
             &[
                 "Zoë Ng",
-                "1 \"A\" St",
+                "1 “A” St",
                 "Oslo",
                 "**books** (30)",
                 "a <b>bike</b> (120.5)",
@@ -597,4 +599,121 @@ fn check_with_data_checks_every_row_and_writes_nothing() {
         .args(["--delimiter", ","]));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("--delimiter ';'"), "{}", r.stderr);
+}
+
+#[test]
+fn a_row_of_blank_cells_is_left_out_not_a_letter_to_nobody() {
+    let dir = merge_dir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("cleared.csv"),
+        "id,first_name,last_name,street,city,amount,member_since\r\n\
+         1,Ada,Lovelace,1 Main St,London,$5,2001\r\n\
+         \x20, , , ,\x20,\x20,\x20\r\n",
+    )
+    .unwrap();
+    let out = d.join("out");
+    let r = run(merge(d, "cleared.csv").arg("--out-dir").arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("1 empty row left out"), "{}", r.stderr);
+    assert_eq!(pdfs_in(&out).len(), 1);
+}
+
+#[test]
+fn values_print_whole_in_code_links_tables_and_headings() {
+    let dir = merge_dir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("t.template.md"),
+        "+++\nto = [\"{{ name }}\"]\n+++\n\n\
+         Your member number is `{{ id }}`. Visit <https://example.org/m/{{ id }}> or \
+         https://example.org/donate?ref={{ id }} today.\n\n\
+         | Item | Value |\n|------|-------|\n| Address | {{ street }} |\n| Member | {{ member }} |\n\n\
+         ## For {{ street }}\n",
+    )
+    .unwrap();
+    // A spreadsheet's multi-line cell (Alt+Enter) comes quoted, with a CRLF inside.
+    std::fs::write(
+        d.join("d.csv"),
+        "id,name,street,member\r\nA-1_x,Ann,\"Line1\r\nLine2\",yes\r\n",
+    )
+    .unwrap();
+    let out = d.join("out");
+    let r = run(letterhead()
+        .arg("merge")
+        .arg(d.join("t.template.md"))
+        .args(["--data", "d.csv", "--out-dir"])
+        .arg(&out)
+        .current_dir(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = out.join("t-0001.pdf");
+    let text = text_of(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for whole in [
+        "Your member number is A-1_x.",
+        "https://example.org/m/A-1_x",
+        // (The line may break after a `/` of the address.)
+        "donate?ref=A-1_x today.",
+        "Address Line1 Line2 Member yes",
+        "For Line1 Line2",
+    ] {
+        assert!(text.contains(whole), "`{whole}` missing:\n{text}");
+    }
+    assert!(!text.contains('\\'), "{text}");
+    let qdf = d.join("t.qdf");
+    tool(
+        "qpdf",
+        &["--qdf", pdf.to_str().unwrap(), qdf.to_str().unwrap()],
+    );
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    for uri in [
+        "/URI (https://example.org/m/A-1_x)",
+        "/URI (https://example.org/donate?ref=A-1_x)",
+    ] {
+        assert!(raw.contains(uri), "no {uri}");
+    }
+}
+
+#[test]
+fn a_json_table_or_list_printed_whole_fails_its_row() {
+    let dir = merge_dir();
+    let d = dir.path();
+    std::fs::write(
+        d.join("t.template.md"),
+        "+++\nto = [\"{{ name }}\"]\n+++\n\nYou live in {{ city }}; member: {{ member }}.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("d.json"),
+        r#"[{"name": "Ann", "city": {"name": "Berlin", "zip": "10115"}, "member": true},
+            {"name": "Bob", "city": ["Paris", "FR"], "member": false},
+            {"name": "Cy", "city": "Rome", "member": true}]"#,
+    )
+    .unwrap();
+    let out = d.join("out");
+    let r = run(letterhead()
+        .arg("merge")
+        .arg(d.join("t.template.md"))
+        .args(["--data", "d.json", "--out-dir"])
+        .arg(&out)
+        .current_dir(d));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("row 1 of `d.json`: `city` is a table, not text"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("{{ city.name }}"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("row 2 of `d.json`: `city` is a list, not text"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(pdfs_in(&out).len(), 1);
+    let text = text_of(&out.join("t-0003.pdf"));
+    assert!(text.contains("You live in Rome; member: true."), "{text}");
 }

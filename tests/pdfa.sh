@@ -41,7 +41,7 @@ validate() {
         | grep -v -F -e '1.4 : Trailer Syntax error, /XRef cross reference streams are not allowed' \
         | grep -v -E '^3\.1\.11 : Invalid Font definition, [A-Z]{6}\+[^:]*: The CIDSet entry is missing for the Composite Subset$' \
         | grep -v -F -e '7.11.2 : Error on MetaData, part must be 1' || true)
-    if [ -n "$problems" ] || ! printf '%s\n' "$out" | grep -q ' : '; then
+    if [ -n "$problems" ] || ! grep -q ' : ' <<<"$out"; then
         printf '%s\n' "${problems:-$out}"
         return 1
     fi

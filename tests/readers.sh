@@ -95,7 +95,9 @@ for pdf in "${pdfs[@]}"; do
     [ -s "$work/err2" ] && fail "$name" "mutool: $(head -n 3 "$work/err2")"
     # The same words from MuPDF as from poppler (poppler joins hyphenated words, so compare
     # the first line of text only).
-    first=$(echo "$text" | grep -m 1 -v '^\s*$' | tr -s ' ')
+    # From a here-string, not `echo |`: grep stops at its first match, and a writer into a
+    # closed pipe would end the script (SIGPIPE under pipefail) on a long text.
+    first=$(grep -m 1 -v '^\s*$' <<<"$text" | tr -s ' ')
     grep -qF -- "$first" <(tr -s ' ' <"$work/mutool.txt") || fail "$name" "mutool text differs: '$first'"
     gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=nullpage "$pdf" >"$work/gs" 2>&1 || fail "$name" "gs exit $?"
     [ -s "$work/gs" ] && fail "$name" "gs: $(head -n 3 "$work/gs")"

@@ -14,35 +14,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::pdfread::{Bbox, attr, word_pages};
 use common::{letterhead, qpdf_ok, run, tool};
-
-/// A box in points from the page's top-left corner.
-#[derive(Debug, Clone, Copy)]
-struct Bbox {
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
-}
-
-impl Bbox {
-    fn overlaps(&self, o: &Bbox) -> bool {
-        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
-    }
-
-    /// The middle half of a word's box, top to bottom, a little narrower: pdftotext's boxes
-    /// run from the font's ascender to its descender, so lines set closer than that have
-    /// touching boxes although their letters are apart.
-    fn core(&self) -> Bbox {
-        let h = self.y1 - self.y0;
-        Bbox {
-            x0: self.x0 + 0.5,
-            y0: self.y0 + h * 0.25,
-            x1: self.x1 - 0.5,
-            y1: self.y1 - h * 0.25,
-        }
-    }
-}
 
 /// A page: its size, its words with their boxes, and its images' boxes.
 struct Page {
@@ -52,38 +25,17 @@ struct Page {
     images: Vec<Bbox>,
 }
 
-fn attr(line: &str, name: &str) -> Option<String> {
-    let start = line.find(&format!(" {name}=\""))? + name.len() + 3;
-    Some(line[start..].split('"').next()?.to_string())
-}
-
-fn number(line: &str, name: &str) -> f64 {
-    attr(line, name).unwrap().parse().unwrap()
-}
-
 /// Every page of a PDF, from `pdftotext -bbox` (words) and `mutool trace` (images).
 fn pages(pdf: &Path) -> Vec<Page> {
-    let html = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
-    let mut pages: Vec<Page> = Vec::new();
-    for line in html.lines() {
-        if line.contains("<page ") {
-            pages.push(Page {
-                width: number(line, "width"),
-                height: number(line, "height"),
-                words: Vec::new(),
-                images: Vec::new(),
-            });
-        } else if line.contains("<word ") {
-            let text = line.split('>').nth(1).unwrap().split('<').next().unwrap();
-            let b = Bbox {
-                x0: number(line, "xMin"),
-                y0: number(line, "yMin"),
-                x1: number(line, "xMax"),
-                y1: number(line, "yMax"),
-            };
-            pages.last_mut().unwrap().words.push((text.to_string(), b));
-        }
-    }
+    let mut pages: Vec<Page> = word_pages(pdf, false)
+        .into_iter()
+        .map(|p| Page {
+            width: p.width,
+            height: p.height,
+            words: p.words,
+            images: Vec::new(),
+        })
+        .collect();
     let trace = tool("mutool", &["trace", pdf.to_str().unwrap()]);
     let mut page = 0;
     for line in trace.lines() {

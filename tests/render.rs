@@ -924,3 +924,78 @@ fn an_svg_logo_is_drawn_as_vector_graphics() {
         "the logo's middle is {pixel:?}, not {expected:?}"
     );
 }
+
+#[test]
+fn bare_addresses_link_whole_and_print_as_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let letter = "+++\nto = [\"A\"]\n+++\n\nSee https://example.org/a--b and \
+                  https://en.wikipedia.org/wiki/Sex_work_(disambiguation) and \
+                  https://example.org/it's and www.example.org/~user/__init__.py, or write to \
+                  ann.o'brien@example.org.\n";
+    std::fs::write(dir.path().join("letter.md"), letter).unwrap();
+    let r = run(letterhead()
+        .current_dir(dir.path())
+        .args(["render", "letter.md", "-q"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = dir.path().join("letter.pdf");
+    let qdf = dir.path().join("letter.qdf");
+    tool(
+        "qpdf",
+        &[
+            "--qdf",
+            "--object-streams=disable",
+            pdf.to_str().unwrap(),
+            qdf.to_str().unwrap(),
+        ],
+    );
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    // Each `/URI (…)` string, unescaped (a PDF string escapes its parentheses).
+    let uris: std::collections::BTreeSet<String> = raw
+        .split("/URI (")
+        .skip(1)
+        .map(|s| {
+            let mut uri = String::new();
+            let mut chars = s.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => uri.extend(chars.next()),
+                    ')' => break,
+                    c => uri.push(c),
+                }
+            }
+            uri
+        })
+        .collect();
+    // Exactly these, whole: no cut-off address, no link to the wrong person.
+    let ours: Vec<&str> = uris
+        .iter()
+        .map(String::as_str)
+        .filter(|u| u.contains("example.org") || u.contains("wikipedia"))
+        .collect();
+    assert_eq!(
+        ours,
+        [
+            "https://en.wikipedia.org/wiki/Sex_work_(disambiguation)",
+            "https://example.org/a--b",
+            "https://example.org/it's",
+            "https://www.example.org/~user/__init__.py",
+            "mailto:ann.o'brien@example.org",
+        ]
+    );
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for typed in [
+        "a--b",
+        "(disambiguation)",
+        "it's",
+        "__init__.py",
+        // An address may break before its `@` (Chicago), so the two halves are looked for.
+        "ann.o'brien",
+        "@example.org",
+    ] {
+        assert!(
+            text.contains(typed),
+            "`{typed}` not printed as typed: {text}"
+        );
+    }
+}

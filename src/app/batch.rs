@@ -372,6 +372,12 @@ fn lay_out(
 ) -> diag::Result<(frame::Document, Vec<Diagnostic>)> {
     let date = format_date(letter, &setup.letterhead, now)?;
     let your_letter = format_your_letter(letter, &setup.letterhead, now)?;
+    // The front matter's prose gets the body's punctuation, in the letterhead's language.
+    let lang = Language::from_tag(&setup.letterhead.style.language).unwrap_or_default();
+    let letter = &Letter {
+        front: letter.front.with_punctuation(lang),
+        ..letter.clone()
+    };
     let input = compose::Input {
         your_letter,
         letter,

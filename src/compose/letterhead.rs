@@ -24,6 +24,10 @@ use super::{
     reduced_warning, shorten, tel,
 };
 
+/// The smallest size, as a fraction of its own, at which the organization's name is set on
+/// one line rather than wrapped: 90 %, a difference the eye accepts as the same size.
+const NAME_MIN_FIT: f64 = 0.9;
+
 /// Parts nearer than this count as touching: about a third of a millimetre, well under what
 /// an eye sees as two parts running into each other.
 const TOUCH: Abs = Abs::pt(1.0);
@@ -99,8 +103,6 @@ impl Composer<'_> {
         let small = self.size * SMALL_SCALE;
         let small_lh = small * 1.3;
         let gap = self.size;
-        let mut items = Vec::new();
-        let mut boxes = Vec::new();
         let sect = self.structure.add(Structure::ROOT, Role::Sect);
 
         // The contact column: web address, email, phone, address.
@@ -199,133 +201,180 @@ impl Composer<'_> {
             };
             r - l - beside
         };
-        let needed = name_natural
-            .min((measure / 2.0).max(name_natural * 0.55))
+        // The tagline, set in the same room, asks the same: a long one must not become a
+        // narrow tower of lines beside a wide logo.
+        let tagline_natural = match &org.tagline {
+            Some(tagline) => {
+                let mut style = self.display_style(small, measure * 100.0);
+                style.tracking = TAGLINE_TRACKING;
+                let spans = [Span {
+                    text: tagline.to_uppercase(),
+                    variant: Variant::Regular,
+                    color: Color::GREY,
+                    link: None,
+                }];
+                self.origin = Origin::Letterhead(&["organization", "tagline"]);
+                self.set(&spans, &style)
+                    .iter()
+                    .map(|l| l.width)
+                    .fold(Abs::ZERO, Abs::max)
+            }
+            None => Abs::ZERO,
+        };
+        let wants = |natural: Abs| natural.min((measure / 2.0).max(natural * 0.55));
+        let needed = wants(name_natural)
+            .max(wants(tagline_natural))
             .max(longest_word);
-        let arrangement = Arrangement::ALL
+        // The preferred arrangement is the first that leaves the name its room; when its parts
+        // still overlap or leave the measure (a tall contact column beside a wide logo), the
+        // next ones are tried, and only when none fits is it an error (the first one's).
+        let candidates: Vec<Arrangement> = Arrangement::ALL
             .into_iter()
             .filter(|a| (has_logo || !a.logo_above) && (has_contact || !a.contact_below))
-            .find(|&a| name_room(a) >= needed)
-            .unwrap_or(Arrangement {
-                logo_above: has_logo,
-                contact_below: has_contact,
-            });
-        let (text_left, text_right) = room(arrangement);
-        let name_width = name_room(arrangement).max(Abs::pt(1.0));
+            .collect();
+        let start = candidates
+            .iter()
+            .position(|&a| name_room(a) >= needed)
+            .unwrap_or(candidates.len().saturating_sub(1));
+        let mut placed = None;
+        let mut first_error = None;
+        // The tags an arrangement adds are taken back when it is not used.
+        let tree_before = self.structure.clone();
+        for &arrangement in &candidates[start..] {
+            self.structure = tree_before.clone();
+            let mut items = Vec::new();
+            let mut boxes = Vec::new();
+            let (text_left, text_right) = room(arrangement);
+            let name_width = name_room(arrangement).max(Abs::pt(1.0));
 
-        let mut bottom = top;
-        let mut text_top = top;
-        if let Some((logo, width, height)) = logo {
-            let x = if at_right { right - width } else { left };
-            self.tag_logo(sect, &mut items);
-            self.draw_logo(logo, x, top, width, height, &mut items);
-            boxes.push(PartBox {
-                part: "the logo",
-                keys: &["organization", "logo"],
-                x0: x,
-                y0: top,
-                x1: x + width,
-                y1: top + height,
-            });
-            bottom = bottom.max(top + height);
-            if arrangement.logo_above {
-                text_top = top + height + gap;
-            }
-        }
-
-        // Name and tagline.
-        let mut y = text_top;
-        if !org.name.is_empty() {
-            let style = self.display_style(name_size, name_width);
-            let lines = self.set_field(
-                &["organization", "name"],
-                &name_spans,
-                &style,
-                2,
-                "shorten the name, or the contact lines beside it",
-            );
-            let face = self.input.family.face(Variant::Bold);
-            let (ascent, descent, cap) = (face.ascender, -face.descender, face.cap_height);
-            self.tag_next(sect, Role::P, &mut items);
-            for line in lines {
-                let baseline = if y == text_top {
-                    text_top + name_size * cap
-                } else {
-                    y + name_size * 1.15
-                };
+            let mut bottom = top;
+            let mut text_top = top;
+            if let Some((logo, width, height)) = logo.clone() {
+                let x = if at_right { right - width } else { left };
+                self.tag_logo(sect, &mut items);
+                self.draw_logo(logo, x, top, width, height, &mut items);
                 boxes.push(PartBox {
-                    part: "the name",
-                    keys: &["organization", "name"],
-                    x0: text_left,
-                    // The cap height, not the ascender: the name's first line is set by its
-                    // capitals, and accents above them may reach into the rule's space.
-                    y0: baseline - name_size * cap.max(ascent * 0.75),
-                    x1: text_left + line.width,
-                    y1: baseline + name_size * descent * 0.75,
+                    part: "the logo",
+                    keys: &["organization", "logo"],
+                    x0: x,
+                    y0: top,
+                    x1: x + width,
+                    y1: top + height,
                 });
-                draw(
-                    line,
-                    text_left,
-                    baseline,
-                    name_size,
-                    name_size * 1.15,
-                    &mut items,
+                bottom = bottom.max(top + height);
+                if arrangement.logo_above {
+                    text_top = top + height + gap;
+                }
+            }
+
+            // Name and tagline.
+            let mut y = text_top;
+            if !org.name.is_empty() {
+                let (name_size, width) = self.name_setting(&name_spans, name_size, name_width);
+                let style = self.display_style(name_size, width);
+                let lines = self.set_field(
+                    &["organization", "name"],
+                    &name_spans,
+                    &style,
+                    2,
+                    "shorten the name, or the contact lines beside it",
                 );
-                y = baseline;
+                let face = self.input.family.face(Variant::Bold);
+                let (ascent, descent, cap) = (face.ascender, -face.descender, face.cap_height);
+                self.tag_next(sect, Role::P, &mut items);
+                for line in lines {
+                    let baseline = if y == text_top {
+                        text_top + name_size * cap
+                    } else {
+                        y + name_size * 1.15
+                    };
+                    boxes.push(PartBox {
+                        part: "the name",
+                        keys: &["organization", "name"],
+                        x0: text_left,
+                        // The cap height, not the ascender: the name's first line is set by its
+                        // capitals, and accents above them may reach into the rule's space.
+                        y0: baseline - name_size * cap.max(ascent * 0.75),
+                        x1: text_left + line.width,
+                        y1: baseline + name_size * descent * 0.75,
+                    });
+                    draw(
+                        line,
+                        text_left,
+                        baseline,
+                        name_size,
+                        name_size * 1.15,
+                        &mut items,
+                    );
+                    y = baseline;
+                }
+                y += name_size * 0.3;
             }
-            y += name_size * 0.3;
-        }
-        if let Some(tagline) = &org.tagline {
-            let mut style = self.display_style(small, name_width);
-            style.tracking = TAGLINE_TRACKING;
-            let spans = [Span {
-                text: tagline.to_uppercase(),
-                variant: Variant::Regular,
-                color: Color::GREY,
-                link: None,
-            }];
-            let lines = self.set_field(
-                &["organization", "tagline"],
-                &spans,
-                &style,
-                2,
-                "shorten the tagline",
-            );
-            self.tag_next(sect, Role::P, &mut items);
-            for line in lines {
-                let baseline = y + small_lh;
-                boxes.push(self.small_box(
-                    "the tagline",
+            if let Some(tagline) = &org.tagline {
+                let mut style = self.display_style(small, name_width);
+                style.tracking = TAGLINE_TRACKING;
+                let spans = [Span {
+                    text: tagline.to_uppercase(),
+                    variant: Variant::Regular,
+                    color: Color::GREY,
+                    link: None,
+                }];
+                let lines = self.set_field(
                     &["organization", "tagline"],
-                    &line,
-                    text_left,
-                    baseline,
-                    small,
-                ));
-                draw(line, text_left, baseline, small, small_lh, &mut items);
-                y = baseline;
+                    &spans,
+                    &style,
+                    2,
+                    "shorten the tagline",
+                );
+                self.tag_next(sect, Role::P, &mut items);
+                for line in lines {
+                    let baseline = y + small_lh;
+                    boxes.push(self.small_box(
+                        "the tagline",
+                        &["organization", "tagline"],
+                        &line,
+                        text_left,
+                        baseline,
+                        small,
+                    ));
+                    draw(line, text_left, baseline, small, small_lh, &mut items);
+                    y = baseline;
+                }
+            }
+            bottom = bottom.max(y + small * 0.5);
+
+            // The contact column, right-aligned. Beside the name, its last baseline is level with
+            // the tagline's (or the name's) when it is short enough, else it starts at the top;
+            // below them, it starts a line under the tagline.
+            let stacked = small_lh * contact_lines.len().saturating_sub(1) as f64;
+            let mut cy = if arrangement.contact_below {
+                y + small_lh * 1.4
+            } else {
+                (y - stacked).max(text_top + small * 0.9)
+            };
+            for (keys, line) in contact_lines.clone() {
+                let x = text_right - line.width;
+                boxes.push(self.small_box("the contact column", keys, &line, x, cy, small));
+                self.draw_contact(line, sect, (x, cy), small, small_lh, &mut items);
+                bottom = bottom.max(cy + small * 0.4);
+                cy += small_lh;
+            }
+
+            match self.check_parts(&boxes, left, right) {
+                Ok(()) => {
+                    placed = Some((items, bottom));
+                    break;
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
             }
         }
-        bottom = bottom.max(y + small * 0.5);
-
-        // The contact column, right-aligned. Beside the name, its last baseline is level with
-        // the tagline's (or the name's) when it is short enough, else it starts at the top;
-        // below them, it starts a line under the tagline.
-        let stacked = small_lh * contact_lines.len().saturating_sub(1) as f64;
-        let mut cy = if arrangement.contact_below {
-            y + small_lh * 1.4
-        } else {
-            (y - stacked).max(text_top + small * 0.9)
+        let (mut items, mut bottom) = match (placed, first_error) {
+            (Some(placed), _) => placed,
+            (None, Some(e)) => return Err(e),
+            (None, None) => (Vec::new(), top),
         };
-        for (keys, line) in contact_lines {
-            let x = text_right - line.width;
-            boxes.push(self.small_box("the contact column", keys, &line, x, cy, small));
-            self.draw_contact(line, sect, (x, cy), small, small_lh, &mut items);
-            bottom = bottom.max(cy + small * 0.4);
-            cy += small_lh;
-        }
-
-        self.check_parts(&boxes, left, right)?;
 
         if bottom > top {
             let rule_y = bottom + self.size * 0.6;
@@ -351,6 +400,46 @@ impl Composer<'_> {
             );
         }
         Ok((items, body_top))
+    }
+
+    /// The size and line width to set the organization's name at, in `room` at `size`.
+    ///
+    /// A name that fits on one line at no less than [`NAME_MIN_FIT`] of its size is set on one
+    /// line, that much smaller. One that must wrap is balanced: set at the narrowest width
+    /// that still gives it as few lines as `room` does, so the lines come out about equal
+    /// ("Northside Tenants / Legal Aid Center", not "Northside Tenants Legal / Aid Center";
+    /// no word left alone on the last line when others could join it).
+    fn name_setting(&self, spans: &[Span], size: Abs, room: Abs) -> (Abs, Abs) {
+        let family = self.input.family;
+        let lines = |size: Abs, width: Abs| -> Vec<Line> {
+            crate::paragraph::layout(spans, family, &self.display_style(size, width)).0
+        };
+        let at_room = lines(size, room);
+        if at_room.len() <= 1 {
+            return (size, room);
+        }
+        let one_line = lines(size, room * 1000.0);
+        let natural = one_line.first().map_or(Abs::ZERO, |l| l.width);
+        if natural > Abs::ZERO && room >= natural * NAME_MIN_FIT {
+            // Scale to fit exactly (widths scale with the size); a hair less for rounding.
+            let scaled = size * (room / natural * 0.999).min(1.0);
+            if lines(scaled, room).len() == 1 {
+                return (scaled, room);
+            }
+        }
+        let count = at_room.len();
+        // Bisect for the narrowest width that needs no more lines: as the width shrinks the
+        // lines even out, until one more line is needed.
+        let (mut low, mut high) = (Abs::ZERO, room);
+        for _ in 0..20 {
+            let mid = (low + high) * 0.5;
+            if lines(size, mid).len() <= count {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        (size, high)
     }
 
     /// The contact column's lines, each with its key, set at most `width` wide. A value that

@@ -205,6 +205,32 @@ fn reduced_warning(what: &str, image: &frame::Image) -> Option<Diagnostic> {
     )
 }
 
+/// The first line of text that would print past a page's edge, as an error; text set
+/// within the margins never does, so this names the page and the text.
+fn text_off_the_page(pages: &[frame::Page]) -> Option<Diagnostic> {
+    for (n, page) in pages.iter().enumerate() {
+        for item in &page.items {
+            let Item::Text(run) = item else { continue };
+            let top = run.y - run.size * run.face.ascender.min(1.0);
+            let bottom = run.y + run.size * (-run.face.descender).min(0.5);
+            let off = (-top).max(bottom - page.height).max(-run.x);
+            if off > Abs::pt(0.5) {
+                let text: String = run.glyphs.text().chars().take(40).collect();
+                return Some(
+                    Diagnostic::error(format!(
+                        "`{}` on page {} would print {:.1} mm past the page's edge",
+                        text.trim(),
+                        n + 1,
+                        off.to_mm()
+                    ))
+                    .hint("make the margins larger, or the letterhead shorter"),
+                );
+            }
+        }
+    }
+    None
+}
+
 /// Lays out a letter.
 ///
 /// # Errors
@@ -231,10 +257,34 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
     // in and beside the address field (before the flow: it comes first in reading order)
     let (mut letterhead_items, mut body_top) = composer.letterhead()?;
     let page = &lh.page;
+    // The DIN information block stands at 125 mm and is 75 mm wide: a narrower page than A4
+    // cannot hold the layout at all (a wider one, US Letter, only risks the window).
+    if page.layout.is_din() && page.width < Abs::mm(209.0) {
+        let d = Diagnostic::error(format!(
+            "the DIN 5008 layouts need a page as wide as A4 (210 mm) for the address field and the information block; this page is {:.0} mm wide",
+            page.width.to_mm()
+        ))
+        .hint("use size = \"a4\", or layout = \"block\"");
+        return Err(composer.letterhead_error(&["page", "layout"], d));
+    }
     if let Some(field) = window::field(page) {
         let (items, bottom) = composer.window_items(&field)?;
         letterhead_items.extend(items);
         body_top = body_top.max(bottom + composer.line_height * 1.5);
+    }
+    let marks_end = Abs::mm(window::MARK_LEFT_MM + window::PUNCH_MARK_MM + 1.0);
+    if page.fold_marks && page.left < marks_end {
+        let d = Diagnostic::error(format!(
+            "the fold and punch marks stand {:.0} to {:.0} mm from the left edge, and the left margin is {:.1} mm: they would print over the text",
+            window::MARK_LEFT_MM,
+            window::MARK_LEFT_MM + window::PUNCH_MARK_MM,
+            page.left.to_mm()
+        ))
+        .hint(format!(
+            "make the left margin {:.0} mm or more, or set fold-marks = false",
+            marks_end.to_mm().round()
+        ));
+        return Err(composer.letterhead_error(&["page", "margins"], d));
     }
     // 2. flow
     composer.flow();
@@ -262,6 +312,26 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         - page.top
         - header_height
         - if on_later { columns_height } else { Abs::ZERO };
+    // Pages must hold a few lines of the letter, or its content would have nowhere to go.
+    let least = composer.line_height * 3.0;
+    let checks: [(Abs, &str, &'static [&'static str]); 2] = [
+        (
+            first_height,
+            "page one, under the letterhead,",
+            &["organization"],
+        ),
+        (later_height, "later pages", &["page", "margins"]),
+    ];
+    for (height, which, keys) in checks {
+        if height < least {
+            let d = Diagnostic::error(format!(
+                "{which} would hold {:.0} mm of the letter, less than three lines",
+                height.to_mm().max(0.0)
+            ))
+            .hint("make the letterhead, the margins or the footer columns smaller");
+            return Err(composer.letterhead_error(keys, d));
+        }
+    }
     let pblocks: Vec<paginate::Block> = composer
         .blocks
         .iter()
@@ -285,6 +355,15 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
                     .sum::<Abs>()
                     + composer.line_height * ITEM_GAP
             }),
+            hyphenated: (0..b.lines.len())
+                .filter(|&i| {
+                    b.lines[i]
+                        .line
+                        .runs
+                        .last()
+                        .is_some_and(|r| r.glyphs.text().ends_with('-'))
+                })
+                .collect(),
         })
         .collect();
     let pages = paginate::paginate(&pblocks, &|n| {
@@ -406,6 +485,11 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
     if let Some(damage) = composer.damage.take() {
         return Err(damage);
     }
+    // The last safety net: whatever arrangement or margins led there, no text is printed
+    // past the page's edges (a letterhead taller than the page, margins of nothing).
+    if let Some(d) = text_off_the_page(&out) {
+        return Err(composer.letterhead_error(&["page", "margins"], d));
+    }
     // A warning about the continuation header would otherwise come once per page.
     let mut warnings = composer.warnings;
     let mut seen = std::collections::BTreeSet::new();
@@ -513,6 +597,19 @@ impl Composer<'_> {
                         continue;
                     }
                     d
+                }
+                Warning::Loose(text, line, ratio) => {
+                    let d = Diagnostic::warning(format!(
+                        "loose line {line} of the paragraph: its spaces are stretched to {ratio:.2} times their width (`{}`)",
+                        shorten(text.trim()),
+                    ))
+                    .hint(format!(
+                        "more than {} looks gappy; reword the paragraph, or use align = \"left\"",
+                        paragraph::LOOSE_SPACE_RATIO
+                    ));
+                    let first = text.split_whitespace().next().unwrap_or_default();
+                    let word = first.trim_matches(|c: char| !c.is_alphanumeric());
+                    self.locate(d, word)
                 }
                 Warning::CharacterBreak(word) => {
                     let d = Diagnostic::warning(format!(
@@ -745,15 +842,15 @@ impl Composer<'_> {
 
     fn inline_spans(&self, runs: &[Inline], bold: bool) -> Vec<Span> {
         let accent = self.input.letterhead.style.accent;
-        let lang = self.lang();
+        // Quotation marks and French spaces of the letter's language (code is left as written).
+        let texts: Vec<(&str, bool)> = runs
+            .iter()
+            .map(|r| (r.text.as_str(), r.style.code))
+            .collect();
         runs.iter()
-            .map(|r| Span {
-                // Quotation marks of the letter's language (code is left as written).
-                text: if r.style.code {
-                    r.text.clone()
-                } else {
-                    lang.quotes(&r.text)
-                },
+            .zip(crate::punct::localize(&texts, self.lang()))
+            .map(|(r, text)| Span {
+                text,
                 variant: Variant::new(bold || r.style.strong, r.style.emphasis),
                 color: if r.link.is_some() {
                     accent
@@ -1080,14 +1177,16 @@ impl Composer<'_> {
             // damage: the footer would be cut.
             let last = baseline + small * 1.3 * lines.len().saturating_sub(1) as f64;
             if last + small * 0.3 > page.height - Abs::mm(FOOTER_EDGE_MM) {
+                let room = page.height - Abs::mm(FOOTER_EDGE_MM) - small * 0.3 - baseline;
+                let holds = if room < Abs::ZERO {
+                    0
+                } else {
+                    (room / (small * 1.3)).floor() as usize + 1
+                };
                 let d = Diagnostic::error(format!(
-                    "the footer text needs {} lines, and the bottom margin holds {}",
+                    "the footer text needs {} {}, and the bottom margin holds {holds}",
                     lines.len(),
-                    (((page.height - Abs::mm(FOOTER_EDGE_MM) - small * 0.3 - baseline)
-                        / (small * 1.3))
-                        .floor()
-                        .max(0.0) as usize)
-                        + 1
+                    if lines.len() == 1 { "line" } else { "lines" }
                 ))
                 .hint("shorten it, put the details in [footer] columns, or make the bottom margin larger");
                 let d = self.letterhead_error(&["footer", "text"], d);
@@ -1254,8 +1353,23 @@ fn mailto(address: &str) -> String {
 }
 
 /// A `tel:` URI: digits and a leading plus only.
+/// The `tel:` link of a phone number as written on a letterhead (RFC 3966 global numbers):
+/// the digits, without the trunk prefix `(0)` written after a country code
+/// (`+49 (0)211 …` dials `+49211…`), and without an extension (`ext. 12`, `x12`), which a
+/// dialled number cannot carry.
 fn tel(phone: &str) -> String {
-    let digits: String = phone
+    let lower = phone.to_ascii_lowercase();
+    let number = ["ext", "x", "#", "durchwahl"]
+        .iter()
+        .filter_map(|m| lower.find(m))
+        .min()
+        .map_or(phone, |at| &phone[..at]);
+    let number = if number.trim_start().starts_with('+') {
+        number.replacen("(0)", "", 1)
+    } else {
+        number.to_string()
+    };
+    let digits: String = number
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')
         .collect();
@@ -1281,5 +1395,20 @@ fn shorten(word: &str) -> String {
         format!("{}…", head.trim_end())
     } else {
         word.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_dial_without_trunk_prefix_or_extension() {
+        assert_eq!(tel("+1 555 0100"), "tel:+15550100");
+        assert_eq!(tel("+49 (0)211 123 45-0"), "tel:+49211123450");
+        assert_eq!(tel("+1 (555) 010-0100 ext. 12"), "tel:+15550100100");
+        assert_eq!(tel("030 1234567 x 3"), "tel:0301234567");
+        // A national number keeps its leading zero, in brackets or not.
+        assert_eq!(tel("(0221) 99 88 77-0"), "tel:02219988770");
     }
 }

@@ -459,7 +459,12 @@ impl Composer<'_> {
         // name and the address joined.
         let (parts, keys): (Vec<String>, &'static [&'static str]) = match &org.return_address {
             Some(line) => (
-                line.split(" · ").map(|p| p.trim().to_string()).collect(),
+                // A line break in it separates parts like ` · ` (the line is one line).
+                line.lines()
+                    .flat_map(|l| l.split(" · "))
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect(),
                 &["organization", "return-address"],
             ),
             None => (

@@ -1,6 +1,5 @@
 //! What a JPEG file says about itself, read from its markers without decoding it: the frame
-//! (size, sample precision, colour components, coding), the Adobe (APP14) marker that makes
-//! CMYK samples inverted, the EXIF orientation, and whether the file runs to its end-of-image
+//! (size, sample precision, colour components, coding), the EXIF orientation, and whether the file runs to its end-of-image
 //! marker (a download cut short does not).
 //!
 //! It takes bytes and gives facts or a reason the file is broken; it decodes no pixels.
@@ -15,8 +14,6 @@ pub(super) struct Header {
     pub(super) components: u8,
     /// Baseline, extended or progressive Huffman coding: what PDF's `/DCTDecode` reads.
     pub(super) dct: bool,
-    /// An Adobe APP14 marker: its CMYK samples are stored inverted.
-    pub(super) adobe: bool,
     /// EXIF orientation, 1 to 8 (1 when there is none).
     pub(super) orientation: u8,
 }
@@ -28,7 +25,6 @@ pub(super) fn header(bytes: &[u8]) -> Result<Header, String> {
         return Err("it is not a JPEG image".into());
     }
     let mut frame: Option<Header> = None;
-    let mut adobe = false;
     let mut orientation = 1;
     let mut at = 2;
     loop {
@@ -66,7 +62,6 @@ pub(super) fn header(bytes: &[u8]) -> Result<Header, String> {
                         precision,
                         components,
                         dct: matches!(marker, 0xC0..=0xC2),
-                        adobe: false,
                         orientation: 1,
                     });
                 }
@@ -76,7 +71,6 @@ pub(super) fn header(bytes: &[u8]) -> Result<Header, String> {
                     orientation = o.to_exif();
                 }
             }
-            0xEE if segment.starts_with(b"Adobe") => adobe = true,
             _ => {}
         }
         at += length;
@@ -98,7 +92,6 @@ pub(super) fn header(bytes: &[u8]) -> Result<Header, String> {
         }
     }
     let mut frame = frame.ok_or("it is not a valid JPEG (it has no frame header)")?;
-    frame.adobe = adobe;
     frame.orientation = orientation;
     Ok(frame)
 }
@@ -125,7 +118,7 @@ mod tests {
             (h.width, h.height, h.components, h.precision),
             (16, 8, 3, 8)
         );
-        assert!(h.dct && !h.adobe);
+        assert!(h.dct);
         assert_eq!(h.orientation, 1);
     }
 

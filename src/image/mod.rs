@@ -128,11 +128,25 @@ fn load_jpeg(bytes: &[u8], bound: (u32, u32)) -> Result<Loaded, String> {
         let data = ImageData::Jpeg {
             bytes: Arc::from(bytes),
             components: header.components,
-            inverted: header.components == 4 && header.adobe,
+            // Every CMYK JPEG is read as inverted (255 − ink), with an Adobe (APP14) marker or
+            // without. A JPEG does not say which way round its CMYK samples are: Adobe's
+            // software writes them inverted (with APP14), and so does ImageMagick. A file
+            // without APP14 is ambiguous, and in practice is such a file with its markers
+            // stripped. Readers of image files take it as inverted: MuPDF (`invert_cmyk = 1`
+            // for every JPEG file it opens), pdf.js (`JpegImage` inverts CMYK unless the data
+            // comes from a PDF), ImageMagick, and zune-jpeg, which decodes for us below.
+            // libjpeg takes no side (APP14 decides YCCK or plain CMYK, not polarity), and
+            // inside a PDF poppler and MuPDF read DCT samples as ink unless `/Decode` inverts
+            // them — so every CMYK JPEG needs it, or a file without APP14 prints as its
+            // negative passed through and right when reduced.
+            inverted: header.components == 4,
         };
         return Ok((size, None, header.orientation, data));
     }
     let to = target.unwrap_or(size);
+    // The decoder turns CMYK into RGB as inverted samples, APP14 or not (zune-jpeg's
+    // `blinn_8x8(c, k)`: c × k / 255 of the stored values), as the pass-through reads them;
+    // tests/images.rs holds both paths to the file's colour.
     let gray = !decoded.color().has_color();
     let (samples, colours, kind) = if gray {
         (

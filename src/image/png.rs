@@ -1,4 +1,5 @@
-//! PNG files: decoded row by row (never whole, so a large scan costs a few rows of memory), and
+//! PNG files: decoded row by row (never whole, so a large scan costs a few rows of memory; an
+//! interlaced file is decoded whole, and refused when that would pass the memory limit), and
 //! stored as PDF takes them — the file's own compressed data when PDF can read it as it is
 //! (8-bit gray or RGB, or a palette, not interlaced), or its pixels compressed again with PNG
 //! predictors, with opacity as a separate plane.
@@ -70,9 +71,25 @@ pub(super) fn load(bytes: &[u8], bound: (u32, u32), max_side: u32) -> Result<Sto
     // Every row is decoded, even of a file stored as it is: that checks it is whole.
     let mut reducer = Reducer::new(size, to, colours, alpha);
     if interlaced {
-        // Interlaced rows come in seven passes: the whole image is needed before any row.
-        let _big = super::large_decode(reader.output_buffer_size().unwrap_or(usize::MAX));
-        let mut buffer = vec![0; reader.output_buffer_size().ok_or("it is too large")?];
+        // Interlaced (Adam7) rows come in seven passes, each a sparse grid over the whole
+        // image, so the frame is decoded whole before any row is reduced. A frame past
+        // `MAX_ALLOC` is refused rather than reduced pass by pass: summing the passes into
+        // the output costs several times the output's own size (a page-high logo at 300 dpi
+        // would take more than the limit that way too), while interlacing is a web preview
+        // feature that a scan or logo seldom has and that saving the file again removes.
+        let frame = reader.output_buffer_size().ok_or("it is too large")?;
+        if frame as u64 > super::MAX_ALLOC {
+            return Err(format!(
+                "it is an interlaced PNG of {} × {} pixels, which is decoded whole: {} MB, \
+                 over the limit of {} MB (save it again without interlacing, or smaller)",
+                size.0,
+                size.1,
+                frame as u64 >> 20,
+                super::MAX_ALLOC >> 20
+            ));
+        }
+        let _big = super::large_decode(frame);
+        let mut buffer = vec![0; frame];
         reader.next_frame(&mut buffer).map_err(|e| e.to_string())?;
         let line = reader.output_line_size(size.0).ok_or("it is too large")?;
         for (y, row) in buffer.chunks_exact(line).enumerate() {

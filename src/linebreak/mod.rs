@@ -16,8 +16,10 @@
 //!
 //! Where it departs from the paper (and from TeX):
 //! - Passes. The caller adds hyphenation penalties up front, so there is no pass without them.
-//!   Pass one uses `tolerance`; pass two adds `emergency_stretch` to every line (skipped when it
-//!   is zero); the last pass never fails: any line that is not overfull is allowed, however
+//!   Pass one uses `tolerance`; pass two `second_tolerance` (skipped unless it is larger); pass
+//!   three adds `emergency_stretch` to every line (skipped when it is zero), so emergency
+//!   stretch is a last resort and never loosens a paragraph that could be set without it; the
+//!   last pass never fails: any line that is not overfull is allowed, however
 //!   loose, and when every chain would die at a break point (a box wider than the line) the chain
 //!   with the least overflow (then the fewest demerits) is kept and its line marked `overfull`.
 //!   So every item always lands on a line.
@@ -38,8 +40,17 @@
 //!   almost every line is allowed, more than [`MAX_ACTIVE_NODES`] chains are cut to half that,
 //!   dropping the ones furthest behind the best chain at the same break. Ordinary paragraphs
 //!   never come near the limit, and there the result is exact.
-//! - Not implemented: `\looseness`, `\finalhyphendemerits`, `\adjdemerits` beyond the
-//!   `fitness_demerits` rule, and fil orders above the first (any infinite stretch counts once).
+//! - Hyphens. `final_hyphen_demerits` (TeX's `\finalhyphendemerits`) are added when the
+//!   paragraph's last line follows a hyphen; with `no_final_hyphen` that is not allowed at all
+//!   outside the last pass (demerits alone let a paragraph whose only alternatives are looser
+//!   than the first tolerance end on a fragment). The last pass weighs it by its demerits
+//!   only: a fragment is better than spaces stretched to three or four times their width.
+//!   No more than `max_hyphen_run` lines in a row may end in a flagged break, in the last
+//!   pass too unless that leaves a line overfull. The run length is part of a
+//!   chain's state (chains with different runs at a break are kept apart), so the optimum
+//!   under the limit is still exact.
+//! - Not implemented: `\looseness`, `\adjdemerits` beyond the `fitness_demerits` rule, and fil
+//!   orders above the first (any infinite stretch counts once).
 //! - Lengths beyond ±[`MAX_LENGTH_PT`] are clamped and NaN is read as zero, so the prefix sums
 //!   stay finite; a glue stretch of at least `MAX_LENGTH_PT` (see [`INFINITE_STRETCH`]) is
 //!   infinite.
@@ -71,9 +82,16 @@ pub const MAX_ACTIVE_NODES: usize = 1000;
 const DEFAULT_TOLERANCE: f64 = 2.0;
 /// TeX's plain default `\linepenalty`: the cost of every line, so fewer lines are preferred.
 const DEFAULT_LINE_PENALTY: f64 = 10.0;
-/// The paper's α for two hyphenated lines in a row, as in its examples (plain TeX's
-/// `\doublehyphendemerits` is 10000, which hyphenates less eagerly still).
-const DEFAULT_FLAGGED_DEMERITS: f64 = 3000.0;
+/// The cost of two hyphenated lines in a row: plain TeX's `\doublehyphendemerits` (the paper's
+/// examples use 3000, which let letters end three lines in a row with hyphens).
+const DEFAULT_FLAGGED_DEMERITS: f64 = 10000.0;
+/// The cost of a paragraph whose last line is the tail of a hyphenated word (`prac-/tice.`).
+/// Plain TeX's `\finalhyphendemerits` is 5000; a letter should avoid it whenever another
+/// setting is within reach, so it costs as much as a line stretched to about 1.45 times its
+/// stretch instead of an even one.
+const DEFAULT_FINAL_HYPHEN_DEMERITS: f64 = 100_000.0;
+/// At most this many lines in a row end in a hyphen, outside the last pass.
+const DEFAULT_MAX_HYPHEN_RUN: usize = 2;
 /// The paper's γ for neighbouring lines of incompatible fitness class, as in its examples
 /// (plain TeX's `\adjdemerits` is 10000).
 const DEFAULT_FITNESS_DEMERITS: f64 = 3000.0;
@@ -132,12 +150,24 @@ pub struct Params {
     pub tolerance: f64,
     /// TeX's `\linepenalty`, added to every line's badness before squaring. Default 10.
     pub line_penalty: f64,
-    /// Added for two consecutive lines that end in flagged (hyphen) breaks. Default 3000.
+    /// Added for two consecutive lines that end in flagged (hyphen) breaks. Default 10000.
     pub flagged_demerits: f64,
+    /// Added when the paragraph's last line follows a flagged break: the paragraph would end on
+    /// a word fragment. Default 100000.
+    pub final_hyphen_demerits: f64,
+    /// The longest run of consecutive lines ending in flagged breaks allowed (in the last
+    /// pass only if that leaves no line overfull); 0 for no limit. Default 2.
+    pub max_hyphen_run: usize,
+    /// Outside the last pass, the paragraph's last line may not follow a flagged break: a
+    /// looser setting from the second or third pass is preferred to a fragment. Default true.
+    pub no_final_hyphen: bool,
+    /// The tolerance of the second pass, run when the first finds no solution and this is
+    /// larger than `tolerance`. Default 2.0, the same as `tolerance`: no second pass.
+    pub second_tolerance: f64,
     /// Added for neighbouring lines whose fitness classes (tight, decent, loose, very loose)
     /// are not adjacent. Default 3000.
     pub fitness_demerits: f64,
-    /// Extra stretch given to every line in the second and last passes, when the first finds
+    /// Extra stretch given to every line in the third and last passes, when the first two find
     /// no solution (TeX's `\emergencystretch`). It lowers badness only; the line is still set
     /// with its own glue. Default zero, as in TeX; about 1–3 em works well.
     pub emergency_stretch: Abs,
@@ -149,6 +179,10 @@ impl Default for Params {
             tolerance: DEFAULT_TOLERANCE,
             line_penalty: DEFAULT_LINE_PENALTY,
             flagged_demerits: DEFAULT_FLAGGED_DEMERITS,
+            final_hyphen_demerits: DEFAULT_FINAL_HYPHEN_DEMERITS,
+            max_hyphen_run: DEFAULT_MAX_HYPHEN_RUN,
+            no_final_hyphen: true,
+            second_tolerance: DEFAULT_TOLERANCE,
             fitness_demerits: DEFAULT_FITNESS_DEMERITS,
             emergency_stretch: Abs::ZERO,
         }
@@ -193,25 +227,63 @@ pub fn linebreak(items: &[Item], line_width: &dyn Fn(usize) -> Abs, params: &Par
     if let Some(breaks) = paragraph.solve(&widths, &first) {
         return breaks;
     }
+    let mut second = Settings::new(params, 0.0, false);
+    second.tolerance = second
+        .tolerance
+        .max(or_default(params.second_tolerance, 0.0));
+    if second.tolerance > first.tolerance
+        && let Some(breaks) = paragraph.solve(&widths, &second)
+    {
+        return breaks;
+    }
     if emergency > 0.0 {
-        let second = Settings::new(params, emergency, false);
-        if let Some(breaks) = paragraph.solve(&widths, &second) {
+        let third = Settings {
+            emergency,
+            ..second
+        };
+        if let Some(breaks) = paragraph.solve(&widths, &third) {
             return breaks;
         }
     }
-    let last = Settings::new(params, emergency, true);
+    let last = Settings {
+        emergency,
+        relaxed: true,
+        ..second
+    };
+    // The hyphen limit holds in the last pass too, unless it leaves a line overfull.
+    let limited = paragraph.solve(&widths, &last);
+    if let Some(breaks) = &limited
+        && (last.max_hyphen_run == u8::MAX || !breaks.iter().any(|b| b.overfull))
+    {
+        return limited.unwrap_or_default();
+    }
+    let last = Settings {
+        max_hyphen_run: u8::MAX,
+        ..last
+    };
     paragraph
         .solve(&widths, &last)
+        .or(limited)
         // The last pass always finds a chain (see `solve`); this only keeps the promise that
         // forced breaks are honoured if that reasoning were ever wrong.
         .unwrap_or_else(|| paragraph.forced_breaks_only())
 }
 
+/// A finite value, or `default` for NaN and infinities.
+fn or_default(value: f64, default: f64) -> f64 {
+    if value.is_finite() { value } else { default }
+}
+
 /// The costs of one pass, sanitised so that no NaN can reach a comparison.
+#[derive(Clone, Copy)]
 struct Settings {
     tolerance: f64,
     line_penalty: f64,
     flagged_demerits: f64,
+    final_hyphen_demerits: f64,
+    /// The longest run of hyphenated lines allowed; `u8::MAX` for no limit.
+    max_hyphen_run: u8,
+    no_final_hyphen: bool,
     fitness_demerits: f64,
     /// Stretch added to every line when judging it (not when setting it).
     emergency: f64,
@@ -223,11 +295,17 @@ struct Settings {
 impl Settings {
     fn new(params: &Params, emergency: f64, relaxed: bool) -> Self {
         let defaults = Params::default();
-        let or = |value: f64, default: f64| if value.is_finite() { value } else { default };
+        let or = or_default;
         Settings {
             tolerance: or(params.tolerance, defaults.tolerance).max(0.0),
             line_penalty: or(params.line_penalty, defaults.line_penalty),
             flagged_demerits: or(params.flagged_demerits, defaults.flagged_demerits),
+            final_hyphen_demerits: or(params.final_hyphen_demerits, defaults.final_hyphen_demerits),
+            max_hyphen_run: match params.max_hyphen_run {
+                0 => u8::MAX,
+                n => u8::try_from(n).unwrap_or(u8::MAX),
+            },
+            no_final_hyphen: params.no_final_hyphen,
             // Negative would make the pruning below drop chains that could still win.
             fitness_demerits: or(params.fitness_demerits, defaults.fitness_demerits).max(0.0),
             emergency,
@@ -276,6 +354,8 @@ struct Breakpoint {
     forced: bool,
     /// Infinite stretch added to a line ending here: 1 at an implicit paragraph end.
     fil: i64,
+    /// The paragraph's end (the last break point).
+    last: bool,
 }
 
 /// The items, digested for O(1) line measurement.
@@ -363,6 +443,7 @@ impl Paragraph {
                         flagged: false,
                         forced: false,
                         fil: 0,
+                        last: false,
                     })
                 }
                 Item::Penalty {
@@ -380,6 +461,7 @@ impl Paragraph {
                         flagged,
                         forced,
                         fil: 0,
+                        last: false,
                     })
                 }
             };
@@ -393,7 +475,11 @@ impl Paragraph {
                 flagged: false,
                 forced: true,
                 fil: 1,
+                last: false,
             });
+        }
+        if let Some(end) = breakpoints.last_mut() {
+            end.last = true;
         }
         Paragraph {
             width,
@@ -483,6 +569,7 @@ impl Paragraph {
             // The paper lets the first line follow a decent one.
             fitness: Fitness::Decent,
             flagged: false,
+            run: 0,
             total: 0.0,
             prev: None,
             ratio: 0.0,
@@ -515,6 +602,7 @@ impl Paragraph {
                         let candidate = Candidate {
                             from,
                             class: widths.next(node.class),
+                            run: run_after(node, end),
                             fitness: Fitness::Tight,
                             total: node.total + demerits(settings, &line, end, node),
                             ratio: line.ratio,
@@ -531,10 +619,18 @@ impl Paragraph {
                     }
                     continue;
                 }
-                if settings.relaxed || line.fit <= settings.tolerance {
+                let run = run_after(node, end);
+                let fragment = settings.no_final_hyphen && end.last && node.flagged;
+                let allowed = if settings.relaxed {
+                    run <= settings.max_hyphen_run
+                } else {
+                    line.fit <= settings.tolerance && run <= settings.max_hyphen_run && !fragment
+                };
+                if allowed {
                     candidates.push(Candidate {
                         from,
                         class: widths.next(node.class),
+                        run,
                         fitness: Fitness::of(line.fit),
                         total: node.total + demerits(settings, &line, end, node),
                         ratio: line.ratio,
@@ -677,6 +773,9 @@ fn demerits(settings: &Settings, line: &Line, end: &Breakpoint, prev: &Node) -> 
     if end.flagged && prev.flagged {
         demerits += settings.flagged_demerits;
     }
+    if end.last && prev.flagged {
+        demerits += settings.final_hyphen_demerits;
+    }
     let fitness = if line.overfull {
         Fitness::Tight
     } else {
@@ -686,6 +785,15 @@ fn demerits(settings: &Settings, line: &Line, end: &Breakpoint, prev: &Node) -> 
         demerits += settings.fitness_demerits;
     }
     demerits
+}
+
+/// The hyphen run of a line ending at `end` after `node`.
+fn run_after(node: &Node, end: &Breakpoint) -> u8 {
+    if end.flagged {
+        node.run.saturating_add(1)
+    } else {
+        0
+    }
 }
 
 /// A break point reached by some chain: the end of the best chain so far for its
@@ -701,6 +809,8 @@ struct Node {
     class: usize,
     fitness: Fitness,
     flagged: bool,
+    /// How many lines in a row, this one included, end in a flagged break.
+    run: u8,
     total: f64,
     /// The previous break in the chain; `None` for the paragraph start.
     prev: Option<usize>,
@@ -714,16 +824,18 @@ struct Node {
 struct Candidate {
     from: usize,
     class: usize,
+    run: u8,
     fitness: Fitness,
     total: f64,
     ratio: f64,
     overfull: bool,
 }
 
-/// Turns the candidates at `end` into nodes: per line class and fitness class only the
-/// cheapest, and of those only ones within `fitness_demerits` of the cheapest for that line
-/// class (the paper's rule: a dearer one can never catch up, since the next line's demerits
-/// differ by at most that). Their indices are appended to `active`.
+/// Turns the candidates at `end` into nodes: per line class, hyphen run and fitness class only
+/// the cheapest, and of those only ones within `fitness_demerits` of the cheapest for that line
+/// class and run (the paper's rule: a dearer one can never catch up, since the next line's
+/// demerits differ by at most that; chains with different runs may face different limits, so
+/// they are not compared). Their indices are appended to `active`.
 fn insert(
     nodes: &mut Vec<Node>,
     active: &mut Vec<usize>,
@@ -732,8 +844,8 @@ fn insert(
     settings: &Settings,
 ) {
     // Stable, so equal totals keep the first chain found.
-    candidates.sort_by_key(|c| (c.class, c.fitness));
-    for group in candidates.chunk_by(|a, b| a.class == b.class) {
+    candidates.sort_by_key(|c| (c.class, c.run, c.fitness));
+    for group in candidates.chunk_by(|a, b| a.class == b.class && a.run == b.run) {
         let cheapest = group.iter().map(|c| c.total).fold(f64::INFINITY, f64::min);
         for same_fitness in group.chunk_by(|a, b| a.fitness == b.fitness) {
             let Some(best) = same_fitness
@@ -750,6 +862,7 @@ fn insert(
                     class: best.class,
                     fitness: best.fitness,
                     flagged: end.flagged,
+                    run: best.run,
                     total: best.total,
                     prev: Some(best.from),
                     ratio: best.ratio,

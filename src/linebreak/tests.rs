@@ -171,6 +171,7 @@ fn paper_demerits(
         }
     };
     let (mut total, mut prev, mut prev_class, mut prev_flagged) = (0.0, None, 1_i32, false);
+    let mut run = 0;
     for (line, &at) in breaks.iter().enumerate() {
         let r = paper_ratio(items, prev, at, width(line).to_pt(), p.tolerance)?;
         let (pen, flagged) = match items.get(at) {
@@ -189,6 +190,16 @@ fn paper_demerits(
         };
         if flagged && prev_flagged {
             total += p.flagged_demerits;
+        }
+        run = if flagged { run + 1 } else { 0 };
+        if p.max_hyphen_run > 0 && run > p.max_hyphen_run {
+            return None;
+        }
+        if line + 1 == breaks.len() && prev_flagged {
+            if p.no_final_hyphen {
+                return None;
+            }
+            total += p.final_hyphen_demerits;
         }
         if (class(r) - prev_class).abs() > 1 {
             total += p.fitness_demerits;
@@ -374,6 +385,10 @@ fn matches_brute_force_on_random_paragraphs() {
             tolerance: [2.0, 3.0, 1.5][round % 3],
             line_penalty: [10.0, 1.0, 50.0][round % 4 % 3],
             flagged_demerits: [3000.0, 0.0, 10000.0][round % 5 % 3],
+            final_hyphen_demerits: [100_000.0, 0.0, 5000.0][round % 11 % 3],
+            max_hyphen_run: [2, 0, 1][round % 13 % 3],
+            no_final_hyphen: round % 2 == 0,
+            second_tolerance: 3.0,
             fitness_demerits: [3000.0, 0.0, 100.0][round % 7 % 3],
             emergency_stretch: Abs::pt(20.0),
         };
@@ -527,9 +542,19 @@ fn hyphen_taken_when_it_saves_a_very_loose_line() {
     // 337.5, demerits 347.5² ≈ 120756, against 2600 with it.
     let items = hyphen_paragraph(4.0);
     let width = fixed(164.0);
-    let breaks = assert_optimal(&items, &width, &Params::default());
+    let p = Params {
+        final_hyphen_demerits: 0.0,
+        no_final_hyphen: false,
+        ..Params::default()
+    };
+    let breaks = assert_optimal(&items, &width, &p);
     assert_eq!(indices(&breaks), vec![11, 17]);
     assert_eq!(breaks[0].ratio, 0.0);
+    // The hyphen leaves "X2 _ 30" as the last line, a fragment: at the default cost of that
+    // (100000) the whole word goes on line 1, shrunk (r = -0.8, 3745.44) and "30" alone
+    // follows.
+    let breaks = assert_optimal(&items, &width, &Params::default());
+    assert_eq!(indices(&breaks), vec![13, 17]);
 }
 
 #[test]
@@ -561,13 +586,24 @@ fn consecutive_hyphens_cost_flagged_demerits() {
     ]); // 21..=26
     end(&mut items); // 27..=29
     let width = fixed(164.0);
+    // Line 3 is the tail "Y2 _ 30" either way; ending on it is not at issue here.
     let free = Params {
         flagged_demerits: 0.0,
+        final_hyphen_demerits: 0.0,
+        no_final_hyphen: false,
         ..Params::default()
     };
     let both = assert_optimal(&items, &width, &free);
     assert_eq!(indices(&both), vec![11, 23, 29]);
-    let costly = assert_optimal(&items, &width, &Params::default());
+    let costly = assert_optimal(
+        &items,
+        &width,
+        &Params {
+            final_hyphen_demerits: 0.0,
+            no_final_hyphen: false,
+            ..Params::default()
+        },
+    );
     assert_eq!(indices(&costly), vec![11, 21, 29]);
     assert_eq!(costly[1].ratio, 0.75);
 }
@@ -838,6 +874,7 @@ fn pruning_keeps_the_best_chain_at_every_break_point_in_order() {
             class: 0,
             fitness: Fitness::Decent,
             flagged: false,
+            run: 0,
             total: (i % 150) as f64 + (i / 150) as f64 * 1000.0,
             prev: None,
             ratio: 0.0,
@@ -858,4 +895,230 @@ fn pruning_keeps_the_best_chain_at_every_break_point_in_order() {
         assert_eq!(kept.first(), Some(&(position * 150)));
         assert_eq!(kept.len(), MAX_ACTIVE_NODES / 20);
     }
+}
+
+/// The longest run of consecutive breaks at flagged penalties.
+fn longest_hyphen_run(items: &[Item], breaks: &[Break]) -> usize {
+    let (mut run, mut longest) = (0, 0);
+    for b in breaks {
+        let flagged = matches!(
+            items.get(b.index),
+            Some(Item::Penalty { flagged: true, .. })
+        );
+        run = if flagged { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
+}
+
+#[test]
+fn a_paragraph_does_not_end_on_a_word_fragment() {
+    // Line width 164, spaces 10 that stretch and shrink 4:
+    //   0..=9: five words of 20 with spaces, 10:10 11:hyphen 12:20 13..=15: end.
+    // "20 ×5 X1-" is exactly 164 (10² + 50² = 2600) and leaves "X2" alone on the last line
+    // (10² = 100): 2700. The whole word on one line is 180 with 20 of shrink: r = -0.8, badness
+    // 51.2, 61.2² = 3745.44, dearer, unless ending on a fragment costs more than 1045.44.
+    let mut items = Vec::new();
+    for _ in 0..5 {
+        items.extend([word(20.0), glue(10.0, 4.0, 4.0)]);
+    }
+    items.extend([word(10.0), hyphen(50.0), word(20.0)]);
+    end(&mut items);
+    let width = fixed(164.0);
+    let free = Params {
+        final_hyphen_demerits: 0.0,
+        no_final_hyphen: false,
+        ..Params::default()
+    };
+    assert_eq!(
+        indices(&assert_optimal(&items, &width, &free)),
+        vec![11, 15]
+    );
+    let costly = assert_optimal(&items, &width, &Params::default());
+    assert_eq!(indices(&costly), vec![15]);
+    assert_eq!(costly[0].ratio, -0.8);
+    // A hyphen earlier in the paragraph costs nothing extra.
+    let cheap = Params {
+        final_hyphen_demerits: 1045.0,
+        no_final_hyphen: false,
+        ..Params::default()
+    };
+    assert_eq!(
+        indices(&assert_optimal(&items, &width, &cheap)),
+        vec![11, 15]
+    );
+}
+
+#[test]
+fn no_more_than_two_hyphenated_lines_in_a_row() {
+    // Width 100. Each segment "30 _ 20 _ 30- 30" sets a line "30 _ 20 _ 30-" exactly
+    // (30 + 8 + 20 + 8 + 30 + 4), so with hyphens free every line ends in one; breaking at a
+    // space instead needs stretch.
+    let space = glue(8.0, 30.0, 3.0);
+    let mut items = vec![word(30.0)];
+    for _ in 0..5 {
+        items.extend([
+            space,
+            word(20.0),
+            space,
+            word(30.0),
+            hyphen(0.0),
+            word(30.0),
+        ]);
+    }
+    end(&mut items);
+    let width = fixed(100.0);
+    let free = Params {
+        flagged_demerits: 0.0,
+        final_hyphen_demerits: 0.0,
+        no_final_hyphen: false,
+        max_hyphen_run: 0,
+        ..Params::default()
+    };
+    let unlimited = assert_optimal(&items, &width, &free);
+    assert_eq!(longest_hyphen_run(&items, &unlimited), 5);
+    assert_eq!(indices(&unlimited), vec![5, 11, 17, 23, 29, 33]);
+    let limited = Params {
+        max_hyphen_run: 2,
+        ..free
+    };
+    let breaks = assert_optimal(&items, &width, &limited);
+    assert_eq!(longest_hyphen_run(&items, &breaks), 2);
+    assert!(breaks.iter().all(|b| b.ratio <= limited.tolerance));
+    // Without a limit but at TeX's double-hyphen cost, runs stay short too.
+    let costly = assert_optimal(&items, &width, &Params::default());
+    assert!(longest_hyphen_run(&items, &costly) <= 2, "{costly:?}");
+}
+
+#[test]
+fn the_second_tolerance_is_tried_before_the_last_pass() {
+    // Width 100, spaces 10 that stretch 10. Line 1 can be "30 _ 20 _ 5" (75, r = 25 / 20 =
+    // 1.25: beyond a first tolerance of 1.2, within a second of 2), ending at a penalty of
+    // 9000: (10 + 195.3)² + 9000² ≈ 8.104e7; or "30 _ 20" (50, r = 40 / 10 = 4: beyond both),
+    // (10 + 6400)² ≈ 4.109e7, cheaper in the never-failing last pass.
+    let items = vec![
+        word(30.0),
+        glue(10.0, 10.0, 0.0),
+        word(20.0),
+        glue(10.0, 10.0, 0.0),
+        word(5.0),
+        penalty(9000.0),
+        word(50.0),
+    ];
+    let strict = Params {
+        tolerance: 1.2,
+        second_tolerance: 2.0,
+        ..Params::default()
+    };
+    let breaks = linebreak(&items, &fixed(W), &strict);
+    assert_eq!(indices(&breaks), vec![5, 7]);
+    // Without a second pass, the last pass takes the very loose line.
+    let no_second = Params {
+        second_tolerance: 1.2,
+        ..strict
+    };
+    let breaks = linebreak(&items, &fixed(W), &no_second);
+    assert_eq!(indices(&breaks), vec![3, 7]);
+}
+
+#[test]
+fn a_looser_line_from_the_second_pass_beats_a_final_fragment() {
+    // Width 100, spaces 10 that stretch 10. "40 _ 30 _ 6-" is exactly 100 and leaves "10"
+    // alone; "40 _ 30" needs r = 20 / 10 = 2, beyond the first tolerance (1.2), within the
+    // second; with the hyphen, "40 _ 30 _ 16" is 106 and cannot shrink.
+    let items = {
+        let mut items = vec![
+            word(40.0),
+            glue(10.0, 10.0, 0.0),
+            word(30.0),
+            glue(10.0, 10.0, 0.0),
+            word(6.0),
+            hyphen(50.0),
+            word(10.0),
+        ];
+        end(&mut items);
+        items
+    };
+    let p = Params {
+        tolerance: 1.2,
+        second_tolerance: 2.0,
+        ..Params::default()
+    };
+    let breaks = linebreak(&items, &fixed(W), &p);
+    assert_eq!(indices(&breaks), vec![3, 9]);
+    assert_eq!(breaks[0].ratio, 2.0);
+    // Demerits alone do not prevent it: the first pass has no other setting.
+    let allowed = Params {
+        no_final_hyphen: false,
+        ..p
+    };
+    assert_eq!(indices(&linebreak(&items, &fixed(W), &allowed)), vec![5, 9]);
+}
+
+#[test]
+fn the_last_pass_weighs_a_final_fragment_by_its_demerits() {
+    // Width 100, spaces 10 that stretch 2. "40 _ 30 _ 6-" is exactly 100 and leaves "10"
+    // alone; "40 _ 30" needs r = 20 / 2 = 10, beyond every tolerance: only the last pass can
+    // take it, and the fragment (2600 + 100000 + 100) is far cheaper than that line (10¹⁰).
+    let mut items = vec![
+        word(40.0),
+        glue(10.0, 2.0, 0.0),
+        word(30.0),
+        glue(10.0, 2.0, 0.0),
+        word(6.0),
+        hyphen(50.0),
+        word(10.0),
+    ];
+    end(&mut items);
+    let breaks = linebreak(&items, &fixed(W), &Params::default());
+    assert_eq!(indices(&breaks), vec![5, 9]);
+    // With a stretch of 10 that line is r = 2, within the second tolerance: no fragment.
+    items[1] = glue(10.0, 10.0, 0.0);
+    items[3] = glue(10.0, 10.0, 0.0);
+    let p = Params {
+        tolerance: 1.2,
+        ..Params::default()
+    };
+    assert_eq!(indices(&linebreak(&items, &fixed(W), &p)), vec![3, 9]);
+}
+
+#[test]
+fn the_last_pass_keeps_the_hyphen_limit_unless_a_line_would_overflow() {
+    // Width 100. "96-" lines fit exactly, and so does "40 _ 46-", a third hyphen in a row.
+    // Without it, line 3 is "40" alone (nothing to stretch), far beyond every tolerance, but
+    // the run stays at two and nothing runs past the margin.
+    let space = glue(10.0, 1.0, 0.0);
+    let mut items = Vec::new();
+    for _ in 0..2 {
+        items.extend([word(96.0), hyphen(0.0)]);
+    }
+    items.extend([
+        word(40.0),
+        space,
+        word(46.0),
+        hyphen(0.0),
+        word(40.0),
+        space,
+        word(40.0),
+    ]);
+    end(&mut items);
+    let breaks = linebreak(&items, &fixed(W), &Params::default());
+    assert!(breaks.iter().all(|b| !b.overfull), "{breaks:?}");
+    assert_eq!(longest_hyphen_run(&items, &breaks), 2, "{breaks:?}");
+    let unlimited = Params {
+        max_hyphen_run: 0,
+        ..Params::default()
+    };
+    let breaks = linebreak(&items, &fixed(W), &unlimited);
+    assert_eq!(longest_hyphen_run(&items, &breaks), 3, "{breaks:?}");
+    // Where every break is a hyphen, the limit gives way rather than overflow the margin.
+    let mut rigid = Vec::new();
+    for _ in 0..3 {
+        rigid.extend([word(96.0), hyphen(0.0)]);
+    }
+    rigid.push(word(96.0));
+    end(&mut rigid);
+    let breaks = linebreak(&rigid, &fixed(W), &Params::default());
+    assert_eq!(indices(&breaks), vec![1, 3, 5, 9]);
+    assert!(breaks.iter().all(|b| !b.overfull));
 }

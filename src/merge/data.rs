@@ -271,7 +271,8 @@ fn parse_csv(source: &Source, delimiter: Option<u8>, tsv: bool) -> diag::Result<
         let record = record.map_err(csv_error)?;
         let start = record_start(&source.text, record.position());
         let line = diag::line_col(&source.text, start).0;
-        if record.iter().all(str::is_empty) {
+        // Cells of spaces count as empty: a spreadsheet row "cleared" with the space bar.
+        if record.iter().all(|v| v.trim().is_empty()) {
             empty_rows += 1;
             continue;
         }

@@ -1,11 +1,15 @@
 //! Values as text, never as syntax: the escaping of a mail-merge value for where the template
 //! prints it (inside a TOML string of the front matter, unquoted in the front matter, or in
-//! the Markdown body), and the check of where each placeholder of the front matter stands.
+//! the text of the Markdown body), and the check of where each placeholder of the front matter
+//! stands; and what a printed value prints as (printing a table or list whole is an error).
 //!
 //! It takes text and gives text; it knows nothing of rows, data files or layout.
 
 use std::fmt::Write as _;
 use std::ops::Range;
+
+use minijinja::value::ValueKind;
+use minijinja::{ErrorKind, Value};
 
 use crate::diag::{self, Diagnostic, Source};
 
@@ -164,7 +168,8 @@ pub fn escape_toml(value: &str) -> String {
     out
 }
 
-/// Escapes a value for a Markdown body: every ASCII punctuation character is backslash-escaped
+/// Escapes a value for text in a Markdown body (`place` chooses other escapes for code and
+/// addresses): every ASCII punctuation character is backslash-escaped
 /// (CommonMark lets any be), each line is trimmed (no indented code), and a line break in the
 /// value becomes a hard line break.
 ///
@@ -188,4 +193,41 @@ pub fn escape_markdown(value: &str) -> String {
         }
     }
     out
+}
+
+/// What a printed value prints as: a value from a CSV cell is text, one from JSON or TOML
+/// may be a number, `true`/`false` (written as in the data, where minijinja writes `True`),
+/// or nothing (`null`). A table or list has no text of its own: printing one is an error
+/// (`row_error` names it), not its raw JSON.
+pub(super) fn value_text(value: &Value) -> Result<Option<String>, minijinja::Error> {
+    let printed = |what: String| Err(minijinja::Error::new(ErrorKind::InvalidOperation, what));
+    match value.kind() {
+        ValueKind::None => Ok(None),
+        ValueKind::Bool => Ok(Some(value.is_true().to_string())),
+        ValueKind::Map => {
+            let keys: Vec<String> = value
+                .try_iter()
+                .map(|keys| keys.take(5).map(|k| k.to_string()).collect())
+                .unwrap_or_default();
+            printed(format!("{TABLE}{}", keys.join(KEYS)))
+        }
+        ValueKind::Seq | ValueKind::Iterable => printed(LIST.to_string()),
+        _ => Ok(Some(value.to_string())),
+    }
+}
+
+/// The start of the detail of the error for a printed table (then its first keys) or list.
+const TABLE: &str = "printed table, keys: ";
+const LIST: &str = "printed list";
+/// Between the keys in that detail.
+pub(super) const KEYS: &str = "\u{1f}";
+
+/// For the error of a printed table or list: `("table", its first keys)` or `("list", "")`.
+pub(super) fn printed_whole(e: &minijinja::Error) -> Option<(&'static str, &str)> {
+    let detail = e.detail()?;
+    if let Some(keys) = detail.strip_prefix(TABLE) {
+        Some(("table", keys))
+    } else {
+        (detail == LIST).then_some(("list", ""))
+    }
 }

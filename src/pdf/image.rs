@@ -128,7 +128,8 @@ fn xobject(lo: &mut lopdf::Document, image: &Image) -> ObjectId {
             dict.set("BitsPerComponent", Object::Integer(8));
             dict.set("Filter", Object::Name(b"DCTDecode".to_vec()));
             if *inverted {
-                // Adobe's CMYK JPEGs hold 255 − ink (ISO 32000-1 §8.9.5.2, `/Decode`).
+                // CMYK JPEGs hold 255 − ink, as Adobe writes them, APP14 marker or not (see
+                // `image::load_jpeg`); ISO 32000-1 §8.9.5.2, `/Decode`.
                 let decode = (0..4).flat_map(|_| [Object::Integer(1), Object::Integer(0)]);
                 dict.set("Decode", Object::Array(decode.collect()));
             }

@@ -8,6 +8,8 @@ use std::process::Command;
 
 use assert_cmd::cargo::CommandCargoExt;
 
+pub mod pdfread;
+
 /// `SOURCE_DATE_EPOCH` for every run: output must not depend on the clock.
 pub const EPOCH: &str = "1438732800";
 
