@@ -35,6 +35,8 @@ for layout in din din-a window; do
     "$BIN" render -q "$work/$layout"/*.md
 done
 cp -r letters/merge "$work/merge"
+# Outputs of an earlier run in the checkout are not this build's: only the template and data.
+rm -rf "$work/merge/thank-you" "$work/merge"/*.pdf
 cp letters/letterhead.toml "$work/"
 "$BIN" merge -q "$work/merge/thank-you.template.md" --data "$work/merge/supporters.csv" \
     --combine "$work/merge/print.pdf" --duplex
@@ -44,6 +46,7 @@ cp letters/letterhead.toml "$work/"
 # The realistic corpus (tests/real: PNG, JPEG, CMYK and SVG logos, DIN and US layouts, other
 # scripts) and its spreadsheet merge.
 cp -r tests/real "$work/real"
+find "$work/real" -name '*.pdf' -delete
 "$BIN" render -q "$work/real"
 "$BIN" merge -q "$work/real/foodbank/thank-you.template.md" --data "$work/real/foodbank/donors.csv" \
     --combine "$work/real/foodbank/print.pdf"
