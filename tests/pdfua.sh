@@ -39,9 +39,12 @@ done
 "$BIN" init "$work/init" 2>/dev/null
 "$BIN" render -q "$work/init/example-letter.md"
 cp -r tests/real "$work/real"
+find "$work/real" -name '*.pdf' -delete
 "$BIN" render -q "$work/real"
 # The combined print files of the merge examples: one structure tree for the whole file.
 cp -r letters/merge "$work/merge"
+# Outputs of an earlier run in the checkout are not this build's: only the template and data.
+rm -rf "$work/merge/thank-you" "$work/merge"/*.pdf
 cp letters/letterhead.toml "$work/"
 "$BIN" merge -q "$work/merge/thank-you.template.md" --data "$work/merge/supporters.csv" \
     --combine "$work/merge/print.pdf" --duplex
