@@ -2,7 +2,7 @@
 //! Info dictionary, catalog preferences, stream compression and a trailer `/ID` derived from
 //! the content (so identical input gives identical bytes).
 
-use std::hash::{Hash, Hasher};
+use sha2::{Digest, Sha256};
 
 use crate::frame::Document;
 
@@ -88,27 +88,28 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document, marks: &[super::c
         super::pdfa::archival(lo);
     }
     compress(lo);
-    // The document ID: a digest of everything written so far (deterministic).
-    let mut a = std::collections::hash_map::DefaultHasher::new();
-    let mut b = std::collections::hash_map::DefaultHasher::new();
-    "letterhead-id-b".hash(&mut b);
+    // The document ID: the first 16 bytes of a SHA-256 of everything written so far. A hash
+    // whose output we fix ourselves, not std's `DefaultHasher`, whose algorithm may change with
+    // the toolchain: identical input must give identical bytes after an update too. Each part
+    // is written with its length, so no two different sequences of parts read alike.
+    let mut sha = Sha256::new();
+    let mut part = |bytes: &[u8]| {
+        sha.update((bytes.len() as u64).to_be_bytes());
+        sha.update(bytes);
+    };
     // The streams (pages, fonts, images) and the document information identify the document.
     for (id, object) in &lo.objects {
         if let Object::Stream(s) = object {
-            id.hash(&mut a);
-            id.hash(&mut b);
-            s.content.hash(&mut a);
-            s.content.hash(&mut b);
+            part(&id.0.to_be_bytes());
+            part(&id.1.to_be_bytes());
+            part(&s.content);
         }
     }
     for text in [&doc.meta.title, &doc.meta.author, &doc.meta.subject] {
-        text.hash(&mut a);
-        text.hash(&mut b);
+        part(text.as_bytes());
     }
-    doc.meta.created.hash(&mut a);
-    doc.meta.created.hash(&mut b);
-    let mut digest = a.finish().to_be_bytes().to_vec();
-    digest.extend(b.finish().to_be_bytes());
+    part(&doc.meta.created.to_be_bytes());
+    let digest = sha.finalize()[..16].to_vec();
     lo.trailer.set(
         "ID",
         Object::Array(vec![
