@@ -68,27 +68,11 @@ pub fn may_break_at_space(
     true
 }
 
-/// English month names, localized through [`crate::lang::Language::localize_date`].
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// Whether `word` is a month's name in the language (or in English).
 fn is_month(word: &str, lang: crate::lang::Language) -> bool {
     word.len() >= 3
         && word.chars().next().is_some_and(char::is_alphabetic)
-        && MONTHS.iter().any(|m| {
+        && crate::lang::MONTHS_EN.iter().any(|m| {
             m.eq_ignore_ascii_case(word)
                 || lang.localize_date(m).to_lowercase() == word.to_lowercase()
         })

@@ -24,7 +24,8 @@ pub enum Language {
 /// The tags `style.language` accepts.
 pub const TAGS: [&str; 5] = ["en-US", "en-GB", "de-DE", "fr-FR", "es-ES"];
 
-const MONTHS_EN: [&str; 12] = [
+/// English month names, which dates are written with and localized from.
+pub(crate) const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
     "March",
