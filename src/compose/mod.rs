@@ -118,6 +118,23 @@ struct FlowLine {
     tags: LineTags,
 }
 
+impl FlowLine {
+    /// A line of text and nothing else: no extras, no space below, no quote bars.
+    fn plain(line: Line, indent: Abs, height: Abs, size: Abs, tags: LineTags) -> FlowLine {
+        FlowLine {
+            indent,
+            height,
+            line,
+            size,
+            extras: Vec::new(),
+            space_below: Abs::ZERO,
+            shrink: Abs::ZERO,
+            bars: Vec::new(),
+            tags,
+        }
+    }
+}
+
 struct FlowBlock {
     lines: Vec<FlowLine>,
     space_before: Abs,
@@ -688,17 +705,7 @@ impl Composer<'_> {
         self.blocks.push(FlowBlock {
             lines: lines
                 .into_iter()
-                .map(|line| FlowLine {
-                    indent,
-                    height,
-                    line,
-                    size,
-                    extras: Vec::new(),
-                    space_below: Abs::ZERO,
-                    shrink: Abs::ZERO,
-                    bars: Vec::new(),
-                    tags: LineTags::default(),
-                })
+                .map(|line| FlowLine::plain(line, indent, height, size, LineTags::default()))
                 .collect(),
             space_before,
             space_shrink: Abs::ZERO,

@@ -90,17 +90,10 @@ impl Composer<'_> {
         let mut open = None;
         for (i, mut line) in lines.into_iter().enumerate() {
             let tags = tag_line(&mut self.structure, &mut line, element, &mut open);
-            self.blocks[b].lines.push(FlowLine {
-                indent: if i == 0 { first } else { rest },
-                height,
-                line,
-                size,
-                extras: Vec::new(),
-                space_below: Abs::ZERO,
-                shrink: Abs::ZERO,
-                bars: Vec::new(),
-                tags,
-            });
+            let indent = if i == 0 { first } else { rest };
+            self.blocks[b]
+                .lines
+                .push(FlowLine::plain(line, indent, height, size, tags));
         }
     }
 }

@@ -143,17 +143,7 @@ impl Composer<'_> {
         let size = self.size;
         let mut flow_lines: Vec<FlowLine> = lines
             .into_iter()
-            .map(|(line, height, tags)| FlowLine {
-                indent: Abs::ZERO,
-                height,
-                line,
-                size,
-                extras: Vec::new(),
-                space_below: Abs::ZERO,
-                shrink: Abs::ZERO,
-                bars: Vec::new(),
-                tags,
-            })
+            .map(|(line, height, tags)| FlowLine::plain(line, Abs::ZERO, height, size, tags))
             .collect();
         if let Some(closing) = closing_line.and_then(|i| flow_lines.get_mut(i))
             && closing.height > self.line_height

@@ -267,17 +267,13 @@ impl Composer<'_> {
                         .filter_map(Iterator::next)
                         .map(|(x, line, tags)| ((x, line), tags))
                         .unzip();
-                    FlowLine {
+                    FlowLine::plain(
+                        side_by_side(parts),
                         indent,
-                        height: line_height,
-                        line: side_by_side(parts),
+                        line_height,
                         size,
-                        extras: Vec::new(),
-                        space_below: Abs::ZERO,
-                        shrink: Abs::ZERO,
-                        bars: Vec::new(),
-                        tags: LineTags::side_by_side(tags),
-                    }
+                        LineTags::side_by_side(tags),
+                    )
                 })
                 .collect();
             // A rule under the header, a hairline under each body row.
