@@ -613,7 +613,8 @@ mod tests {
         assert_eq!(letter.front.to, evil.lines().collect::<Vec<_>>());
         assert_eq!(
             letter.body(),
-            "\nDear x\\\"\\]\\\n\\+\\+\\+\\\n\\*\\*bold\\*\\* \\<script\\> \\\"\\\"\\\",\n"
+            // Quotes curled like the template's text (the parser leaves escaped ones straight).
+            "\nDear x”\\]\\\n\\+\\+\\+\\\n\\*\\*bold\\*\\* \\<script\\> “””,\n"
         );
     }
 

@@ -84,7 +84,7 @@ fn values_are_printed_as_text_never_as_markup() {
     let r = run(merge(d, "evil.csv").arg("--out-dir").arg(&out));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = text_of(&out.join("thank-you-0001.pdf"));
-    // Quotes in the front matter are curled like the template's own (issue 12): as text.
+    // Quotes in the front matter are curled like the template's own: as text.
     for literal in [
         "Eve”””",
         "**bold** <script>alert(1)</script>",
@@ -98,6 +98,31 @@ fn values_are_printed_as_text_never_as_markup() {
         );
     }
     assert!(!r.stderr.contains("HTML"), "{}", r.stderr);
+}
+
+#[test]
+fn values_in_the_body_get_the_same_punctuation_as_the_template() {
+    let dir = merge_dir();
+    let d = dir.path();
+    // A spreadsheet's straight quotes, doubled hyphens and three dots, in the body (`amount`)
+    // and in a table cell and code span, where code stays as written.
+    std::fs::write(
+        d.join("quotes.csv"),
+        "id,first_name,last_name,street,city,amount,member_since\n\
+         1,Ann,O'Brien,1 Main St,Town,\"the \"\"Fair Rent\"\" fund's gift -- and more...\",2011\n",
+    )
+    .unwrap();
+    let out = d.join("out");
+    let r = run(merge(d, "quotes.csv").arg("--out-dir").arg(&out));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = text_of(&out.join("thank-you-0001.pdf"));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("gift of the “Fair Rent” fund’s gift – and more… to the"),
+        "merged value not curled like the template:\n{flat}"
+    );
+    assert!(flat.contains("Dear Ann,"), "{flat}");
+    assert!(!flat.contains('"') && !flat.contains("O'Brien"), "{flat}");
 }
 
 #[test]

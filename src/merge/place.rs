@@ -20,7 +20,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, LinkType, Parser, Tag};
 
 use super::escape::escape_markdown;
-use crate::markdown;
+use crate::{markdown, punct};
 
 /// The marker for values of a template, which writes and reads them.
 #[derive(Debug, Clone, Copy)]
@@ -136,8 +136,10 @@ fn escape_for(value: &str, place: Place) -> Result<String, String> {
         }
     };
     Ok(match place {
-        Place::Text { one_line: false } => escape_markdown(value),
-        Place::Text { one_line: true } => escape_markdown(&one_line(value)),
+        // Curled like the template's own text (the parser's smart punctuation does not see
+        // escaped quotes), then escaped.
+        Place::Text { one_line: false } => escape_markdown(&punct::curl(value)),
+        Place::Text { one_line: true } => escape_markdown(&punct::curl(&one_line(value))),
         Place::CodeSpan { in_table } => {
             if value.contains('`') {
                 return Err(format!(
