@@ -27,10 +27,34 @@ pub const MAX_COORDINATE: f64 = 1e7;
 /// nothing.
 pub const MIN_SIZE: f64 = 0.01;
 
-/// Whether `path` names an SVG file (by its extension).
+/// Whether `path` names an SVG file (by its extension): `.svg`, or `.svgz` (gzip-compressed).
 pub fn is_svg(path: &Path) -> bool {
     path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz"))
+}
+
+/// The first two bytes of a gzip stream (RFC 1952).
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// The SVG document in `bytes`: as it is, or decompressed when it is gzip (an `.svgz` file),
+/// up to `MAX_BYTES` of it.
+fn uncompressed(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    if !bytes.starts_with(&GZIP_MAGIC) {
+        return Ok(bytes);
+    }
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes.as_slice())
+        .take(MAX_BYTES as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|err| format!("its gzip compression is damaged ({err})"))?;
+    if out.len() > MAX_BYTES {
+        return Err(format!(
+            "it is over the limit of {} MB for an SVG once decompressed",
+            MAX_BYTES / 1_000_000
+        ));
+    }
+    Ok(out)
 }
 
 /// Reads and converts an SVG file (what of it could not be drawn is in `left_out`).
@@ -58,7 +82,8 @@ pub fn load(path: &Path, what: &str) -> diag::Result<Vector> {
             MAX_BYTES / 1_000_000
         )));
     }
-    convert(&bytes)
+    uncompressed(bytes)
+        .and_then(|bytes| convert(&bytes))
         .map_err(|err| fail(format!("{what} `{}` cannot be used: {err}", path.display())))
 }
 

@@ -865,18 +865,30 @@ fn a_jpeg_logo_is_written_as_it_is_at_its_height_and_place() {
     assert!(x_of("info@acme.example", "xMax") < logo_left, "{html}");
 }
 
+const RED_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50" width="100" height="50">
+             <rect width="100" height="50" fill="#7a1f3d"/></svg>"##;
+
 #[test]
 fn an_svg_logo_is_drawn_as_vector_graphics() {
+    svg_logo_is_drawn("logo.svg", RED_SVG.as_bytes());
+}
+
+#[test]
+fn a_compressed_svgz_logo_is_drawn_like_the_svg() {
+    use std::io::Write as _;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(RED_SVG.as_bytes()).unwrap();
+    svg_logo_is_drawn("logo.svgz", &gz.finish().unwrap());
+}
+
+/// Renders a letter whose letterhead's logo is `name` holding `bytes` (a 2:1 rectangle in the
+/// accent colour) and checks it is drawn as paths where the logo belongs.
+fn svg_logo_is_drawn(name: &str, bytes: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("logo.svg"),
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50" width="100" height="50">
-             <rect width="100" height="50" fill="#7a1f3d"/></svg>"##,
-    )
-    .unwrap();
+    std::fs::write(dir.path().join(name), bytes).unwrap();
     std::fs::write(
         dir.path().join("letterhead.toml"),
-        "[organization]\nname = \"Acme\"\nlogo = \"logo.svg\"\nlogo-height = \"1in\"\n",
+        format!("[organization]\nname = \"Acme\"\nlogo = \"{name}\"\nlogo-height = \"1in\"\n"),
     )
     .unwrap();
     std::fs::write(
