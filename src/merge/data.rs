@@ -56,15 +56,24 @@ pub struct Data {
 }
 
 /// Reads the data: by extension, `.json` (an array of objects), `.toml` (an array of tables),
-/// anything else CSV with a header row; `delimiter` is `--delimiter`, if given.
+/// anything else CSV with a header row — unless it starts with `[` like a JSON array (a web
+/// export saved as `.txt` or without an extension); `delimiter` is `--delimiter`, if given.
 pub fn parse_data(source: &Source, delimiter: Option<u8>) -> diag::Result<Data> {
     let extension = source
         .path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let looks_like_json = || {
+        source
+            .text
+            .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+            .starts_with('[')
+    };
     let data = match extension.as_deref() {
         Some("json") => parse_json(source)?,
         Some("toml") => parse_toml(source)?,
+        Some("csv" | "tsv") => parse_csv(source, delimiter, extension.as_deref() == Some("tsv"))?,
+        _ if looks_like_json() => parse_json(source)?,
         _ => parse_csv(source, delimiter, extension.as_deref() == Some("tsv"))?,
     };
     if data.rows.is_empty() {
@@ -353,8 +362,10 @@ fn ragged(
 }
 
 fn parse_json(source: &Source) -> diag::Result<Data> {
-    let value: serde_json::Value = serde_json::from_str(&source.text).map_err(|e| {
-        let offset = line_offset(&source.text, e.line()) + e.column().saturating_sub(1);
+    // A byte-order mark, which spreadsheet and Windows exports write, is not JSON.
+    let bom = if source.text.starts_with('\u{feff}') { 3 } else { 0 };
+    let value: serde_json::Value = serde_json::from_str(&source.text[bom..]).map_err(|e| {
+        let offset = bom + line_offset(&source.text[bom..], e.line()) + e.column().saturating_sub(1);
         Diagnostic::error(format!(
             "`{}` is not valid JSON: {e}",
             source.path.display()
@@ -381,9 +392,7 @@ fn parse_json(source: &Source) -> diag::Result<Data> {
             if !columns.contains(key) {
                 columns.push(key.clone());
             }
-            // Lists and objects stay lists and maps (`{% for %}`, `{{ a.b }}`); `null` is
-            // none, which prints as nothing.
-            values.insert(key.clone(), Value::from_serialize(value));
+            values.insert(key.clone(), json_value(value));
         }
         rows.push(record(i, values));
     }
@@ -402,6 +411,37 @@ fn record(i: usize, values: BTreeMap<String, Value>) -> Row {
         line: 0,
         values,
         problem: None,
+    }
+}
+
+/// A JSON value as a template value: lists and objects stay lists and maps (`{% for %}`,
+/// `{{ a.b }}`), `null` is none (printed as nothing), and a number is kept as written — an
+/// integer within 64 bits or a decimal that prints back the same stays a number, anything
+/// else (`12.50`, `12345678901234567890123`, `1e3`) is its text, never a rounded float.
+fn json_value(value: &serde_json::Value) -> Value {
+    match value {
+        serde_json::Value::Null => Value::from(()),
+        serde_json::Value::Bool(b) => Value::from(*b),
+        serde_json::Value::String(s) => Value::from(s.as_str()),
+        serde_json::Value::Number(n) => {
+            let written = n.to_string();
+            if let Ok(i) = written.parse::<i64>() {
+                Value::from(i)
+            } else if let Ok(f) = written.parse::<f64>()
+                && f.is_finite()
+                && f.to_string() == written
+            {
+                Value::from(f)
+            } else {
+                Value::from(written)
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().map(json_value).collect(),
+        serde_json::Value::Object(map) => Value::from(
+            map.iter()
+                .map(|(k, v)| (k.clone(), json_value(v)))
+                .collect::<BTreeMap<_, _>>(),
+        ),
     }
 }
 
@@ -641,5 +681,42 @@ mod tests {
             "Lima"
         );
         assert_eq!(text(&toml.rows[1], "a"), "y");
+    }
+
+    #[test]
+    fn json_numbers_print_as_written() {
+        let json = parse_data(
+            &source(
+                "d.json",
+                r#"[{"big": 12345678901234567890123, "id": 9007199254740993, "amount": 12.50,
+                     "half": 0.5, "n": -7}]"#,
+            ),
+            None,
+        )
+        .unwrap();
+        let row = &json.rows[0];
+        assert_eq!(text(row, "big"), "12345678901234567890123");
+        assert_eq!(text(row, "id"), "9007199254740993");
+        assert_eq!(text(row, "amount"), "12.50");
+        assert_eq!(text(row, "half"), "0.5");
+        assert_eq!(text(row, "n"), "-7");
+        // Integers and plain decimals stay numbers a template can compute with.
+        assert!(row.values["n"].is_number() && row.values["half"].is_number());
+    }
+
+    #[test]
+    fn a_json_array_is_recognised_by_its_content() {
+        for name in ["donors.txt", "donors", "export.dat"] {
+            let data = parse_data(
+                &source(name, "\u{feff}\n  [{\"name\": \"Ada\"}, {\"name\": \"Grace\"}]\n"),
+                None,
+            )
+            .unwrap();
+            assert_eq!(data.columns, ["name"], "{name}");
+            assert_eq!(text(&data.rows[1], "name"), "Grace", "{name}");
+        }
+        // A `.csv` is CSV whatever it starts with.
+        let csv = parse_data(&source("d.csv", "[a],b\n1,2\n"), None).unwrap();
+        assert_eq!(csv.columns, ["[a]", "b"]);
     }
 }
