@@ -129,6 +129,8 @@ pub struct Line {
 pub enum Warning {
     /// Characters no face of the family has.
     MissingGlyphs(Vec<char>),
+    /// Control characters in the text, which are not printed.
+    ControlChars(Vec<char>),
     /// A line wider than the measure, by this much.
     Overfull(String, Abs),
     /// A word broken between characters as a last resort.
@@ -176,21 +178,27 @@ pub fn layout(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Line>, 
     let mut lines = Vec::new();
     let mut warnings = Vec::new();
     let mut missing: Vec<char> = Vec::new();
+    let mut controls: Vec<char> = Vec::new();
+    let add = |into: &mut Vec<char>, chars: Vec<char>| {
+        for c in chars {
+            if !into.contains(&c) {
+                into.push(c);
+            }
+        }
+    };
     for section in split_spans(spans, &section_cuts(&text)) {
         let (section_lines, section_warnings) = layout_section(&section, family, style);
         lines.extend(section_lines);
         for w in section_warnings {
             match w {
-                Warning::MissingGlyphs(chars) => {
-                    for c in chars {
-                        if !missing.contains(&c) {
-                            missing.push(c);
-                        }
-                    }
-                }
+                Warning::MissingGlyphs(chars) => add(&mut missing, chars),
+                Warning::ControlChars(chars) => add(&mut controls, chars),
                 other => warnings.push(other),
             }
         }
+    }
+    if !controls.is_empty() {
+        warnings.insert(0, Warning::ControlChars(controls));
     }
     if !missing.is_empty() {
         warnings.insert(0, Warning::MissingGlyphs(missing));
@@ -273,6 +281,7 @@ fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Lin
     let mut shaped = Vec::with_capacity(spans.len());
     let mut start = 0;
     let mut missing = Vec::new();
+    let mut controls = Vec::new();
     for span in spans {
         let face = family.face(span.variant).clone();
         let glyphs = shape::shape(&face, &span.text, &style.language);
@@ -280,6 +289,9 @@ fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Lin
         // consulted for the others, or when a glyph 0 shows that something is missing.
         let notdef = glyphs.iter().any(|g| g.id == 0);
         for c in span.text.chars() {
+            if shape::is_unprintable(c) && !controls.contains(&c) {
+                controls.push(c);
+            }
             if (notdef || !c.is_ascii())
                 && !c.is_whitespace()
                 && !c.is_control()
@@ -298,6 +310,9 @@ fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Lin
     }
     if !missing.is_empty() {
         warnings.push(Warning::MissingGlyphs(missing));
+    }
+    if !controls.is_empty() {
+        warnings.push(Warning::ControlChars(controls));
     }
     // 3. prepare
     let (items, contents) = prepare(spans, &shaped, &text, style, &mut warnings);
@@ -814,6 +829,18 @@ fn finalize(
                 &span.text[g.cluster..end]
             } else {
                 ""
+            };
+            // Control characters have no glyph (see `shape`); nor do they join a neighbour's
+            // text, which is what copying and screen readers see.
+            let printable: String;
+            let text = if text.contains(shape::is_unprintable) {
+                printable = text
+                    .chars()
+                    .filter(|&c| !shape::is_unprintable(c))
+                    .collect();
+                printable.as_str()
+            } else {
+                text
             };
             run.glyphs.push(g.id, *x + size * g.x_offset, text);
             *x += size * (g.advance + style.tracking) + extra / count;

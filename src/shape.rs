@@ -85,7 +85,16 @@ pub fn shape(face: &Face, text: &str, language: &str) -> Vec<Glyph> {
             y_offset: f64::from(pos.y_offset) / upem,
             cluster: info.cluster as usize,
         })
+        // A control character (a bell or escape pasted with the text) prints nothing, not a
+        // `.notdef` box; the paragraph reports it.
+        .filter(|g| !text[g.cluster..].starts_with(is_unprintable))
         .collect()
+}
+
+/// A control character other than white space (a bell, backspace or escape pasted with the
+/// text): it has no glyph and prints as nothing.
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control() && !c.is_whitespace()
 }
 
 /// The advance of a glyph in font units, from the font's metrics (no kerning).

@@ -256,3 +256,63 @@ fn the_combined_file_prints_at_full_size_has_info_and_distinct_subset_tags() {
     assert_eq!(uris.len(), 40, "{uris:?}");
     assert!(uris.contains(&"https://example.org/%C3%BCnser".to_string()));
 }
+
+#[test]
+fn control_characters_of_the_front_matter_never_reach_the_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("letterhead.toml"), letterhead_toml(false)).unwrap();
+    // A bell, an escape sequence, a backspace and a line break, as copy and paste bring them.
+    std::fs::write(
+        d.join("letter.md"),
+        "+++\nto = [\"A\"]\nsubject = \"Rent\\u0007 \\u001b[31mreview\\nof 2026\"\n\
+         [signature]\nname = \"Zoë\\u0008 Brand\"\n+++\n\nHello.\n",
+    )
+    .unwrap();
+    let r = run(letterhead().arg("render").arg(d.join("letter.md")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = d.join("letter.pdf");
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    let info = doc
+        .get_dictionary(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
+        .unwrap();
+    for key in [b"Title".as_slice(), b"Subject", b"Author"] {
+        let value = lopdf::decode_text_string(info.get(key).unwrap()).unwrap();
+        assert!(
+            !value.chars().any(char::is_control),
+            "{}: {value:?}",
+            String::from_utf8_lossy(key)
+        );
+    }
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(
+        info.contains("Title:           Rent [31mreview of 2026\n"),
+        "{info}"
+    );
+    // Nor the page: no `.notdef` box is drawn (it would extract as U+FFFD), and each is
+    // reported once, by code point (the character itself could drive the terminal).
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(
+        text.contains("Rent [31mreview") && text.contains("Zoë Brand"),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\u{FFFD}')
+            && !text
+                .chars()
+                .any(|c| c.is_control() && !c.is_whitespace() && c != '\u{c}'),
+        "{text:?}"
+    );
+    let r = run(letterhead()
+        .args(["check", "--diagnostic-format", "short"])
+        .arg(d.join("letter.md")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("letter.md:3:16: warning: the text holds control characters (U+0007, U+001B), which are not printed")
+            && r.stderr.contains("(U+0008)")
+            && !r.stderr.contains('\u{1b}'),
+        "{}",
+        r.stderr
+    );
+    assert!(info.contains("Author:          Zoë Brand\n"), "{info}");
+}

@@ -159,6 +159,8 @@ struct Composer<'a> {
     blocks: Vec<FlowBlock>,
     /// Variants already reported as missing from the family.
     missing_variants: Vec<Variant>,
+    /// Control characters already reported for this letter.
+    controls_reported: Vec<char>,
     /// Where the text being set comes from, for diagnostics.
     origin: Origin,
     /// The lowest point of the letterhead on page one.
@@ -264,6 +266,7 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         warnings: Vec::new(),
         blocks: Vec::new(),
         missing_variants: Vec::new(),
+        controls_reported: Vec::new(),
         origin: Origin::Letter(0),
         letterhead_bottom: Abs::ZERO,
         damage: None,
@@ -589,6 +592,38 @@ impl Composer<'_> {
                     .hint("configure a font that covers these characters in `style.font`");
                     // Point at the first place the first such character is written.
                     let needle = chars.first().map(char::to_string).unwrap_or_default();
+                    self.locate(d, &needle)
+                }
+                Warning::ControlChars(chars) => {
+                    // Once per character and letter, named by code point only: the characters
+                    // themselves could drive a terminal (an escape sequence).
+                    let chars: Vec<char> = chars
+                        .into_iter()
+                        .filter(|c| !self.controls_reported.contains(c))
+                        .collect();
+                    let Some(&first) = chars.first() else {
+                        continue;
+                    };
+                    self.controls_reported.extend(&chars);
+                    let list: Vec<String> = chars
+                        .iter()
+                        .map(|c| format!("U+{:04X}", u32::from(*c)))
+                        .collect();
+                    let d = Diagnostic::warning(format!(
+                        "the text holds control characters ({}), which are not printed",
+                        list.join(", ")
+                    ))
+                    .hint("remove them: they come with text copied from some programs");
+                    // As written in the Markdown, or as a TOML escape in the front matter.
+                    let raw = first.to_string();
+                    let escaped = format!("\\u{:04X}", u32::from(first));
+                    let needle = if self.input.letter.source.text.contains(&raw) {
+                        raw
+                    } else if self.input.letter.source.text.contains(&escaped) {
+                        escaped
+                    } else {
+                        escaped.to_lowercase()
+                    };
                     self.locate(d, &needle)
                 }
                 Warning::Overfull(text, by) => {

@@ -363,9 +363,14 @@ fn ragged(
 
 fn parse_json(source: &Source) -> diag::Result<Data> {
     // A byte-order mark, which spreadsheet and Windows exports write, is not JSON.
-    let bom = if source.text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bom = if source.text.starts_with('\u{feff}') {
+        3
+    } else {
+        0
+    };
     let value: serde_json::Value = serde_json::from_str(&source.text[bom..]).map_err(|e| {
-        let offset = bom + line_offset(&source.text[bom..], e.line()) + e.column().saturating_sub(1);
+        let offset =
+            bom + line_offset(&source.text[bom..], e.line()) + e.column().saturating_sub(1);
         Diagnostic::error(format!(
             "`{}` is not valid JSON: {e}",
             source.path.display()
@@ -708,7 +713,10 @@ mod tests {
     fn a_json_array_is_recognised_by_its_content() {
         for name in ["donors.txt", "donors", "export.dat"] {
             let data = parse_data(
-                &source(name, "\u{feff}\n  [{\"name\": \"Ada\"}, {\"name\": \"Grace\"}]\n"),
+                &source(
+                    name,
+                    "\u{feff}\n  [{\"name\": \"Ada\"}, {\"name\": \"Grace\"}]\n",
+                ),
                 None,
             )
             .unwrap();

@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
+use super::finish::text_string;
+
 /// Ids reserved for the combined file's own objects.
 const CATALOG: u32 = 1;
 const PAGES: u32 = 2;
@@ -735,19 +737,6 @@ fn image_digest(stream: &lopdf::Stream) -> u128 {
         stream.content.hash(h);
     }
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
-}
-
-/// A PDF text string: literal for ASCII, UTF-16BE with a byte-order mark otherwise.
-fn text_string(text: &str) -> Object {
-    if text.is_ascii() {
-        Object::String(text.as_bytes().to_vec(), StringFormat::Literal)
-    } else {
-        let mut bytes = vec![0xFE, 0xFF];
-        for unit in text.encode_utf16() {
-            bytes.extend_from_slice(&unit.to_be_bytes());
-        }
-        Object::String(bytes, StringFormat::Hexadecimal)
-    }
 }
 
 /// Serialises one PDF object (PDF 1.7, section 7.3).

@@ -17,8 +17,25 @@ pub fn producer() -> String {
 }
 
 /// A PDF text string: UTF-16BE with BOM for anything beyond ASCII, as PDF text strings require.
+/// It is metadata (Info, alternative text, link descriptions) a viewer shows on one line:
+/// control characters from the front matter are left out, and line breaks and tabs become
+/// spaces.
 pub(super) fn text_string(s: &str) -> lopdf::Object {
     use lopdf::StringFormat::{Hexadecimal, Literal};
+    let printable;
+    let s = if s.chars().any(char::is_control) {
+        printable = s
+            .chars()
+            .filter_map(|c| match c {
+                '\t' | '\n' | '\r' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect::<String>();
+        printable.as_str()
+    } else {
+        s
+    };
     if s.is_ascii() {
         lopdf::Object::String(s.as_bytes().to_vec(), Literal)
     } else {
