@@ -148,6 +148,11 @@ pub struct Metrics {
     pub caret_slope: (i16, i16),
     /// Weight class (`OS/2`), 0 when unknown.
     pub weight: u16,
+    /// Whether the face has serifs: by its `OS/2` family class, or when it has none, by its
+    /// PANOSE serif style.
+    pub serif: bool,
+    /// Whether every glyph has the same width (`post`).
+    pub fixed_pitch: bool,
 }
 
 /// A subset font: its bytes, and the original glyph id of each of its glyphs (ascending;
@@ -278,7 +283,26 @@ impl<'a> TrueType<'a> {
                 .map(|v| v as i16),
             caret_slope: (i16_at(self.hhea, 18), i16_at(self.hhea, 20)),
             weight: self.os2.and_then(|t| u16_at(t, 4)).unwrap_or(0),
+            serif: self.os2.is_some_and(|t| {
+                // sFamilyClass (OS/2 offset 30): classes 1–5 and 7 are serif faces, 8 sans
+                // serif. Unclassified (0): PANOSE (offset 32) Latin text (2) with a serif
+                // style of 2–10 (11–13 are sans serif).
+                match u16_at(t, 30).map_or(0, |v| v >> 8) {
+                    0 => t.get(32) == Some(&2) && t.get(33).is_some_and(|s| (2..=10).contains(s)),
+                    class => (1..=5).contains(&class) || class == 7,
+                }
+            }),
+            fixed_pitch: self
+                .post
+                .and_then(|t| u32_at(t, 12))
+                .is_some_and(|v| v != 0),
         }
+    }
+
+    /// The top of a glyph's outline (`yMax` of its `glyf` header), if it has one.
+    pub fn glyph_top(&self, gid: u16) -> Option<i16> {
+        let glyph = self.glyph(gid)?;
+        u16_at(glyph, 8).map(|v| v as i16)
     }
 
     /// The PostScript name (`name` table, id 6), when the font has a usable one.
@@ -649,6 +673,8 @@ mod tests {
         assert_eq!(m.units_per_em, 1000);
         assert!(m.ascender > 0 && m.descender < 0);
         assert_eq!(m.caret_slope, (1, 0));
+        assert!(m.serif && !m.fixed_pitch);
+        assert_eq!(m.cap_height, Some(714));
     }
 
     #[test]

@@ -316,3 +316,60 @@ fn control_characters_of_the_front_matter_never_reach_the_metadata() {
     );
     assert!(info.contains("Author:          Zoë Brand\n"), "{info}");
 }
+
+#[test]
+fn page_boxes_are_exact_and_font_descriptors_say_serif_and_cap_height() {
+    for (size, width, height) in [
+        ("letter", Object::Integer(612), Object::Integer(792)),
+        ("A4", Object::Real(595.276), Object::Real(841.89)),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(
+            d.join("letterhead.toml"),
+            format!("[organization]\nname = \"Acme\"\n[page]\nsize = \"{size}\"\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("letter.md"),
+            letter("to = [\"A\"]", "**Hello** there."),
+        )
+        .unwrap();
+        let r = run(letterhead().arg("render").arg(d.join("letter.md")));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let doc = lopdf::Document::load(d.join("letter.pdf")).unwrap();
+        for page in doc.get_pages().into_values() {
+            let page = doc.get_dictionary(page).unwrap();
+            for key in [b"MediaBox".as_slice(), b"CropBox", b"TrimBox"] {
+                let Ok(bounds) = page.get(key) else {
+                    assert_ne!(key, b"MediaBox");
+                    continue;
+                };
+                assert_eq!(
+                    bounds.as_array().unwrap(),
+                    &vec![
+                        Object::Integer(0),
+                        Object::Integer(0),
+                        width.clone(),
+                        height.clone()
+                    ],
+                    "{size} {}",
+                    String::from_utf8_lossy(key)
+                );
+            }
+        }
+        let descriptors: Vec<&lopdf::Dictionary> = doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .filter(|d| d.get(b"Type").ok() == Some(&Object::Name(b"FontDescriptor".to_vec())))
+            .collect();
+        assert_eq!(descriptors.len(), 2, "regular and bold");
+        for descriptor in descriptors {
+            let flags = descriptor.get(b"Flags").unwrap().as_i64().unwrap();
+            // Serif (2) and nonsymbolic (32); Noto Serif's OS/2 cap height is 714/1000 em.
+            assert_eq!(flags, 2 | 32, "{descriptor:?}");
+            assert_eq!(descriptor.get(b"CapHeight").unwrap().as_i64().unwrap(), 714);
+        }
+    }
+}

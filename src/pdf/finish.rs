@@ -85,6 +85,7 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document, marks: &[super::c
         catalog.set("ViewerPreferences", Object::Dictionary(prefs));
     }
     annotations_indirect(lo);
+    exact_page_boxes(lo, doc);
     super::tagged::write(lo, doc, marks);
     // Links are printed annotations (flag 4, Print), as PDF/A requires and printers expect:
     // without it an annotation is hidden in print (invisible ones anyway, but some printer
@@ -134,6 +135,44 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document, marks: &[super::c
             Object::String(digest, Hexadecimal),
         ]),
     );
+}
+
+/// The page boxes as the page's size in points to a thousandth, a whole number where it is
+/// one: printpdf takes sizes in millimetres as `f32` and writes US Letter as
+/// `612.00006 792.00006`, which print dialogs and preflight tools show as a custom size.
+fn exact_page_boxes(lo: &mut lopdf::Document, doc: &Document) {
+    use lopdf::Object;
+    let number = |pt: f64| {
+        let thousandths = (pt * 1000.0).round();
+        if thousandths % 1000.0 == 0.0 {
+            Object::Integer((thousandths / 1000.0) as i64)
+        } else {
+            Object::Real((thousandths / 1000.0) as f32)
+        }
+    };
+    let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    for (id, page) in pages.into_iter().zip(&doc.pages) {
+        let Some(Object::Dictionary(dict)) = lo.objects.get_mut(&id) else {
+            continue;
+        };
+        let bounds = Object::Array(vec![
+            Object::Integer(0),
+            Object::Integer(0),
+            number(page.width.to_pt()),
+            number(page.height.to_pt()),
+        ]);
+        for key in [
+            b"MediaBox".as_slice(),
+            b"CropBox",
+            b"TrimBox",
+            b"BleedBox",
+            b"ArtBox",
+        ] {
+            if dict.has(key) || key == b"MediaBox" {
+                dict.set(key, bounds.clone());
+            }
+        }
+    }
 }
 
 /// Makes every annotation in a page's `/Annots` an indirect object. printpdf 0.12 writes link

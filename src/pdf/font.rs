@@ -102,7 +102,19 @@ pub(super) fn subset_all(doc: &Document) -> Option<Vec<Font<'_>>> {
                 name: font
                     .postscript_name()
                     .unwrap_or_else(|| sanitize(&face.name)),
-                metrics: font.metrics(),
+                metrics: {
+                    let mut m = font.metrics();
+                    // A face without an `OS/2` cap height (version 0 or 1): the top of its `H`.
+                    if m.cap_height.is_none() {
+                        m.cap_height = face
+                            .font
+                            .charmap()
+                            .map_unicode('H')
+                            .and_then(|g| u16::try_from(g.to_u32()).ok())
+                            .and_then(|g| font.glyph_top(g));
+                    }
+                    m
+                },
                 subset,
                 widths,
                 texts,
@@ -139,8 +151,15 @@ pub(super) fn add(lo: &mut lopdf::Document, font: &Font<'_>) -> lopdf::ObjectId 
     } else {
         (-(f64::from(run)).atan2(f64::from(rise)).to_degrees()).round() as i64
     };
+    // Font descriptor flags (ISO 32000-1, table 123).
+    const FIXED_PITCH: i64 = 1;
+    const SERIF: i64 = 1 << 1;
     const NONSYMBOLIC: i64 = 1 << 5;
     const ITALIC: i64 = 1 << 6;
+    let flags = NONSYMBOLIC
+        | if italic_angle != 0 { ITALIC } else { 0 }
+        | if m.serif { SERIF } else { 0 }
+        | if m.fixed_pitch { FIXED_PITCH } else { 0 };
     // StemV: no table has it; estimated from the weight class as PDF producers do.
     let stem_v = if m.weight == 0 {
         80
@@ -155,10 +174,7 @@ pub(super) fn add(lo: &mut lopdf::Document, font: &Font<'_>) -> lopdf::ObjectId 
     let descriptor = lo.add_object(Dict::from_iter([
         ("Type", Name(b"FontDescriptor".to_vec())),
         ("FontName", Name(name.clone().into_bytes())),
-        (
-            "Flags",
-            Integer(NONSYMBOLIC | if italic_angle != 0 { ITALIC } else { 0 }),
-        ),
+        ("Flags", Integer(flags)),
         (
             "FontBBox",
             Array(m.bbox.iter().map(|&v| Integer(scale(v))).collect()),
