@@ -12,7 +12,7 @@
 use std::fmt;
 use std::fs::{File, Metadata};
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Why a file could not be read.
 #[derive(Debug)]
@@ -23,6 +23,11 @@ pub enum ReadError {
     NotRegular {
         /// What it is, with an article.
         kind: &'static str,
+    },
+    /// It is a symbolic link to `target`, which does not exist.
+    Dangling {
+        /// Where the link points, as written in it.
+        target: PathBuf,
     },
     /// It holds more than `cap` bytes (at least `size` were seen).
     TooLarge {
@@ -45,6 +50,11 @@ impl fmt::Display for ReadError {
         match self {
             ReadError::Io(err) => write!(f, "{err}"),
             ReadError::NotRegular { kind } => write!(f, "it is {kind}, not a regular file"),
+            ReadError::Dangling { target } => write!(
+                f,
+                "it is a dangling symbolic link: `{}`, where it points, does not exist",
+                target.display()
+            ),
             ReadError::TooLarge { size, cap } => write!(
                 f,
                 "it is {}, over the limit of {}",
@@ -56,6 +66,19 @@ impl fmt::Display for ReadError {
 }
 
 impl std::error::Error for ReadError {}
+
+/// Where `path` points when it is a symbolic link whose target (or a link further on) does
+/// not exist.
+pub fn dangling(path: &Path) -> Option<PathBuf> {
+    let link = std::fs::symlink_metadata(path).ok()?;
+    if !link.file_type().is_symlink() {
+        return None;
+    }
+    match std::fs::metadata(path) {
+        Err(err) if err.kind() == io::ErrorKind::NotFound => std::fs::read_link(path).ok(),
+        _ => None,
+    }
+}
 
 impl From<io::Error> for ReadError {
     fn from(err: io::Error) -> Self {
@@ -124,7 +147,11 @@ fn open(path: &Path) -> io::Result<File> {
 pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
     // Looked at before opening, so that a pipe is never opened where `O_NONBLOCK` is not
     // used, and a socket (which cannot be opened) is named as what it is.
-    if let Some(kind) = not_regular(&std::fs::metadata(path)?) {
+    let meta = std::fs::metadata(path).map_err(|err| match dangling(path) {
+        Some(target) => ReadError::Dangling { target },
+        None => ReadError::Io(err),
+    })?;
+    if let Some(kind) = not_regular(&meta) {
         return Err(ReadError::NotRegular { kind });
     }
     let file = open(path)?;

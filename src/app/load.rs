@@ -339,6 +339,11 @@ pub(super) fn read_source(path: &Path, what: &str) -> diag::Result<Source> {
                 files::megabytes(*size),
                 files::megabytes(*cap)
             ),
+            ReadError::Dangling { target } => format!(
+                "{what} `{}` is a dangling symbolic link: `{}`, where it points, does not exist",
+                path.display(),
+                target.display()
+            ),
             ReadError::Io(err) => format!("cannot read {what} `{}` ({err})", path.display()),
         };
         let d = Diagnostic::error(message).in_file(path);

@@ -100,7 +100,11 @@ pub(super) fn plan(
             continue;
         }
         let meta = std::fs::metadata(arg).map_err(|err| {
-            Diagnostic::error(format!("cannot read input `{}` ({err})", arg.display()))
+            let why = match crate::files::dangling(arg) {
+                Some(target) => crate::files::ReadError::Dangling { target }.to_string(),
+                None => err.to_string(),
+            };
+            Diagnostic::error(format!("cannot read input `{}` ({why})", arg.display()))
                 .hint("give a .md file, a folder of letters, or - for standard input")
                 .boxed()
         })?;
