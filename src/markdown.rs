@@ -259,7 +259,9 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
                                 "lists and quotes nested deeper than {MAX_DEPTH} levels are flattened"
                             ),
                             "nest less deeply",
-                            range.clone(),
+                            // The marker that goes too deep, not all it holds: the message stays
+                            // a few lines long however much follows.
+                            range.start..range.start + 1,
                         );
                     }
                     stack.push(Frame::Skip);
@@ -782,7 +784,10 @@ mod tests {
         let text = "> ".repeat(100_000) + "deep\n";
         let (b, w) = blocks(&text);
         assert!(!b.is_empty());
-        assert!(w.iter().any(|d| d.message.contains("flattened")));
+        let deep = w.iter().find(|d| d.message.contains("flattened")).unwrap();
+        // One marker underlined, not the 200 KB it holds.
+        assert!(deep.render().len() < 1_000, "{}", deep.render().len());
+        assert_eq!(deep.line_col(), Some((1, 65)));
     }
 
     #[test]
