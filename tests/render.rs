@@ -293,6 +293,46 @@ fn stdin_renders_to_stdout() {
 }
 
 #[test]
+fn a_reader_that_closes_standard_output_early_fails_no_letter() {
+    let mut cmd = letterhead();
+    cmd.args(["render", "-o", "-"])
+        .arg(repo().join("letters").join(SEED))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    // Like `| head -c 0`: the reader closes the pipe before the PDF is written, so every
+    // write meets a closed pipe (reading a byte first would race with the writes).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("failed") && !stderr.contains("error"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_full_disk_on_standard_output_fails_the_letter_plainly() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let r = run(letterhead()
+        .args(["render", "-o", "-"])
+        .arg(repo().join("letters").join(SEED))
+        .stdout(full));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the PDF could not be written whole to standard output")
+            && r.stderr.contains("No space left on device"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn output_option_writes_where_asked() {
     let dir = example_dir();
     let target = dir.path().join("out/letter.pdf");

@@ -316,11 +316,19 @@ fn lay_out_and_write(
         Output::Nowhere => {}
         Output::Stdout => {
             let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)
-                .and_then(|()| out.flush())
-                .map_err(|err| {
-                    Diagnostic::error(format!("cannot write to standard output ({err})")).boxed()
-                })?;
+            match out.write_all(&bytes).and_then(|()| out.flush()) {
+                // The reader closed the pipe (`| head -c 100`, a viewer that has seen
+                // enough): it took what it wanted, and the letter did not fail.
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(err) => {
+                    return Err(Diagnostic::error(format!(
+                        "the PDF could not be written whole to standard output ({err}); \
+                         what was written is incomplete"
+                    ))
+                    .boxed());
+                }
+                Ok(()) => {}
+            }
         }
         Output::File(path) => write_atomically(path, &bytes)?,
     }
