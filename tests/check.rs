@@ -127,6 +127,20 @@ fn deny_warnings_fails_check_and_render_writes_nothing() {
     let r = run(letterhead().arg("render").arg(d.join("letter.md")));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(qpdf_ok(&d.join("letter.pdf")));
+    // With it again, in a pipe (where warnings are not shown): the error names the first
+    // warning, and the PDF of the earlier run, which would pass for this one's, is gone.
+    let r = run(letterhead()
+        .args(["render", "--deny-warnings", "--diagnostic-format", "short"])
+        .arg(d.join("letter.md")));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let error = r.stderr.lines().find(|l| l.contains("error:")).unwrap();
+    assert!(
+        error.contains("warnings denied by --deny-warnings (the first: ")
+            && error.contains("the PDF was not written, and the earlier `")
+            && error.ends_with("letter.pdf` was removed"),
+        "{error}"
+    );
+    assert!(!d.join("letter.pdf").exists());
 }
 
 #[test]

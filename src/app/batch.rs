@@ -299,7 +299,7 @@ fn lay_out_and_write(
     }
     let pages = document.pages.len();
     if settings.mode == Mode::Check {
-        deny_warnings(settings, warnings, &letter)?;
+        deny_warnings(settings, warnings, &letter, &job.output)?;
         return Ok((pages, None, None));
     }
     // Write.
@@ -311,7 +311,7 @@ fn lay_out_and_write(
     for p in problems {
         warnings.push(Diagnostic::warning(format!("PDF writer: {p}")).in_file(&letter.source.path));
     }
-    deny_warnings(settings, warnings, &letter)?;
+    deny_warnings(settings, warnings, &letter, &job.output)?;
     match &job.output {
         Output::Nowhere => {}
         Output::Stdout => {
@@ -405,21 +405,38 @@ fn deny_warnings(
     settings: &Settings,
     warnings: &[Diagnostic],
     letter: &Letter,
+    output: &Output,
 ) -> diag::Result<()> {
     if !settings.deny_warnings || warnings.is_empty() {
         return Ok(());
     }
     let n = warnings.len();
-    let what = if n == 1 { "warning" } else { "warnings" };
-    let consequence = match settings.mode {
-        Mode::Render => "; the PDF was not written",
-        Mode::Check => "",
+    // Named in the error itself: in a pipe or CI log the warnings are not shown.
+    let named = match warnings {
+        [only] => format!("1 warning denied by --deny-warnings ({})", only.message),
+        [first, ..] => format!(
+            "{n} warnings denied by --deny-warnings (the first: {})",
+            first.message
+        ),
+        [] => String::new(),
     };
-    Err(
-        Diagnostic::error(format!("{n} {what} denied by --deny-warnings{consequence}"))
-            .in_file(&letter.source.path)
-            .boxed(),
-    )
+    let consequence = match (settings.mode, output) {
+        (Mode::Check, _) => String::new(),
+        // A PDF from an earlier run would pass for this letter's: it goes.
+        (Mode::Render, Output::File(path))
+            if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+                && std::fs::remove_file(path).is_ok() =>
+        {
+            format!(
+                "; the PDF was not written, and the earlier `{}` was removed",
+                path.display()
+            )
+        }
+        (Mode::Render, _) => "; the PDF was not written".to_string(),
+    };
+    Err(Diagnostic::error(format!("{named}{consequence}"))
+        .in_file(&letter.source.path)
+        .boxed())
 }
 
 /// The date line: the front matter's date, or today (`SOURCE_DATE_EPOCH` when set).
