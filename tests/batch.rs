@@ -91,7 +91,7 @@ fn broken_letters_are_reported_and_the_good_ones_written() {
     );
     assert!(r.stderr.contains("binary.md: error:"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("rendered 4 letters") && r.stderr.contains("; 3 failed"),
+        r.stderr.contains("4 letters rendered (") && r.stderr.contains("), 3 failed, in "),
         "{}",
         r.stderr
     );
@@ -205,6 +205,15 @@ fn json_report_matches_the_files_written() {
     let bad = &objects[5];
     assert_eq!(bad["status"], "failed");
     assert_eq!(bad["output"], serde_json::Value::Null);
+    // Numbers, as the summary counts them: nothing written.
+    assert_eq!(
+        (bad["pages"].as_u64(), bad["bytes"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert!(
+        bad.get("row").is_none(),
+        "only merge rows have a row: {bad}"
+    );
     assert_eq!(bad["error"]["line"], 2);
     assert!(
         bad["error"]["file"]
@@ -333,7 +342,7 @@ fn in_a_pipe_render_prints_a_line_per_failure_and_the_summary_only() {
         lines[0]
     );
     assert!(
-        lines[1].starts_with("rendered 4 letters (") && lines[1].ends_with("; 1 failed"),
+        lines[1].starts_with("4 letters rendered (") && lines[1].contains("), 1 failed, in "),
         "{}",
         lines[1]
     );
@@ -371,7 +380,8 @@ fn in_a_pipe_the_summary_names_how_to_see_the_hidden_warnings_and_hints_are_kept
     );
     let summary = r.stderr.lines().last().unwrap();
     assert!(
-        summary.contains(", 1 warning (run `letterhead check .` to see it); 1 failed"),
+        summary.contains(", 1 failed, in ")
+            && summary.ends_with(", 1 warning (run `letterhead check .` to see it)"),
         "{summary}"
     );
     // And that command does show it.

@@ -170,6 +170,28 @@ fn a_row_with_too_few_fields_fails_alone() {
     assert!(out.join("thank-you-0001.pdf").exists());
     assert!(!out.join("thank-you-0002.pdf").exists());
     assert!(out.join("thank-you-0003.pdf").exists());
+    // The JSON report says which row, of which file, at which line, as fields.
+    let r = run(merge(d, "ragged.csv")
+        .args(["--report", "json", "--out-dir"])
+        .arg(&out));
+    let rows: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|o: &serde_json::Value| o["type"] == "letter")
+        .collect();
+    let fields: Vec<(u64, u64, &str)> = rows
+        .iter()
+        .map(|o| {
+            assert!(o["data"].as_str().unwrap().ends_with("ragged.csv"), "{o}");
+            (
+                o["row"].as_u64().unwrap(),
+                o["line"].as_u64().unwrap(),
+                o["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(fields, [(1, 2, "ok"), (2, 3, "failed"), (3, 4, "ok")]);
 }
 
 #[test]

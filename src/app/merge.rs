@@ -55,6 +55,9 @@ pub(super) fn plan(mode: Mode, request: &MergeRequest<'_>) -> diag::Result<(Vec<
     for (index, row) in data.rows.iter().enumerate() {
         let input = Input::Row {
             index,
+            number: row.number,
+            line: row.line,
+            data: data.path.clone(),
             name: PathBuf::from(merge::row_label(row, &data.path)),
             folder: folder.clone(),
         };

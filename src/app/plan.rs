@@ -26,6 +26,11 @@ pub(super) enum Input {
     Row {
         /// Index into the data's rows.
         index: usize,
+        /// Its number in the data (1-based, empty records counted), its line (CSV; 0 for
+        /// JSON and TOML) and the data file, for the JSON report.
+        number: usize,
+        line: usize,
+        data: PathBuf,
         /// How messages name it: `donors.csv row 7`.
         name: PathBuf,
         /// The template's folder.

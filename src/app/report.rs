@@ -18,7 +18,7 @@ use crate::cli::{BatchArgs, DiagnosticFormat, ReportFormat};
 use crate::diag::{Diagnostic, Severity};
 
 use super::batch::Outcome;
-use super::plan::{Job, Output};
+use super::plan::{Input, Job, Output};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, Mode};
 
 /// Prints what happens to a batch, in input order.
@@ -107,10 +107,19 @@ struct JsonLetter<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     input: String,
+    /// For a merge row: its number, data file and line (CSV only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    row: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
     output: Option<String>,
     status: &'static str,
-    pages: Option<usize>,
-    bytes: Option<usize>,
+    /// Pages and bytes written: 0 for a letter that failed or was skipped, as the summary
+    /// counts them.
+    pages: usize,
+    bytes: usize,
     warnings: Vec<JsonDiagnostic<'a>>,
     error: Option<JsonDiagnostic<'a>>,
     /// Where the letter is in the combined PDF of a merge.
@@ -303,13 +312,27 @@ impl Reporter {
                 first_page: p.first_page,
                 pages: p.pages,
             });
+            let (row, data, line) = match &job.input {
+                Input::Row {
+                    number, line, data, ..
+                } => (
+                    Some(*number),
+                    Some(display(data)),
+                    Some(*line).filter(|&l| l > 0),
+                ),
+                _ => (None, None, None),
+            };
+            let written = outcome.error.is_none() && !outcome.skipped;
             self.json_line(serde_json::to_string(&JsonLetter {
                 kind: "letter",
                 input: display(&job.input.display()),
+                row,
+                data,
+                line,
                 output,
                 status,
-                pages: (outcome.pages > 0).then_some(outcome.pages),
-                bytes: outcome.bytes.filter(|_| outcome.error.is_none()),
+                pages: if written { outcome.pages } else { 0 },
+                bytes: outcome.bytes.filter(|_| written).unwrap_or(0),
                 warnings: outcome.warnings.iter().map(JsonDiagnostic::new).collect(),
                 error: outcome.error.as_deref().map(JsonDiagnostic::new),
                 combined: placement,
@@ -387,7 +410,8 @@ impl Reporter {
         code
     }
 
-    /// `rendered 37 letters (41 pages) in 0.21 s; 1 failed`; for a merge, first the rows
+    /// `rendered 37 letters (41 pages) in 0.21 s`, `36 letters rendered (40 pages), 1 failed,
+    /// in 0.21 s`; for a merge, first the rows
     /// read: `read 120 rows of `members.csv`: rendered 120 letters (131 pages) in 0.40 s`.
     fn summary_line(&self, elapsed: Duration) -> String {
         let plural =
@@ -410,12 +434,27 @@ impl Reporter {
             ),
             None => String::new(),
         };
-        let mut line = format!(
-            "{read}{verb} {} ({}) in {:.2} s",
-            plural(self.counts.succeeded, "letter", "letters"),
-            plural(self.counts.pages, "page", "pages"),
-            elapsed.as_secs_f64()
-        );
+        let mut line = if self.counts.failed > 0 {
+            // `0 letters checked clean, 1 failed`: what succeeded, then what failed.
+            let done = match self.mode {
+                Mode::Render => "rendered",
+                Mode::Check => "checked clean",
+            };
+            format!(
+                "{read}{} {done} ({}), {} failed, in {:.2} s",
+                plural(self.counts.succeeded, "letter", "letters"),
+                plural(self.counts.pages, "page", "pages"),
+                self.counts.failed,
+                elapsed.as_secs_f64()
+            )
+        } else {
+            format!(
+                "{read}{verb} {} ({}) in {:.2} s",
+                plural(self.counts.succeeded, "letter", "letters"),
+                plural(self.counts.pages, "page", "pages"),
+                elapsed.as_secs_f64()
+            )
+        };
         if self.mode == Mode::Check || self.counts.warnings > 0 {
             line.push_str(&format!(
                 ", {}",
@@ -432,9 +471,6 @@ impl Reporter {
                 "them"
             };
             line.push_str(&format!(" (run `{rerun}` to see {them})"));
-        }
-        if self.counts.failed > 0 {
-            line.push_str(&format!("; {} failed", self.counts.failed));
         }
         if self.counts.skipped > 0 {
             line.push_str(&format!("; {} skipped", self.counts.skipped));
