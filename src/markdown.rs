@@ -19,9 +19,9 @@ use crate::diag::{Diagnostic, Source};
 
 pub use autolink::{BareLink, bare_links, with_stand_ins};
 
-/// The parser's options: CommonMark with smart punctuation and tables.
+/// The parser's options: CommonMark with smart punctuation, tables and footnotes (GFM's).
 pub fn options() -> Options {
-    Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_TABLES
+    Options::ENABLE_SMART_PUNCTUATION | Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES
 }
 
 /// Deepest nesting of lists and block quotes that is laid out as such.
@@ -151,6 +151,8 @@ enum Frame {
         Vec<Vec<Vec<Inline>>>,
         Vec<Vec<Inline>>,
     ),
+    /// A footnote's definition being read: its label and blocks.
+    Note(String, Vec<Block>),
     /// A construct that is parsed but not laid out (nested too deep, image alt text, HTML).
     Skip,
 }
@@ -196,6 +198,14 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
     let mut links: Vec<Option<String>> = Vec::new();
     let mut warned_depth = false;
     let mut budget = Budget::default();
+    // Footnotes: labels in the order of their first reference (which numbers them), and
+    // each definition's blocks and place.
+    let mut note_order: Vec<String> = Vec::new();
+    let mut notes: BTreeMap<String, (Vec<Block>, usize)> = BTreeMap::new();
+    // GFM strikethrough and task list boxes, which print as typed: reported once each.
+    let mut warned_tilde = false;
+    let mut warned_task = false;
+    let mut item_starts = false;
     let warn = |warnings: &mut Vec<Diagnostic>,
                 message: &str,
                 hint: &str,
@@ -280,6 +290,11 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
                     close_implicit(&mut stack);
                     depth += 1;
                     stack.push(Frame::Item(Vec::new()));
+                    item_starts = true;
+                }
+                Tag::FootnoteDefinition(label) => {
+                    close_implicit(&mut stack);
+                    stack.push(Frame::Note(label.to_string(), Vec::new()));
                 }
                 Tag::CodeBlock(_) => {
                     close_implicit(&mut stack);
@@ -421,6 +436,12 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
                         None => {}
                     }
                 }
+                TagEnd::FootnoteDefinition => {
+                    close_implicit(&mut stack);
+                    if let Some(Frame::Note(label, blocks)) = stack.pop() {
+                        notes.entry(label).or_insert((blocks, range.start));
+                    }
+                }
                 TagEnd::CodeBlock => {
                     if let Some(Frame::Code(text)) = stack.pop() {
                         let lines = text.lines().map(str::to_string).collect();
@@ -437,9 +458,34 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
             },
             Event::Text(_) if in_bare => {}
             Event::Text(text) => {
+                let starts_item = std::mem::take(&mut item_starts);
                 if let Some(Frame::Code(code)) = stack.last_mut() {
                     code.push_str(&text);
                 } else {
+                    if !warned_tilde && text.contains("~~") {
+                        warned_tilde = true;
+                        let at = range.start + text.find("~~").unwrap_or(0);
+                        warn(
+                            &mut warnings,
+                            "strikethrough (`~~text~~`) is not drawn: the tildes print as typed",
+                            "delete the words, or say they are withdrawn",
+                            at..at + 2,
+                        );
+                    }
+                    if !warned_task
+                        && starts_item
+                        && ["[ ] ", "[x] ", "[X] "]
+                            .iter()
+                            .any(|b| parsed[range.start..].starts_with(b))
+                    {
+                        warned_task = true;
+                        warn(
+                            &mut warnings,
+                            "task list boxes (`[ ]`, `[x]`) print as typed, not as check boxes",
+                            "write ☐ and ☑ with a font that has them, or say done and to do in words",
+                            range.start..range.start + 3,
+                        );
+                    }
                     let link = links.last().cloned().flatten();
                     push_text(
                         inlines(&mut stack),
@@ -477,6 +523,22 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
                 close_implicit(&mut stack);
                 push_block(&mut stack, Block::Rule);
             }
+            Event::FootnoteReference(label) => {
+                let number = match note_order.iter().position(|l| *l == *label) {
+                    Some(i) => i + 1,
+                    None => {
+                        note_order.push(label.to_string());
+                        note_order.len()
+                    }
+                };
+                push_text(
+                    inlines(&mut stack),
+                    &superscript(number),
+                    style,
+                    None,
+                    range.start + offset,
+                );
+            }
             Event::Html(_) | Event::InlineHtml(_) => warn(
                 &mut warnings,
                 "raw HTML is not shown",
@@ -490,7 +552,7 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
     // Unwind anything left open (the parser closes everything, so this is only a safeguard).
     while stack.len() > 1 {
         match stack.pop() {
-            Some(Frame::Quote(blocks)) | Some(Frame::Item(blocks)) => {
+            Some(Frame::Quote(blocks) | Frame::Item(blocks) | Frame::Note(_, blocks)) => {
                 for block in blocks {
                     push_block(&mut stack, block);
                 }
@@ -500,11 +562,46 @@ pub fn parse(source: &Source, offset: usize) -> crate::diag::Result<(Vec<Block>,
             _ => {}
         }
     }
-    let blocks = match stack.pop() {
+    let mut blocks = match stack.pop() {
         Some(Frame::Root(blocks)) => blocks,
         _ => Vec::new(),
     };
+    // Footnotes are set as notes at the end of the body, after a rule, numbered in the order
+    // they are first referred to: a letter has no page foot of its own to spare.
+    let mut items = Vec::new();
+    for label in &note_order {
+        match notes.remove(label) {
+            Some((note, _)) => items.push(note),
+            // The parser only makes references to defined notes; kept numbered regardless.
+            None => items.push(Vec::new()),
+        }
+    }
+    for (label, (_, at)) in notes {
+        warn(
+            &mut warnings,
+            &format!("the footnote `[^{label}]` is never referred to, so it is not printed"),
+            &format!("refer to it with `[^{label}]` in the text, or delete it"),
+            at..at + label.len() + 3,
+        );
+    }
+    if !items.is_empty() {
+        blocks.push(Block::Rule);
+        blocks.push(Block::List {
+            start: Some(1),
+            items,
+        });
+    }
     Ok((blocks, warnings))
+}
+
+/// A footnote number in superscript digits (`¹`, `¹²`), which the bundled face has.
+fn superscript(number: usize) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    number
+        .to_string()
+        .bytes()
+        .map(|b| DIGITS[usize::from(b - b'0')])
+        .collect()
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -541,7 +638,10 @@ fn inlines(stack: &mut Vec<Frame>) -> &mut Vec<Inline> {
 fn push_block(stack: &mut [Frame], block: Block) {
     for frame in stack.iter_mut().rev() {
         match frame {
-            Frame::Root(blocks) | Frame::Quote(blocks) | Frame::Item(blocks) => {
+            Frame::Root(blocks)
+            | Frame::Quote(blocks)
+            | Frame::Item(blocks)
+            | Frame::Note(_, blocks) => {
                 blocks.push(block);
                 return;
             }
@@ -801,5 +901,65 @@ mod tests {
             panic!("{b:?}")
         };
         assert!(matches!(items[0][1], Block::List { start: None, .. }));
+    }
+
+    #[test]
+    fn footnotes_become_numbered_notes_after_the_body() {
+        let (b, w) = blocks(
+            "A word[^a] and more[^b], again[^a].\n\n\
+             [^b]: Second.\n[^a]: First, *stressed*.\n[^unused]: Never.\n",
+        );
+        let Block::Paragraph(runs) = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(plain_text(runs), "A word¹ and more², again¹.");
+        assert!(matches!(b[1], Block::Rule), "{b:?}");
+        let Block::List {
+            start: Some(1),
+            items,
+        } = &b[2]
+        else {
+            panic!("{b:?}")
+        };
+        let texts: Vec<String> = items
+            .iter()
+            .map(|item| match &item[0] {
+                Block::Paragraph(runs) => plain_text(runs),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        // Numbered by first reference, not by where they are defined.
+        assert_eq!(texts, ["First, stressed.", "Second."]);
+        assert_eq!(b.len(), 3);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].message.contains("`[^unused]` is never referred to"));
+        assert_eq!(w[0].line_col(), Some((5, 1)));
+        assert_eq!(superscript(120), "¹²⁰");
+    }
+
+    #[test]
+    fn strikethrough_and_task_boxes_print_as_typed_with_a_warning_each() {
+        let (b, w) = blocks("~~a~~ and ~~b~~\n\n- [ ] one\n- [x] two\n");
+        let Block::Paragraph(runs) = &b[0] else {
+            panic!("{b:?}")
+        };
+        assert_eq!(plain_text(runs), "~~a~~ and ~~b~~");
+        let messages: Vec<(&str, Option<(usize, usize)>)> = w
+            .iter()
+            .map(|d| (d.message.as_str(), d.line_col()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "strikethrough (`~~text~~`) is not drawn: the tildes print as typed",
+                    Some((1, 1))
+                ),
+                (
+                    "task list boxes (`[ ]`, `[x]`) print as typed, not as check boxes",
+                    Some((3, 3))
+                ),
+            ]
+        );
     }
 }
