@@ -515,3 +515,41 @@ fn init_refuses_an_unknown_language_and_writes_nothing() {
     assert!(r.stderr.contains("`de-DE`"), "{}", r.stderr);
     assert!(!target.exists());
 }
+
+#[test]
+fn every_commented_setting_of_the_init_template_is_a_valid_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(letterhead().arg("init").arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let config = dir.path().join("letterhead.toml");
+    // Uncomment `# key = value` lines, but for the files they name (which init does not
+    // write) and the layout (which the window setting excludes).
+    let mut uncommented = Vec::new();
+    let text: String = std::fs::read_to_string(&config)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let key = line
+                .strip_prefix("# ")
+                .filter(|rest| rest.starts_with(|c: char| c.is_ascii_lowercase()))
+                .and_then(|rest| rest.split_once('='))
+                .map(|(key, _)| key.trim())
+                .filter(|key| {
+                    !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                });
+            match key {
+                Some(key) if !["font", "logo", "layout"].contains(&key) => {
+                    uncommented.push(key.to_string());
+                    format!("{}\n", &line[2..])
+                }
+                _ => format!("{line}\n"),
+            }
+        })
+        .collect();
+    std::fs::write(&config, text).unwrap();
+    assert!(uncommented.len() >= 10, "{uncommented:?}");
+    let r = run(letterhead()
+        .args(["check", "--deny-warnings"])
+        .arg(dir.path().join("example-letter.md")));
+    assert_eq!(r.code, 0, "{uncommented:?}: {}", r.stderr);
+}
