@@ -2,8 +2,9 @@
 //! month and weekday names, quotation marks, and the words the layout adds itself ("Page 2 of
 //! 3", "Enclosures", "cc").
 //!
-//! It takes a language tag and gives these; it knows nothing about layout. Month and weekday
-//! names are kept here because the `time` crate formats English names only.
+//! It takes a language tag and gives these; it knows nothing about layout. Dates are formatted
+//! here, from their parts, with each language's month and weekday names: the `time` crate
+//! writes English names only.
 
 /// A supported language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
