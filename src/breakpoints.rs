@@ -72,10 +72,11 @@ pub fn may_break_at_space(
 fn is_month(word: &str, lang: crate::lang::Language) -> bool {
     word.len() >= 3
         && word.chars().next().is_some_and(char::is_alphabetic)
-        && crate::lang::MONTHS_EN.iter().any(|m| {
-            m.eq_ignore_ascii_case(word)
-                || lang.localize_date(m).to_lowercase() == word.to_lowercase()
-        })
+        && crate::lang::Language::EnUs
+            .months()
+            .iter()
+            .chain(lang.months())
+            .any(|m| m.to_lowercase() == word.to_lowercase())
 }
 
 /// Where a web or mail address may break (byte offsets of the piece after each break), by the

@@ -5,13 +5,61 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// The version `--version` prints: the crate's, and the commit and its date when the build had
+/// them (`build.rs`), as `0.1.0 (b41b082 2026-12-02)`.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("LETTERHEAD_BUILD_INFO"));
+
 /// Typesets letters on your letterhead: Markdown in, print-ready PDF out.
 #[derive(Debug, Parser)]
-#[command(name = "letterhead", version, about, max_term_width = 100)]
+#[command(name = "letterhead", version = VERSION, about, max_term_width = 100)]
+#[command(after_help = "Examples:
+  letterhead init letters                 a commented letterhead.toml and an example letter
+  letterhead render letters/              every letter in the folder, PDFs beside them
+  letterhead check letters/ --deny-warnings
+
+`letterhead COMMAND --help` says more about each command.")]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Colour the diagnostics on standard error: `auto` colours them on a terminal unless
+    /// NO_COLOR is set.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+impl Cli {
+    /// Parses the process's arguments, with clap's own help and errors coloured as `--color`
+    /// says (clap reads NO_COLOR itself for `auto`).
+    pub fn parse_args() -> Result<Cli, clap::Error> {
+        use clap::{CommandFactory, FromArgMatches};
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let mut cmd = Cli::command().color(clap_color(&args));
+        cmd.try_get_matches_from_mut(&args)
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+            .map_err(|err| err.format(&mut cmd))
+    }
+}
+
+/// The `--color` among raw arguments (the last one, before any `--`), for clap's own output,
+/// which is printed before the arguments are parsed.
+fn clap_color(args: &[std::ffi::OsString]) -> clap::ColorChoice {
+    let mut choice = clap::ColorChoice::Auto;
+    let mut args = args.iter().map(|a| a.to_string_lossy());
+    while let Some(arg) = args.next() {
+        let value = match arg.as_ref() {
+            "--" => break,
+            "--color" => args.next().map(|v| v.into_owned()),
+            other => other.strip_prefix("--color=").map(str::to_string),
+        };
+        match value.as_deref() {
+            Some("always") => choice = clap::ColorChoice::Always,
+            Some("never") => choice = clap::ColorChoice::Never,
+            Some("auto") => choice = clap::ColorChoice::Auto,
+            _ => {}
+        }
+    }
+    choice
 }
 
 /// The subcommands.
@@ -21,20 +69,62 @@ pub enum Command {
     ///
     /// Each INPUT is a `.md` file, a folder (every `*.md` below it, in sorted order), or `-` for
     /// standard input (the PDF then goes to standard output unless `-o` is given).
+    #[command(after_help = "Examples:
+  letterhead render letters/                 every letter in the folder, PDFs beside them
+  letterhead render appeal.md -o appeal.pdf
+  letterhead render letters/ --out-dir pdf/ --report json > report.jsonl
+  letterhead render - < appeal.md > appeal.pdf")]
     Render(RenderArgs),
     /// Check letters without writing anything: parse, lay out, report errors and warnings.
     ///
-    /// With `--data`, INPUT is a mail-merge template and every row is checked.
+    /// Reports what `render` would: errors, and warnings such as overfull lines, characters the
+    /// font lacks, low-resolution images and Markdown the layout cannot show. No file is
+    /// written. With `--data`, INPUT is a mail-merge template and every row is checked.
+    #[command(
+        mut_arg("pdfa", |a| a.help("Check the letters as PDF/A-2b output (as `page.pdfa = true` does)")),
+        mut_arg("fail_fast", |a| a.help("Stop at the first letter that fails")),
+        mut_arg("deny_warnings", |a| a.help("Treat warnings as failures (exit 1), e.g. in CI")),
+        mut_arg("jobs", |a| a.help("Letters checked at once (default: all cores)")),
+        mut_arg("report", |a| a.help("Also report on standard output, one JSON object per letter and a summary")),
+        after_help = "Examples:
+  letterhead check letters/ --deny-warnings --diagnostic-format short
+  letterhead check notice.template.md --data members.csv --name \"{{ last_name }}\""
+    )]
     Check(CheckArgs),
     /// Mail merge: one letter per row of a data file (CSV, JSON or TOML).
     ///
     /// `{{ column }}` placeholders in the template's front matter and body are filled in with
     /// each row's values, as plain text.
+    #[command(after_help = "Examples:
+  letterhead merge notice.md --data members.csv
+  letterhead merge notice.md --data members.csv --name \"{{ last_name }}-{{ id }}\" --out-dir out/
+  letterhead merge notice.md --data members.csv --combine print.pdf --duplex")]
     Merge(MergeArgs),
-    /// Write a commented letterhead.toml and an example letter into DIR.
+    /// Write a commented letterhead.toml, an example letter and a .gitignore into DIR.
+    ///
+    /// The letterhead renders as it is; the options fill in the organization's name, the
+    /// layout and the language. Existing files are left alone unless `--force` is given.
+    #[command(after_help = "Examples:
+  letterhead init letters && letterhead render letters/
+  letterhead init briefe --name \"Mieterverein Nord e. V.\" --layout din5008-b --language de-DE")]
     Init(InitArgs),
     /// List the font families available, with their faces and the scripts they cover.
+    #[command(after_help = "Examples:
+  letterhead fonts
+  letterhead fonts -l letters/letterhead.toml")]
     Fonts(FontsArgs),
+    /// Print a shell's completion script for letterhead on standard output.
+    #[command(after_help = "Examples:
+  letterhead completions bash > ~/.local/share/bash-completion/completions/letterhead
+  letterhead completions zsh > ~/.zfunc/_letterhead
+  letterhead completions fish > ~/.config/fish/completions/letterhead.fish
+  letterhead completions powershell >> $PROFILE")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into a folder.
+    #[command(after_help = "Examples:
+  letterhead man | man -l -
+  letterhead man --out-dir ~/.local/share/man/man1")]
+    Man(ManArgs),
 }
 
 /// Arguments of `render`.
@@ -125,8 +215,8 @@ pub struct BatchArgs {
     /// Use this letterhead for every letter instead of looking one up.
     #[arg(short, long, value_name = "FILE")]
     pub letterhead: Option<PathBuf>,
-    /// Override the letterhead's page size.
-    #[arg(long, value_enum, value_name = "SIZE")]
+    /// Override the letterhead's page size (any case, as in letterhead.toml).
+    #[arg(long, value_enum, value_name = "SIZE", ignore_case = true)]
     pub page_size: Option<PageSizeArg>,
     /// Write PDF/A-2b, for archiving (as `page.pdfa = true` does).
     #[arg(long)]
@@ -158,6 +248,70 @@ pub struct InitArgs {
     /// The folder to write into (created if missing).
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
+    /// The organization's name, for `organization.name`.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// The letter's layout, for `page.layout` (the DIN layouts also set the page to A4).
+    #[arg(long, value_enum, value_name = "LAYOUT", ignore_case = true)]
+    pub layout: Option<LayoutArg>,
+    /// The language, for `style.language`: en-US, en-GB, de-DE, fr-FR or es-ES.
+    #[arg(long, value_name = "TAG")]
+    pub language: Option<String>,
+    /// Replace the files init writes if they exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The layouts `init --layout` offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// US block letter.
+    Block,
+    /// DIN 5008 form A (A4, window envelope, compact letterhead).
+    #[value(name = "din5008-a")]
+    Din5008A,
+    /// DIN 5008 form B (A4, window envelope).
+    #[value(name = "din5008-b")]
+    Din5008B,
+}
+
+impl LayoutArg {
+    /// The name `page.layout` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            LayoutArg::Block => "block",
+            LayoutArg::Din5008A => "din5008-a",
+            LayoutArg::Din5008B => "din5008-b",
+        }
+    }
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, value_name = "SHELL", ignore_case = true)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `man`.
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Write letterhead.1 and a page per command (letterhead-render.1, …) into this folder
+    /// instead of printing letterhead.1.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// When diagnostics are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless the NO_COLOR environment variable is set (and not empty).
+    Auto,
+    /// Always, even into a file or a pipe and with NO_COLOR set.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// Arguments of `fonts`.

@@ -128,16 +128,26 @@ impl Diagnostic {
     /// Renders the diagnostic (and those reported with it) for a terminal or a log: rustc
     /// style, no colour.
     pub fn render(&self) -> String {
+        self.render_in(false)
+    }
+
+    /// `render`, with rustc's colours (ANSI escapes) when `color` is set: for a terminal.
+    pub fn render_in(&self, color: bool) -> String {
         self.all()
-            .map(Diagnostic::render_one)
+            .map(|d| d.render_one(color))
             .collect::<Vec<_>>()
             .join("\n\n")
     }
 
-    fn render_one(&self) -> String {
+    fn render_one(&self, color: bool) -> String {
         let level = match self.severity {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
+        };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
         };
         let origin = self
             .path
@@ -154,24 +164,33 @@ impl Diagnostic {
                     .annotation(level.span(span.clone())),
             );
         }
+        // The escapes annotate-snippets' styled renderer uses for the `-->` and `=` margin
+        // (bold bright blue) and for the hint's label (bold bright cyan), and the reset.
+        let (margin, label, reset) = if color {
+            ("\x1b[1m\x1b[94m", "\x1b[1m\x1b[96m", "\x1b[0m")
+        } else {
+            ("", "", "")
+        };
         if self.span.is_none() {
             // No source line to show: the file, then the hints, as rustc does.
-            let mut out = Renderer::plain().render(message).to_string();
+            let mut out = renderer.render(message).to_string();
             if !origin.is_empty() {
-                out.push_str(&format!("\n  --> {origin}"));
+                out.push_str(&format!("\n  {margin}-->{reset} {origin}"));
             }
             for hint in &self.hints {
-                out.push_str(&format!("\n   = hint: {hint}"));
+                out.push_str(&format!("\n   {margin}={reset} {label}hint{reset}: {hint}"));
             }
             return out;
         }
         for hint in &self.hints {
             message = message.footer(Level::Help.title(hint));
         }
-        Renderer::plain()
+        // annotate-snippets calls it `help`; we say `hint`, as the short format does.
+        let help = format!("{label}help{reset}: ");
+        renderer
             .render(message)
             .to_string()
-            .replace("help: ", "hint: ")
+            .replace(&help, &format!("{label}hint{reset}: "))
     }
 
     /// A one-line form: `file:line:col: error: message` (without the diagnostics reported
@@ -265,5 +284,46 @@ mod tests {
         assert!(out.contains("--> a.toml:2:5"), "{out}");
         assert!(out.contains("^^^^"), "{out}");
         assert!(out.contains("hint: quote it"), "{out}");
+        assert!(!out.contains('\x1b'), "{out}");
+    }
+
+    #[test]
+    fn renders_in_colour_only_when_asked() {
+        let source = Source {
+            path: "a.toml".into(),
+            text: "x = 1\ny = oops\n".into(),
+        };
+        let with_span = Diagnostic::error("invalid value")
+            .at(&source, 10..14)
+            .hint("quote it");
+        let without = Diagnostic::warning("no letterhead")
+            .in_file("a.md")
+            .hint("add one");
+        for d in [with_span, without] {
+            let coloured = d.render_in(true);
+            assert!(coloured.contains("\x1b["), "{coloured}");
+            assert!(coloured.contains("hint"), "{coloured}");
+            assert!(!coloured.contains("help"), "{coloured}");
+            // The escapes taken out, the text is the plain rendering.
+            assert_eq!(strip_escapes(&coloured), d.render());
+        }
+    }
+
+    /// The text without its ANSI escape sequences (`ESC [ … letter`).
+    fn strip_escapes(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
     }
 }

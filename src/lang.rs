@@ -2,8 +2,9 @@
 //! month and weekday names, quotation marks, and the words the layout adds itself ("Page 2 of
 //! 3", "Enclosures", "cc").
 //!
-//! It takes a language tag and gives these; it knows nothing about layout. Month and weekday
-//! names are kept here because the `time` crate formats English names only.
+//! It takes a language tag and gives these; it knows nothing about layout. Dates are formatted
+//! here, from their parts, with each language's month and weekday names: the `time` crate
+//! writes English names only.
 
 /// A supported language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -23,31 +24,6 @@ pub enum Language {
 
 /// The tags `style.language` accepts.
 pub const TAGS: [&str; 5] = ["en-US", "en-GB", "de-DE", "fr-FR", "es-ES"];
-
-/// English month names, which dates are written with and localized from.
-pub(crate) const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const WEEKDAYS_EN: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 impl Language {
     /// The language for a tag (`de-DE`; case-insensitive, `_` taken for `-`).
@@ -92,126 +68,241 @@ impl Language {
         }
     }
 
-    /// The date's default format (`time` format description; names are English and
-    /// translated by `localize_date`).
+    /// The date's default format (`time` format description; `format_date` gives the month
+    /// and weekday names in the language).
     pub fn date_format(self) -> &'static str {
         match self {
             Language::EnUs => "[month repr:long] [day padding:none], [year]",
-            Language::EnGb | Language::FrFr | Language::EsEs => {
-                "[day padding:none] [month repr:long] [year]"
-            }
+            Language::EnGb | Language::FrFr => "[day padding:none] [month repr:long] [year]",
             Language::DeDe => "[day padding:none]. [month repr:long] [year]",
+            Language::EsEs => "[day padding:none] de [month repr:long] de [year]",
         }
     }
 
-    /// Replaces English month and weekday names in a formatted date with this language's,
-    /// and adds the words Spanish puts between day, month and year.
+    /// Formats `date` by a parsed `time` format description, with the month and weekday
+    /// names (long and short) of this language; every other component as `time` formats it.
     ///
     /// ```
     /// use letterhead::lang::Language;
-    /// assert_eq!(Language::DeDe.localize_date("5. March 2026"), "5. März 2026");
-    /// assert_eq!(Language::FrFr.localize_date("Monday 5 August 2015"), "lundi 5 août 2015");
-    /// assert_eq!(Language::EsEs.localize_date("5 August 2015"), "5 de agosto de 2015");
+    /// use time::format_description::parse_borrowed;
+    /// let date = time::macros::date!(2026 - 03 - 05);
+    /// let format = parse_borrowed::<1>("[weekday repr:short] [day]. [month repr:short]").unwrap();
+    /// assert_eq!(Language::DeDe.format_date(date, &format).unwrap(), "Do 05. Mär");
+    /// let format = parse_borrowed::<1>(Language::EsEs.date_format()).unwrap();
+    /// assert_eq!(Language::EsEs.format_date(date, &format).unwrap(), "5 de marzo de 2026");
     /// ```
-    pub fn localize_date(self, formatted: &str) -> String {
-        let (months, weekdays): (&[&str; 12], &[&str; 7]) = match self {
-            Language::EnUs | Language::EnGb => return formatted.to_string(),
-            Language::DeDe => (
-                &[
-                    "Januar",
-                    "Februar",
-                    "März",
-                    "April",
-                    "Mai",
-                    "Juni",
-                    "Juli",
-                    "August",
-                    "September",
-                    "Oktober",
-                    "November",
-                    "Dezember",
-                ],
-                &[
-                    "Montag",
-                    "Dienstag",
-                    "Mittwoch",
-                    "Donnerstag",
-                    "Freitag",
-                    "Samstag",
-                    "Sonntag",
-                ],
-            ),
-            Language::FrFr => (
-                &[
-                    "janvier",
-                    "février",
-                    "mars",
-                    "avril",
-                    "mai",
-                    "juin",
-                    "juillet",
-                    "août",
-                    "septembre",
-                    "octobre",
-                    "novembre",
-                    "décembre",
-                ],
-                &[
-                    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-                ],
-            ),
-            Language::EsEs => (
-                &[
-                    "enero",
-                    "febrero",
-                    "marzo",
-                    "abril",
-                    "mayo",
-                    "junio",
-                    "julio",
-                    "agosto",
-                    "septiembre",
-                    "octubre",
-                    "noviembre",
-                    "diciembre",
-                ],
-                &[
-                    "lunes",
-                    "martes",
-                    "miércoles",
-                    "jueves",
-                    "viernes",
-                    "sábado",
-                    "domingo",
-                ],
-            ),
-        };
-        let mut out = Vec::new();
-        let words: Vec<&str> = formatted.split(' ').collect();
-        for (i, word) in words.iter().enumerate() {
-            let bare = word.trim_end_matches(',');
-            let tail = &word[bare.len()..];
-            if let Some(m) = MONTHS_EN.iter().position(|n| *n == bare) {
-                // Spanish: "5 de agosto de 2015".
-                let spanish = self == Language::EsEs;
-                if spanish && i > 0 && words[i - 1].chars().all(|c| c.is_ascii_digit()) {
-                    out.push("de".to_string());
-                }
-                out.push(format!("{}{tail}", months[m]));
-                if spanish
-                    && words
-                        .get(i + 1)
-                        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
-                {
-                    out.push("de".to_string());
-                }
-            } else if let Some(d) = WEEKDAYS_EN.iter().position(|n| *n == bare) {
-                out.push(format!("{}{tail}", weekdays[d]));
-            } else {
-                out.push((*word).to_string());
-            }
+    pub fn format_date(
+        self,
+        date: time::Date,
+        format: &[time::format_description::BorrowedFormatItem<'_>],
+    ) -> Result<String, time::error::Format> {
+        let mut out = String::new();
+        for item in format {
+            self.format_item(date, item, &mut out)?;
         }
-        out.join(" ")
+        Ok(out)
+    }
+
+    fn format_item(
+        self,
+        date: time::Date,
+        item: &time::format_description::BorrowedFormatItem<'_>,
+        out: &mut String,
+    ) -> Result<(), time::error::Format> {
+        use time::format_description::{BorrowedFormatItem as Item, Component};
+        match item {
+            Item::Component(Component::MonthLong(_)) => {
+                out.push_str(self.month_name(date.month(), false));
+            }
+            Item::Component(Component::MonthShort(_)) => {
+                out.push_str(self.month_name(date.month(), true));
+            }
+            Item::Component(Component::WeekdayLong(_)) => {
+                out.push_str(self.weekday_name(date.weekday(), false));
+            }
+            Item::Component(Component::WeekdayShort(_)) => {
+                out.push_str(self.weekday_name(date.weekday(), true));
+            }
+            Item::Compound(items) => {
+                for item in *items {
+                    self.format_item(date, item, out)?;
+                }
+            }
+            // A date has every component a date format can name, so an optional part is
+            // always written, and of alternatives the first, as `time` does.
+            Item::Optional(item) => self.format_item(date, item, out)?,
+            Item::First(items) => {
+                if let Some(item) = items.first() {
+                    self.format_item(date, item, out)?;
+                }
+            }
+            // Literal text, numbers, and whatever later versions of `time` add, as `time`
+            // writes them.
+            item => out.push_str(&date.format(item)?),
+        }
+        Ok(())
+    }
+
+    /// The month's name, in full or short (`[month repr:short]`).
+    ///
+    /// ```
+    /// use letterhead::lang::Language;
+    /// assert_eq!(Language::DeDe.month_name(time::Month::March, true), "Mär");
+    /// assert_eq!(Language::FrFr.month_name(time::Month::August, false), "août");
+    /// ```
+    pub fn month_name(self, month: time::Month, short: bool) -> &'static str {
+        let index = usize::from(u8::from(month)) - 1;
+        let names = if short {
+            self.months_short()
+        } else {
+            self.months()
+        };
+        names[index]
+    }
+
+    /// The weekday's name, in full or short (`[weekday repr:short]`).
+    ///
+    /// ```
+    /// use letterhead::lang::Language;
+    /// assert_eq!(Language::EsEs.weekday_name(time::Weekday::Wednesday, false), "miércoles");
+    /// assert_eq!(Language::EnGb.weekday_name(time::Weekday::Sunday, true), "Sun");
+    /// ```
+    pub fn weekday_name(self, weekday: time::Weekday, short: bool) -> &'static str {
+        let index = usize::from(weekday.number_days_from_monday());
+        let names = if short {
+            self.weekdays_short()
+        } else {
+            self.weekdays()
+        };
+        names[index]
+    }
+
+    /// The months' full names, January first.
+    pub(crate) fn months(self) -> &'static [&'static str; 12] {
+        match self {
+            Language::EnUs | Language::EnGb => &[
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ],
+            Language::DeDe => &[
+                "Januar",
+                "Februar",
+                "März",
+                "April",
+                "Mai",
+                "Juni",
+                "Juli",
+                "August",
+                "September",
+                "Oktober",
+                "November",
+                "Dezember",
+            ],
+            Language::FrFr => &[
+                "janvier",
+                "février",
+                "mars",
+                "avril",
+                "mai",
+                "juin",
+                "juillet",
+                "août",
+                "septembre",
+                "octobre",
+                "novembre",
+                "décembre",
+            ],
+            Language::EsEs => &[
+                "enero",
+                "febrero",
+                "marzo",
+                "abril",
+                "mayo",
+                "junio",
+                "julio",
+                "agosto",
+                "septiembre",
+                "octubre",
+                "noviembre",
+                "diciembre",
+            ],
+        }
+    }
+
+    /// The months' short names (the Unicode CLDR's abbreviations; German's three letters,
+    /// as on calendars).
+    fn months_short(self) -> &'static [&'static str; 12] {
+        match self {
+            Language::EnUs | Language::EnGb => &[
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ],
+            Language::DeDe => &[
+                "Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez",
+            ],
+            Language::FrFr => &[
+                "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+                "nov.", "déc.",
+            ],
+            Language::EsEs => &[
+                "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+            ],
+        }
+    }
+
+    /// The weekdays' full names, Monday first.
+    fn weekdays(self) -> &'static [&'static str; 7] {
+        match self {
+            Language::EnUs | Language::EnGb => &[
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ],
+            Language::DeDe => &[
+                "Montag",
+                "Dienstag",
+                "Mittwoch",
+                "Donnerstag",
+                "Freitag",
+                "Samstag",
+                "Sonntag",
+            ],
+            Language::FrFr => &[
+                "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+            ],
+            Language::EsEs => &[
+                "lunes",
+                "martes",
+                "miércoles",
+                "jueves",
+                "viernes",
+                "sábado",
+                "domingo",
+            ],
+        }
+    }
+
+    /// The weekdays' short names, Monday first (the Unicode CLDR's abbreviations).
+    fn weekdays_short(self) -> &'static [&'static str; 7] {
+        match self {
+            Language::EnUs | Language::EnGb => &["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            Language::DeDe => &["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"],
+            Language::FrFr => &["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."],
+            Language::EsEs => &["lun", "mar", "mié", "jue", "vie", "sáb", "dom"],
+        }
     }
 
     /// Turns the English curly quotes of smart punctuation into this language's: „…“ in
@@ -427,6 +518,12 @@ mod tests {
         }
     }
 
+    /// A date in a language by a format description.
+    fn date_in(lang: Language, date: time::Date, format: &str) -> String {
+        let format = time::format_description::parse_borrowed::<1>(format).unwrap();
+        lang.format_date(date, &format).unwrap()
+    }
+
     #[test]
     fn dates_in_every_language() {
         let cases = [
@@ -438,10 +535,76 @@ mod tests {
         ];
         let date = time::macros::date!(2015 - 08 - 05);
         for (lang, expected) in cases {
-            let format = time::format_description::parse_borrowed::<1>(lang.date_format()).unwrap();
-            let english = date.format(&format).unwrap();
-            assert_eq!(lang.localize_date(&english), expected, "{lang:?}");
+            assert_eq!(
+                date_in(lang, date, lang.date_format()),
+                expected,
+                "{lang:?}"
+            );
         }
+    }
+
+    #[test]
+    fn short_and_long_names_in_every_language() {
+        // A Thursday in March: "März" and "Mär" differ, as "mars" and "mars" do not.
+        let date = time::macros::date!(2026 - 03 - 05);
+        let format = "[weekday repr:short] [weekday] [day padding:none] [month repr:short] [month repr:long] [month] [year]";
+        let cases = [
+            (Language::EnUs, "Thu Thursday 5 Mar March 03 2026"),
+            (Language::EnGb, "Thu Thursday 5 Mar March 03 2026"),
+            (Language::DeDe, "Do Donnerstag 5 Mär März 03 2026"),
+            (Language::FrFr, "jeu. jeudi 5 mars mars 03 2026"),
+            (Language::EsEs, "jue jueves 5 mar marzo 03 2026"),
+        ];
+        for (lang, expected) in cases {
+            assert_eq!(date_in(lang, date, format), expected, "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn every_month_and_weekday_has_its_names() {
+        let langs = TAGS.map(|t| Language::from_tag(t).unwrap());
+        for lang in langs {
+            for m in 1..=12u8 {
+                let month = time::Month::try_from(m).unwrap();
+                let date = time::Date::from_calendar_date(2026, month, 1).unwrap();
+                let long = date_in(lang, date, "[month repr:long]");
+                let short = date_in(lang, date, "[month repr:short]");
+                assert_eq!(long, lang.months()[usize::from(m) - 1]);
+                assert!(!short.is_empty() && short.chars().count() <= 5, "{short}");
+                // The short name starts as the long one does (with its accent).
+                let stem: String = short.trim_end_matches('.').chars().take(3).collect();
+                assert!(long.starts_with(&stem), "{lang:?}: {short} / {long}");
+            }
+            // 2026-03-02 is a Monday.
+            for d in 0..7u8 {
+                let date = time::macros::date!(2026 - 03 - 02) + time::Duration::days(d.into());
+                let long = date_in(lang, date, "[weekday]");
+                let short = date_in(lang, date, "[weekday repr:short]");
+                let stem: String = short.trim_end_matches('.').chars().take(2).collect();
+                assert!(long.starts_with(&stem), "{lang:?}: {short} / {long}");
+            }
+        }
+        // English names come from our tables, not the `time` crate's: the same words.
+        let date = time::macros::date!(2026 - 09 - 13);
+        let format = "[weekday] [weekday repr:short] [month repr:long] [month repr:short]";
+        assert_eq!(
+            date_in(Language::EnUs, date, format),
+            date.format(&time::format_description::parse_borrowed::<1>(format).unwrap())
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn literal_and_numeric_parts_of_a_format() {
+        let date = time::macros::date!(2015 - 08 - 05);
+        assert_eq!(
+            date_in(Language::DeDe, date, "[[[weekday]] [day]/[month]"),
+            "[Mittwoch] 05/08"
+        );
+        assert_eq!(
+            date_in(Language::FrFr, date, "[year]-[month]-[day]"),
+            "2015-08-05"
+        );
     }
 
     #[test]

@@ -497,14 +497,14 @@ fn format_datetime(
             ))
             .boxed()
         })?;
-    let english = date.format(&format).map_err(|err| {
-        Diagnostic::error(format!("cannot format the date: {err}"))
-            .in_file(path)
-            .boxed()
-    })?;
-    Ok(Language::from_tag(&lh.style.language)
+    Language::from_tag(&lh.style.language)
         .unwrap_or_default()
-        .localize_date(&english))
+        .format_date(date, &format)
+        .map_err(|err| {
+            Diagnostic::error(format!("cannot format the date: {err}"))
+                .in_file(path)
+                .boxed()
+        })
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a

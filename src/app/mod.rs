@@ -13,6 +13,7 @@
 //! are still written), 2 usage or configuration error (nothing written).
 
 mod batch;
+mod docs;
 mod init;
 mod list_fonts;
 mod load;
@@ -21,13 +22,13 @@ mod plan;
 mod report;
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use clap::Parser;
-
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{BatchArgs, Cli, Command};
+use crate::cli::{BatchArgs, Cli, ColorChoice, Command};
 use crate::diag::{self, Diagnostic};
 use crate::pdf::combine::Combiner;
 
@@ -43,7 +44,7 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_args() {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
@@ -54,6 +55,15 @@ pub fn main() -> ExitCode {
             });
         }
     };
+    COLOR.store(
+        wants_color(
+            cli.color,
+            std::env::var_os("NO_COLOR"),
+            std::env::var_os("TERM"),
+            std::io::stderr().is_terminal(),
+        ),
+        Ordering::Relaxed,
+    );
     let code = match cli.command {
         Command::Render(args) => {
             let outputs = plan::Outputs {
@@ -106,8 +116,10 @@ pub fn main() -> ExitCode {
                 Ok((jobs, Some(merge), plan::Found::default()))
             })
         }
-        Command::Init(args) => init::init(&args.dir),
+        Command::Init(args) => init::init(&args),
         Command::Fonts(args) => list_fonts::list_fonts(args.letterhead.as_deref()),
+        Command::Completions(args) => docs::completions(args.shell),
+        Command::Man(args) => docs::man(args.out_dir.as_deref()),
     };
     ExitCode::from(code)
 }
@@ -305,15 +317,64 @@ fn source_date_epoch(value: Option<std::ffi::OsString>) -> diag::Result<Option<i
     Ok(Some(epoch))
 }
 
+/// Whether diagnostics on standard error are coloured; set once, from `--color`, before any
+/// is printed.
+static COLOR: AtomicBool = AtomicBool::new(false);
+
+/// Whether diagnostics on standard error are coloured.
+fn color() -> bool {
+    COLOR.load(Ordering::Relaxed)
+}
+
+/// Whether to colour, for `--color` and the environment: `auto` colours a terminal unless
+/// `NO_COLOR` is set to anything but the empty string (no-color.org) or `TERM` is `dumb`;
+/// `always` and `never` override both, as a command-line option overrides the environment.
+fn wants_color(
+    choice: ColorChoice,
+    no_color: Option<std::ffi::OsString>,
+    term: Option<std::ffi::OsString>,
+    terminal: bool,
+) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            terminal && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
+        }
+    }
+}
+
 /// Prints one diagnostic on standard error in the human format (for the commands without a
 /// batch).
 fn eprint_diag(d: &Diagnostic) {
-    eprintln!("{}\n", d.render());
+    eprintln!("{}\n", d.render_in(color()));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_on_a_terminal_unless_no_color_or_a_dumb_terminal() {
+        let set = |v: &str| Some(std::ffi::OsString::from(v));
+        assert!(wants_color(ColorChoice::Auto, None, set("xterm"), true));
+        assert!(wants_color(ColorChoice::Auto, set(""), None, true));
+        assert!(!wants_color(ColorChoice::Auto, None, set("xterm"), false));
+        assert!(!wants_color(
+            ColorChoice::Auto,
+            set("1"),
+            set("xterm"),
+            true
+        ));
+        assert!(!wants_color(ColorChoice::Auto, None, set("dumb"), true));
+        assert!(wants_color(
+            ColorChoice::Always,
+            set("1"),
+            set("dumb"),
+            false
+        ));
+        assert!(!wants_color(ColorChoice::Never, None, set("xterm"), true));
+    }
 
     #[test]
     fn source_date_epoch_is_a_number_of_seconds_in_range() {

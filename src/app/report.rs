@@ -490,7 +490,7 @@ impl Reporter {
             return;
         }
         let text = match self.format {
-            DiagnosticFormat::Human => format!("{}\n", d.render()),
+            DiagnosticFormat::Human => format!("{}\n", d.render_in(super::color())),
             DiagnosticFormat::Short => short_with_hints(d),
         };
         match &self.bar {

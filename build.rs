@@ -1,0 +1,79 @@
+//! Build script: the commit the binary is built from and that commit's date, for `--version`
+//! (`letterhead 0.1.0 (b41b082 2026-12-02)`), read from git when the crate is built from its
+//! repository.
+//!
+//! Built from a packaged crate, or where git is missing, `--version` says the version alone. The
+//! date is the commit's, not the clock's, so that a build is reproducible; a set
+//! `SOURCE_DATE_EPOCH` takes its place, as reproducible builds expect.
+
+use std::path::Path;
+use std::process::Command;
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
+    let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let info = match commit(Path::new(&dir)) {
+        Some((hash, date)) => format!(" ({hash} {date})"),
+        None => String::new(),
+    };
+    println!("cargo:rustc-env=LETTERHEAD_BUILD_INFO={info}");
+}
+
+/// The short hash and date (YYYY-MM-DD) of HEAD, when `dir` is the top of a git work tree.
+/// Watches HEAD and the branch it names, so a new commit rebuilds with its hash.
+fn commit(dir: &Path) -> Option<(String, String)> {
+    // Only the crate's own repository: a packaged crate unpacked inside another repository
+    // (`cargo package` verifies it under `target/package/`) must not take that one's commit.
+    let top = git(dir, &["rev-parse", "--show-toplevel"])?;
+    if Path::new(&top).canonicalize().ok()? != dir.canonicalize().ok()? {
+        return None;
+    }
+    for watched in ["HEAD", "packed-refs"] {
+        if let Some(path) = git(dir, &["rev-parse", "--git-path", watched]) {
+            println!("cargo:rerun-if-changed={}", dir.join(path).display());
+        }
+    }
+    if let Some(branch) = git(dir, &["symbolic-ref", "-q", "HEAD"])
+        && let Some(path) = git(dir, &["rev-parse", "--git-path", &branch])
+    {
+        println!("cargo:rerun-if-changed={}", dir.join(path).display());
+    }
+    let hash = git(dir, &["rev-parse", "--short=9", "HEAD"])?;
+    let epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(epoch) if !epoch.trim().is_empty() => epoch.trim().parse::<i64>().ok()?,
+        _ => git(dir, &["log", "-1", "--format=%ct", "HEAD"])?
+            .parse()
+            .ok()?,
+    };
+    Some((hash, civil_date(epoch)))
+}
+
+/// The output of a git command run in `dir`, trimmed; `None` when git is missing or fails.
+fn git(dir: &Path, args: &[&str]) -> Option<String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+/// The UTC calendar date of a Unix time, as YYYY-MM-DD (Howard Hinnant's `civil_from_days`).
+fn civil_date(epoch: i64) -> String {
+    let days = epoch.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
