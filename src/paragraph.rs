@@ -100,6 +100,10 @@ pub struct ParStyle {
     pub language: String,
     /// Extra space after every glyph, in em (letter-spacing).
     pub tracking: f64,
+    /// Proper names (single words, as written: `Reinhardt`), hyphenated only when nothing
+    /// else will do, like a word right after an opening quote. A name followed by a genitive
+    /// `s` counts too (`Reinhardts`).
+    pub names: Arc<[String]>,
 }
 
 /// A glyph run of one line, positioned relative to the line's start.
@@ -438,11 +442,70 @@ impl Builder {
         }
     }
 
+    /// A space of fixed width (a thin space) where a line may break: in ragged-right text like
+    /// any space; in justified text it neither stretches nor shrinks.
+    fn fixed_space(&mut self, width: Abs, content: Content) {
+        if self.ragged() {
+            self.space(width, content);
+        } else {
+            self.glue(width, Abs::ZERO, Abs::ZERO, content);
+        }
+    }
+
     /// A forced break after filling the line with space.
     fn forced_break(&mut self) {
         self.glue(Abs::ZERO, Abs::pt(1e5), Abs::ZERO, Content::Nothing);
         self.penalty(Abs::ZERO, -INFINITY_PENALTY, false, Content::Nothing);
     }
+}
+
+/// Whether `word` (with any punctuation around it) is one of `names`, or one followed by a
+/// genitive `s`.
+fn is_name(word: &str, names: &[String]) -> bool {
+    if names.is_empty() {
+        return false;
+    }
+    let core = word.trim_matches(|c: char| !c.is_alphabetic());
+    names.iter().any(|name| {
+        core.strip_prefix(name.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest == "s")
+    })
+}
+
+/// The words of proper names in `texts` (a recipient's name line, a signatory's name, the
+/// organization's name) that hyphenation could break: capitalised, all letters, five or more
+/// of them (`MIN_HYPHENATED_WORD`); the parts of a double name (`Müller-Lüdenscheidt`) each.
+/// Sorted, without duplicates.
+///
+/// ```
+/// use letterhead::paragraph::proper_names;
+/// assert_eq!(
+///     proper_names(["Herrn Dipl.-Ing. Thomas Reinhardt", "Anna Müller-Lüdenscheidt"]),
+///     ["Herrn", "Lüdenscheidt", "Müller", "Reinhardt", "Thomas"].map(String::from)
+/// );
+/// ```
+pub fn proper_names<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut names: Vec<String> = texts
+        .into_iter()
+        .flat_map(|t| t.split(|c: char| c.is_whitespace() || c == '-' || c == '\u{2010}'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
+        .filter(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().all(char::is_alphabetic)
+                && w.chars().count() >= MIN_HYPHENATED_WORD
+        })
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Spaces whose width is part of their meaning, never stretched or shrunk in justified text:
+/// the narrow no-break space (French punctuation, number groups), the thin, hair and figure
+/// spaces.
+fn is_fixed_width_space(c: char) -> bool {
+    matches!(c, '\u{202F}' | '\u{2009}' | '\u{200A}' | '\u{2007}')
 }
 
 /// Builds boxes, glue and penalties.
@@ -508,10 +571,20 @@ fn prepare(
                 }
                 let before = sh.start + glyphs[first].cluster;
                 let after = glyphs.get(gi).map_or(span_end, |g| sh.start + g.cluster);
-                if breakpoints::may_break_at_space(text, before, after, &opportunities, lang) {
-                    b.space(width, Content::Space(si, first..gi));
-                } else {
-                    b.tie(width, Content::Space(si, first..gi));
+                // A narrow no-break space (French `«\u{202F}`, `\u{202F}:`) or another space of
+                // fixed width keeps its width on a justified line: it belongs to the mark.
+                let fixed = text[before..after].chars().all(is_fixed_width_space);
+                let breakable =
+                    breakpoints::may_break_at_space(text, before, after, &opportunities, lang);
+                let content = Content::Space(si, first..gi);
+                match (breakable, fixed) {
+                    (true, false) => b.space(width, content),
+                    (true, true) => b.fixed_space(width, content),
+                    (false, false) => b.tie(width, content),
+                    (false, true) => {
+                        b.penalty(Abs::ZERO, INFINITY_PENALTY, false, Content::Nothing);
+                        b.glue(width, Abs::ZERO, Abs::ZERO, content);
+                    }
                 }
                 continue;
             }
@@ -549,11 +622,12 @@ fn prepare(
             let word = &span.text[glyphs[first].cluster..word_end_byte];
             // Inner break points: hyphenation, or URL punctuation.
             let cuts = inner_breaks(word, glyphs[first].cluster, is_url, style);
-            // A word right after an opening quote is hyphenated only if nothing else will do:
-            // a broken first word of a quotation reads badly.
+            // A word right after an opening quote, and a proper name, are hyphenated only if
+            // nothing else will do: a broken first word of a quotation, or a broken name,
+            // reads badly.
             let quoted =
                 word.starts_with(OPENING_QUOTES) || text[..word_start].ends_with(OPENING_QUOTES);
-            let hyphen_penalty = if quoted {
+            let hyphen_penalty = if quoted || is_name(word, &style.names) {
                 HYPHEN_PENALTY_AVOIDED
             } else {
                 hyphen_penalty
@@ -905,6 +979,7 @@ mod tests {
             hyphenate: true,
             language: "en-US".into(),
             tracking: 0.0,
+            names: Arc::from([]),
         }
     }
 
@@ -1190,6 +1265,7 @@ mod tie_tests {
             hyphenate: true,
             language: language.into(),
             tracking: 0.0,
+            names: Arc::from([]),
         };
         let span = Span {
             text: text.into(),
