@@ -44,8 +44,8 @@ use tags::{LineTags, OpenLink, draw_tagged, tag_line};
 /// Words that open a recipient's name line, in the languages letterhead sets (without a
 /// full stop): the line is a name.
 const FORMS_OF_ADDRESS: [&str; 20] = [
-    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Herrn", "Herr", "Frau", "Familie", "M", "Mme",
-    "Mlle", "Monsieur", "Madame", "Sr", "Sra", "Srta", "Don", "Doña",
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Herrn", "Herr", "Frau", "Familie", "M", "Mme", "Mlle",
+    "Monsieur", "Madame", "Sr", "Sra", "Srta", "Don", "Doña",
 ];
 /// Space between paragraphs, in line heights (a block letter leaves a blank line).
 const PARAGRAPH_GAP: f64 = 0.8;
@@ -266,7 +266,11 @@ fn names(input: &Input<'_>) -> Vec<String> {
         let first = line.split_whitespace().next().unwrap_or_default();
         FORMS_OF_ADDRESS.contains(&first.trim_end_matches('.'))
     };
-    let recipient = front.to.first().into_iter().chain(front.to.iter().skip(1).filter(addressed));
+    let recipient = front
+        .to
+        .first()
+        .into_iter()
+        .chain(front.to.iter().skip(1).filter(addressed));
     let signatories = front.signatories().into_iter().map(|s| &s.name);
     paragraph::proper_names(
         recipient
