@@ -45,7 +45,7 @@ KNOWN = ROOT / "benches" / "typography-known.txt"
 EPOCH = "1438732800"
 
 # The faults `--check` fails on, and the labels the known-faults list uses for them.
-FAULTS = ("outside-margins", "forbidden-break", "final-hyphen", "notations-alone")
+FAULTS = ("outside-margins", "forbidden-break", "final-hyphen", "notations-alone", "loose-line")
 
 # Points per unit of the letterhead's lengths (src/length.rs).
 UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
@@ -470,12 +470,16 @@ def measure(letter, pdf, settings, front, body):
     }
 
     worst = max(ratios, key=lambda r: r[0]) if ratios else None
+    loose = [f"p{line['page']} {ratio:.2f}×: `{line['text'][:50]}`"
+             for ratio, line in ratios if ratio > LOOSE + 0.005]
     tightest = min(ratios, key=lambda r: r[0]) if ratios else None
     faults = {
         "outside-margins": outside,
         "forbidden-break": forbidden,
         "final-hyphen": finals,
         "notations-alone": [f"p{n}: `{last_lines[0]['text'][:50]}`"] if notations_alone else [],
+        # Only where the letter is justified: a ragged letter's justified setting is a measure.
+        "loose-line": loose if s["justify"] else [],
     }
     return {
         "letter": str(letter.relative_to(ROOT)) if letter.is_relative_to(ROOT) else str(letter),
@@ -491,7 +495,7 @@ def measure(letter, pdf, settings, front, body):
         "worst_spacing_line": f"p{worst[1]['page']} `{worst[1]['text'][:60]}`" if worst else None,
         "median_spacing": round(statistics.median(r for r, _ in ratios), 2) if ratios else None,
         "tightest_spacing": round(tightest[0], 2) if tightest else None,
-        "loose_lines": sum(1 for r, _ in ratios if r > LOOSE + 0.005),
+        "loose_lines": len(loose),
         "spacing_set": "as set" if s["justify"] else None,
         "forbidden_breaks": len(forbidden),
         "last_page_reach_pt": round(reach, 1),
