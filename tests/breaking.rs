@@ -352,3 +352,12 @@ fn justified_test_letters_have_no_loose_line_nor_a_broken_name_or_subject() {
         }
     }
 }
+
+#[test]
+fn a_sum_stays_on_one_line_with_its_magnitude() {
+    // "$2.4" ended a line above "million a year" in the test letter.
+    let (_dir, pdf) = render_repo_letter("tests/typography/us/quote-at-page-end.md");
+    let lines = layout_lines(&pdf);
+    assert!(lines.iter().any(|l| l.contains("$2.4")), "{lines:#?}");
+    assert!(!lines.iter().any(|l| l.ends_with("$2.4")), "{lines:#?}");
+}
