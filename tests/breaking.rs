@@ -326,6 +326,18 @@ fn justified_test_letters_have_no_loose_line_nor_a_broken_name_or_subject() {
         lines.iter().any(|l| l == "Eigentümerversammlung"),
         "{lines:#?}"
     );
+    // The information block's e-mail address (page one) is set a little smaller rather than
+    // wrapped after its dot.
+    let page_one = tool(
+        "pdftotext",
+        &["-layout", "-l", "1", pdf.to_str().unwrap(), "-"],
+    );
+    assert!(
+        page_one
+            .lines()
+            .any(|l| l.contains("E-Mail:") && l.trim_end().ends_with("a.brandt@hv-brandt.example")),
+        "{page_one}"
+    );
     // No name from the front matter or the letterhead is hyphenated in the body.
     let names = [
         "Reinhardt",
