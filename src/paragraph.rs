@@ -122,6 +122,9 @@ pub struct Line {
     pub width: Abs,
     /// Link areas: horizontal extent and target.
     pub links: Vec<(Abs, Abs, String)>,
+    /// How many of the last run's last glyphs are a hyphen added where a word was broken
+    /// (0: none). It is drawn, but is no part of the text.
+    pub hyphen: usize,
 }
 
 /// A problem found while setting a paragraph.
@@ -327,7 +330,7 @@ fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Lin
             begin += 1;
         }
         let end = brk.index.min(items.len());
-        let line = finalize(
+        let mut line = finalize(
             &items[begin..end],
             &contents[begin..end],
             items.get(end).zip(contents.get(end)),
@@ -349,6 +352,16 @@ fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Lin
                 lines.len() + 1,
                 space_ratio,
             ));
+        }
+        if end + 1 < items.len() {
+            end_with_space(
+                &mut line,
+                &items[end..],
+                &contents[end..],
+                spans,
+                &shaped,
+                style,
+            );
         }
         lines.push(line);
         begin = brk.index + 1;
@@ -868,10 +881,12 @@ fn finalize(
         }
     }
     // A hyphen where the line breaks at a hyphenation point.
+    let mut hyphen = 0;
     if let Some((Item::Penalty { .. }, Content::Hyphen(si))) = at_break {
         let sh = &shaped[*si];
         let glyphs = shape::shape(&sh.face, "-", &style.language);
         let run = run_for(&mut runs, &sh.face, spans[*si].color);
+        hyphen = glyphs.len();
         for g in glyphs {
             run.glyphs.push(g.id, x, "-");
             x += size * g.advance;
@@ -887,6 +902,56 @@ fn finalize(
         runs,
         width: x,
         links,
+        hyphen,
+    }
+}
+
+/// Adds the space a line breaks at (`after`: the items from its break to the next line's
+/// first box) after its end, outside its width, or a space for a hard line break. Invisible,
+/// but without it tools that read a paragraph's lines end to end (tagged PDF's logical text)
+/// run the last word of a line into the first of the next. A line broken inside a word (at a
+/// hyphen, in a URL, after a dash) ends without one.
+fn end_with_space(
+    line: &mut Line,
+    after: &[Item],
+    contents: &[Content],
+    spans: &[Span],
+    shaped: &[Shaped],
+    style: &ParStyle,
+) {
+    let Some(last) = line.runs.last() else { return };
+    let x = line.width;
+    for (item, content) in after.iter().zip(contents) {
+        match (item, content) {
+            (Item::Box { .. }, _) => return,
+            (_, Content::Space(si, range)) if !range.is_empty() => {
+                let sh = &shaped[*si];
+                let g = &sh.glyphs[range.start];
+                let text = &spans[*si].text[g.cluster..];
+                let text = &text[..text.chars().next().map_or(0, char::len_utf8)];
+                // Into the last run when it has the space's face: colour does not show.
+                if !Arc::ptr_eq(&last.face, &sh.face) {
+                    line.runs.push(LineRun {
+                        face: sh.face.clone(),
+                        color: spans[*si].color,
+                        glyphs: crate::frame::Glyphs::default(),
+                    });
+                }
+                if let Some(run) = line.runs.last_mut() {
+                    run.glyphs.push(g.id, x, text);
+                }
+                return;
+            }
+            (Item::Penalty { penalty, .. }, _) if *penalty <= -INFINITY_PENALTY => {
+                let face = last.face.clone();
+                let space = shape::shape(&face, " ", &style.language);
+                if let (Some(g), Some(run)) = (space.first(), line.runs.last_mut()) {
+                    run.glyphs.push(g.id, x, " ");
+                }
+                return;
+            }
+            _ => {}
+        }
     }
 }
 
