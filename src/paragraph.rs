@@ -353,24 +353,35 @@ fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Lin
                 space_ratio,
             ));
         }
-        if end + 1 < items.len() {
-            end_with_space(
-                &mut line,
-                &items[end..],
-                &contents[end..],
-                spans,
-                &shaped,
-                style,
-            );
-        }
+        // After the line's break; for the paragraph's last line, after its last box (a space
+        // there ends a section of a long paragraph, cut after a space).
+        let (from, to) = if end + 1 < items.len() {
+            (end, items.len())
+        } else {
+            let tail = items[begin..end]
+                .iter()
+                .rposition(|i| matches!(i, Item::Box { .. }))
+                .map_or(end, |b| begin + b + 1);
+            (tail, end)
+        };
+        end_with_space(
+            &mut line,
+            &items[from..to],
+            &contents[from..to],
+            spans,
+            &shaped,
+            style,
+        );
         lines.push(line);
         begin = brk.index + 1;
     }
     (lines, warnings)
 }
 
+/// The text a line shows, without the space after its end (`end_with_space`).
 fn line_text(line: &Line) -> String {
-    line.runs.iter().map(|r| r.glyphs.text()).collect()
+    let text: String = line.runs.iter().map(|r| r.glyphs.text()).collect();
+    text.trim_end().to_string()
 }
 
 /// Boxes, glue and penalties under construction, each with what it stands for.
@@ -1144,6 +1155,63 @@ mod tests {
             &style(300.0, Align::Left),
         );
         assert_eq!(warnings, vec![Warning::MissingGlyphs(vec!['😀'])]);
+    }
+
+    #[test]
+    fn a_line_carries_the_space_it_breaks_at_after_its_end_and_a_broken_word_none() {
+        let family = bundled();
+        let ends = |lines: &[Line]| -> Vec<(String, bool, usize)> {
+            lines
+                .iter()
+                .map(|l| {
+                    let text: String = l.runs.iter().map(|r| r.glyphs.text()).collect();
+                    // Whether everything at or past the line's end is the space.
+                    let past: String = l
+                        .runs
+                        .iter()
+                        .flat_map(|r| r.glyphs.with_text())
+                        .filter(|(g, _)| g.x >= l.width - Abs::pt(0.01))
+                        .map(|(_, t)| t)
+                        .collect();
+                    (text, past == " " || past.is_empty(), l.hyphen)
+                })
+                .collect()
+        };
+        for align in [Align::Left, Align::Justify] {
+            let (lines, _) = layout(
+                &[span("one two three four five six seven eight nine ten")],
+                &family,
+                &style(60.0, align),
+            );
+            let set = ends(&lines);
+            let (last, rest) = set.split_last().unwrap();
+            assert!(!last.0.ends_with(' ') && !rest.is_empty(), "{set:?}");
+            for (text, past, hyphen) in rest {
+                assert!(text.ends_with(' ') && !text.ends_with("  "), "{set:?}");
+                assert!(past, "{set:?}");
+                assert_eq!(*hyphen, 0);
+            }
+        }
+        // A hard break: a space too; a hyphenated line: its hyphen counted, no space.
+        let (lines, _) = layout(
+            &[span("one"), span("\n"), span("two")],
+            &family,
+            &style(300.0, Align::Left),
+        );
+        assert_eq!(ends(&lines)[0], ("one ".into(), true, 0));
+        let mut st = style(60.0, Align::Justify);
+        st.hyphenate = true;
+        let (lines, _) = layout(&[span("internationalization")], &family, &st);
+        let hyphenated = ends(&lines);
+        assert!(
+            hyphenated.len() > 1 && hyphenated[0].0.ends_with('-'),
+            "{hyphenated:?}"
+        );
+        let (_, broken) = hyphenated.split_last().unwrap();
+        assert!(broken.iter().all(|e| e.2 == 1), "{hyphenated:?}");
+        // A section of a long paragraph cut after a space keeps it.
+        let (lines, _) = layout_section(&[span("one two ")], &family, &style(300.0, Align::Left));
+        assert_eq!(ends(&lines), [("one two ".into(), true, 0)]);
     }
 
     #[test]

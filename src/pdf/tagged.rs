@@ -289,7 +289,7 @@ fn link_texts(doc: &Document) -> BTreeMap<ElementId, String> {
 /// Replacement texts (ISO 32000-1 §14.9.4) for the pieces of a link's text that a line break
 /// cuts without a space or hyphen (a URL broken after a `/`): the first piece reads as the
 /// whole of its word, the later ones as nothing, so that extraction that goes line by line
-/// (`pdftotext`, MuPDF) gives the address whole. The logical structure needs none: a link's
+/// (`pdftotext`) gives the address whole. The logical structure needs none: a link's
 /// pieces are one element, read end to end. For each page, by item index.
 pub(super) fn actual_texts(doc: &Document) -> Vec<BTreeMap<usize, String>> {
     let mut out = vec![BTreeMap::new(); doc.pages.len()];
