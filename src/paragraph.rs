@@ -6,7 +6,8 @@
 //!    via `hypher`'s TeX patterns, URL break points) and turn words, spaces and break points into
 //!    boxes, glue and penalties;
 //! 4. linebreak — choose the breaks with Knuth–Plass (`linebreak`);
-//! 5. finalize — place every glyph of every line, stretch or shrink the spaces, add hyphens.
+//! 5. finalize — place every glyph of every line, stretch or shrink the spaces, add hyphens,
+//!    and put the space a line breaks at after its end (for tools that read lines end to end).
 //!
 //! It gives lines of positioned glyph runs plus link areas, and warnings (missing characters,
 //! overfull lines, character breaks). It knows nothing about pages or the letter around it.
