@@ -368,3 +368,21 @@ pub(super) fn content_string(text: &str) -> Vec<u8> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacement_text_is_a_literal_when_ascii_else_utf16_hex() {
+        assert_eq!(
+            content_string("https://a.org/(x)\\"),
+            b"(https://a.org/\\(x\\)\\\\)"
+        );
+        assert_eq!(content_string(""), b"()");
+        assert_eq!(
+            content_string("bücher/é"),
+            b"<FEFF006200FC0063006800650072002F00E9>"
+        );
+    }
+}
