@@ -7,7 +7,8 @@
 //!    boxes, glue and penalties;
 //! 4. linebreak — choose the breaks with Knuth–Plass (`linebreak`);
 //! 5. finalize — place every glyph of every line, stretch or shrink the spaces (and, in justified
-//!    text, a little the letters of each word), add hyphens.
+//!    text, a little the letters of each word), add hyphens, and put the space a line breaks at
+//!    after its end (for tools that read lines end to end).
 //!
 //! It gives lines of positioned glyph runs plus link areas, and warnings (missing characters,
 //! overfull lines, character breaks). It knows nothing about pages or the letter around it.
@@ -141,6 +142,9 @@ pub struct Line {
     pub width: Abs,
     /// Link areas: horizontal extent and target.
     pub links: Vec<(Abs, Abs, String)>,
+    /// How many of the last run's last glyphs are a hyphen added where a word was broken
+    /// (0: none). It is drawn, but is no part of the text.
+    pub hyphen: usize,
 }
 
 /// A problem found while setting a paragraph.
@@ -364,7 +368,7 @@ fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Lin
             begin += 1;
         }
         let end = brk.index.min(items.len());
-        let line = finalize(
+        let mut line = finalize(
             &items[begin..end],
             &contents[begin..end],
             items.get(end).zip(contents.get(end)),
@@ -387,14 +391,35 @@ fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Lin
                 space_ratio,
             ));
         }
+        // After the line's break; for the paragraph's last line, after its last box (a space
+        // there ends a section of a long paragraph, cut after a space).
+        let (from, to) = if end + 1 < items.len() {
+            (end, items.len())
+        } else {
+            let tail = items[begin..end]
+                .iter()
+                .rposition(|i| matches!(i, Item::Box { .. }))
+                .map_or(end, |b| begin + b + 1);
+            (tail, end)
+        };
+        end_with_space(
+            &mut line,
+            &items[from..to],
+            &contents[from..to],
+            spans,
+            &shaped,
+            style,
+        );
         lines.push(line);
         begin = brk.index + 1;
     }
     (lines, warnings)
 }
 
+/// The text a line shows, without the space after its end (`end_with_space`).
 fn line_text(line: &Line) -> String {
-    line.runs.iter().map(|r| r.glyphs.text()).collect()
+    let text: String = line.runs.iter().map(|r| r.glyphs.text()).collect();
+    text.trim_end().to_string()
 }
 
 /// Boxes, glue and penalties under construction, each with what it stands for.
@@ -1038,10 +1063,12 @@ fn finalize(
         }
     }
     // A hyphen where the line breaks at a hyphenation point.
+    let mut hyphen = 0;
     if let Some((Item::Penalty { .. }, Content::Hyphen(si))) = at_break {
         let sh = &shaped[*si];
         let glyphs = shape::shape(&sh.face, "-", &style.language);
         let run = run_for(&mut runs, &sh.face, spans[*si].color);
+        hyphen = glyphs.len();
         for g in glyphs {
             run.glyphs.push(g.id, x, "-");
             x += size * g.advance;
@@ -1057,6 +1084,56 @@ fn finalize(
         runs,
         width: x,
         links,
+        hyphen,
+    }
+}
+
+/// Adds the space a line breaks at (`after`: the items from its break to the next line's
+/// first box) after its end, outside its width, or a space for a hard line break. Invisible,
+/// but without it tools that read a paragraph's lines end to end (tagged PDF's logical text)
+/// run the last word of a line into the first of the next. A line broken inside a word (at a
+/// hyphen, in a URL, after a dash) ends without one.
+fn end_with_space(
+    line: &mut Line,
+    after: &[Item],
+    contents: &[Content],
+    spans: &[Span],
+    shaped: &[Shaped],
+    style: &ParStyle,
+) {
+    let Some(last) = line.runs.last() else { return };
+    let x = line.width;
+    for (item, content) in after.iter().zip(contents) {
+        match (item, content) {
+            (Item::Box { .. }, _) => return,
+            (_, Content::Space(si, range)) if !range.is_empty() => {
+                let sh = &shaped[*si];
+                let g = &sh.glyphs[range.start];
+                let text = &spans[*si].text[g.cluster..];
+                let text = &text[..text.chars().next().map_or(0, char::len_utf8)];
+                // Into the last run when it has the space's face: colour does not show.
+                if !Arc::ptr_eq(&last.face, &sh.face) {
+                    line.runs.push(LineRun {
+                        face: sh.face.clone(),
+                        color: spans[*si].color,
+                        glyphs: crate::frame::Glyphs::default(),
+                    });
+                }
+                if let Some(run) = line.runs.last_mut() {
+                    run.glyphs.push(g.id, x, text);
+                }
+                return;
+            }
+            (Item::Penalty { penalty, .. }, _) if *penalty <= -INFINITY_PENALTY => {
+                let face = last.face.clone();
+                let space = shape::shape(&face, " ", &style.language);
+                if let (Some(g), Some(run)) = (space.first(), line.runs.last_mut()) {
+                    run.glyphs.push(g.id, x, " ");
+                }
+                return;
+            }
+            _ => {}
+        }
     }
 }
 
@@ -1250,6 +1327,63 @@ mod tests {
             &style(300.0, Align::Left),
         );
         assert_eq!(warnings, vec![Warning::MissingGlyphs(vec!['😀'])]);
+    }
+
+    #[test]
+    fn a_line_carries_the_space_it_breaks_at_after_its_end_and_a_broken_word_none() {
+        let family = bundled();
+        let ends = |lines: &[Line]| -> Vec<(String, bool, usize)> {
+            lines
+                .iter()
+                .map(|l| {
+                    let text: String = l.runs.iter().map(|r| r.glyphs.text()).collect();
+                    // Whether everything at or past the line's end is the space.
+                    let past: String = l
+                        .runs
+                        .iter()
+                        .flat_map(|r| r.glyphs.with_text())
+                        .filter(|(g, _)| g.x >= l.width - Abs::pt(0.01))
+                        .map(|(_, t)| t)
+                        .collect();
+                    (text, past == " " || past.is_empty(), l.hyphen)
+                })
+                .collect()
+        };
+        for align in [Align::Left, Align::Justify] {
+            let (lines, _) = layout(
+                &[span("one two three four five six seven eight nine ten")],
+                &family,
+                &style(60.0, align),
+            );
+            let set = ends(&lines);
+            let (last, rest) = set.split_last().unwrap();
+            assert!(!last.0.ends_with(' ') && !rest.is_empty(), "{set:?}");
+            for (text, past, hyphen) in rest {
+                assert!(text.ends_with(' ') && !text.ends_with("  "), "{set:?}");
+                assert!(past, "{set:?}");
+                assert_eq!(*hyphen, 0);
+            }
+        }
+        // A hard break: a space too; a hyphenated line: its hyphen counted, no space.
+        let (lines, _) = layout(
+            &[span("one"), span("\n"), span("two")],
+            &family,
+            &style(300.0, Align::Left),
+        );
+        assert_eq!(ends(&lines)[0], ("one ".into(), true, 0));
+        let mut st = style(60.0, Align::Justify);
+        st.hyphenate = true;
+        let (lines, _) = layout(&[span("internationalization")], &family, &st);
+        let hyphenated = ends(&lines);
+        assert!(
+            hyphenated.len() > 1 && hyphenated[0].0.ends_with('-'),
+            "{hyphenated:?}"
+        );
+        let (_, broken) = hyphenated.split_last().unwrap();
+        assert!(broken.iter().all(|e| e.2 == 1), "{hyphenated:?}");
+        // A section of a long paragraph cut after a space keeps it.
+        let (lines, _) = layout_section(&[span("one two ")], &family, &style(300.0, Align::Left));
+        assert_eq!(ends(&lines), [("one two ".into(), true, 0)]);
     }
 
     #[test]

@@ -1077,6 +1077,7 @@ impl Composer<'_> {
                     runs: Vec::new(),
                     width: Abs::ZERO,
                     links: Vec::new(),
+                    hyphen: 0,
                 };
                 line.width = Abs::ZERO;
                 let b = self.push_lines(vec![line], indent, self.size, space_before);
