@@ -257,7 +257,7 @@ impl Mailer {
                     if entry.digest != digest_hex || entry.to != to {
                         outcome.warnings.push(
                             Diagnostic::warning(format!(
-                                "row {row_number}: the letter or its email changed since it was sent to {}; it is not sent again",
+                                "the letter or its email changed since it was sent to {}; it is not sent again",
                                 entry.to.join(", ")
                             ))
                             .in_file(job.input.display())
@@ -272,7 +272,7 @@ impl Mailer {
                     self.count("unknown");
                     outcome.error = Some(
                         Diagnostic::error(format!(
-                            "row {row_number}: unknown — check the outbox: an earlier run handed its email ({}) to the server but did not hear whether the server took it",
+                            "unknown — check the outbox: an earlier run handed its email ({}) to the server but did not hear whether the server took it",
                             entry.message_id
                         ))
                         .in_file(job.input.display())
@@ -324,7 +324,7 @@ impl Mailer {
         if let Err(err) = journal.record(entry(state, Some(reply.clone()))) {
             outcome.warnings.push(
                 Diagnostic::warning(format!(
-                    "row {row_number}: cannot write the send journal ({err}); a rerun will report this row as unknown"
+                    "cannot write the send journal ({err}); a rerun will report this row as unknown"
                 ))
                 .in_file(journal.path()),
             );
@@ -342,7 +342,7 @@ impl Mailer {
             Delivery::Unknown(why) => {
                 outcome.error = Some(
                     Diagnostic::error(format!(
-                        "row {row_number}: unknown — check the outbox: {why}"
+                        "unknown — check the outbox: {why}"
                     ))
                     .in_file(job.input.display())
                     .hint(format!(
@@ -354,7 +354,7 @@ impl Mailer {
             Delivery::Rejected(why) | Delivery::Deferred(why) | Delivery::NotSent(why) => {
                 outcome.error = Some(
                     Diagnostic::error(format!(
-                        "row {row_number}: the email to {} was not sent: {why}",
+                        "the email to {} was not sent: {why}",
                         to.join(", ")
                     ))
                     .in_file(job.input.display())

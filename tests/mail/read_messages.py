@@ -3,7 +3,7 @@ tests check, as JSON: per message its header names, From/To/Cc/Subject/Message-I
 parser's defects, the plain-text body, and its attachments (name, size), each written to
 OUTDIR/NN-M.bin for the tests to compare and read.
 
-    python inspect.py OUTDIR MESSAGE.eml...
+    python read_messages.py OUTDIR MESSAGE.eml...
 """
 
 import email
