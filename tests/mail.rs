@@ -639,3 +639,30 @@ fn credentials_on_the_command_line_are_refused() {
     assert!(!r.stderr.contains("secret@"), "{}", r.stderr);
     assert!(!d.join("out").exists());
 }
+
+#[test]
+fn an_unreachable_server_fails_every_row_after_one_rows_retries() {
+    let dir = merge_dir();
+    let d = dir.path();
+    // A port nothing listens on (taken and released).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let r = run(merge_email(d)
+        .arg("--send")
+        .arg(format!("smtp://127.0.0.1:{port}")));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot connect"), "{}", r.stderr);
+    // The first row waits through its retries; the others fail at once with its reason.
+    assert!(r.stderr.contains("20 failed"), "{}", r.stderr);
+    let journal = std::fs::read_to_string(d.join("out/sent.jsonl")).unwrap();
+    assert_eq!(
+        journal
+            .lines()
+            .filter(|l| l.contains("\"state\":\"failed\""))
+            .count(),
+        20
+    );
+}

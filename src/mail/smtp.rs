@@ -196,6 +196,7 @@ impl Sender {
         self.last_start = Some(Instant::now());
         let mut pause = self.first_pause;
         let mut last_problem = String::new();
+        let mut connected = false;
         for attempt in 1..=self.attempts.max(1) {
             if attempt > 1 {
                 std::thread::sleep(pause);
@@ -203,14 +204,25 @@ impl Sender {
             }
             match self.attempt(envelope, message, record) {
                 Attempt::Done(delivery) => return delivery,
-                Attempt::Retry(why) => last_problem = why,
+                Attempt::Retry(why) => {
+                    connected = true;
+                    last_problem = why;
+                }
+                Attempt::NoConnection(why) => last_problem = why,
                 Attempt::RetryRefused(why) => {
+                    connected = true;
                     if let Err(e) = record(Step::Refused) {
                         return Delivery::NotSent(e);
                     }
                     last_problem = why;
                 }
             }
+        }
+        if !connected {
+            // Every attempt failed to connect: the server is down or unreachable, and the next
+            // messages would wait through the same retries. They fail at once instead.
+            self.fatal = Some(last_problem.clone());
+            return Delivery::NotSent(last_problem);
         }
         Delivery::Deferred(last_problem)
     }
@@ -228,7 +240,7 @@ impl Sender {
                 self.fatal = Some(why.clone());
                 return Attempt::Done(Delivery::NotSent(why));
             }
-            Err(Failure::Transient(why)) => return Attempt::Retry(why),
+            Err(Failure::Transient(why)) => return Attempt::NoConnection(why),
         };
         let mut params = Vec::new();
         let non_ascii = envelope
@@ -334,13 +346,14 @@ impl Sender {
                     .tls
                     .as_ref()
                     .ok_or_else(|| Failure::Fatal("TLS is not available in this build".into()))?;
+                // A failed handshake (a certificate that does not check out) fails the same
+                // way next time: no retries, no further messages.
                 conn.starttls(tls, &hello).map_err(|e| {
-                    let why = format!("STARTTLS with {} failed ({})", server.host, error_text(&e));
-                    if e.is_tls() || e.is_permanent() {
-                        Failure::Fatal(why)
-                    } else {
-                        Failure::Transient(why)
-                    }
+                    Failure::Fatal(format!(
+                        "STARTTLS with {} failed ({})",
+                        server.host,
+                        error_text(&e)
+                    ))
                 })?;
             } else if server.require_tls {
                 conn.abort();
@@ -384,6 +397,8 @@ enum Attempt {
     Retry(String),
     /// The text was refused for now (4xx); try again.
     RetryRefused(String),
+    /// No connection could be made; try again.
+    NoConnection(String),
 }
 
 enum Failure {
