@@ -666,3 +666,47 @@ fn an_unreachable_server_fails_every_row_after_one_rows_retries() {
         20
     );
 }
+
+#[test]
+fn credentials_come_from_a_private_file_and_a_changed_letter_is_not_sent_again() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = Server::start(&[]);
+    let dir = merge_dir();
+    let d = dir.path();
+    let file = d.join("smtp-credentials");
+    std::fs::write(&file, format!("{USER}\n{PASSWORD}\n")).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let with_file = |d: &Path| {
+        let mut cmd = merge_email(d);
+        cmd.arg("--send")
+            .arg(server.url())
+            .env("SSL_CERT_FILE", &server.ca)
+            .env("LETTERHEAD_SMTP_CREDENTIALS", &file);
+        cmd
+    };
+    let r = run(&mut with_file(d));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("can be read by others"), "{}", r.stderr);
+    assert!(!r.stderr.contains(PASSWORD), "{}", r.stderr);
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let r = run(&mut with_file(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(server.messages().len(), 20);
+    // A changed subject for rows already sent: a warning per row, nothing sent again.
+    let email = std::fs::read_to_string(d.join("thank-you.email.template.md")).unwrap();
+    std::fs::write(
+        d.join("thank-you.email.template.md"),
+        email.replace("Thank you for your support", "Thanks again"),
+    )
+    .unwrap();
+    let r = run(&mut with_file(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Warnings are in the JSON report (standard error, not a terminal, has failures only).
+    let warned = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains("changed since it was sent") && l.contains("--resend"))
+        .count();
+    assert_eq!(warned, 20, "{}", r.stdout);
+    assert_eq!(server.messages().len(), 20);
+}
