@@ -35,7 +35,7 @@ pub use data::{Data, Row, parse_data};
 pub use escape::{escape_markdown, escape_toml};
 
 use escape::{KEYS, bare, guard_front_matter, printed_whole, value_text};
-use place::Markers;
+pub(crate) use place::Markers;
 
 /// Longest output file name, in bytes, before `.pdf`.
 pub const MAX_NAME_BYTES: usize = 120;
@@ -74,7 +74,9 @@ impl std::fmt::Debug for Template {
 
 /// An environment whose placeholders are escaped by `escape`, and that fails on a name it
 /// does not know.
-fn environment(escape: impl Fn(&str) -> String + Send + Sync + 'static) -> Environment<'static> {
+pub(crate) fn environment(
+    escape: impl Fn(&str) -> String + Send + Sync + 'static,
+) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(FUEL));

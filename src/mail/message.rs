@@ -81,13 +81,18 @@ pub fn build(
         let list: Mailboxes = draft.reply_to.iter().cloned().collect();
         builder = builder.header(header::ReplyTo::from(list));
     }
-    let text = SinglePart::plain(draft.body.clone());
+    // The boundaries from the Message-ID: `=_` cannot occur in base64 or quoted-printable
+    // text, and the same message gets the same bytes.
+    let id = message_id.trim_matches(['<', '>']);
+    let digest = Sha256::digest(id.as_bytes());
+    let boundary = format!("=_{}", hex(&digest[..12]));
+    // The text, and the same words as HTML for clients that show it.
+    let text = MultiPart::alternative()
+        .boundary(format!("=_{}", hex(&digest[12..24])))
+        .singlepart(SinglePart::plain(draft.body.clone()))
+        .singlepart(SinglePart::html(draft.html.clone()));
     let message = match attachment {
         Some((name, pdf)) => {
-            // The boundary from the Message-ID: `=_` cannot occur in base64 or
-            // quoted-printable text, and the same message gets the same bytes.
-            let id = message_id.trim_matches(['<', '>']);
-            let boundary = format!("=_{}", hex(&Sha256::digest(id.as_bytes())[..12]));
             // Base64 always: a PDF is binary, whatever its first bytes look like.
             let pdf = Body::new_with_encoding(pdf.to_vec(), ContentTransferEncoding::Base64)
                 .map_err(|_| "the PDF cannot be encoded".to_string())?;
@@ -98,11 +103,11 @@ pub fn build(
             builder.multipart(
                 MultiPart::mixed()
                     .boundary(boundary)
-                    .singlepart(text)
+                    .multipart(text)
                     .singlepart(pdf_part),
             )
         }
-        None => builder.singlepart(text),
+        None => builder.multipart(text),
     }
     .map_err(|e| e.to_string())?;
     Ok(Built {
@@ -125,6 +130,7 @@ mod tests {
             reply_to: vec![mb("office@example.org")],
             subject: "Tack för ditt stöd, Björn".into(),
             body: "Dear Björn,\n\nthank you.\n".into(),
+            html: "<p>Dear Björn,</p>\n<p>thank you.</p>\n".into(),
         }
     }
 
@@ -171,6 +177,16 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("Message-ID: <x@example.org>"), "{text}");
+        // The text and its HTML form are alternatives, before the attachment.
+        let alternative = text
+            .find("Content-Type: multipart/alternative")
+            .expect("alternative");
+        let plain = text.find("Content-Type: text/plain").expect("text part");
+        let html = text.find("Content-Type: text/html").expect("html part");
+        let pdf = text
+            .find("Content-Type: application/pdf")
+            .expect("pdf part");
+        assert!(alternative < plain && plain < html && html < pdf, "{text}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod journal;
 pub mod message;
 pub mod smtp;
 pub mod template;
+pub mod text;
 
 pub use journal::{Entry, Journal, State};
 pub use message::{Built, build, message_id};

@@ -20,7 +20,9 @@ use serde::Deserialize;
 use crate::config;
 use crate::diag::{self, Diagnostic, Source};
 use crate::letter;
-use crate::merge::{FUEL, Row};
+use crate::merge::{self, FUEL, Markers, Row};
+
+use super::text;
 
 /// Longest local part of an address (RFC 5321 4.5.3.1.1), in octets.
 const MAX_LOCAL_PART: usize = 64;
@@ -68,6 +70,10 @@ const FIELDS: [&str; 6] = ["from", "to", "cc", "bcc", "reply-to", "subject"];
 pub struct EmailTemplate {
     source: Source,
     env: Environment<'static>,
+    /// The body, whose values are escaped by where they land in its Markdown (as in a
+    /// letter), with the markers that find them.
+    body_env: Environment<'static>,
+    markers: Markers,
     /// The names of the compiled entries of each field (`to.0`, `to.1`, …).
     entries: BTreeMap<&'static str, Vec<String>>,
 }
@@ -91,8 +97,10 @@ pub struct Draft {
     pub bcc: Vec<Mailbox>,
     pub reply_to: Vec<Mailbox>,
     pub subject: String,
-    /// The body text, with `\n` line ends.
+    /// The body as plain text, with `\n` line ends.
     pub body: String,
+    /// The body as an HTML document.
+    pub html: String,
 }
 
 impl EmailTemplate {
@@ -142,7 +150,13 @@ impl EmailTemplate {
         add("from", front.from.into_iter().collect())?;
         add("subject", vec![front.subject])?;
         let body = source.text[parts.body_offset..].to_string();
-        env.add_template_owned("body", body).map_err(|e| {
+        let markers = Markers::new(&body);
+        let mut body_env = merge::environment(move |s| {
+            let mut marked = String::with_capacity(2 * s.len() + 8);
+            markers.write(&mut marked, s);
+            marked
+        });
+        body_env.add_template_owned("body", body).map_err(|e| {
             Diagnostic::error(format!(
                 "the email body is not a valid template: {}",
                 e.detail().unwrap_or(&e.to_string())
@@ -153,6 +167,8 @@ impl EmailTemplate {
         Ok(EmailTemplate {
             source,
             env,
+            body_env,
+            markers,
             entries,
         })
     }
@@ -235,7 +251,7 @@ impl EmailTemplate {
             return Err(fail("subject", "is empty".to_string()));
         }
         let body = self
-            .env
+            .body_env
             .get_template("body")
             .and_then(|t| t.render(&context))
             .map_err(|e| {
@@ -254,6 +270,13 @@ impl EmailTemplate {
             );
         }
         let body = body.replace("\r\n", "\n").replace('\r', "\n");
+        // Values escaped for where they land, then the Markdown set as text and as HTML.
+        let body = self.markers.place(&body).map_err(|why| {
+            Diagnostic::error(format!("{label}: {why}"))
+                .in_file(&self.source.path)
+                .boxed()
+        })?;
+        let body = body.trim_start_matches('\n');
         Ok(Draft {
             from,
             to,
@@ -261,7 +284,8 @@ impl EmailTemplate {
             bcc,
             reply_to,
             subject: subject.trim().to_string(),
-            body: body.trim_start_matches('\n').to_string(),
+            body: text::plain(body),
+            html: text::html(body),
         })
     }
 }
@@ -363,6 +387,40 @@ mod tests {
         assert_eq!(d.subject, "Thank you, Amara");
         assert_eq!(d.body, "Dear Amara,\n");
         assert_eq!(d.from.email.to_string(), "info@example.org");
+    }
+
+    #[test]
+    fn the_body_is_markdown_set_as_text_and_html_with_values_as_written() {
+        let t = template(
+            "+++\nsubject = \"Hi\"\nfrom = \"BPPP <info@example.org>\"\n+++\n\
+             Dear {{ name }},\n\nthank you for **your gift** of {{ amount }}: see\n\
+             [the report](https://example.org/r?id={{ id }}).\n",
+        );
+        let d = t
+            .fill(
+                &row(&[
+                    ("name", "Ann O'Brien <*VIP*>"),
+                    ("amount", "$25 -- with `thanks`"),
+                    ("id", "a b"),
+                    ("email", "a@example.org"),
+                ]),
+                Path::new("d.csv"),
+                None,
+            )
+            .expect("draft");
+        // Values print as written (curled like the text around them), never as markup.
+        assert_eq!(
+            d.body,
+            "Dear Ann O’Brien <*VIP*>,\n\nthank you for your gift of $25 – with `thanks`: see\n\
+             the report <https://example.org/r?id=a%20b>.\n"
+        );
+        assert!(
+            d.html.contains("<strong>your gift</strong>")
+                && d.html.contains("Ann O’Brien &lt;*VIP*&gt;")
+                && d.html.contains("href=\"https://example.org/r?id=a%20b\""),
+            "{}",
+            d.html
+        );
     }
 
     #[test]

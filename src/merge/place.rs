@@ -24,7 +24,7 @@ use crate::{markdown, punct};
 
 /// The marker for values of a template, which writes and reads them.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Markers {
+pub(crate) struct Markers {
     /// A private-use character the template's text does not contain.
     edge: char,
 }
@@ -44,7 +44,7 @@ enum Place {
 
 impl Markers {
     /// Markers that cannot occur in `template`.
-    pub(super) fn new(template: &str) -> Markers {
+    pub(crate) fn new(template: &str) -> Markers {
         let edge = ('\u{E000}'..='\u{F8FF}')
             .find(|&c| !template.contains(c))
             .unwrap_or('\u{F8FF}');
@@ -52,7 +52,7 @@ impl Markers {
     }
 
     /// Writes the marker of `value`.
-    pub(super) fn write(&self, out: &mut String, value: &str) {
+    pub(crate) fn write(&self, out: &mut String, value: &str) {
         out.push(self.edge);
         for byte in value.bytes() {
             let _ = write!(out, "{byte:02x}");
@@ -98,7 +98,7 @@ impl Markers {
     ///
     /// A value that cannot stand where it lands (a backtick in a code span, a code fence in a
     /// code block), as a message naming it.
-    pub(super) fn place(&self, text: &str) -> Result<String, String> {
+    pub(crate) fn place(&self, text: &str) -> Result<String, String> {
         let markers = self.find(text);
         if markers.is_empty() {
             return Ok(text.to_string());
