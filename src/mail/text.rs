@@ -26,6 +26,8 @@ pub fn plain(markdown: &str) -> String {
     // Each open link's address and where its text starts in `out`.
     let mut links: Vec<(String, usize)> = Vec::new();
     let mut in_code_block = false;
+    // A list item just begun: its first paragraph goes on the marker's line.
+    let mut item_open = false;
     let start_line = |out: &mut String, quote: usize| {
         for _ in 0..quote {
             out.push_str("> ");
@@ -33,11 +35,12 @@ pub fn plain(markdown: &str) -> String {
     };
     for event in Parser::new_ext(markdown, crate::markdown::options()) {
         match event {
+            // The first paragraph of a list item goes on the item's line.
+            Event::Start(Tag::Paragraph | Tag::Heading { .. }) if item_open => item_open = false,
             Event::Start(Tag::Paragraph | Tag::Heading { .. }) => {
-                if lists.is_empty() || !out.ends_with(' ') {
-                    blank_line(&mut out);
-                    start_line(&mut out, quote);
-                }
+                blank_line(&mut out);
+                start_line(&mut out, quote);
+                out.push_str(&"  ".repeat(lists.len()));
             }
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_)) => out.push('\n'),
             Event::Start(Tag::BlockQuote(_)) => {
@@ -68,12 +71,9 @@ pub fn plain(markdown: &str) -> String {
                     }
                     _ => out.push_str("- "),
                 }
+                item_open = true;
             }
-            Event::End(TagEnd::Item) => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
+            Event::End(TagEnd::Item) if !out.ends_with('\n') => out.push('\n'),
             Event::Start(Tag::CodeBlock(_)) => {
                 blank_line(&mut out);
                 in_code_block = true;
@@ -99,7 +99,10 @@ pub fn plain(markdown: &str) -> String {
                     out.push('\n');
                 }
             }
-            Event::Text(text) | Event::Code(text) => out.push_str(&text),
+            Event::Text(text) | Event::Code(text) => {
+                item_open = false;
+                out.push_str(&text);
+            }
             Event::SoftBreak | Event::HardBreak => {
                 out.push('\n');
                 start_line(&mut out, quote);
@@ -161,6 +164,14 @@ mod tests {
             "Dear Björn,\n\nthank you for your gift of $25.\nIt helps “a lot”.\n\n\
              > A quote\n> on two lines.\n\n1. First\n2. Second\n  - nested\n\n\
              Write to info@example.org or us <mailto:info@example.org>.\n\n    code line\n"
+        );
+    }
+
+    #[test]
+    fn loose_list_items_keep_their_text_on_the_marker_line() {
+        assert_eq!(
+            plain("- one\n\n  more of one\n\n- two\n"),
+            "- one\n\n  more of one\n- two\n"
         );
     }
 
