@@ -52,10 +52,12 @@ fn face_key(face: &Arc<Face>) -> FaceKey {
 }
 
 /// Fonts shared by every letter of a run: printpdf's font parsing, which only faces our own
-/// TrueType path cannot embed need, is done once per face.
+/// TrueType path cannot embed need, is done once per face; subsets are kept for the letters
+/// that use the same glyphs.
 #[derive(Default)]
 pub struct FontCache {
     parsed: Mutex<BTreeMap<FaceKey, Parsed>>,
+    subsets: font::SubsetCache,
 }
 
 impl FontCache {
@@ -95,7 +97,7 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
     }
     let mut warnings = Vec::new();
     let images = image::collect(doc);
-    let (mut lo, marks) = match font::subset_all(doc) {
+    let (mut lo, marks) = match font::subset_all(doc, &fonts.subsets) {
         Some(subsets) => {
             let pdf = document(doc);
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
