@@ -66,6 +66,8 @@ struct Counts {
     skipped: usize,
     pages: usize,
     bytes: usize,
+    /// Letters whose PDF already held the same bytes, left as they were.
+    unchanged: usize,
     warnings: usize,
 }
 
@@ -111,6 +113,8 @@ struct JsonLetter<'a> {
     status: &'static str,
     pages: Option<usize>,
     bytes: Option<usize>,
+    /// The output file already held these bytes and was left alone.
+    unchanged: bool,
     warnings: Vec<JsonDiagnostic<'a>>,
     error: Option<JsonDiagnostic<'a>>,
     /// Where the letter is in the combined PDF of a merge.
@@ -281,6 +285,7 @@ impl Reporter {
             self.counts.succeeded += 1;
             self.counts.pages += outcome.pages;
             self.counts.bytes += outcome.bytes.unwrap_or(0);
+            self.counts.unchanged += usize::from(outcome.unchanged);
         }
         if self.json {
             let output = match &job.output {
@@ -310,6 +315,7 @@ impl Reporter {
                 status,
                 pages: (outcome.pages > 0).then_some(outcome.pages),
                 bytes: outcome.bytes.filter(|_| outcome.error.is_none()),
+                unchanged: outcome.unchanged && outcome.error.is_none(),
                 warnings: outcome.warnings.iter().map(JsonDiagnostic::new).collect(),
                 error: outcome.error.as_deref().map(JsonDiagnostic::new),
                 combined: placement,
@@ -416,6 +422,9 @@ impl Reporter {
             plural(self.counts.pages, "page", "pages"),
             elapsed.as_secs_f64()
         );
+        if self.counts.unchanged > 0 {
+            line.push_str(&format!(", {} unchanged", self.counts.unchanged));
+        }
         if self.mode == Mode::Check || self.counts.warnings > 0 {
             line.push_str(&format!(
                 ", {}",
