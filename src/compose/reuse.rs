@@ -19,8 +19,8 @@ use crate::paragraph::{self, Line, ParStyle, Span, Warning};
 const LONGEST: usize = 8 * 1024;
 
 /// The text kept per thread, in bytes; the cache is emptied when it would hold more. About
-/// 2.5 MiB of lines, and room for the letterhead, the footer and a few dozen paragraphs.
-const BUDGET: usize = 64 * 1024;
+/// 1.3 MiB of lines: room for the letterhead, the footer and a few dozen paragraphs.
+const BUDGET: usize = 32 * 1024;
 
 /// One paragraph set before, with the faces it was set in.
 struct Entry {

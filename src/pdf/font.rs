@@ -100,14 +100,14 @@ impl Encoded {
 type SubsetKey = (usize, Vec<u16>, Vec<u32>, String);
 
 /// Subsets kept across the letters of a run. Bounded: cleared when it holds
-/// [`SubsetCache::ENTRIES`] subsets (a letter's subset of the bundled serif is about 12 KiB).
+/// [`SubsetCache::ENTRIES`] subsets (a letter's subset of the bundled serif is 2–6 KiB deflated).
 #[derive(Default)]
 pub struct SubsetCache {
     map: Mutex<HashMap<SubsetKey, Arc<Prepared>>>,
 }
 
 impl SubsetCache {
-    const ENTRIES: usize = 256;
+    const ENTRIES: usize = 64;
 
     fn get(&self, key: &SubsetKey) -> Option<Arc<Prepared>> {
         self.map.lock().ok()?.get(key).cloned()
