@@ -57,7 +57,7 @@ pub(super) fn save(lo: &lopdf::Document) -> Vec<u8> {
     for (&(id, generation), object) in &lo.objects {
         if matches!(object, Object::Stream(_)) || generation != 0 {
             entries[id as usize] = Entry::Direct(out.len());
-            let _ = write!(out, "{id} {generation} obj\n");
+            let _ = writeln!(out, "{id} {generation} obj");
             write_object(&mut out, object);
             out.extend_from_slice(b"\nendobj\n");
         } else {
@@ -159,7 +159,7 @@ fn write_stream(out: &mut Vec<u8>, id: u32, mut dict: Dictionary, data: &[u8], r
         None => data,
     };
     dict.set("Length", Object::Integer(content.len() as i64));
-    let _ = write!(out, "{id} 0 obj\n");
+    let _ = writeln!(out, "{id} 0 obj");
     write_dictionary(out, &dict);
     out.extend_from_slice(b"stream\n");
     out.extend_from_slice(content);
@@ -299,11 +299,7 @@ fn write_string(out: &mut Vec<u8>, text: &[u8], format: StringFormat) {
             for (i, &byte) in text.iter().enumerate() {
                 match byte {
                     b'(' => open.push(i),
-                    b')' => {
-                        if open.pop().is_none() {
-                            escape[i] = true;
-                        }
-                    }
+                    b')' if open.pop().is_none() => escape[i] = true,
                     b'\\' | b'\r' => escape[i] = true,
                     _ => {}
                 }
