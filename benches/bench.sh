@@ -246,6 +246,42 @@ print(f"{'batch peak memory < 100 MB, flat':<39} {p1000 * 1024 / 1e6:>6.1f} MB{'
       f"{'ok' if p1000 * 1024 / 1e6 < 100 and p1000 < p100 * 1.5 else 'MISSED'}")
 EOF_PY
 
+# The same batch again into the folder it just filled: every PDF is already up to date, so
+# none is written (the summary counts them as unchanged).
+start=$(date +%s.%N)
+"$BIN" render "$tmp/batch-1000" -q
+end=$(date +%s.%N)
+python3 - "$start" "$end" <<'PY'
+import sys
+secs = float(sys.argv[2]) - float(sys.argv[1])
+print(f"batch of 1,000 letters again, PDFs up to date: {secs:.2f} s, {1000 / secs:.0f} letters/s")
+PY
+
+# The worst inputs within the limits: a 10 MB letter of one word (broken between characters
+# as a last resort) and 11 MB of `[` (Markdown's link brackets, never closed). Each must end,
+# rendered or refused with a clear message, within 3 s.
+echo
+echo "== worst cases"
+python3 - "$tmp" <<'PY'
+import pathlib, sys
+head = '+++\nto = ["A"]\n+++\n\n'
+out = pathlib.Path(sys.argv[1])
+(out / "one-word.md").write_text(head + "a" * 10_000_000 + "\n")
+(out / "brackets.md").write_text(head + "[" * 11_000_000 + "\n")
+PY
+for name in one-word brackets; do
+    start=$(date +%s.%N)
+    code=0
+    "$BIN" render "$tmp/$name.md" -q -o "$tmp/$name.pdf" 2>"$tmp/$name.err" || code=$?
+    end=$(date +%s.%N)
+    python3 - "$name" "$start" "$end" "$code" <<'PY'
+import sys
+name, start, end, code = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+secs = end - start
+print(f"{name + ' (exit ' + code + ')':<39} {secs:>6.2f} s{'':<21} {'ok' if secs < 3 else 'MISSED'} (< 3 s)")
+PY
+done
+
 # Mail merge: the example template with 5,000 generated rows, separate PDFs and the combined
 # print file in the same run.
 echo

@@ -166,6 +166,104 @@ fn one_and_two_threads_give_identical_pdfs() {
     }
 }
 
+/// A batch in one process reuses what letters share (font subsets, shaped words, hyphenated
+/// words); each letter rendered by a process of its own starts with nothing. The bytes must
+/// be the same either way, whatever the order the letters come in.
+#[test]
+fn letters_rendered_together_or_alone_give_identical_pdfs() {
+    let dir = example_dir();
+    let d = dir.path();
+    // The examples and a batch of variations on the seed letter, which share most glyphs.
+    let batch = good_batch(8);
+    for entry in std::fs::read_dir(batch.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            std::fs::copy(&path, d.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let r = run(letterhead()
+        .args(["render", "-q", "-j", "1", "--out-dir"])
+        .arg(d.join("together"))
+        .arg(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let together = pdfs_in(&d.join("together"));
+    assert!(together.len() >= 10, "{together:?}");
+    for pdf in &together {
+        let name = pdf.file_name().unwrap();
+        let input = d.join(Path::new(name).with_extension("md"));
+        let alone = d.join("alone").join(name);
+        let r = run(letterhead().arg("render").arg(&input).arg("-o").arg(&alone));
+        assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+        assert!(
+            std::fs::read(pdf).unwrap() == std::fs::read(&alone).unwrap(),
+            "{} differs between a batch and a run of its own",
+            name.to_string_lossy()
+        );
+    }
+}
+
+/// What a letter renders to is compared with the PDF already there; an identical one is not
+/// written again (same inode, same modification time), and the summary and the JSON report
+/// say so. A letter that changed is written as before.
+#[test]
+fn identical_pdfs_are_left_alone_and_counted_as_unchanged() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = good_batch(4);
+    let d = dir.path();
+    let r = run(letterhead().args(["render", "-q"]).arg(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let stamp = |name: &str| {
+        let m = std::fs::metadata(d.join(name)).unwrap();
+        (m.ino(), m.mtime(), m.mtime_nsec())
+    };
+    let names: Vec<String> = (0..4).map(|i| format!("letter-{i:03}.pdf")).collect();
+    let before: Vec<_> = names.iter().map(|n| stamp(n)).collect();
+    // Coarse file-system clocks: a rewrite must be able to show in the time stamp.
+    std::thread::sleep(Duration::from_millis(20));
+    let edited = d.join("letter-002.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, format!("{text}\nOne more sentence.\n")).unwrap();
+    let r = run(letterhead().args(["render", "--report", "json"]).arg(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("rendered 4 letters") && r.stderr.contains(", 3 unchanged"),
+        "{}",
+        r.stderr
+    );
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for (i, name) in names.iter().enumerate() {
+        let letter = &lines[i];
+        assert_eq!(letter["output"], d.join(name).display().to_string());
+        assert_eq!(letter["status"], "ok");
+        let changed = i == 2;
+        assert_eq!(letter["unchanged"], !changed, "{letter}");
+        if changed {
+            assert_ne!(stamp(name), before[i], "{name} was not written again");
+        } else {
+            assert_eq!(stamp(name), before[i], "{name} was written again");
+        }
+        assert!(qpdf_ok(&d.join(name)));
+    }
+    assert_eq!(lines[4]["unchanged"], 3, "{}", lines[4]);
+    // A PDF of the right size but other bytes is replaced.
+    let target = d.join("letter-000.pdf");
+    let mut bytes = std::fs::read(&target).unwrap();
+    let last = bytes.len() - 10;
+    bytes[last] ^= 0x20;
+    std::fs::write(&target, &bytes).unwrap();
+    let r = run(letterhead().args(["render", "--report", "json"]).arg(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let summary: serde_json::Value =
+        serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["unchanged"], 3, "{summary}");
+    assert!(qpdf_ok(&target));
+    assert_ne!(std::fs::read(&target).unwrap(), bytes);
+}
+
 #[test]
 fn json_report_matches_the_files_written() {
     let dir = good_batch(5);

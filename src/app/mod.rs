@@ -205,8 +205,13 @@ fn run(
         mode,
         deny_warnings: args.deny_warnings,
         fail_fast: args.fail_fast,
+        // One letter needs one thread: asking the system how many cores there are reads the
+        // cgroup files, a noticeable part of a one-letter run.
         jobs: args.jobs.map_or_else(
-            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            || match jobs.len() {
+                0 | 1 => 1,
+                _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            },
             usize::from,
         ),
         keep_pdf: combine.is_some() || mailer.is_some(),

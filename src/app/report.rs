@@ -68,6 +68,8 @@ struct Counts {
     skipped: usize,
     pages: usize,
     bytes: usize,
+    /// Letters whose PDF already held the same bytes, left as they were.
+    unchanged: usize,
     warnings: usize,
 }
 
@@ -122,6 +124,8 @@ struct JsonLetter<'a> {
     /// counts them.
     pages: usize,
     bytes: usize,
+    /// The output file already held these bytes and was left alone.
+    unchanged: bool,
     warnings: Vec<JsonDiagnostic<'a>>,
     error: Option<JsonDiagnostic<'a>>,
     /// Where the letter is in the combined PDF of a merge.
@@ -300,6 +304,7 @@ impl Reporter {
             self.counts.succeeded += 1;
             self.counts.pages += outcome.pages;
             self.counts.bytes += outcome.bytes.unwrap_or(0);
+            self.counts.unchanged += usize::from(outcome.unchanged);
         }
         if self.json {
             let output = match &job.output {
@@ -343,6 +348,7 @@ impl Reporter {
                 status,
                 pages: if written { outcome.pages } else { 0 },
                 bytes: outcome.bytes.filter(|_| written).unwrap_or(0),
+                unchanged: outcome.unchanged && written,
                 warnings: outcome.warnings.iter().map(JsonDiagnostic::new).collect(),
                 error: outcome.error.as_deref().map(JsonDiagnostic::new),
                 combined: placement,
@@ -483,6 +489,9 @@ impl Reporter {
                 elapsed.as_secs_f64()
             )
         };
+        if self.counts.unchanged > 0 {
+            line.push_str(&format!(", {} unchanged", self.counts.unchanged));
+        }
         if self.mode == Mode::Check || self.counts.warnings > 0 {
             line.push_str(&format!(
                 ", {}",

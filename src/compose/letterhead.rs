@@ -412,7 +412,7 @@ impl Composer<'_> {
     fn name_setting(&self, spans: &[Span], size: Abs, room: Abs) -> (Abs, Abs) {
         let family = self.input.family;
         let lines = |size: Abs, width: Abs| -> Vec<Line> {
-            crate::paragraph::layout(spans, family, &self.display_style(size, width)).0
+            super::reuse::layout(spans, family, &self.display_style(size, width)).0
         };
         let at_room = lines(size, room);
         if at_room.len() <= 1 {

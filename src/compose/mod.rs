@@ -34,6 +34,7 @@ use crate::paragraph::{self, Line, ParStyle, Span, Warning};
 mod footer;
 mod letterhead;
 mod notations;
+mod reuse;
 mod signature;
 mod table;
 mod tags;
@@ -611,7 +612,7 @@ impl Composer<'_> {
                 self.letterhead_warning(&["style", "font"], d);
             }
         }
-        let (lines, warnings) = paragraph::layout(spans, self.input.family, style);
+        let (lines, warnings) = reuse::layout(spans, self.input.family, style);
         for w in warnings {
             let d = match w {
                 Warning::MissingGlyphs(chars) => {
@@ -1119,7 +1120,7 @@ impl Composer<'_> {
     fn add_marker(&mut self, block: usize, marker: &str, indent: Abs, label: ElementId) {
         let style = self.style(self.size, self.size * 4.0);
         let spans = [self.span(marker, Variant::Regular)];
-        let (lines, _) = paragraph::layout(&spans, self.input.family, &style);
+        let (lines, _) = reuse::layout(&spans, self.input.family, &style);
         let Some(marker_line) = lines.into_iter().next() else {
             return;
         };

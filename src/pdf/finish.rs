@@ -229,7 +229,7 @@ fn compress(lo: &mut lopdf::Document) {
         if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
             continue;
         }
-        let Some(compressed) = deflate(&stream.content) else {
+        let Some(compressed) = super::save::deflate(&stream.content) else {
             continue;
         };
         if compressed.len() + 19 < stream.content.len() {
@@ -237,37 +237,6 @@ fn compress(lo: &mut lopdf::Document) {
             stream.set_content(compressed);
         }
     }
-}
-
-thread_local! {
-    /// One compressor per thread, reset for each stream: setting one up (a few hundred KiB of
-    /// tables) cost more than compressing a letter's small streams.
-    static DEFLATE: std::cell::RefCell<Option<flate2::Compress>> = const { std::cell::RefCell::new(None) };
-}
-
-/// `data` as a zlib stream at the default level.
-fn deflate(data: &[u8]) -> Option<Vec<u8>> {
-    DEFLATE.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        let z =
-            cell.get_or_insert_with(|| flate2::Compress::new(flate2::Compression::default(), true));
-        z.reset();
-        let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        loop {
-            let consumed = usize::try_from(z.total_in()).ok()?;
-            let status = z
-                .compress_vec(
-                    data.get(consumed..)?,
-                    &mut out,
-                    flate2::FlushCompress::Finish,
-                )
-                .ok()?;
-            match status {
-                flate2::Status::StreamEnd => return Some(out),
-                _ => out.reserve(out.capacity().max(64)),
-            }
-        }
-    })
 }
 
 /// A PDF date string (`D:20150805000000Z`) for seconds since the epoch.

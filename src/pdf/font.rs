@@ -6,10 +6,14 @@
 //! reading the whole `glyf` table again for each document, then computed widths through a
 //! glyph cache — together the costliest step of a short letter. A TrueType subset is a few
 //! table copies (see `sfnt`). Faces `sfnt` cannot read go through printpdf (`fallback`).
+//!
+//! The letters of a run mostly use the same glyphs of the same faces: a subset, its widths, and
+//! its font program and ToUnicode map already deflated are kept in a [`SubsetCache`] keyed by
+//! the face and its glyphs with their texts, so a letter like the one before only copies them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use lopdf::Object::{Array, Dictionary, Integer, Name, Reference};
 use lopdf::StringFormat::Literal;
@@ -26,30 +30,102 @@ pub(super) struct Font<'d> {
     pub face: &'d Arc<Face>,
     /// Resource name and subset tag (six capital letters).
     pub tag: String,
-    /// The subset program and its glyphs.
-    pub subset: Subset,
-    /// Width of each subset glyph, in 1/1000 em, as written to `/W`.
-    pub widths: Vec<i64>,
-    /// The text each subset glyph stands for (empty: none).
-    texts: Vec<&'d str>,
-    name: String,
-    metrics: crate::sfnt::Metrics,
+    /// The subset, ready to embed.
+    prepared: Arc<Prepared>,
 }
 
 impl Font<'_> {
     /// The code (subset glyph id) and width of an original glyph id.
     pub fn glyph(&self, gid: u16) -> (u16, i64) {
-        let code = self.subset.new_id(gid).unwrap_or(0);
-        (
-            code,
-            self.widths.get(usize::from(code)).copied().unwrap_or(0),
-        )
+        let p = &self.prepared;
+        let code = p.subset.new_id(gid).unwrap_or(0);
+        (code, p.widths.get(usize::from(code)).copied().unwrap_or(0))
+    }
+}
+
+/// A face's subset for one set of glyphs (and the texts they stand for), with everything its
+/// font objects need that does not depend on the letter.
+struct Prepared {
+    /// The face, kept alive: the cache knows it by its address, which must not be reused.
+    _face: Arc<Face>,
+    /// The subset's glyphs; its program is in `program`.
+    subset: Subset,
+    /// Width of each subset glyph, in 1/1000 em, as written to `/W`.
+    widths: Vec<i64>,
+    name: String,
+    metrics: crate::sfnt::Metrics,
+    /// The font program's stream content, deflated where that made it smaller, and its
+    /// length before (`/Length1`).
+    program: Encoded,
+    program_length: usize,
+    /// The ToUnicode CMap's stream content.
+    to_unicode: Encoded,
+}
+
+/// A stream's content as `finish` would compress it: deflated (then `/Filter /FlateDecode`)
+/// when that saves more than the filter entry costs, else as it is.
+struct Encoded {
+    content: Vec<u8>,
+    deflated: bool,
+}
+
+impl Encoded {
+    fn new(data: Vec<u8>) -> Encoded {
+        match super::save::deflate(&data) {
+            Some(c) if c.len() + 19 < data.len() => Encoded {
+                content: c,
+                deflated: true,
+            },
+            _ => Encoded {
+                content: data,
+                deflated: false,
+            },
+        }
+    }
+
+    fn stream(&self, mut dict: Dict) -> Stream {
+        if self.deflated {
+            dict.set("Filter", "FlateDecode");
+        }
+        // Set first, so `Length` comes before the keys of `dict` as when built otherwise.
+        let mut stream = Stream::new(Dict::new(), self.content.clone());
+        for (key, value) in dict {
+            stream.dict.set(key, value);
+        }
+        stream
+    }
+}
+
+/// Which subset: the face, its glyphs, and the text of each (lengths, then the texts joined).
+type SubsetKey = (usize, Vec<u16>, Vec<u32>, String);
+
+/// Subsets kept across the letters of a run. Bounded: cleared when it holds
+/// [`SubsetCache::ENTRIES`] subsets (a letter's subset of the bundled serif is 2–6 KiB deflated).
+#[derive(Default)]
+pub struct SubsetCache {
+    map: Mutex<HashMap<SubsetKey, Arc<Prepared>>>,
+}
+
+impl SubsetCache {
+    const ENTRIES: usize = 64;
+
+    fn get(&self, key: &SubsetKey) -> Option<Arc<Prepared>> {
+        self.map.lock().ok()?.get(key).cloned()
+    }
+
+    fn put(&self, key: SubsetKey, prepared: Arc<Prepared>) {
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() >= Self::ENTRIES {
+                map.clear();
+            }
+            map.insert(key, prepared);
+        }
     }
 }
 
 /// Subsets every face the document uses, in order of first use, or `None` when one of them
 /// is not a TrueType font `sfnt` can subset.
-pub(super) fn subset_all(doc: &Document) -> Option<Vec<Font<'_>>> {
+pub(super) fn subset_all<'d>(doc: &'d Document, cache: &SubsetCache) -> Option<Vec<Font<'d>>> {
     // The glyphs of each face, with the text each stands for (the last non-empty one wins).
     let mut used: Vec<(&Arc<Face>, BTreeMap<u16, &str>)> = Vec::new();
     for page in &doc.pages {
@@ -83,44 +159,69 @@ pub(super) fn subset_all(doc: &Document) -> Option<Vec<Font<'_>>> {
     used.into_iter()
         .enumerate()
         .map(|(i, (face, glyphs))| {
-            let font = TrueType::parse(face.bytes())?;
-            let subset = font.subset(glyphs.keys().copied())?;
-            let upem = u64::from(font.units_per_em());
-            let widths = subset
-                .glyphs
-                .iter()
-                .map(|&g| (u64::from(font.advance(g)) * 1000 / upem) as i64)
-                .collect();
-            let texts = subset
-                .glyphs
-                .iter()
-                .map(|g| glyphs.get(g).copied().unwrap_or(""))
-                .collect();
+            let key: SubsetKey = (
+                super::face_key(face),
+                glyphs.keys().copied().collect(),
+                glyphs.values().map(|t| t.len() as u32).collect(),
+                glyphs.values().copied().collect(),
+            );
+            let prepared = match cache.get(&key) {
+                Some(p) => p,
+                None => {
+                    let p = Arc::new(prepare(face, &glyphs)?);
+                    cache.put(key, p.clone());
+                    p
+                }
+            };
             Some(Font {
                 face,
                 tag: super::subset_tag(i),
-                name: font
-                    .postscript_name()
-                    .unwrap_or_else(|| sanitize(&face.name)),
-                metrics: {
-                    let mut m = font.metrics();
-                    // A face without an `OS/2` cap height (version 0 or 1): the top of its `H`.
-                    if m.cap_height.is_none() {
-                        m.cap_height = face
-                            .font
-                            .charmap()
-                            .map_unicode('H')
-                            .and_then(|g| u16::try_from(g.to_u32()).ok())
-                            .and_then(|g| font.glyph_top(g));
-                    }
-                    m
-                },
-                subset,
-                widths,
-                texts,
+                prepared,
             })
         })
         .collect()
+}
+
+/// Subsets a face to `glyphs` (each with the text it stands for) and encodes its streams.
+fn prepare(face: &Arc<Face>, glyphs: &BTreeMap<u16, &str>) -> Option<Prepared> {
+    let font = TrueType::parse(face.bytes())?;
+    let mut subset = font.subset(glyphs.keys().copied())?;
+    let upem = u64::from(font.units_per_em());
+    let widths = subset
+        .glyphs
+        .iter()
+        .map(|&g| (u64::from(font.advance(g)) * 1000 / upem) as i64)
+        .collect();
+    let texts: Vec<&str> = subset
+        .glyphs
+        .iter()
+        .map(|g| glyphs.get(g).copied().unwrap_or(""))
+        .collect();
+    let program = std::mem::take(&mut subset.font);
+    Some(Prepared {
+        _face: face.clone(),
+        name: font
+            .postscript_name()
+            .unwrap_or_else(|| sanitize(&face.name)),
+        metrics: {
+            let mut m = font.metrics();
+            // A face without an `OS/2` cap height (version 0 or 1): the top of its `H`.
+            if m.cap_height.is_none() {
+                m.cap_height = face
+                    .font
+                    .charmap()
+                    .map_unicode('H')
+                    .and_then(|g| u16::try_from(g.to_u32()).ok())
+                    .and_then(|g| font.glyph_top(g));
+            }
+            m
+        },
+        program_length: program.len(),
+        program: Encoded::new(program),
+        to_unicode: Encoded::new(to_unicode(&texts)),
+        subset,
+        widths,
+    })
 }
 
 /// A face name usable as a PDF name: printable ASCII without delimiters.
@@ -139,8 +240,9 @@ fn sanitize(name: &str) -> String {
 
 /// Adds the font's objects to the document; returns the id of its `Type0` dictionary.
 pub(super) fn add(lo: &mut lopdf::Document, font: &Font<'_>) -> lopdf::ObjectId {
-    let name = format!("{}+{}", font.tag, font.name);
-    let m = &font.metrics;
+    let p = &font.prepared;
+    let name = format!("{}+{}", font.tag, p.name);
+    let m = &p.metrics;
     let upem = f64::from(m.units_per_em.max(1));
     let scale = |v: i16| (f64::from(v) * 1000.0 / upem).round() as i64;
     let ascent = scale(m.ascender);
@@ -166,10 +268,10 @@ pub(super) fn add(lo: &mut lopdf::Document, font: &Font<'_>) -> lopdf::ObjectId 
     } else {
         50 + (f64::from(m.weight) / 65.0).powi(2).round() as i64
     };
-    let mut program = Stream::new(Dict::new(), font.subset.font.clone());
-    program
-        .dict
-        .set("Length1", Integer(font.subset.font.len() as i64));
+    let program = p.program.stream(Dict::from_iter([(
+        "Length1",
+        Integer(p.program_length as i64),
+    )]));
     let program = lo.add_object(program);
     let descriptor = lo.add_object(Dict::from_iter([
         ("Type", Name(b"FontDescriptor".to_vec())),
@@ -186,8 +288,8 @@ pub(super) fn add(lo: &mut lopdf::Document, font: &Font<'_>) -> lopdf::ObjectId 
         ("StemV", Integer(stem_v)),
         ("FontFile2", Reference(program)),
     ]));
-    let to_unicode = lo.add_object(Stream::new(Dict::new(), to_unicode(&font.texts)));
-    let widths = Array(font.widths.iter().map(|&w| Integer(w)).collect());
+    let to_unicode = lo.add_object(p.to_unicode.stream(Dict::new()));
+    let widths = Array(p.widths.iter().map(|&w| Integer(w)).collect());
     let cid_font = Dict::from_iter([
         ("Type", Name(b"Font".to_vec())),
         ("Subtype", Name(b"CIDFontType2".to_vec())),

@@ -10,7 +10,8 @@
 //! 2. document: printpdf pages carrying the link annotations;
 //! 3. images: our own image XObjects (`image`), compressed, with soft masks, deduplicated;
 //! 4. content: our own content streams (`content`) and font objects replace printpdf's;
-//! 5. finish: Info, catalog preferences, compression, `/ID` (`finish`); serialise.
+//! 5. finish: Info, catalog preferences, compression, `/ID` (`finish`);
+//! 6. save: serialise, with object streams and a cross-reference stream (`save`).
 //!
 //! It knows frames and fonts, nothing about letters or Markdown; it is the only module that
 //! uses printpdf. It writes no file: `app` does, atomically.
@@ -22,6 +23,7 @@ mod finish;
 mod font;
 mod image;
 mod pdfa;
+mod save;
 mod tagged;
 
 use std::collections::BTreeMap;
@@ -50,10 +52,12 @@ fn face_key(face: &Arc<Face>) -> FaceKey {
 }
 
 /// Fonts shared by every letter of a run: printpdf's font parsing, which only faces our own
-/// TrueType path cannot embed need, is done once per face.
+/// TrueType path cannot embed need, is done once per face; subsets are kept for the letters
+/// that use the same glyphs.
 #[derive(Default)]
 pub struct FontCache {
     parsed: Mutex<BTreeMap<FaceKey, Parsed>>,
+    subsets: font::SubsetCache,
 }
 
 impl FontCache {
@@ -93,7 +97,7 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
     }
     let mut warnings = Vec::new();
     let images = image::collect(doc);
-    let (mut lo, marks) = match font::subset_all(doc) {
+    let (mut lo, marks) = match font::subset_all(doc, &fonts.subsets) {
         Some(subsets) => {
             let pdf = document(doc);
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
@@ -115,16 +119,9 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
         .map(|w| w.msg.clone())
         .collect();
     finish::finish(&mut lo, doc, &marks);
-    let mut bytes = Vec::new();
-    // Dictionaries in compressed object streams, and a cross-reference stream (PDF 1.5):
-    // a fifth of a short letter's size is dictionaries and the cross-reference table.
-    let save = lopdf::SaveOptions {
-        use_object_streams: true,
-        use_xref_streams: true,
-        ..lopdf::SaveOptions::default()
-    };
-    lo.save_with_options(&mut bytes, save)
-        .map_err(|e| format!("failed to serialise the PDF: {e}"))?;
+    // Dictionaries in compressed object streams, and a compressed cross-reference stream
+    // (PDF 1.5): a fifth of a short letter's size is dictionaries and cross-references.
+    let bytes = save::save(&lo);
     Ok((bytes, problems))
 }
 

@@ -1,0 +1,329 @@
+//! Serialising a finished lopdf document to bytes: streams as they are, every other object
+//! in compressed object streams, and a compressed cross-reference stream (PDF 1.5).
+//!
+//! Why not lopdf's own `save_with_options`: it clones every object into its object streams,
+//! writes each object three times to measure it, sets up a new compressor (some hundred KiB of
+//! tables) per object stream, and leaves the cross-reference stream uncompressed (seven bytes
+//! per object, about a tenth of a short letter). Here every object is written once, streams and
+//! cross-references go through one compressor per thread, and cross-reference entries are as
+//! narrow as the file allows. Objects are written the way lopdf writes them.
+//!
+//! It takes the document as it is; what goes into it is the business of the rest of `pdf`.
+
+use std::cell::RefCell;
+use std::io::Write;
+
+use lopdf::{Dictionary, Object, StringFormat};
+
+/// At most this many objects share an object stream (lopdf's default): a reader that needs
+/// one of them inflates the whole stream.
+const OBJECTS_PER_STREAM: usize = 100;
+
+/// Trailer keys that the cross-reference stream's dictionary sets itself.
+const XREF_KEYS: [&[u8]; 9] = [
+    b"Type",
+    b"Size",
+    b"W",
+    b"Index",
+    b"Length",
+    b"Filter",
+    b"DecodeParms",
+    b"Prev",
+    b"XRefStm",
+];
+
+/// Where an object is found, for the cross-reference stream.
+#[derive(Clone, Copy)]
+enum Entry {
+    Free,
+    /// Byte offset in the file.
+    Direct(usize),
+    /// Object stream number and index in it.
+    InStream(u32, usize),
+}
+
+/// The document as PDF bytes.
+pub(super) fn save(lo: &lopdf::Document) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 * 1024);
+    let _ = write!(out, "%PDF-{}\n%", lo.version);
+    out.extend_from_slice(&lo.binary_mark);
+    out.push(b'\n');
+
+    let max_id = lo.objects.keys().map(|id| id.0).max().unwrap_or(0);
+    let mut entries = vec![Entry::Free; max_id as usize + 1];
+    // Streams (and the rare object of a later generation) are written directly; the rest is
+    // gathered into object streams.
+    let mut packed: Vec<(u32, &Object)> = Vec::new();
+    for (&(id, generation), object) in &lo.objects {
+        if matches!(object, Object::Stream(_)) || generation != 0 {
+            entries[id as usize] = Entry::Direct(out.len());
+            let _ = writeln!(out, "{id} {generation} obj");
+            write_object(&mut out, object);
+            out.extend_from_slice(b"\nendobj\n");
+        } else {
+            packed.push((id, object));
+        }
+    }
+    let mut next_id = max_id + 1;
+    let mut header = Vec::new();
+    let mut body = Vec::new();
+    for group in packed.chunks(OBJECTS_PER_STREAM) {
+        let stream_id = next_id;
+        next_id += 1;
+        header.clear();
+        body.clear();
+        for (index, &(id, object)) in group.iter().enumerate() {
+            let _ = write!(header, "{id} {} ", body.len());
+            write_object(&mut body, object);
+            body.push(b'\n');
+            entries[id as usize] = Entry::InStream(stream_id, index);
+        }
+        header.extend_from_slice(&body);
+        let mut dict = Dictionary::new();
+        dict.set("Type", Object::Name(b"ObjStm".to_vec()));
+        dict.set("N", Object::Integer(group.len() as i64));
+        dict.set("First", Object::Integer((header.len() - body.len()) as i64));
+        entries.push(Entry::Direct(out.len()));
+        write_stream(&mut out, stream_id, dict, &header, None);
+    }
+
+    // The cross-reference stream describes itself too.
+    let xref_id = next_id;
+    let xref_offset = out.len();
+    entries.push(Entry::Direct(xref_offset));
+    let widest = entries
+        .iter()
+        .map(|e| match *e {
+            Entry::Free => (0, 0),
+            Entry::Direct(offset) => (offset, 0),
+            Entry::InStream(stream, index) => (stream as usize, index),
+        })
+        .fold((0, 0), |(a, b), (x, y)| (a.max(x), b.max(y)));
+    let w = [1, bytes_for(widest.0), bytes_for(widest.1)];
+    let row = w.iter().sum::<usize>();
+    let mut table = Vec::with_capacity(entries.len() * row);
+    for entry in &entries {
+        let (kind, field2, field3) = match *entry {
+            // Object 0 heads the list of free objects; its generation is 65535, truncated to
+            // the column's width (readers take the generation of a free entry as a hint).
+            Entry::Free => (0, 0, 0),
+            Entry::Direct(offset) => (1, offset, 0),
+            Entry::InStream(stream, index) => (2, stream as usize, index),
+        };
+        table.push(kind);
+        table.extend_from_slice(&field2.to_be_bytes()[usize::BITS as usize / 8 - w[1]..]);
+        table.extend_from_slice(&field3.to_be_bytes()[usize::BITS as usize / 8 - w[2]..]);
+    }
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"XRef".to_vec()));
+    dict.set("Size", Object::Integer(entries.len() as i64));
+    dict.set(
+        "W",
+        Object::Array(w.iter().map(|&n| Object::Integer(n as i64)).collect()),
+    );
+    for (key, value) in &lo.trailer {
+        if !XREF_KEYS.contains(&key.as_slice()) {
+            dict.set(key.clone(), value.clone());
+        }
+    }
+    write_stream(&mut out, xref_id, dict, &table, Some(row));
+    let _ = write!(out, "startxref\n{xref_offset}\n%%EOF");
+    out
+}
+
+/// How many bytes hold `n` (at least one).
+fn bytes_for(n: usize) -> usize {
+    let bits = usize::BITS - n.leading_zeros();
+    (bits as usize).div_ceil(8).max(1)
+}
+
+/// Writes a deflated stream object. With `row`, the data is a table of rows of that many
+/// bytes, deflated after the PNG "up" predictor (neighbouring cross-reference entries differ
+/// in a byte or two, so the differences deflate to little).
+fn write_stream(out: &mut Vec<u8>, id: u32, mut dict: Dictionary, data: &[u8], row: Option<usize>) {
+    let compressed = match row {
+        Some(row) => deflate(&up_predicted(data, row)).inspect(|_| {
+            let mut parms = Dictionary::new();
+            parms.set("Predictor", Object::Integer(12));
+            parms.set("Columns", Object::Integer(row as i64));
+            dict.set("DecodeParms", Object::Dictionary(parms));
+        }),
+        None => deflate(data),
+    };
+    // Deflating into memory does not fail; if it ever did, the data goes as it is.
+    let content = match &compressed {
+        Some(c) => {
+            dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            c.as_slice()
+        }
+        None => data,
+    };
+    dict.set("Length", Object::Integer(content.len() as i64));
+    let _ = writeln!(out, "{id} 0 obj");
+    write_dictionary(out, &dict);
+    out.extend_from_slice(b"stream\n");
+    out.extend_from_slice(content);
+    out.extend_from_slice(b"\nendstream\nendobj\n");
+}
+
+/// Rows of `row` bytes, each prefixed by PNG filter type 2 (up) and written as the difference
+/// from the row above.
+fn up_predicted(data: &[u8], row: usize) -> Vec<u8> {
+    let row = row.max(1);
+    let mut out = Vec::with_capacity(data.len() + data.len() / row + 1);
+    let mut above: &[u8] = &[];
+    for current in data.chunks(row) {
+        out.push(2);
+        for (i, &byte) in current.iter().enumerate() {
+            out.push(byte.wrapping_sub(above.get(i).copied().unwrap_or(0)));
+        }
+        above = current;
+    }
+    out
+}
+
+thread_local! {
+    /// One compressor per thread, reset for each stream: setting one up (a few hundred KiB of
+    /// tables) cost more than compressing a letter's small streams.
+    static DEFLATE: RefCell<Option<flate2::Compress>> = const { RefCell::new(None) };
+}
+
+/// `data` as a zlib stream at the default level.
+pub(super) fn deflate(data: &[u8]) -> Option<Vec<u8>> {
+    DEFLATE.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let z =
+            cell.get_or_insert_with(|| flate2::Compress::new(flate2::Compression::default(), true));
+        z.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let consumed = usize::try_from(z.total_in()).ok()?;
+            let status = z
+                .compress_vec(
+                    data.get(consumed..)?,
+                    &mut out,
+                    flate2::FlushCompress::Finish,
+                )
+                .ok()?;
+            match status {
+                flate2::Status::StreamEnd => return Some(out),
+                _ => out.reserve(out.capacity().max(64)),
+            }
+        }
+    })
+}
+
+/// Objects that need a space before them when they follow a name or a number.
+fn needs_separator(object: &Object) -> bool {
+    matches!(
+        object,
+        Object::Null
+            | Object::Boolean(_)
+            | Object::Integer(_)
+            | Object::Real(_)
+            | Object::Reference(_)
+    )
+}
+
+/// Writes an object in PDF syntax, as lopdf's writer does.
+pub(super) fn write_object(out: &mut Vec<u8>, object: &Object) {
+    match object {
+        Object::Null => out.extend_from_slice(b"null"),
+        Object::Boolean(true) => out.extend_from_slice(b"true"),
+        Object::Boolean(false) => out.extend_from_slice(b"false"),
+        Object::Integer(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Object::Real(r) => {
+            let _ = write!(out, "{r}");
+        }
+        Object::Name(name) => write_name(out, name),
+        Object::String(text, format) => write_string(out, text, *format),
+        Object::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 && needs_separator(item) {
+                    out.push(b' ');
+                }
+                write_object(out, item);
+            }
+            out.push(b']');
+        }
+        Object::Dictionary(dict) => write_dictionary(out, dict),
+        Object::Stream(stream) => {
+            let mut dict = stream.dict.clone();
+            dict.set("Length", Object::Integer(stream.content.len() as i64));
+            write_dictionary(out, &dict);
+            out.extend_from_slice(b"stream\n");
+            out.extend_from_slice(&stream.content);
+            out.extend_from_slice(b"\nendstream");
+        }
+        Object::Reference((id, generation)) => {
+            let _ = write!(out, "{id} {generation} R");
+        }
+    }
+}
+
+fn write_dictionary(out: &mut Vec<u8>, dict: &Dictionary) {
+    out.extend_from_slice(b"<<");
+    for (key, value) in dict {
+        write_name(out, key);
+        if needs_separator(value) {
+            out.push(b' ');
+        }
+        write_object(out, value);
+    }
+    out.extend_from_slice(b">>");
+}
+
+/// A name, with white space, delimiters and bytes outside `!`..`~` as `#` escapes.
+fn write_name(out: &mut Vec<u8>, name: &[u8]) {
+    out.push(b'/');
+    for &byte in name {
+        if b" \t\n\r\x0C()<>[]{}/%#".contains(&byte) || !(33..=126).contains(&byte) {
+            let _ = write!(out, "#{byte:02X}");
+        } else {
+            out.push(byte);
+        }
+    }
+}
+
+/// A string: literal, with backslashes, carriage returns and unbalanced parentheses escaped;
+/// or hexadecimal.
+fn write_string(out: &mut Vec<u8>, text: &[u8], format: StringFormat) {
+    match format {
+        StringFormat::Literal => {
+            // Which bytes need a backslash: unbalanced parentheses, backslashes, CRs.
+            let mut escape = vec![false; text.len()];
+            let mut open = Vec::new();
+            for (i, &byte) in text.iter().enumerate() {
+                match byte {
+                    b'(' => open.push(i),
+                    b')' if open.pop().is_none() => escape[i] = true,
+                    b'\\' | b'\r' => escape[i] = true,
+                    _ => {}
+                }
+            }
+            for i in open {
+                escape[i] = true;
+            }
+            out.push(b'(');
+            for (i, &byte) in text.iter().enumerate() {
+                if escape[i] {
+                    out.push(b'\\');
+                    out.push(if byte == b'\r' { b'r' } else { byte });
+                } else {
+                    out.push(byte);
+                }
+            }
+            out.push(b')');
+        }
+        StringFormat::Hexadecimal => {
+            out.push(b'<');
+            for &byte in text {
+                let _ = write!(out, "{byte:02X}");
+            }
+            out.push(b'>');
+        }
+    }
+}
