@@ -19,7 +19,7 @@ use crate::lang::Language;
 use crate::letter::{self, DateOrText, Letter};
 use crate::markdown;
 use crate::pdf;
-use crate::pdf::combine::{Combiner, Placement};
+use crate::pdf::combine::{Combiner, Part, Placement};
 
 use super::load::{Resources, Setup};
 use super::plan::{self, Input, Job, Output};
@@ -59,8 +59,8 @@ pub(super) struct Outcome {
     pub(super) error: Option<Box<Diagnostic>>,
     /// Not started, because an earlier letter failed under `--fail-fast`.
     pub(super) skipped: bool,
-    /// The PDF, when the batch keeps it for the combined file.
-    pub(super) pdf: Option<Vec<u8>>,
+    /// The letter's objects, when the batch keeps them for the combined file.
+    pub(super) pdf: Option<Part>,
     /// Where the letter landed in the combined file.
     pub(super) combined: Option<Placement>,
 }
@@ -101,14 +101,14 @@ pub(super) fn run(
     mut combiner: Option<&mut Combiner>,
 ) {
     let mut deliver = |reporter: &mut Reporter, job: &Job, mut outcome: Outcome| {
-        if let (Some(combiner), Some(pdf)) = (combiner.as_deref_mut(), outcome.pdf.take()) {
+        if let (Some(combiner), Some(part)) = (combiner.as_deref_mut(), outcome.pdf.take()) {
             let title = match &job.output {
                 Output::File(path) => path.file_stem().map(|s| s.to_string_lossy().into_owned()),
                 _ => None,
             }
             .unwrap_or_else(|| job.input.display().display().to_string());
-            // A bug in reading the letter back fails that letter, not the run.
-            let appended = catch_unwind(AssertUnwindSafe(|| combiner.append(&pdf, &title)))
+            // A bug in appending the letter fails that letter, not the run.
+            let appended = catch_unwind(AssertUnwindSafe(|| combiner.append(part, &title)))
                 .unwrap_or_else(|_| Err("internal error while appending it".into()));
             match appended {
                 Ok(placement) => outcome.combined = Some(placement),
@@ -258,7 +258,7 @@ fn lay_out_and_write(
     resources: &Resources,
     settings: &Settings,
     warnings: &mut Vec<Diagnostic>,
-) -> diag::Result<(usize, Option<usize>, Option<Vec<u8>>)> {
+) -> diag::Result<(usize, Option<usize>, Option<Part>)> {
     // Read and parse.
     let source = resources.read_letter(&job.input)?;
     let letter = letter::parse(source)?;
@@ -303,11 +303,19 @@ fn lay_out_and_write(
         return Ok((pages, None, None));
     }
     // Write.
-    let (bytes, problems) = pdf::export(&document, &resources.fonts).map_err(|err| {
+    let cannot = |err: String| {
         Diagnostic::error(format!("cannot write the PDF: {err}"))
             .in_file(&letter.source.path)
             .boxed()
-    })?;
+    };
+    let (bytes, problems, part) = if settings.keep_pdf {
+        let (bytes, problems, part) =
+            pdf::export_for_combining(&document, &resources.fonts).map_err(cannot)?;
+        (bytes, problems, Some(part))
+    } else {
+        let (bytes, problems) = pdf::export(&document, &resources.fonts).map_err(cannot)?;
+        (bytes, problems, None)
+    };
     for p in problems {
         warnings.push(Diagnostic::warning(format!("PDF writer: {p}")).in_file(&letter.source.path));
     }
@@ -325,7 +333,7 @@ fn lay_out_and_write(
         Output::File(path) => write_atomically(path, &bytes)?,
     }
     let size = bytes.len();
-    Ok((pages, Some(size), settings.keep_pdf.then_some(bytes)))
+    Ok((pages, Some(size), part))
 }
 
 /// The scanned signature of each signatory that has one, relative to the letter; a problem
