@@ -91,11 +91,10 @@ pub fn export_for_combining(
     Ok((bytes, problems, part))
 }
 
-fn export_inner(
-    doc: &Document,
-    fonts: &FontCache,
-    keep: bool,
-) -> Result<(Vec<u8>, Vec<String>, Option<combine::Part>), String> {
+/// A letter's PDF, the writer's warnings, and (when kept) its objects for the combined file.
+type Exported = (Vec<u8>, Vec<String>, Option<combine::Part>);
+
+fn export_inner(doc: &Document, fonts: &FontCache, keep: bool) -> Result<Exported, String> {
     let options = PdfSaveOptions {
         optimize: false,
         subset_fonts: true,
