@@ -81,15 +81,33 @@ const FIRST_FREE: u32 = 9;
 /// Objects packed into one object stream at most.
 const PACK: usize = 100;
 
-/// Where an object is in the file, for the cross-reference stream.
+/// Where an object is in the file, for the cross-reference stream, in 8 bytes (a file holds
+/// about 60 per letter): 0 when it is not written, the byte offset + 1 when it is written as it
+/// is, else `IN` with the object stream's id and the index in it.
 #[derive(Debug, Clone, Copy)]
-enum Entry {
-    /// Not written.
-    Free,
-    /// At this byte offset.
-    At(u64),
-    /// In this object stream, at this index.
-    In(u32, u16),
+struct Entry(u64);
+
+const IN: u64 = 1 << 63;
+
+impl Entry {
+    const FREE: Entry = Entry(0);
+
+    fn at(offset: u64) -> Entry {
+        Entry(offset + 1)
+    }
+
+    fn inside(stream: u32, index: u16) -> Entry {
+        Entry(IN | (u64::from(stream) << 16) | u64::from(index))
+    }
+
+    /// The entry's type, second and third field in the cross-reference stream.
+    fn fields(self) -> (u8, u64, u16) {
+        match self.0 {
+            0 => (0, 0, 65535),
+            v if v & IN != 0 => (2, (v & !IN) >> 16, (v & 0xffff) as u16),
+            v => (1, v - 1, 0),
+        }
+    }
 }
 
 /// Where a letter landed in the combined file.
@@ -170,7 +188,7 @@ impl Combiner {
             tmp: tmp.to_path_buf(),
             path: path.to_path_buf(),
             offset: 0,
-            entries: vec![Entry::Free; FIRST_FREE as usize],
+            entries: vec![Entry::FREE; FIRST_FREE as usize],
             next_id: FIRST_FREE,
             kids: Vec::new(),
             bookmarks: Vec::new(),
@@ -209,13 +227,13 @@ impl Combiner {
     fn set_entry(&mut self, id: u32, entry: Entry) {
         let index = id as usize;
         if self.entries.len() <= index {
-            self.entries.resize(index + 1, Entry::Free);
+            self.entries.resize(index + 1, Entry::FREE);
         }
         self.entries[index] = entry;
     }
 
     fn write_object(&mut self, id: u32, object: &Object) -> std::io::Result<()> {
-        self.set_entry(id, Entry::At(self.offset));
+        self.set_entry(id, Entry::at(self.offset));
         let mut buf = format!("{id} 0 obj\n").into_bytes();
         serialize(object, &mut buf);
         buf.extend_from_slice(b"\nendobj\n");
@@ -278,7 +296,7 @@ impl Combiner {
         );
         super::finish::compress_stream(&mut stream);
         for (index, id) in ids.drain(..).enumerate() {
-            self.set_entry(id, Entry::In(stream_id, index as u16));
+            self.set_entry(id, Entry::inside(stream_id, index as u16));
         }
         self.write_object(stream_id, &Object::Stream(stream))
     }
@@ -994,17 +1012,13 @@ impl Combiner {
         let xref_id = self.next_id;
         self.next_id += 1;
         let size = self.entries.len().max(self.next_id as usize);
-        self.entries.resize(size, Entry::Free);
+        self.entries.resize(size, Entry::FREE);
         let xref_at = self.offset;
-        self.entries[xref_id as usize] = Entry::At(xref_at);
+        self.entries[xref_id as usize] = Entry::at(xref_at);
         let wide = if xref_at > u64::from(u32::MAX) { 8 } else { 4 };
         let mut rows = Vec::with_capacity(size * (3 + wide));
         for entry in &self.entries {
-            let (kind, field, index) = match *entry {
-                Entry::Free => (0u8, 0u64, 65535u16),
-                Entry::At(offset) => (1, offset, 0),
-                Entry::In(stream, index) => (2, u64::from(stream), index),
-            };
+            let (kind, field, index) = entry.fields();
             rows.push(kind);
             rows.extend_from_slice(&field.to_be_bytes()[8 - wide..]);
             rows.extend_from_slice(&index.to_be_bytes());
@@ -1321,6 +1335,17 @@ mod tests {
         assert_eq!(
             serialized(&Object::Dictionary(dict)),
             "<</Kids [4 0 R -3]>>"
+        );
+    }
+
+    #[test]
+    fn cross_reference_entries_keep_their_fields() {
+        assert_eq!(Entry::FREE.fields(), (0, 0, 65535));
+        assert_eq!(Entry::at(0).fields(), (1, 0, 0));
+        assert_eq!(Entry::at(5_000_000_000).fields(), (1, 5_000_000_000, 0));
+        assert_eq!(
+            Entry::inside(u32::MAX, 99).fields(),
+            (2, u64::from(u32::MAX), 99)
         );
     }
 
