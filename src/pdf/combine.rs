@@ -887,25 +887,30 @@ impl Combiner {
         let n = self.bookmarks.len() as u32;
         self.next_id += n;
         let bookmarks = std::mem::take(&mut self.bookmarks);
-        let mut items = Vec::with_capacity(bookmarks.len());
-        for (i, (title, page)) in bookmarks.iter().enumerate() {
-            let id = first_item + i as u32;
-            let mut item = Dictionary::new();
-            item.set("Title", text_string(title));
-            item.set("Parent", reference(OUTLINES));
-            if i > 0 {
-                item.set("Prev", reference(id - 1));
+        // Made and written a pack at a time: memory holds a hundred items, not all of them.
+        for (chunk, marks) in bookmarks.chunks(PACK).enumerate() {
+            let mut items = Vec::with_capacity(marks.len());
+            for (j, (title, page)) in marks.iter().enumerate() {
+                let i = chunk * PACK + j;
+                let id = first_item + i as u32;
+                let mut item = Dictionary::new();
+                item.set("Title", text_string(title));
+                item.set("Parent", reference(OUTLINES));
+                if i > 0 {
+                    item.set("Prev", reference(id - 1));
+                }
+                if (i as u32) + 1 < n {
+                    item.set("Next", reference(id + 1));
+                }
+                item.set(
+                    "Dest",
+                    Object::Array(vec![reference(*page), Object::Name(b"Fit".to_vec())]),
+                );
+                items.push((id, Object::Dictionary(item)));
             }
-            if (i as u32) + 1 < n {
-                item.set("Next", reference(id + 1));
-            }
-            item.set(
-                "Dest",
-                Object::Array(vec![reference(*page), Object::Name(b"Fit".to_vec())]),
-            );
-            items.push((id, Object::Dictionary(item)));
+            self.write_packed(items.iter().map(|(id, item)| (*id, item)))?;
         }
-        self.write_packed(items.iter().map(|(id, item)| (*id, item)))?;
+        drop(bookmarks);
         let mut outlines = Dictionary::new();
         outlines.set("Type", Object::Name(b"Outlines".to_vec()));
         if n > 0 {
@@ -1016,13 +1021,15 @@ impl Combiner {
         let xref_at = self.offset;
         self.entries[xref_id as usize] = Entry::at(xref_at);
         let wide = if xref_at > u64::from(u32::MAX) { 8 } else { 4 };
-        let mut rows = Vec::with_capacity(size * (3 + wide));
+        // Compressed as the rows are made: memory holds the compressed table only.
+        let mut rows = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
         for entry in &self.entries {
             let (kind, field, index) = entry.fields();
-            rows.push(kind);
-            rows.extend_from_slice(&field.to_be_bytes()[8 - wide..]);
-            rows.extend_from_slice(&index.to_be_bytes());
+            rows.write_all(&[kind])?;
+            rows.write_all(&field.to_be_bytes()[8 - wide..])?;
+            rows.write_all(&index.to_be_bytes())?;
         }
+        let rows = rows.finish()?;
         let mut id = self.hash.to_be_bytes().to_vec();
         id.extend_from_slice(&(self.hash.rotate_left(29) ^ self.offset).to_be_bytes());
         let id = Object::String(id, StringFormat::Hexadecimal);
@@ -1041,10 +1048,11 @@ impl Combiner {
                 ("Root", reference(CATALOG)),
                 ("Info", reference(INFO)),
                 ("ID", Object::Array(vec![id.clone(), id])),
+                ("Filter", Object::Name(b"FlateDecode".to_vec())),
             ]),
             rows,
         );
-        super::finish::compress_stream(&mut xref);
+        xref.allows_compression = false;
         let mut buf = format!("{xref_id} 0 obj\n").into_bytes();
         serialize(&Object::Stream(xref), &mut buf);
         buf.extend_from_slice(format!("\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
