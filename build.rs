@@ -86,4 +86,3 @@ fn civil_date(epoch: i64) -> String {
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
 }
-

@@ -100,6 +100,9 @@ pub enum Command {
   letterhead merge notice.md --data members.csv --name \"{{ last_name }}-{{ id }}\" --out-dir out/
   letterhead merge notice.md --data members.csv --combine print.pdf --duplex")]
     Merge(MergeArgs),
+    /// Join PDFs letterhead wrote (letters, or the combined print files of a merge's shards)
+    /// into one print file, in the order given, keeping their bookmarks.
+    Combine(CombineArgs),
     /// Write a commented letterhead.toml, an example letter and a .gitignore into DIR.
     ///
     /// The letterhead renders as it is; the options fill in the organization's name, the
@@ -139,6 +142,10 @@ pub struct RenderArgs {
     /// Write the PDFs into this folder, mirroring the input folders.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+    /// Render only part I of N of the letters (in input order), for N tasks run side by side;
+    /// `auto/N` takes I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID.
+    #[arg(long, value_name = "I/N", value_parser = shard)]
+    pub shard: Option<ShardArg>,
     /// Options shared with `check`.
     #[command(flatten)]
     pub batch: BatchArgs,
@@ -195,6 +202,10 @@ pub struct MergeArgs {
     /// Email options.
     #[command(flatten)]
     pub email: EmailArgs,
+    /// Render only part I of N of the rows (in row order), for N tasks run side by side;
+    /// `auto/N` takes I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID.
+    #[arg(long, value_name = "I/N", value_parser = shard)]
+    pub shard: Option<ShardArg>,
     /// Options shared with `render`.
     #[command(flatten)]
     pub batch: BatchArgs,
@@ -249,6 +260,39 @@ fn delimiter(text: &str) -> Result<u8, String> {
     }
 }
 
+/// `--shard I/N`: part `index` (from 0) of `count`; `index` is `None` for `auto/N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardArg {
+    /// Which part, from 0; `None`: read from the scheduler's environment.
+    pub index: Option<usize>,
+    /// How many parts.
+    pub count: usize,
+}
+
+/// Parses `--shard`: `I/N` with 0 ≤ I < N, or `auto/N`.
+fn shard(text: &str) -> Result<ShardArg, String> {
+    let bad = || format!("`{text}` is not I/N (e.g. 0/4) or auto/N");
+    let (index, count) = text.split_once('/').ok_or_else(bad)?;
+    let count: usize = count.trim().parse().map_err(|_| bad())?;
+    if count == 0 {
+        return Err(format!("`{text}`: the number of shards must be at least 1"));
+    }
+    let index = match index.trim() {
+        "auto" => None,
+        i => {
+            let i: usize = i.parse().map_err(|_| bad())?;
+            if i >= count {
+                return Err(format!(
+                    "`{text}`: shards are numbered from 0 to {}",
+                    count - 1
+                ));
+            }
+            Some(i)
+        }
+    };
+    Ok(ShardArg { index, count })
+}
+
 /// Options of every command that works through a batch of letters.
 #[derive(Debug, clap::Args)]
 pub struct BatchArgs {
@@ -280,6 +324,20 @@ pub struct BatchArgs {
     /// Also report on standard output, one JSON object per letter and a summary.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub report: Option<ReportFormat>,
+}
+
+/// Arguments of `combine`.
+#[derive(Debug, clap::Args)]
+pub struct CombineArgs {
+    /// The PDFs to join, in order.
+    #[arg(required = true, value_name = "FILE.pdf")]
+    pub inputs: Vec<PathBuf>,
+    /// The PDF to write.
+    #[arg(short, long, value_name = "FILE.pdf", required = true)]
+    pub output: PathBuf,
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Arguments of `init`.

@@ -50,6 +50,8 @@ cp letters/letterhead.toml "$work/"
     --combine "$work/merge/print.pdf" --duplex
 "$BIN" merge -q "$work/real/foodbank/thank-you.template.md" --data "$work/real/foodbank/donors.csv" \
     --combine "$work/real/foodbank/print.pdf"
+# Two print files joined by `letterhead combine`, as the shards of a merge are.
+"$BIN" combine -q "$work/merge/print.pdf" "$work/real/foodbank/print.pdf" -o "$work/merge/joined.pdf"
 
 # A link broken inside its address: its pieces carry replacement text (`/ActualText`).
 mkdir -p "$work/broken-link"

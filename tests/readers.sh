@@ -50,6 +50,8 @@ find "$work/real" -name '*.pdf' -delete
 "$BIN" render -q "$work/real"
 "$BIN" merge -q "$work/real/foodbank/thank-you.template.md" --data "$work/real/foodbank/donors.csv" \
     --combine "$work/real/foodbank/print.pdf"
+# Two print files joined by `letterhead combine`, as the shards of a merge are.
+"$BIN" combine -q "$work/merge/print.pdf" "$work/real/foodbank/print.pdf" -o "$work/merge/joined.pdf"
 # The fixtures of the bad-input corpus that render (odd scripts, CRLF, zero-width characters).
 for case in emoji-cjk-no-font rtl-text zero-width-and-combining crlf-line-endings logo-svg-with-text; do
     cp -r "tests/bad/$case" "$work/$case"

@@ -19,7 +19,7 @@ use crate::lang::Language;
 use crate::letter::{self, DateOrText, Letter};
 use crate::markdown;
 use crate::pdf;
-use crate::pdf::combine::{Combiner, Placement};
+use crate::pdf::combine::{Combiner, Part, Placement};
 
 use super::load::{Resources, Setup};
 use super::mail::Mailer;
@@ -44,8 +44,10 @@ pub(super) struct Settings {
     pub(super) fail_fast: bool,
     /// Worker threads.
     pub(super) jobs: usize,
-    /// Hand each letter's PDF on (for the combined print file of a merge).
+    /// Hand each letter's PDF on (for the emails of a merge).
     pub(super) keep_pdf: bool,
+    /// Hand each letter's objects on (for the combined print file of a merge).
+    pub(super) keep_part: bool,
 }
 
 /// What became of one letter.
@@ -62,8 +64,10 @@ pub(super) struct Outcome {
     pub(super) error: Option<Box<Diagnostic>>,
     /// Not started, because an earlier letter failed under `--fail-fast`.
     pub(super) skipped: bool,
-    /// The PDF, when the batch keeps it for the combined file.
+    /// The PDF, when the batch keeps it for the emails.
     pub(super) pdf: Option<Vec<u8>>,
+    /// The letter's objects, when the batch keeps them for the combined file.
+    pub(super) part: Option<Part>,
     /// Where the letter landed in the combined file.
     pub(super) combined: Option<Placement>,
     /// What became of the row's email, for a merge with `--email`.
@@ -80,6 +84,7 @@ impl Outcome {
             error: None,
             skipped: true,
             pdf: None,
+            part: None,
             combined: None,
             email: None,
         }
@@ -94,6 +99,7 @@ impl Outcome {
             error: Some(error),
             skipped: false,
             pdf: None,
+            part: None,
             combined: None,
             email: None,
         }
@@ -111,18 +117,19 @@ pub(super) fn run(
     mut mailer: Option<&mut Mailer>,
 ) {
     let mut deliver = |reporter: &mut Reporter, job: &Job, mut outcome: Outcome| {
-        // The email first: it reads the PDF the combined file then takes.
+        // The email first: it reads the PDF; the combined file takes the letter's objects.
         if let Some(mailer) = mailer.as_deref_mut() {
             mailer.deliver(job, &mut outcome, resources);
         }
-        if let (Some(combiner), Some(pdf)) = (combiner.as_deref_mut(), outcome.pdf.take()) {
+        outcome.pdf = None;
+        if let (Some(combiner), Some(part)) = (combiner.as_deref_mut(), outcome.part.take()) {
             let title = match &job.output {
                 Output::File(path) => path.file_stem().map(|s| s.to_string_lossy().into_owned()),
                 _ => None,
             }
             .unwrap_or_else(|| job.input.display().display().to_string());
-            // A bug in reading the letter back fails that letter, not the run.
-            let appended = catch_unwind(AssertUnwindSafe(|| combiner.append(&pdf, &title)))
+            // A bug in appending the letter fails that letter, not the run.
+            let appended = catch_unwind(AssertUnwindSafe(|| combiner.append(part, &title)))
                 .unwrap_or_else(|_| Err("internal error while appending it".into()));
             match appended {
                 Ok(placement) => outcome.combined = Some(placement),
@@ -259,6 +266,7 @@ fn process(job: &Job, resources: &Resources, settings: &Settings) -> Outcome {
             bytes,
             unchanged,
             pdf,
+            part,
         }) => Outcome {
             pages,
             bytes,
@@ -267,6 +275,7 @@ fn process(job: &Job, resources: &Resources, settings: &Settings) -> Outcome {
             error: None,
             skipped: false,
             pdf,
+            part,
             combined: None,
             email: None,
         },
@@ -284,6 +293,8 @@ struct Written {
     unchanged: bool,
     /// The PDF, when the batch keeps it.
     pdf: Option<Vec<u8>>,
+    /// The letter's objects, when the batch keeps them.
+    part: Option<Part>,
 }
 
 fn lay_out_and_write(
@@ -338,14 +349,23 @@ fn lay_out_and_write(
             bytes: None,
             unchanged: false,
             pdf: None,
+            part: None,
         });
     }
     // Write.
-    let (bytes, problems) = pdf::export(&document, &resources.fonts).map_err(|err| {
+    let cannot = |err: String| {
         Diagnostic::error(format!("cannot write the PDF: {err}"))
             .in_file(&letter.source.path)
             .boxed()
-    })?;
+    };
+    let (bytes, problems, part) = if settings.keep_part {
+        let (bytes, problems, part) =
+            pdf::export_for_combining(&document, &resources.fonts).map_err(cannot)?;
+        (bytes, problems, Some(part))
+    } else {
+        let (bytes, problems) = pdf::export(&document, &resources.fonts).map_err(cannot)?;
+        (bytes, problems, None)
+    };
     for p in problems {
         warnings.push(Diagnostic::warning(format!("PDF writer: {p}")).in_file(&letter.source.path));
     }
@@ -376,6 +396,7 @@ fn lay_out_and_write(
         bytes: Some(bytes.len()),
         unchanged,
         pdf: settings.keep_pdf.then_some(bytes),
+        part,
     })
 }
 

@@ -15,6 +15,7 @@
 mod batch;
 mod docs;
 mod init;
+mod join;
 mod list_fonts;
 mod load;
 mod mail;
@@ -29,7 +30,7 @@ use std::time::Instant;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{BatchArgs, Cli, ColorChoice, Command};
+use crate::cli::{BatchArgs, Cli, ColorChoice, Command, ShardArg};
 use crate::diag::{self, Diagnostic};
 use crate::pdf::combine::Combiner;
 
@@ -72,13 +73,19 @@ pub fn main() -> ExitCode {
                 dir: args.out_dir,
             };
             let rerun = check_command(&args.batch, args.inputs.iter(), None);
-            run(Mode::Render, &args.batch, None, Some(rerun), None, || {
+            let run_as = RunAs {
+                combine: None,
+                rerun: Some(rerun),
+                shard: args.shard,
+                email: None,
+            };
+            run(Mode::Render, &args.batch, run_as, || {
                 let (jobs, found) = plan::plan(Mode::Render, &args.inputs, &outputs, &args.batch)?;
                 Ok((jobs, None, found))
             })
         }
         Command::Check(args) => match &args.data {
-            None => run(Mode::Check, &args.batch, None, None, None, || {
+            None => run(Mode::Check, &args.batch, RunAs::default(), || {
                 let outputs = plan::Outputs::default();
                 let (jobs, found) = plan::plan(Mode::Check, &args.inputs, &outputs, &args.batch)?;
                 Ok((jobs, None, found))
@@ -86,9 +93,10 @@ pub fn main() -> ExitCode {
             Some(data) => run(
                 Mode::Check,
                 &args.batch,
-                None,
-                None,
-                email_request(args.email.clone(), None),
+                RunAs {
+                    email: email_request(args.email.clone(), None),
+                    ..RunAs::default()
+                },
                 || {
                     let [template] = args.inputs.as_slice() else {
                         return Err(Diagnostic::error(format!(
@@ -112,26 +120,25 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => {
             let combine = args.combine.clone().map(|path| (path, args.duplex));
             let rerun = check_command(&args.batch, [&args.template], Some(&args.data));
-            let email = email_request(args.email.email.clone(), Some(&args.email));
-            run(
-                Mode::Render,
-                &args.batch,
+            let run_as = RunAs {
                 combine,
-                Some(rerun),
-                email,
-                || {
-                    let request = merge::MergeRequest {
-                        template: &args.template,
-                        data: &args.data,
-                        delimiter: args.delimiter,
-                        name: args.name.as_deref(),
-                        out_dir: args.out_dir.as_deref(),
-                    };
-                    let (jobs, merge) = merge::plan(Mode::Render, &request)?;
-                    Ok((jobs, Some(merge), plan::Found::default()))
-                },
-            )
+                rerun: Some(rerun),
+                shard: args.shard,
+                email: email_request(args.email.email.clone(), Some(&args.email)),
+            };
+            run(Mode::Render, &args.batch, run_as, || {
+                let request = merge::MergeRequest {
+                    template: &args.template,
+                    data: &args.data,
+                    delimiter: args.delimiter,
+                    name: args.name.as_deref(),
+                    out_dir: args.out_dir.as_deref(),
+                };
+                let (jobs, merge) = merge::plan(Mode::Render, &request)?;
+                Ok((jobs, Some(merge), plan::Found::default()))
+            })
         }
+        Command::Combine(args) => join::join(&args),
         Command::Init(args) => init::init(&args),
         Command::Fonts(args) => list_fonts::list_fonts(args.letterhead.as_deref()),
         Command::Completions(args) => docs::completions(args.shell),
@@ -140,26 +147,55 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// `render`, `check` and `merge`: plan, load, run, report. `combine` is the combined print
-/// file of a merge and whether it is for duplex printing.
+/// How a batch runs besides its letters.
+#[derive(Default)]
+struct RunAs {
+    /// The combined print file of a merge and whether it is for duplex printing.
+    combine: Option<(PathBuf, bool)>,
+    /// The `check` command that shows the warnings, for the summary line.
+    rerun: Option<String>,
+    /// `--shard`: render only this part of the letters.
+    shard: Option<ShardArg>,
+    /// `--email`: each row's email.
+    email: Option<mail::Request>,
+}
+
+/// `render`, `check` and `merge`: plan, load, run, report.
 fn run(
     mode: Mode,
     args: &BatchArgs,
-    combine: Option<(PathBuf, bool)>,
-    rerun: Option<String>,
-    email: Option<mail::Request>,
+    run_as: RunAs,
     plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>, plan::Found)>,
 ) -> u8 {
+    let RunAs {
+        combine,
+        rerun,
+        shard,
+        email,
+    } = run_as;
     let started = Instant::now();
     let mut reporter = report::Reporter::new(mode, args);
     if let Some(rerun) = rerun {
         reporter.rerun_with(rerun);
     }
     // 1. plan: inputs and outputs; any problem here writes nothing.
-    let (jobs, merge, found) = match plan() {
+    let (mut jobs, merge, found) = match plan() {
         Ok(planned) => planned,
         Err(d) => return reporter.usage_error(&d),
     };
+    // A shard keeps its run of the letters, planned (and checked for clashes) as a whole.
+    if let Some(shard) = shard {
+        let (index, count) = match shard_index(shard, |name| std::env::var(name).ok()) {
+            Ok(resolved) => resolved,
+            Err(d) => return reporter.usage_error(&d),
+        };
+        let part = shard_range(index, count, jobs.len());
+        reporter.shard(index, count, part.clone(), jobs.len());
+        jobs.truncate(part.end);
+        jobs.drain(..part.start);
+    }
+    // A shard without letters (more shards than letters) has no print file to write.
+    let combine = combine.filter(|_| !(shard.is_some() && jobs.is_empty()));
     reporter.templates_left_out(found.templates);
     if let Some(merge) = &merge {
         let data = &merge.data;
@@ -214,7 +250,8 @@ fn run(
             },
             usize::from,
         ),
-        keep_pdf: combine.is_some() || mailer.is_some(),
+        keep_pdf: mailer.is_some(),
+        keep_part: combine.is_some(),
     };
     let mut combiner = match &combine {
         Some((path, duplex)) => {
@@ -332,6 +369,52 @@ fn shell_word(path: &Path) -> String {
     }
 }
 
+/// The variables `--shard auto/N` reads its index from, in this order: Kubernetes Indexed Jobs
+/// and Slurm job arrays.
+const SHARD_VARIABLES: [&str; 2] = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"];
+
+/// The shard's index and count; `auto` reads the index from the scheduler's variable (`var`
+/// gives a variable's value).
+fn shard_index(
+    shard: ShardArg,
+    var: impl Fn(&str) -> Option<String>,
+) -> diag::Result<(usize, usize)> {
+    let count = shard.count;
+    if let Some(index) = shard.index {
+        return Ok((index, count));
+    }
+    let Some((name, value)) = SHARD_VARIABLES.iter().find_map(|name| {
+        var(name)
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (*name, v))
+    }) else {
+        return Err(Diagnostic::error(format!(
+            "`--shard auto/{count}` needs JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, and neither is set"
+        ))
+        .hint("give the index yourself: --shard 0/4 … --shard 3/4")
+        .boxed());
+    };
+    match value.trim().parse::<usize>() {
+        Ok(index) if index < count => Ok((index, count)),
+        _ => Err(Diagnostic::error(format!(
+            "`{name}={value}` is not a shard of {count} (0 to {})",
+            count - 1
+        ))
+        .hint(format!(
+            "run {count} tasks, indexed from 0, with --shard auto/{count}"
+        ))
+        .boxed()),
+    }
+}
+
+/// The letters of shard `index` of `count` among `total`: a contiguous run in input order, so
+/// shards joined in index order give the letters in the unsharded order, and every letter is in
+/// exactly one shard.
+fn shard_range(index: usize, count: usize, total: usize) -> std::ops::Range<usize> {
+    let at = |i: usize| (i as u128 * total as u128 / count as u128) as usize;
+    at(index)..at(index + 1)
+}
+
 /// Latest `SOURCE_DATE_EPOCH` accepted: 9999-12-31 23:59:59 UTC, the last second a PDF date
 /// (four-digit year) can say.
 const MAX_EPOCH: i64 = 253_402_300_799;
@@ -422,6 +505,66 @@ mod tests {
             false
         ));
         assert!(!wants_color(ColorChoice::Never, None, set("xterm"), true));
+    }
+
+    #[test]
+    fn shards_cover_every_letter_once_in_order() {
+        for total in [0, 1, 3, 4, 5, 1000, 1001] {
+            for count in [1, 2, 3, 4, 7] {
+                let parts: Vec<_> = (0..count).map(|i| shard_range(i, count, total)).collect();
+                assert_eq!(parts[0].start, 0);
+                assert_eq!(parts[count - 1].end, total);
+                for pair in parts.windows(2) {
+                    assert_eq!(pair[0].end, pair[1].start);
+                }
+                // Sizes differ by at most one.
+                let sizes: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+                let (min, max) = (sizes.iter().min(), sizes.iter().max());
+                assert!(max.zip(min).is_some_and(|(a, b)| a - b <= 1), "{sizes:?}");
+            }
+        }
+        assert_eq!(shard_range(1, 4, 1000), 250..500);
+    }
+
+    #[test]
+    fn auto_shards_read_the_scheduler_index() {
+        let auto = ShardArg {
+            index: None,
+            count: 4,
+        };
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            shard_index(auto, env(&[("JOB_COMPLETION_INDEX", "2")])).ok(),
+            Some((2, 4))
+        );
+        assert_eq!(
+            shard_index(auto, env(&[("SLURM_ARRAY_TASK_ID", "3")])).ok(),
+            Some((3, 4))
+        );
+        let err = shard_index(auto, env(&[])).expect_err("no variable");
+        assert!(
+            err.message.contains("JOB_COMPLETION_INDEX"),
+            "{}",
+            err.message
+        );
+        let err = shard_index(auto, env(&[("SLURM_ARRAY_TASK_ID", "4")])).expect_err("4 of 4");
+        assert!(
+            err.message.contains("`SLURM_ARRAY_TASK_ID=4`"),
+            "{}",
+            err.message
+        );
+        let fixed = ShardArg {
+            index: Some(1),
+            count: 4,
+        };
+        assert_eq!(shard_index(fixed, env(&[])).ok(), Some((1, 4)));
     }
 
     #[test]

@@ -47,6 +47,8 @@ pub(super) struct Reporter {
     data: Option<JsonData>,
     /// Emails by status, for a merge with `--email`.
     email_counts: Option<std::collections::BTreeMap<&'static str, usize>>,
+    /// The part of the letters a `--shard` run renders.
+    shard: Option<JsonShard>,
 }
 
 /// The data file of a merge.
@@ -151,6 +153,18 @@ struct JsonCombined {
     letters: Vec<Option<JsonPlacement>>,
 }
 
+/// The part of the letters a `--shard` run rendered.
+#[derive(Serialize)]
+struct JsonShard {
+    index: usize,
+    count: usize,
+    /// The shard's letters: from `first` (0-based, in input or row order) to before `end`,
+    /// of `total` planned.
+    first: usize,
+    end: usize,
+    total: usize,
+}
+
 /// The summary in the JSON report.
 #[derive(Serialize)]
 struct JsonSummary<'a> {
@@ -160,6 +174,9 @@ struct JsonSummary<'a> {
     #[serde(flatten)]
     counts: &'a Counts,
     combined: Option<&'a JsonCombined>,
+    /// The shard this run was, when it was one (left out otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<&'a JsonShard>,
     /// The data file of a merge, else `null`.
     data: Option<&'a JsonData>,
     /// Emails by status (`written`, `sent`, `skipped`, `unknown`, `failed`), for a merge
@@ -220,6 +237,7 @@ impl Reporter {
             json_error: None,
             data: None,
             email_counts: None,
+            shard: None,
         }
     }
 
@@ -375,6 +393,23 @@ impl Reporter {
         self.email_counts = Some(counts);
     }
 
+    /// This run is shard `index` of `count`: the letters `part` of `total`.
+    pub(super) fn shard(
+        &mut self,
+        index: usize,
+        count: usize,
+        part: std::ops::Range<usize>,
+        total: usize,
+    ) {
+        self.shard = Some(JsonShard {
+            index,
+            count,
+            first: part.start,
+            end: part.end,
+            total,
+        });
+    }
+
     /// The combined PDF of a merge was written.
     pub(super) fn combined(&mut self, path: &Path, pages: usize) {
         if !self.quiet {
@@ -427,6 +462,7 @@ impl Reporter {
                 },
                 counts: &self.counts,
                 combined: self.combined.as_ref(),
+                shard: self.shard.as_ref(),
                 data: self.data.as_ref(),
                 email: self.email_counts.as_ref(),
                 seconds: (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,

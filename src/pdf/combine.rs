@@ -2,11 +2,20 @@
 //! PDF, with a bookmark per letter and, for duplex printing, a blank page after each letter with
 //! an odd page count so that every letter starts on a front side.
 //!
-//! Letters are streamed: each is parsed with `lopdf`, its objects renumbered and written out at
-//! once, so memory holds only the byte offsets and page references, however many letters there
-//! are. The objects are serialised here because lopdf writes whole documents only (its object
-//! writer is private), and holding thousands of letters as one lopdf document is what streaming
-//! avoids. It writes a temporary file that `finish` renames into place.
+//! Letters are streamed: each letter's objects, as the worker that wrote its PDF built them (a
+//! `Part`), are renumbered and written out at once, so memory holds only the byte offsets, page
+//! references and the glyphs used, however many letters there are. The objects are serialised
+//! here because lopdf writes whole documents only (its object writer is private), and holding
+//! thousands of letters as one lopdf document is what streaming avoids. It writes a temporary
+//! file that `finish` renames into place.
+//!
+//! Fonts are held once per face for the whole file: a letter's part leaves its font subsets
+//! out and shows glyphs by their ids in the face, and `finish` writes one subset of each face
+//! with every glyph the letters used (`font::add_shared`). Images are held once too.
+//!
+//! `letterhead combine` joins PDFs letterhead wrote (letters, or combined files of the shards
+//! of a merge) with the same code, reading each back with lopdf: their fonts stay theirs, their
+//! bookmarks and sections are kept.
 //!
 //! The file has one structure tree: each letter's `Document` element becomes a `Sect` titled
 //! like its bookmark, under one `Document`; the letters' parent-tree keys move up by the keys
@@ -17,10 +26,46 @@ use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 use super::finish::text_string;
+use crate::fonts::Face;
+
+/// One letter's objects for the combined file, as its PDF was built (see `export_for_combining`).
+pub struct Part {
+    doc: lopdf::Document,
+    fonts: Vec<PartFont>,
+}
+
+impl Part {
+    pub(super) fn new(doc: lopdf::Document, fonts: Vec<PartFont>) -> Part {
+        Part { doc, fonts }
+    }
+}
+
+/// A font a part's pages use and the file holds once: the id its font resources give it (no
+/// object of the part has it), its face, and the glyphs used with the text each stands for.
+pub(super) struct PartFont {
+    id: u32,
+    face: Arc<Face>,
+    glyphs: Vec<(u16, String)>,
+}
+
+impl PartFont {
+    pub(super) fn new(id: u32, face: Arc<Face>, glyphs: Vec<(u16, String)>) -> PartFont {
+        PartFont { id, face, glyphs }
+    }
+}
+
+/// A face's font in the file: its face, the id reserved for its `Type0` dictionary, and every
+/// glyph used so far with its text.
+struct SharedFont {
+    face: Arc<Face>,
+    id: u32,
+    glyphs: BTreeMap<u16, String>,
+}
 
 /// Ids reserved for the combined file's own objects.
 const CATALOG: u32 = 1;
@@ -30,7 +75,41 @@ const INFO: u32 = 4;
 const STRUCT_TREE: u32 = 5;
 const STRUCT_DOCUMENT: u32 = 6;
 const METADATA: u32 = 7;
-const FIRST_FREE: u32 = 8;
+/// Never written: what a reference to an object a PDF lacks points at (read as null).
+const NOTHING: u32 = 8;
+const FIRST_FREE: u32 = 9;
+
+/// Objects packed into one object stream at most.
+const PACK: usize = 100;
+
+/// Where an object is in the file, for the cross-reference stream, in 8 bytes (a file holds
+/// about 60 per letter): 0 when it is not written, the byte offset + 1 when it is written as it
+/// is, else `IN` with the object stream's id and the index in it.
+#[derive(Debug, Clone, Copy)]
+struct Entry(u64);
+
+const IN: u64 = 1 << 63;
+
+impl Entry {
+    const FREE: Entry = Entry(0);
+
+    fn at(offset: u64) -> Entry {
+        Entry(offset + 1)
+    }
+
+    fn inside(stream: u32, index: u16) -> Entry {
+        Entry(IN | (u64::from(stream) << 16) | u64::from(index))
+    }
+
+    /// The entry's type, second and third field in the cross-reference stream.
+    fn fields(self) -> (u8, u64, u16) {
+        match self.0 {
+            0 => (0, 0, 65535),
+            v if v & IN != 0 => (2, (v & !IN) >> 16, (v & 0xffff) as u16),
+            v => (1, v - 1, 0),
+        }
+    }
+}
 
 /// Where a letter landed in the combined file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +127,8 @@ pub struct Combiner {
     path: PathBuf,
     /// Bytes written so far.
     offset: u64,
-    /// Byte offset of each object written, by id (0 for ids never written).
-    offsets: Vec<u64>,
+    /// Where each object is, by id.
+    entries: Vec<Entry>,
     next_id: u32,
     /// Page objects in order.
     kids: Vec<u32>,
@@ -78,6 +157,12 @@ pub struct Combiner {
     next_key: i64,
     lang: Option<Object>,
     all_tagged: bool,
+    /// One font per face, in order of first use.
+    fonts: Vec<SharedFont>,
+    /// PDFs read back and appended (`letterhead combine`), and whether every one of them said
+    /// it is for duplex printing.
+    read_back: usize,
+    duplex_inputs: bool,
 }
 
 impl Drop for Combiner {
@@ -104,7 +189,7 @@ impl Combiner {
             tmp: tmp.to_path_buf(),
             path: path.to_path_buf(),
             offset: 0,
-            offsets: vec![0; FIRST_FREE as usize],
+            entries: vec![Entry::FREE; FIRST_FREE as usize],
             next_id: FIRST_FREE,
             kids: Vec::new(),
             bookmarks: Vec::new(),
@@ -121,6 +206,9 @@ impl Combiner {
             next_key: 0,
             lang: None,
             all_tagged: true,
+            fonts: Vec::new(),
+            read_back: 0,
+            duplex_inputs: true,
         };
         // A binary comment after the header marks the file as binary for transfer tools.
         c.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
@@ -137,23 +225,302 @@ impl Combiner {
         Ok(())
     }
 
-    fn write_object(&mut self, id: u32, object: &Object) -> std::io::Result<()> {
+    fn set_entry(&mut self, id: u32, entry: Entry) {
         let index = id as usize;
-        if self.offsets.len() <= index {
-            self.offsets.resize(index + 1, 0);
+        if self.entries.len() <= index {
+            self.entries.resize(index + 1, Entry::FREE);
         }
-        self.offsets[index] = self.offset;
+        self.entries[index] = entry;
+    }
+
+    fn write_object(&mut self, id: u32, object: &Object) -> std::io::Result<()> {
+        self.set_entry(id, Entry::at(self.offset));
         let mut buf = format!("{id} 0 obj\n").into_bytes();
         serialize(object, &mut buf);
         buf.extend_from_slice(b"\nendobj\n");
         self.write(&buf)
     }
 
-    /// Appends one letter's PDF; `title` is its bookmark.
-    pub fn append(&mut self, pdf: &[u8], title: &str) -> Result<Placement, String> {
-        let mut doc =
-            lopdf::Document::load_mem(pdf).map_err(|e| format!("cannot read it back: {e}"))?;
-        doc.renumber_objects_with(self.next_id);
+    /// Writes objects, those that are not streams packed into compressed object streams (PDF
+    /// 1.5, §7.5.7) of up to `PACK` objects: dictionaries (pages, structure elements,
+    /// annotations, bookmarks) are two thirds of a letter's bytes, and shrink to a fifth.
+    fn write_packed<'o>(
+        &mut self,
+        objects: impl IntoIterator<Item = (u32, &'o Object)>,
+    ) -> std::io::Result<()> {
+        let mut packed: Vec<u32> = Vec::new();
+        let mut header = String::new();
+        let mut body: Vec<u8> = Vec::new();
+        for (id, object) in objects {
+            if matches!(object, Object::Stream(_)) {
+                self.write_object(id, object)?;
+                continue;
+            }
+            if !body.is_empty() {
+                body.push(b'\n');
+                header.push(' ');
+            }
+            header.push_str(&format!("{id} {}", body.len()));
+            serialize(object, &mut body);
+            packed.push(id);
+            if packed.len() == PACK {
+                self.write_pack(&mut packed, &mut header, &mut body)?;
+            }
+        }
+        if !packed.is_empty() {
+            self.write_pack(&mut packed, &mut header, &mut body)?;
+        }
+        Ok(())
+    }
+
+    /// Writes one object stream of the objects `ids` (header and serialised bodies given),
+    /// and empties them.
+    fn write_pack(
+        &mut self,
+        ids: &mut Vec<u32>,
+        header: &mut String,
+        body: &mut Vec<u8>,
+    ) -> std::io::Result<()> {
+        let stream_id = self.next_id;
+        self.next_id += 1;
+        header.push('\n');
+        let first = header.len();
+        let mut content = std::mem::take(header).into_bytes();
+        content.append(body);
+        let mut stream = lopdf::Stream::new(
+            Dictionary::from_iter([
+                ("Type", Object::Name(b"ObjStm".to_vec())),
+                ("N", Object::Integer(ids.len() as i64)),
+                ("First", Object::Integer(first as i64)),
+            ]),
+            content,
+        );
+        super::finish::compress_stream(&mut stream);
+        for (index, id) in ids.drain(..).enumerate() {
+            self.set_entry(id, Entry::inside(stream_id, index as u16));
+        }
+        self.write_object(stream_id, &Object::Stream(stream))
+    }
+
+    /// Appends one letter's objects; `title` is its bookmark.
+    pub fn append(&mut self, part: Part, title: &str) -> Result<Placement, String> {
+        let Part { mut doc, fonts } = part;
+        // The letter's fonts become references to the file's font of each face.
+        let mut fixed: BTreeMap<u32, u32> = BTreeMap::new();
+        for font in fonts {
+            let index = match self
+                .fonts
+                .iter()
+                .position(|f| Arc::ptr_eq(&f.face, &font.face))
+            {
+                Some(i) => i,
+                None => {
+                    let id = self.next_id;
+                    self.next_id += 1;
+                    self.fonts.push(SharedFont {
+                        face: font.face,
+                        id,
+                        glyphs: BTreeMap::new(),
+                    });
+                    self.fonts.len() - 1
+                }
+            };
+            let shared = &mut self.fonts[index];
+            for (glyph, text) in font.glyphs {
+                let entry = shared.glyphs.entry(glyph).or_default();
+                if entry.is_empty() {
+                    *entry = text;
+                }
+            }
+            fixed.insert(font.id, shared.id);
+        }
+        self.next_id = renumber(&mut doc, self.next_id, &fixed);
+        self.append_document(doc, title)
+    }
+
+    /// Appends a PDF letterhead wrote, read back: a letter (`title` is its bookmark) or a
+    /// combined file, whose bookmarks and sections are kept.
+    pub fn append_pdf(&mut self, pdf: &[u8], title: &str) -> Result<Placement, String> {
+        let mut doc = lopdf::Document::load_mem(pdf).map_err(|e| format!("cannot read it: {e}"))?;
+        if doc.trailer.get(b"Encrypt").is_ok() {
+            return Err("it is encrypted".into());
+        }
+        let producer = doc
+            .trailer
+            .get(b"Info")
+            .and_then(Object::as_reference)
+            .and_then(|r| doc.get_dictionary(r))
+            .and_then(|i| i.get(b"Producer"))
+            .and_then(Object::as_str)
+            .map(|p| p.to_vec())
+            .unwrap_or_default();
+        if !producer.starts_with(b"letterhead ") {
+            return Err(
+                "letterhead did not write it (only letterhead's own letters and combined files can be joined)"
+                    .into(),
+            );
+        }
+        let catalog = doc
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .and_then(|r| doc.get_dictionary(r))
+            .map_err(|_| "it has no catalog".to_string())?;
+        let duplex = catalog
+            .get(b"ViewerPreferences")
+            .and_then(Object::as_dict)
+            .is_ok_and(|p| p.has(b"Duplex"));
+        let combined = catalog.has(b"Outlines");
+        self.duplex_inputs &= duplex;
+        self.read_back += 1;
+        self.next_id = renumber(&mut doc, self.next_id, &BTreeMap::new());
+        self.retag_subsets(&mut doc);
+        if combined {
+            return self.append_combined(doc);
+        }
+        self.append_document(doc, title)
+    }
+
+    /// Appends a combined file: its pages, its bookmarks and its letters' sections.
+    fn append_combined(&mut self, mut doc: lopdf::Document) -> Result<Placement, String> {
+        let bad = || "its bookmarks or structure cannot be read".to_string();
+        let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+        if pages.is_empty() {
+            return Err("it has no pages".into());
+        }
+        let root = doc
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .map_err(|_| bad())?;
+        let catalog = doc.get_dictionary(root).map_err(|_| bad())?.clone();
+        let mut skip: BTreeSet<ObjectId> = BTreeSet::new();
+        skip.insert(root);
+        for key in [
+            b"Outlines".as_slice(),
+            b"Metadata",
+            b"StructTreeRoot",
+            b"Pages",
+        ] {
+            if let Ok(id) = catalog.get(key).and_then(Object::as_reference) {
+                skip.insert(id);
+            }
+        }
+        if let Ok(info) = doc.trailer.get(b"Info").and_then(Object::as_reference) {
+            skip.insert(info);
+        }
+        // The bookmarks: the items' titles and pages, the items themselves left out.
+        let mut item = catalog
+            .get(b"Outlines")
+            .and_then(Object::as_reference)
+            .and_then(|o| doc.get_dictionary(o))
+            .and_then(|o| o.get(b"First"))
+            .and_then(Object::as_reference)
+            .ok();
+        while let Some(id) = item {
+            if !skip.insert(id) {
+                return Err(bad());
+            }
+            let dict = doc.get_dictionary(id).map_err(|_| bad())?;
+            let title = match dict.get(b"Title") {
+                Ok(Object::String(bytes, _)) => decode_text(bytes),
+                _ => String::new(),
+            };
+            let page = match dict.get(b"Dest") {
+                Ok(Object::Array(dest)) => dest.first().and_then(|p| p.as_reference().ok()),
+                _ => None,
+            };
+            if let Some(page) = page {
+                self.bookmarks.push((title, page.0));
+            }
+            item = dict.get(b"Next").and_then(Object::as_reference).ok();
+        }
+        // The structure: the file's sections become this file's.
+        let tree = catalog
+            .get(b"StructTreeRoot")
+            .and_then(Object::as_reference)
+            .and_then(|t| doc.get_dictionary(t))
+            .ok()
+            .cloned();
+        match tree {
+            Some(tree) => {
+                if self.lang.is_none() {
+                    self.lang = catalog.get(b"Lang").ok().cloned();
+                }
+                let offset = self.next_key;
+                self.next_key += tree
+                    .get(b"ParentTreeNextKey")
+                    .and_then(Object::as_i64)
+                    .unwrap_or(0);
+                shift_struct_parents(&mut doc, offset);
+                if let Ok(Object::Dictionary(parent_tree)) = tree.get(b"ParentTree")
+                    && let Ok(Object::Array(nums)) = parent_tree.get(b"Nums")
+                {
+                    for pair in nums.chunks(2) {
+                        if let [Object::Integer(k), Object::Reference(r)] = pair {
+                            self.parent_tree.push((k + offset, r.0));
+                        }
+                    }
+                }
+                let document = tree.get(b"K").and_then(Object::as_reference).ok();
+                if let Some(document) = document {
+                    skip.insert(document);
+                    let kids = match doc.get_dictionary(document).and_then(|d| d.get(b"K")) {
+                        Ok(Object::Array(kids)) => {
+                            kids.iter().filter_map(|k| k.as_reference().ok()).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    for kid in kids {
+                        if let Ok(dict) = doc.get_dictionary_mut(kid) {
+                            dict.set("P", Object::Reference((STRUCT_DOCUMENT, 0)));
+                            self.sections.push(kid.0);
+                        }
+                    }
+                }
+                self.all_tagged &= catalog.has(b"MarkInfo");
+            }
+            None => self.all_tagged = false,
+        }
+        self.share_images(&mut doc, &mut skip);
+        let first_page = self.kids.len() + 1;
+        for page in &pages {
+            if let Ok(Object::Dictionary(dict)) = doc.get_object_mut(*page) {
+                dict.set("Parent", Object::Reference((PAGES, 0)));
+            }
+            self.kids.push(page.0);
+        }
+        self.write_objects(&doc, &skip)?;
+        Ok(Placement {
+            first_page,
+            pages: pages.len(),
+        })
+    }
+
+    /// Writes every object of `doc` but those in `skip`, and moves the next free id past them.
+    fn write_objects(
+        &mut self,
+        doc: &lopdf::Document,
+        skip: &BTreeSet<ObjectId>,
+    ) -> Result<(), String> {
+        if let Some(last) = doc.objects.keys().next_back() {
+            self.next_id = self.next_id.max(last.0 + 1);
+        }
+        let objects = doc
+            .objects
+            .iter()
+            .filter(|(id, object)| !skip.contains(id) && !is_packing(object))
+            .map(|(id, object)| (id.0, object));
+        self.write_packed(objects)
+            .map_err(|e| format!("cannot write the combined file: {e}"))
+    }
+
+    /// Appends one letter, renumbered for this file; `title` is its bookmark.
+    fn append_document(
+        &mut self,
+        mut doc: lopdf::Document,
+        title: &str,
+    ) -> Result<Placement, String> {
         let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
         if pages.is_empty() {
             return Err("it has no pages".into());
@@ -167,17 +534,14 @@ impl Combiner {
             skip.insert(info);
         }
         for (id, object) in &doc.objects {
-            // Page-tree nodes are replaced; object and cross-reference streams were unpacked
-            // by lopdf into the objects they hold, which are written one by one.
-            let kind = match object {
-                Object::Dictionary(dict) => dict.get(b"Type").and_then(Object::as_name).ok(),
-                Object::Stream(stream) => stream.dict.get(b"Type").and_then(Object::as_name).ok(),
-                _ => None,
-            };
-            if matches!(kind, Some(b"Pages" | b"ObjStm" | b"XRef")) {
+            // Page-tree nodes are replaced.
+            if let Object::Dictionary(dict) = object
+                && dict.get(b"Type").and_then(Object::as_name).ok() == Some(b"Pages".as_slice())
+            {
                 skip.insert(*id);
             }
         }
+        // Subsets of faces the file does not hold once (CFF faces, PDFs read back).
         self.retag_subsets(&mut doc);
         self.share_images(&mut doc, &mut skip);
         self.join_structure(&mut doc, &mut skip, title)
@@ -197,15 +561,7 @@ impl Combiner {
             }
             self.kids.push(page.0);
         }
-        let max_id = doc.max_id;
-        let objects = std::mem::take(&mut doc.objects);
-        for (id, object) in &objects {
-            if !skip.contains(id) {
-                self.write_object(id.0, object)
-                    .map_err(|e| format!("cannot write the combined file: {e}"))?;
-            }
-        }
-        self.next_id = self.next_id.max(max_id + 1);
+        self.write_objects(&doc, &skip)?;
         self.bookmarks.push((title.to_string(), pages[0].0));
         if self.duplex && pages.len() % 2 == 1 {
             let mut blank = Dictionary::new();
@@ -272,16 +628,7 @@ impl Combiner {
             .and_then(Object::as_i64)
             .unwrap_or(0);
         self.next_key += next;
-        // Keys on pages and annotations.
-        for object in doc.objects.values_mut() {
-            if let Object::Dictionary(dict) = object {
-                for key in [b"StructParents".as_slice(), b"StructParent"] {
-                    if let Ok(k) = dict.get(key).and_then(Object::as_i64) {
-                        dict.set(key.to_vec(), Object::Integer(k + offset));
-                    }
-                }
-            }
-        }
+        shift_struct_parents(doc, offset);
         // The parent tree's entries.
         let nums = match tree.get(b"ParentTree") {
             Ok(Object::Dictionary(d)) => d.get(b"Nums").ok().cloned(),
@@ -497,7 +844,35 @@ impl Combiner {
         Ok(())
     }
 
+    /// Writes the font of each face the letters share: one subset with every glyph used.
+    fn write_fonts(&mut self) -> std::io::Result<()> {
+        let fonts = std::mem::take(&mut self.fonts);
+        for (i, font) in fonts.iter().enumerate() {
+            // Tags of their own (`LF…`): the subsets of letters read back are `LH…`.
+            let tag = format!("LF{}", &super::subset_tag(i)[2..]);
+            let mut objects = lopdf::Document::new();
+            let type0 = super::font::add_shared(&mut objects, &font.face, &tag, &font.glyphs)
+                .ok_or_else(|| {
+                    std::io::Error::other(format!("the font `{}` cannot be subset", font.face.name))
+                })?;
+            super::finish::compress(&mut objects);
+            // The Type0 dictionary was added last: its new id is the last one, and it is
+            // written under the id the letters' pages refer to instead.
+            if objects.objects.keys().next_back() != Some(&type0) {
+                return Err(std::io::Error::other("font objects out of order"));
+            }
+            let next = renumber(&mut objects, self.next_id, &BTreeMap::new());
+            for (id, object) in &objects.objects {
+                let id = if id.0 + 1 == next { font.id } else { id.0 };
+                self.write_object(id, object)?;
+            }
+            self.next_id = next - 1;
+        }
+        Ok(())
+    }
+
     fn write_trailer(&mut self) -> std::io::Result<()> {
+        self.write_fonts()?;
         let reference = |id: u32| Object::Reference((id, 0));
         let mut pages = Dictionary::new();
         pages.set("Type", Object::Name(b"Pages".to_vec()));
@@ -511,25 +886,32 @@ impl Combiner {
         // One bookmark per letter, in order, each opening its first page.
         let first_item = self.next_id;
         let n = self.bookmarks.len() as u32;
-        let bookmarks = std::mem::take(&mut self.bookmarks);
-        for (i, (title, page)) in bookmarks.iter().enumerate() {
-            let id = first_item + i as u32;
-            let mut item = Dictionary::new();
-            item.set("Title", text_string(title));
-            item.set("Parent", reference(OUTLINES));
-            if i > 0 {
-                item.set("Prev", reference(id - 1));
-            }
-            if (i as u32) + 1 < n {
-                item.set("Next", reference(id + 1));
-            }
-            item.set(
-                "Dest",
-                Object::Array(vec![reference(*page), Object::Name(b"Fit".to_vec())]),
-            );
-            self.write_object(id, &Object::Dictionary(item))?;
-        }
         self.next_id += n;
+        let bookmarks = std::mem::take(&mut self.bookmarks);
+        // Made and written a pack at a time: memory holds a hundred items, not all of them.
+        for (chunk, marks) in bookmarks.chunks(PACK).enumerate() {
+            let mut items = Vec::with_capacity(marks.len());
+            for (j, (title, page)) in marks.iter().enumerate() {
+                let i = chunk * PACK + j;
+                let id = first_item + i as u32;
+                let mut item = Dictionary::new();
+                item.set("Title", text_string(title));
+                item.set("Parent", reference(OUTLINES));
+                if i > 0 {
+                    item.set("Prev", reference(id - 1));
+                }
+                if (i as u32) + 1 < n {
+                    item.set("Next", reference(id + 1));
+                }
+                item.set(
+                    "Dest",
+                    Object::Array(vec![reference(*page), Object::Name(b"Fit".to_vec())]),
+                );
+                items.push((id, Object::Dictionary(item)));
+            }
+            self.write_packed(items.iter().map(|(id, item)| (*id, item)))?;
+        }
+        drop(bookmarks);
         let mut outlines = Dictionary::new();
         outlines.set("Type", Object::Name(b"Outlines".to_vec()));
         if n > 0 {
@@ -549,7 +931,7 @@ impl Combiner {
         let mut prefs = Dictionary::new();
         prefs.set("DisplayDocTitle", Object::Boolean(true));
         prefs.set("PrintScaling", Object::Name(b"None".to_vec()));
-        if self.duplex {
+        if self.duplex || (self.read_back > 0 && self.duplex_inputs) {
             prefs.set("Duplex", Object::Name(b"DuplexFlipLongEdge".to_vec()));
         }
         catalog.set("ViewerPreferences", Object::Dictionary(prefs));
@@ -631,31 +1013,51 @@ impl Combiner {
         info.set("ModDate", Object::String(date, StringFormat::Literal));
         self.write_object(INFO, &Object::Dictionary(info))?;
 
-        // Cross-reference table: ids never written (the letters' own catalogs and page
-        // trees) are free entries.
-        let size = self.offsets.len().max(self.next_id as usize);
-        self.offsets.resize(size, 0);
+        // Cross-reference stream (objects in object streams need one): ids never written
+        // (the letters' own catalogs and page trees) are free entries.
+        let xref_id = self.next_id;
+        self.next_id += 1;
+        let size = self.entries.len().max(self.next_id as usize);
+        self.entries.resize(size, Entry::FREE);
         let xref_at = self.offset;
-        let mut table = format!("xref\n0 {size}\n").into_bytes();
-        for (id, offset) in self.offsets.iter().enumerate() {
-            if id == 0 || *offset == 0 {
-                table.extend_from_slice(b"0000000000 65535 f \n");
-            } else {
-                table.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-            }
+        self.entries[xref_id as usize] = Entry::at(xref_at);
+        let wide = if xref_at > u64::from(u32::MAX) { 8 } else { 4 };
+        // Compressed as the rows are made: memory holds the compressed table only.
+        let mut rows = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        for entry in &self.entries {
+            let (kind, field, index) = entry.fields();
+            rows.write_all(&[kind])?;
+            rows.write_all(&field.to_be_bytes()[8 - wide..])?;
+            rows.write_all(&index.to_be_bytes())?;
         }
-        let id = format!(
-            "{:016x}{:016x}",
-            self.hash,
-            self.hash.rotate_left(29) ^ self.offset
+        let rows = rows.finish()?;
+        let mut id = self.hash.to_be_bytes().to_vec();
+        id.extend_from_slice(&(self.hash.rotate_left(29) ^ self.offset).to_be_bytes());
+        let id = Object::String(id, StringFormat::Hexadecimal);
+        let mut xref = lopdf::Stream::new(
+            Dictionary::from_iter([
+                ("Type", Object::Name(b"XRef".to_vec())),
+                ("Size", Object::Integer(size as i64)),
+                (
+                    "W",
+                    Object::Array(vec![
+                        Object::Integer(1),
+                        Object::Integer(wide as i64),
+                        Object::Integer(2),
+                    ]),
+                ),
+                ("Root", reference(CATALOG)),
+                ("Info", reference(INFO)),
+                ("ID", Object::Array(vec![id.clone(), id])),
+                ("Filter", Object::Name(b"FlateDecode".to_vec())),
+            ]),
+            rows,
         );
-        table.extend_from_slice(
-            format!(
-                "trailer\n<< /Size {size} /Root {CATALOG} 0 R /Info {INFO} 0 R /ID [<{id}> <{id}>] >>\nstartxref\n{xref_at}\n%%EOF\n"
-            )
-            .as_bytes(),
-        );
-        self.write(&table)?;
+        xref.allows_compression = false;
+        let mut buf = format!("{xref_id} 0 obj\n").into_bytes();
+        serialize(&Object::Stream(xref), &mut buf);
+        buf.extend_from_slice(format!("\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+        self.write(&buf)?;
         self.out.flush()?;
         self.out.get_ref().sync_all()?;
         std::fs::rename(&self.tmp, &self.path)
@@ -670,6 +1072,85 @@ impl Combiner {
 /// A subset font of a letter: its font dictionary, its descendant CID font when that is an
 /// object of its own, its font descriptor, and its tagged name.
 type SubsetFont = (ObjectId, Option<ObjectId>, Option<ObjectId>, Vec<u8>);
+
+/// Moves the parent-tree keys of a document's pages and annotations up by `offset`.
+fn shift_struct_parents(doc: &mut lopdf::Document, offset: i64) {
+    for object in doc.objects.values_mut() {
+        if let Object::Dictionary(dict) = object {
+            for key in [b"StructParents".as_slice(), b"StructParent"] {
+                if let Ok(k) = dict.get(key).and_then(Object::as_i64) {
+                    dict.set(key.to_vec(), Object::Integer(k + offset));
+                }
+            }
+        }
+    }
+}
+
+/// Gives a document's objects the ids from `first` on, in the order of their ids, and points
+/// references to the ids in `fixed` (objects the document lacks, held by the file) where it
+/// says; a reference to an object the document lacks otherwise points at `NOTHING`. Returns
+/// the next free id.
+fn renumber(doc: &mut lopdf::Document, first: u32, fixed: &BTreeMap<u32, u32>) -> u32 {
+    let objects = std::mem::take(&mut doc.objects);
+    let objects: Vec<(ObjectId, Object)> = objects
+        .into_iter()
+        .filter(|(_, object)| !is_packing(object))
+        .collect();
+    let ids: BTreeMap<ObjectId, u32> = objects
+        .iter()
+        .zip(first..)
+        .map(|((id, _), new)| (*id, new))
+        .collect();
+    let map = |id: ObjectId| -> ObjectId {
+        match (fixed.get(&id.0), ids.get(&id)) {
+            (Some(&to), _) => (to, 0),
+            (None, Some(&to)) => (to, 0),
+            (None, None) => (NOTHING, 0),
+        }
+    };
+    fn walk(object: &mut Object, map: &dyn Fn(ObjectId) -> ObjectId) {
+        match object {
+            Object::Reference(id) => *id = map(*id),
+            Object::Array(items) => items.iter_mut().for_each(|i| walk(i, map)),
+            Object::Dictionary(dict) => dict.iter_mut().for_each(|(_, v)| walk(v, map)),
+            Object::Stream(stream) => stream.dict.iter_mut().for_each(|(_, v)| walk(v, map)),
+            _ => {}
+        }
+    }
+    let next = first + ids.len() as u32;
+    doc.objects = objects
+        .into_iter()
+        .map(|(id, mut object)| {
+            walk(&mut object, &map);
+            (map(id), object)
+        })
+        .collect();
+    doc.trailer.iter_mut().for_each(|(_, v)| walk(v, &map));
+    doc.max_id = next.saturating_sub(1);
+    next
+}
+
+/// An object or cross-reference stream: packing of a PDF as written, not content. lopdf reads
+/// the objects they hold as objects of their own, which the combined file writes one by one.
+fn is_packing(object: &Object) -> bool {
+    matches!(object, Object::Stream(stream)
+        if matches!(stream.dict.get(b"Type").and_then(Object::as_name), Ok(b"ObjStm" | b"XRef")))
+}
+
+/// A PDF text string's text: UTF-16BE after a byte-order mark, else PDFDocEncoding (read as
+/// Latin-1, which it is for the text letterhead writes).
+fn decode_text(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => {
+            let units: Vec<u16> = utf16
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
 
 /// The subset tag and the font name of a subset font's name (`ABCDEF+Name`).
 fn subset_tag_of(name: &[u8]) -> Option<(&[u8], &[u8])> {
@@ -850,6 +1331,17 @@ mod tests {
         assert_eq!(
             serialized(&Object::Dictionary(dict)),
             "<</Kids [4 0 R -3]>>"
+        );
+    }
+
+    #[test]
+    fn cross_reference_entries_keep_their_fields() {
+        assert_eq!(Entry::FREE.fields(), (0, 0, 65535));
+        assert_eq!(Entry::at(0).fields(), (1, 0, 0));
+        assert_eq!(Entry::at(5_000_000_000).fields(), (1, 5_000_000_000, 0));
+        assert_eq!(
+            Entry::inside(u32::MAX, 99).fields(),
+            (2, u64::from(u32::MAX), 99)
         );
     }
 

@@ -36,6 +36,16 @@ pub(super) struct Marks {
     pub boxes: Vec<(ElementId, [f64; 4])>,
 }
 
+/// Which codes a content stream shows glyphs by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Codes {
+    /// The glyph's id in the letter's own subset (a letter's PDF).
+    Subset,
+    /// The glyph's id in the face (the combined print file, whose one font per face covers
+    /// every letter's glyphs; the widths are the same).
+    Original,
+}
+
 /// The content stream of a page, and its marked content. `images` names each image (`Im1`, ...);
 /// `actual` gives text items their replacement text (`tagged::actual_texts`).
 pub(super) fn page(
@@ -45,7 +55,20 @@ pub(super) fn page(
     images: &[(Arc<Image>, String)],
     actual: Option<&BTreeMap<usize, String>>,
 ) -> (Vec<u8>, Marks) {
+    page_with(page, structure, fonts, images, actual, Codes::Subset)
+}
+
+/// `page`, with glyphs shown by `codes`.
+pub(super) fn page_with(
+    page: &Page,
+    structure: &Structure,
+    fonts: &[Font<'_>],
+    images: &[(Arc<Image>, String)],
+    actual: Option<&BTreeMap<usize, String>>,
+    codes: Codes,
+) -> (Vec<u8>, Marks) {
     let mut w = Writer {
+        codes,
         out: Vec::with_capacity(4096),
         height: page.height.to_pt() as f32,
         in_text: false,
@@ -141,6 +164,7 @@ pub(super) fn page(
 }
 
 struct Writer {
+    codes: Codes,
     out: Vec<u8>,
     /// Page height in points (frames measure y downwards, PDF upwards).
     height: f32,
@@ -340,7 +364,10 @@ impl Writer {
         let mut pen = first.x.to_pt();
         let mut open = true;
         for (i, g) in run.glyphs.iter().enumerate() {
-            let (glyph, width) = font.glyph(g.id);
+            let (mut glyph, width) = font.glyph(g.id);
+            if self.codes == Codes::Original {
+                glyph = g.id;
+            }
             if !open {
                 self.out.push(b'(');
                 open = true;

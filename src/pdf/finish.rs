@@ -221,21 +221,25 @@ fn annotations_indirect(lo: &mut lopdf::Document) {
 }
 
 /// Deflates every stream that has no filter yet, where that makes it smaller.
-fn compress(lo: &mut lopdf::Document) {
+pub(super) fn compress(lo: &mut lopdf::Document) {
     for object in lo.objects.values_mut() {
-        let lopdf::Object::Stream(stream) = object else {
-            continue;
-        };
-        if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
-            continue;
+        if let lopdf::Object::Stream(stream) = object {
+            compress_stream(stream);
         }
-        let Some(compressed) = super::save::deflate(&stream.content) else {
-            continue;
-        };
-        if compressed.len() + 19 < stream.content.len() {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(compressed);
-        }
+    }
+}
+
+/// Deflates a stream that has no filter yet, where that makes it smaller.
+pub(super) fn compress_stream(stream: &mut lopdf::Stream) {
+    if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
+        return;
+    }
+    let Some(compressed) = super::save::deflate(&stream.content) else {
+        return;
+    };
+    if compressed.len() + 19 < stream.content.len() {
+        stream.dict.set("Filter", "FlateDecode");
+        stream.set_content(compressed);
     }
 }
 

@@ -35,6 +35,16 @@ pub(super) struct Font<'d> {
 }
 
 impl Font<'_> {
+    /// Each glyph of the subset (its id in the face) and the text it stands for.
+    pub fn glyph_texts(&self) -> impl Iterator<Item = (u16, &str)> {
+        self.prepared
+            .subset
+            .glyphs
+            .iter()
+            .copied()
+            .zip(self.prepared.texts.iter().map(String::as_str))
+    }
+
     /// The code (subset glyph id) and width of an original glyph id.
     pub fn glyph(&self, gid: u16) -> (u16, i64) {
         let p = &self.prepared;
@@ -60,6 +70,8 @@ struct Prepared {
     program_length: usize,
     /// The ToUnicode CMap's stream content.
     to_unicode: Encoded,
+    /// The text each subset glyph stands for (for the combined file's one font per face).
+    texts: Vec<String>,
 }
 
 /// A stream's content as `finish` would compress it: deflated (then `/Filter /FlateDecode`)
@@ -219,6 +231,7 @@ fn prepare(face: &Arc<Face>, glyphs: &BTreeMap<u16, &str>) -> Option<Prepared> {
         program_length: program.len(),
         program: Encoded::new(program),
         to_unicode: Encoded::new(to_unicode(&texts)),
+        texts: texts.iter().map(|t| (*t).to_string()).collect(),
         subset,
         widths,
     })
@@ -241,8 +254,106 @@ fn sanitize(name: &str) -> String {
 /// Adds the font's objects to the document; returns the id of its `Type0` dictionary.
 pub(super) fn add(lo: &mut lopdf::Document, font: &Font<'_>) -> lopdf::ObjectId {
     let p = &font.prepared;
-    let name = format!("{}+{}", font.tag, p.name);
-    let m = &p.metrics;
+    let widths = Array(vec![
+        Integer(0),
+        Array(p.widths.iter().map(|&w| Integer(w)).collect()),
+    ]);
+    let parts = FontParts {
+        name: format!("{}+{}", font.tag, p.name),
+        metrics: &p.metrics,
+        program: p.program.stream(Dict::new()),
+        program_length: p.program_length,
+        to_unicode: p.to_unicode.stream(Dict::new()),
+        widths,
+        cid_to_gid: Name(b"Identity".to_vec()),
+    };
+    add_parts(lo, parts)
+}
+
+/// One face's font for a whole combined print file: the subset of every glyph its letters
+/// use, shown by the glyphs' ids in the face (the codes of `content::Codes::Original`), which
+/// a `/CIDToGIDMap` maps to the subset's. `glyphs` are the face's glyph ids with their texts.
+/// Its streams are left uncompressed. `None` when the face is not a TrueType font `sfnt` can
+/// subset.
+pub(super) fn add_shared(
+    lo: &mut lopdf::Document,
+    face: &Face,
+    tag: &str,
+    glyphs: &BTreeMap<u16, String>,
+) -> Option<lopdf::ObjectId> {
+    let font = TrueType::parse(face.bytes())?;
+    let subset = font.subset(glyphs.keys().copied())?;
+    let upem = u64::from(font.units_per_em().max(1));
+    let width = |g: u16| (u64::from(font.advance(g)) * 1000 / upem) as i64;
+    // /W: runs of consecutive ids, each `first [w w …]`.
+    let mut widths: Vec<Object> = Vec::new();
+    let mut run: Vec<Object> = Vec::new();
+    let mut previous: Option<u16> = None;
+    for &g in glyphs.keys() {
+        if previous.is_none_or(|p| p.checked_add(1) != Some(g)) {
+            if !run.is_empty() {
+                widths.push(Array(std::mem::take(&mut run)));
+            }
+            widths.push(Integer(i64::from(g)));
+        }
+        run.push(Integer(width(g)));
+        previous = Some(g);
+    }
+    if !run.is_empty() {
+        widths.push(Array(run));
+    }
+    let last = glyphs.keys().next_back().copied().unwrap_or(0);
+    let mut map = vec![0u8; (usize::from(last) + 1) * 2];
+    let mut texts = vec![""; usize::from(last) + 1];
+    for (&g, text) in glyphs {
+        let new = subset.new_id(g).unwrap_or(0);
+        map[usize::from(g) * 2..usize::from(g) * 2 + 2].copy_from_slice(&new.to_be_bytes());
+        texts[usize::from(g)] = text;
+    }
+    let cid_to_gid = lo.add_object(Stream::new(Dict::new(), map));
+    let name = font
+        .postscript_name()
+        .unwrap_or_else(|| sanitize(&face.name));
+    let program_length = subset.font.len();
+    let parts = FontParts {
+        name: format!("{tag}+{name}"),
+        metrics: &font.metrics(),
+        program: Stream::new(Dict::new(), subset.font),
+        program_length,
+        to_unicode: Stream::new(Dict::new(), to_unicode(&texts)),
+        widths: Array(widths),
+        cid_to_gid: Reference(cid_to_gid),
+    };
+    Some(add_parts(lo, parts))
+}
+
+/// What a font's objects are made of.
+struct FontParts<'m> {
+    /// Tagged PostScript name.
+    name: String,
+    metrics: &'m crate::sfnt::Metrics,
+    /// The font program's stream (deflated or not), and its length uncompressed.
+    program: Stream,
+    program_length: usize,
+    /// The ToUnicode CMap's stream.
+    to_unicode: Stream,
+    /// The `/W` array.
+    widths: Object,
+    /// `/Identity` or a reference to a CID-to-glyph map.
+    cid_to_gid: Object,
+}
+
+/// Adds a font's objects; returns the id of its `Type0` dictionary.
+fn add_parts(lo: &mut lopdf::Document, parts: FontParts<'_>) -> lopdf::ObjectId {
+    let FontParts {
+        name,
+        metrics: m,
+        mut program,
+        program_length,
+        to_unicode,
+        widths,
+        cid_to_gid,
+    } = parts;
     let upem = f64::from(m.units_per_em.max(1));
     let scale = |v: i16| (f64::from(v) * 1000.0 / upem).round() as i64;
     let ascent = scale(m.ascender);
@@ -268,10 +379,7 @@ pub(super) fn add(lo: &mut lopdf::Document, font: &Font<'_>) -> lopdf::ObjectId 
     } else {
         50 + (f64::from(m.weight) / 65.0).powi(2).round() as i64
     };
-    let program = p.program.stream(Dict::from_iter([(
-        "Length1",
-        Integer(p.program_length as i64),
-    )]));
+    program.dict.set("Length1", Integer(program_length as i64));
     let program = lo.add_object(program);
     let descriptor = lo.add_object(Dict::from_iter([
         ("Type", Name(b"FontDescriptor".to_vec())),
@@ -288,8 +396,7 @@ pub(super) fn add(lo: &mut lopdf::Document, font: &Font<'_>) -> lopdf::ObjectId 
         ("StemV", Integer(stem_v)),
         ("FontFile2", Reference(program)),
     ]));
-    let to_unicode = lo.add_object(p.to_unicode.stream(Dict::new()));
-    let widths = Array(p.widths.iter().map(|&w| Integer(w)).collect());
+    let to_unicode = lo.add_object(to_unicode);
     let cid_font = Dict::from_iter([
         ("Type", Name(b"Font".to_vec())),
         ("Subtype", Name(b"CIDFontType2".to_vec())),
@@ -303,8 +410,8 @@ pub(super) fn add(lo: &mut lopdf::Document, font: &Font<'_>) -> lopdf::ObjectId 
             ])),
         ),
         ("FontDescriptor", Reference(descriptor)),
-        ("W", Array(vec![Integer(0), widths])),
-        ("CIDToGIDMap", Name(b"Identity".to_vec())),
+        ("W", widths),
+        ("CIDToGIDMap", cid_to_gid),
     ]);
     lo.add_object(Dict::from_iter([
         ("Type", Name(b"Font".to_vec())),

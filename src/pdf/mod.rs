@@ -81,6 +81,24 @@ impl FontCache {
 /// Writes a document as PDF bytes. Warnings (a font that could not be subset) are returned
 /// beside the bytes.
 pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>), String> {
+    export_inner(doc, fonts, false).map(|(bytes, problems, _)| (bytes, problems))
+}
+
+/// `export`, and the letter's objects for the combined print file of a merge, which takes
+/// them as they are instead of reading the PDF back.
+pub fn export_for_combining(
+    doc: &Document,
+    fonts: &FontCache,
+) -> Result<(Vec<u8>, Vec<String>, combine::Part), String> {
+    let (bytes, problems, part) = export_inner(doc, fonts, true)?;
+    let part = part.ok_or_else(|| "the letter's objects were not kept".to_string())?;
+    Ok((bytes, problems, part))
+}
+
+/// A letter's PDF, the writer's warnings, and (when kept) its objects for the combined file.
+type Exported = (Vec<u8>, Vec<String>, Option<combine::Part>);
+
+fn export_inner(doc: &Document, fonts: &FontCache, keep: bool) -> Result<Exported, String> {
     let options = PdfSaveOptions {
         optimize: false,
         subset_fonts: true,
@@ -97,12 +115,13 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
     }
     let mut warnings = Vec::new();
     let images = image::collect(doc);
-    let (mut lo, marks) = match font::subset_all(doc, &fonts.subsets) {
+    let subsets = font::subset_all(doc, &fonts.subsets);
+    let (mut lo, marks) = match &subsets {
         Some(subsets) => {
             let pdf = document(doc);
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
             image::add(&mut lo, &images);
-            let marks = replace_content(&mut lo, doc, &subsets, &images)?;
+            let marks = replace_content(&mut lo, doc, subsets, &images)?;
             (lo, marks)
         }
         None => {
@@ -122,7 +141,99 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
     // Dictionaries in compressed object streams, and a compressed cross-reference stream
     // (PDF 1.5): a fifth of a short letter's size is dictionaries and cross-references.
     let bytes = save::save(&lo);
-    Ok((bytes, problems))
+    if !keep {
+        return Ok((bytes, problems, None));
+    }
+    // The objects written stay in the document: they become the combined file's.
+    let part = match &subsets {
+        Some(subsets) => part_of(lo, doc, subsets, &images)?,
+        None => combine::Part::new(lo, Vec::new()),
+    };
+    Ok((bytes, problems, Some(part)))
+}
+
+/// A letter's objects for the combined print file: its pages show glyphs by their ids in the
+/// face (`content::Codes::Original`), and its font objects are left out for the file's one
+/// font per face, which covers the glyphs listed with the part.
+fn part_of(
+    mut lo: lopdf::Document,
+    doc: &Document,
+    fonts: &[font::Font<'_>],
+    images: &[(Arc<Image>, String)],
+) -> Result<combine::Part, String> {
+    use lopdf::Object;
+    let broken = || "the letter's pages cannot be read".to_string();
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    let mut font_dict = None;
+    // The same replacement texts as the letter's pages: the marked content, and so the
+    // structure tree's references into it, stay the letter's.
+    let actual = tagged::actual_texts(doc);
+    for (p, (page, id)) in doc.pages.iter().zip(page_ids).enumerate() {
+        let dict = lo.get_dictionary(id).map_err(|_| broken())?;
+        let contents = dict
+            .get(b"Contents")
+            .and_then(Object::as_reference)
+            .map_err(|_| broken())?;
+        if font_dict.is_none() {
+            font_dict = dict
+                .get(b"Resources")
+                .and_then(Object::as_reference)
+                .and_then(|r| lo.get_dictionary(r))
+                .and_then(|r| r.get(b"Font"))
+                .and_then(Object::as_reference)
+                .ok();
+        }
+        let (bytes, _) = content::page_with(
+            page,
+            &doc.structure,
+            fonts,
+            images,
+            actual.get(p),
+            content::Codes::Original,
+        );
+        let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes);
+        finish::compress_stream(&mut stream);
+        lo.objects.insert(contents, Object::Stream(stream));
+    }
+    let mut shared = Vec::with_capacity(fonts.len());
+    let font_dict = font_dict.ok_or_else(broken)?;
+    for font in fonts {
+        let type0 = lo
+            .get_dictionary(font_dict)
+            .and_then(|d| d.get(font.tag.as_bytes()))
+            .and_then(Object::as_reference)
+            .map_err(|_| broken())?;
+        // The Type0 font, its ToUnicode map, descriptor and program go.
+        let mut gone = vec![type0];
+        if let Ok(dict) = lo.get_dictionary(type0) {
+            gone.extend(dict.get(b"ToUnicode").and_then(Object::as_reference));
+            let descriptor = match dict.get(b"DescendantFonts") {
+                Ok(Object::Array(list)) => list
+                    .first()
+                    .and_then(|d| d.as_dict().ok())
+                    .and_then(|d| d.get(b"FontDescriptor").ok())
+                    .and_then(|d| d.as_reference().ok()),
+                _ => None,
+            };
+            if let Some(descriptor) = descriptor {
+                gone.push(descriptor);
+                gone.extend(
+                    lo.get_dictionary(descriptor)
+                        .and_then(|d| d.get(b"FontFile2"))
+                        .and_then(Object::as_reference),
+                );
+            }
+        }
+        for id in gone {
+            lo.objects.remove(&id);
+        }
+        let glyphs = font
+            .glyph_texts()
+            .map(|(g, text)| (g, text.to_string()))
+            .collect();
+        shared.push(combine::PartFont::new(type0.0, font.face.clone(), glyphs));
+    }
+    Ok(combine::Part::new(lo, shared))
 }
 
 /// printpdf pages with only what printpdf writes for us: link annotations. Their content
