@@ -254,6 +254,39 @@ impl Resources {
     }
 }
 
+impl Resources {
+    /// Every file the letterheads loaded so far were read from or name: the letterheads,
+    /// their font files and logos (whether they loaded or not), and the signature images read.
+    /// `watch` renders again when one of them changes.
+    pub(super) fn files_read(&self) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        let setups = locked(&self.setups);
+        for setup in self.override_setup.iter().chain(setups.values()) {
+            let lh = &setup.letterhead;
+            files.extend(lh.path.clone());
+            files.extend(lh.organization.logo.clone());
+            if let config::FontChoice::Files {
+                regular,
+                bold,
+                italic,
+                bold_italic,
+            } = &lh.style.font
+            {
+                files.push(regular.clone());
+                files.extend([bold, italic, bold_italic].into_iter().flatten().cloned());
+            }
+        }
+        files.extend(setups.keys().cloned());
+        files.extend(self.broken.keys().cloned());
+        files.extend(
+            locked(&self.signatures)
+                .keys()
+                .map(|(path, ..)| path.clone()),
+        );
+        files
+    }
+}
+
 /// Locks a cache. A worker that panicked while holding it cannot have left it half-written
 /// (every insert is one call), so a poisoned lock is still good to use.
 fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

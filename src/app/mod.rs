@@ -20,6 +20,7 @@ mod load;
 mod merge;
 mod plan;
 mod report;
+mod watch;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -71,10 +72,29 @@ pub fn main() -> ExitCode {
                 dir: args.out_dir,
             };
             let rerun = check_command(&args.batch, args.inputs.iter(), None);
-            run(Mode::Render, &args.batch, None, Some(rerun), || {
+            let open = args.open;
+            let ran = run_batch(Mode::Render, &args.batch, None, Some(rerun), false, || {
                 let (jobs, found) = plan::plan(Mode::Render, &args.inputs, &outputs, &args.batch)?;
+                if open && jobs.len() != 1 {
+                    return Err(Diagnostic::error(format!(
+                        "`--open` opens one letter's PDF, but there are {} letters",
+                        jobs.len()
+                    ))
+                    .boxed());
+                }
+                if open && !matches!(jobs.first().map(|j| &j.output), Some(plan::Output::File(_))) {
+                    return Err(Diagnostic::error(
+                        "`--open` opens a PDF file, but this one goes to standard output",
+                    )
+                    .hint("write it to a file with -o FILE")
+                    .boxed());
+                }
                 Ok((jobs, None, found))
-            })
+            });
+            if open && let [pdf] = ran.written.as_slice() {
+                watch::open_in_viewer(pdf);
+            }
+            ran.code
         }
         Command::Check(args) => match &args.data {
             None => run(Mode::Check, &args.batch, None, None, || {
@@ -120,12 +140,13 @@ pub fn main() -> ExitCode {
         Command::Fonts(args) => list_fonts::list_fonts(args.letterhead.as_deref()),
         Command::Completions(args) => docs::completions(args.shell),
         Command::Man(args) => docs::man(args.out_dir.as_deref()),
+        Command::Watch(args) => watch::watch(&args),
     };
     ExitCode::from(code)
 }
 
 /// `render`, `check` and `merge`: plan, load, run, report. `combine` is the combined print
-/// file of a merge and whether it is for duplex printing.
+/// file of a merge and whether it is for duplex printing. Gives the exit code.
 fn run(
     mode: Mode,
     args: &BatchArgs,
@@ -133,8 +154,55 @@ fn run(
     rerun: Option<String>,
     plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>, plan::Found)>,
 ) -> u8 {
-    let started = Instant::now();
+    run_batch(mode, args, combine, rerun, false, plan).code
+}
+
+/// What a run came to.
+struct Ran {
+    /// The exit code.
+    code: u8,
+    /// The PDFs written, in input order.
+    written: Vec<PathBuf>,
+    /// The files the run read or tried to read besides the letters and the data: letterheads,
+    /// fonts, logos, signatures, and any file a diagnostic named.
+    read: Vec<PathBuf>,
+}
+
+/// `run`, giving what it wrote and read too. `watching`: diagnostics and the line saying
+/// where the PDF went are for a person even when standard error is not a terminal.
+fn run_batch(
+    mode: Mode,
+    args: &BatchArgs,
+    combine: Option<(PathBuf, bool)>,
+    rerun: Option<String>,
+    watching: bool,
+    plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>, plan::Found)>,
+) -> Ran {
     let mut reporter = report::Reporter::new(mode, args);
+    if watching {
+        reporter.for_a_person();
+    }
+    let mut read = Vec::new();
+    let code = run_reporting(&mut reporter, mode, args, combine, rerun, plan, &mut read);
+    read.extend(reporter.named_files().iter().cloned());
+    Ran {
+        code,
+        written: reporter.written().map(Path::to_path_buf).collect(),
+        read,
+    }
+}
+
+/// The steps of `run`, reporting to `reporter`; the files the letterheads name go to `read`.
+fn run_reporting(
+    reporter: &mut report::Reporter,
+    mode: Mode,
+    args: &BatchArgs,
+    combine: Option<(PathBuf, bool)>,
+    rerun: Option<String>,
+    plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>, plan::Found)>,
+    read: &mut Vec<PathBuf>,
+) -> u8 {
+    let started = Instant::now();
     if let Some(rerun) = rerun {
         reporter.rerun_with(rerun);
     }
@@ -215,13 +283,8 @@ fn run(
     for d in &found.unreadable {
         reporter.failure(d);
     }
-    batch::run(
-        &jobs,
-        &resources,
-        &settings,
-        &mut reporter,
-        combiner.as_mut(),
-    );
+    batch::run(&jobs, &resources, &settings, reporter, combiner.as_mut());
+    read.extend(resources.files_read());
     if let (Some(combiner), Some((path, _))) = (combiner, &combine) {
         let pages = combiner.page_count();
         if pages == 0 {
