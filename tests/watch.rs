@@ -26,8 +26,7 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 fn letter(text: &str) -> String {
     format!(
         "+++\nto = [\"Ms. Jane Roe\", \"12 Main Street\", \"Springfield\"]\nsubject = \"Watching\"\n\
-         salutation = \"Dear Ms. Roe,\"\nclosing = \"Sincerely,\"\nsignature = \"A. Writer\"\n+++\n\n\
-         {text}\n"
+         salutation = \"Dear Ms. Roe,\"\n\n[signature]\nname = \"A. Writer\"\n+++\n\n{text}\n"
     )
 }
 

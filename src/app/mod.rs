@@ -237,7 +237,7 @@ fn run_reporting(
             .map_or(0, |d| d.as_secs() as i64),
         Err(d) => return reporter.usage_error(&d),
     };
-    let resources = match load::Resources::load(&jobs, args, now, merge) {
+    let resources = match load::Resources::load(&jobs, args, now, merge, read) {
         Ok(resources) => resources,
         Err(d) => return reporter.usage_error(&d),
     };

@@ -424,7 +424,11 @@ impl Reporter {
                         plural(*pages, "page", "pages")
                     );
                 }
-                _ if self.counts.letters > 1 || self.counts.failed > 0 || !self.say_written => {
+                _ if self.counts.letters > 1
+                    || self.counts.failed > 0
+                    || self.data.is_some()
+                    || !self.say_written =>
+                {
                     eprintln!("{}", self.summary_line(elapsed));
                 }
                 _ => {}

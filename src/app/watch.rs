@@ -18,8 +18,9 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind};
+use notify_debouncer_full::notify::{Event, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::cli::{BatchArgs, DiagnosticFormat, WatchArgs};
 use crate::diag::Diagnostic;
@@ -73,11 +74,24 @@ pub(super) fn watch(args: &WatchArgs) -> u8 {
         )));
         return EXIT_USAGE;
     }
-    let debouncer = new_debouncer(DEBOUNCE, move |result: DebounceEventResult| {
-        let _ = sender.send(match result {
-            Ok(events) => Wake::Changed(events.into_iter().map(|e| e.path).collect()),
-            Err(err) => Wake::Trouble(err.to_string()),
-        });
+    let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+        let wake = match result {
+            Ok(events) => Wake::Changed(
+                events
+                    .into_iter()
+                    .filter(|e| is_change(&e.event))
+                    .flat_map(|e| e.event.paths)
+                    .collect(),
+            ),
+            Err(errors) => Wake::Trouble(
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        };
+        let _ = sender.send(wake);
     });
     let mut debouncer = match debouncer {
         Ok(debouncer) => debouncer,
@@ -94,7 +108,6 @@ pub(super) fn watch(args: &WatchArgs) -> u8 {
         for folder in files.folders() {
             if !folders.contains(&folder)
                 && debouncer
-                    .watcher()
                     .watch(&folder, RecursiveMode::NonRecursive)
                     .is_ok()
             {
@@ -147,6 +160,16 @@ pub(super) fn watch(args: &WatchArgs) -> u8 {
     }
     eprintln!("stopped watching `{}`", args.input.display());
     EXIT_OK
+}
+
+/// Whether an event changed a file: anything but reading it, which every render does to the
+/// letter and its letterhead (renders would follow each other for ever).
+fn is_change(event: &Event) -> bool {
+    match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
 }
 
 /// A watch needs one letter in a file: standard input and folders cannot be watched.
