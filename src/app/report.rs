@@ -461,8 +461,8 @@ impl Reporter {
         code
     }
 
-    /// `rendered 37 letters (41 pages) in 0.21 s`, `36 letters rendered (40 pages), 1 failed,
-    /// in 0.21 s`; for a merge, first the rows
+    /// `rendered 37 letters (41 pages) in 0.21 s → out/ (37 files)`, `36 letters rendered
+    /// (40 pages), 1 failed, in 0.21 s → out/ (36 files)`; for a merge, first the rows
     /// read: `read 120 rows of `members.csv`: rendered 120 letters (131 pages) in 0.40 s`.
     fn summary_line(&self, elapsed: Duration) -> String {
         let verb = match self.mode {
@@ -504,6 +504,14 @@ impl Reporter {
                 elapsed.as_secs_f64()
             )
         };
+        // Where the PDFs went, right after what was done.
+        if let Some(folder) = common_folder(self.written()) {
+            line.push_str(&format!(
+                " → {} ({})",
+                folder_display(&folder),
+                plural(self.written.len(), "file", "files")
+            ));
+        }
         if self.mode == Mode::Check || self.counts.warnings > 0 {
             line.push_str(&format!(
                 ", {}",
@@ -523,13 +531,6 @@ impl Reporter {
         }
         if self.counts.skipped > 0 {
             line.push_str(&format!("; {} skipped", self.counts.skipped));
-        }
-        if let Some(folder) = common_folder(self.written()) {
-            line.push_str(&format!(
-                " → {} ({})",
-                folder_display(&folder),
-                plural(self.written.len(), "file", "files")
-            ));
         }
         if self.templates > 0 {
             line.push_str(&format!(
