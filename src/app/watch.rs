@@ -173,12 +173,13 @@ fn is_change(event: &Event) -> bool {
 }
 
 /// A watch needs one letter in a file: standard input and folders cannot be watched.
-fn refuse_unwatchable(input: &Path) -> Result<(), Diagnostic> {
+fn refuse_unwatchable(input: &Path) -> crate::diag::Result<()> {
     if input.as_os_str() == "-" {
         return Err(Diagnostic::error(
             "`watch` cannot watch standard input; give the letter's file",
         )
-        .hint("to render standard input once: letterhead render -"));
+        .hint("to render standard input once: letterhead render -")
+        .boxed());
     }
     match std::fs::metadata(input) {
         Ok(meta) if meta.is_file() => Ok(()),
@@ -186,11 +187,13 @@ fn refuse_unwatchable(input: &Path) -> Result<(), Diagnostic> {
             "`watch` takes one letter, and `{}` is not a file",
             input.display()
         ))
-        .hint("to render every letter of a folder: letterhead render FOLDER")),
+        .hint("to render every letter of a folder: letterhead render FOLDER")
+        .boxed()),
         Err(err) => Err(Diagnostic::error(format!(
             "cannot read input `{}` ({err})",
             input.display()
-        ))),
+        ))
+        .boxed()),
     }
 }
 
