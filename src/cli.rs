@@ -128,6 +128,17 @@ pub enum Command {
   letterhead man | man -l -
   letterhead man --out-dir ~/.local/share/man/man1")]
     Man(ManArgs),
+    /// Render a letter, then again each time it or a file it uses is saved, until Ctrl-C.
+    ///
+    /// Watches the letter, its letterhead, the logo, signature images and font files (and,
+    /// with `--data`, the template's data file). A change that breaks the letter prints its
+    /// errors and leaves the last good PDF in place; the PDF is only ever replaced whole, so a
+    /// viewer that reloads on change never sees half a file.
+    #[command(after_help = "Examples:
+  letterhead watch appeal.md --open          render, show it, and render again on every save
+  letterhead watch appeal.md -o /tmp/appeal.pdf
+  letterhead watch notice.template.md --data members.csv --out-dir out/")]
+    Watch(WatchArgs),
 }
 
 /// Arguments of `render`.
@@ -146,6 +157,9 @@ pub struct RenderArgs {
     /// `auto/N` takes I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID.
     #[arg(long, value_name = "I/N", value_parser = shard)]
     pub shard: Option<ShardArg>,
+    /// Open the PDF in the system's viewer once it is written (a single letter only).
+    #[arg(long)]
+    pub open: bool,
     /// Options shared with `check`.
     #[command(flatten)]
     pub batch: BatchArgs,
@@ -399,6 +413,45 @@ pub struct ManArgs {
     /// instead of printing letterhead.1.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+}
+
+/// Arguments of `watch`.
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    /// The letter to render: a `.md` file (a mail-merge template with `--data`).
+    #[arg(value_name = "LETTER")]
+    pub input: PathBuf,
+    /// Write the PDF here (default: beside the letter, with the extension `.pdf`).
+    #[arg(short, long, value_name = "FILE", conflicts_with = "data")]
+    pub output: Option<PathBuf>,
+    /// Open the PDF in the system's viewer after the first render (with `--data`, the folder
+    /// of the PDFs).
+    #[arg(long)]
+    pub open: bool,
+    /// Render LETTER as a mail-merge template, one PDF per row of this data file.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Field delimiter of CSV data (as for `merge`).
+    #[arg(long, value_name = "CHAR", value_parser = delimiter, requires = "data")]
+    pub delimiter: Option<u8>,
+    /// Output file names of a merge (as for `merge`).
+    #[arg(long, value_name = "PATTERN", requires = "data")]
+    pub name: Option<String>,
+    /// Folder for the PDFs of a merge (default: a folder named after the template).
+    #[arg(long, value_name = "DIR", requires = "data")]
+    pub out_dir: Option<PathBuf>,
+    /// Use this letterhead instead of looking one up.
+    #[arg(short, long, value_name = "FILE")]
+    pub letterhead: Option<PathBuf>,
+    /// Override the letterhead's page size (any case, as in letterhead.toml).
+    #[arg(long, value_enum, value_name = "SIZE", ignore_case = true)]
+    pub page_size: Option<PageSizeArg>,
+    /// Write PDF/A-2b (as `page.pdfa = true` does).
+    #[arg(long)]
+    pub pdfa: bool,
+    /// How errors and warnings are printed (default: human).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub diagnostic_format: Option<DiagnosticFormat>,
 }
 
 /// When diagnostics are coloured.

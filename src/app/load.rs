@@ -55,6 +55,8 @@ pub(super) struct Resources {
     signatures: Mutex<BTreeMap<(PathBuf, i64, i64), Arc<frame::Image>>>,
     /// Fonts parsed for the PDF writer.
     pub(super) fonts: pdf::FontCache,
+    /// The files the letterheads loaded (or tried) were read from and name, for `watch`.
+    named: Mutex<Vec<PathBuf>>,
     /// `--page-size`, when given.
     page_size: Option<&'static str>,
     /// `--pdfa`.
@@ -72,12 +74,14 @@ pub(super) struct Merge {
 }
 
 impl Resources {
-    /// Loads the override letterhead, or every letterhead found beside the jobs' letters.
+    /// Loads the override letterhead, or every letterhead found beside the jobs' letters. When
+    /// that fails, the files read or named on the way are added to `read` (for `watch`).
     pub(super) fn load(
         jobs: &[Job],
         args: &BatchArgs,
         now: i64,
         merge: Option<Merge>,
+        read: &mut Vec<PathBuf>,
     ) -> diag::Result<Resources> {
         let page_size = args.page_size.map(|p| p.name());
         let builtin = with_overrides(Letterhead::builtin(), page_size, args.pdfa);
@@ -95,14 +99,26 @@ impl Resources {
             logos: Mutex::default(),
             signatures: Mutex::default(),
             fonts: pdf::FontCache::default(),
+            named: Mutex::default(),
             page_size,
             pdfa: args.pdfa,
             now,
             merge,
         };
+        match resources.load_letterheads(jobs, args) {
+            Ok(()) => Ok(resources),
+            Err(d) => {
+                read.extend(resources.files_read());
+                Err(d)
+            }
+        }
+    }
+
+    /// The letterheads of `load`.
+    fn load_letterheads(&mut self, jobs: &[Job], args: &BatchArgs) -> diag::Result<()> {
         if let Some(path) = &args.letterhead {
-            resources.override_setup = Some(resources.load_setup(path)?);
-            return Ok(resources);
+            self.override_setup = Some(self.load_setup(path)?);
+            return Ok(());
         }
         let mut folders: Vec<PathBuf> = jobs.iter().map(|j| j.input.folder()).collect();
         folders.dedup();
@@ -114,14 +130,14 @@ impl Resources {
                 usable = true;
                 continue;
             };
-            if locked(&resources.setups).contains_key(&found) {
+            if locked(&self.setups).contains_key(&found) {
                 usable = true;
             } else if let std::collections::btree_map::Entry::Vacant(entry) =
                 broken.entry(found.clone())
             {
-                match resources.load_setup(&found) {
+                match self.load_setup(&found) {
                     Ok(setup) => {
-                        locked(&resources.setups).insert(found, setup);
+                        locked(&self.setups).insert(found, setup);
                         usable = true;
                     }
                     Err(d) => {
@@ -132,21 +148,24 @@ impl Resources {
         }
         // The run's only letterhead (or every one it has) broken: a configuration error, with
         // nothing written. Beside letterheads that work, one fails only its own letters.
-        if !usable && let Some((_, d)) = broken.pop_first() {
+        if !usable && let Some((path, d)) = broken.pop_first() {
+            locked(&self.named).push(path);
             return Err(d);
         }
-        resources.broken = broken;
-        Ok(resources)
+        self.broken = broken;
+        Ok(())
     }
 
     /// A letterhead with its fonts and logo.
     fn load_setup(&self, path: &Path) -> diag::Result<Setup> {
+        locked(&self.named).push(path.to_path_buf());
         let source = read_source(path, "letterhead")?;
         let letterhead = Arc::new(with_overrides(
             config::parse(&source)?,
             self.page_size,
             self.pdfa,
         ));
+        self.note_files(&letterhead);
         // A font or logo that cannot be used is reported at its line in letterhead.toml.
         let at = |keys: &[&str], d: Box<Diagnostic>| match letterhead.span_of(keys) {
             Some(span) => (*d).at(&letterhead.source, span).boxed(),
@@ -265,6 +284,37 @@ impl Resources {
         };
         let lh = setup.map_or_else(|| self.builtin.letterhead.clone(), |s| s.letterhead);
         (lh.organization.name.clone(), lh.organization.email.clone())
+    }
+
+    /// Every file the letterheads loaded so far were read from or name: the letterheads,
+    /// their font files and logos (whether they loaded or not), and the signature images read.
+    /// `watch` renders again when one of them changes.
+    pub(super) fn files_read(&self) -> Vec<PathBuf> {
+        let mut files = locked(&self.named).clone();
+        files.extend(self.broken.keys().cloned());
+        files.extend(
+            locked(&self.signatures)
+                .keys()
+                .map(|(path, ..)| path.clone()),
+        );
+        files
+    }
+
+    /// Notes the files a letterhead is read from and names.
+    fn note_files(&self, lh: &Letterhead) {
+        let mut named = locked(&self.named);
+        named.extend(lh.path.clone());
+        named.extend(lh.organization.logo.clone());
+        if let config::FontChoice::Files {
+            regular,
+            bold,
+            italic,
+            bold_italic,
+        } = &lh.style.font
+        {
+            named.push(regular.clone());
+            named.extend([bold, italic, bold_italic].into_iter().flatten().cloned());
+        }
     }
 }
 

@@ -22,6 +22,7 @@ mod mail;
 mod merge;
 mod plan;
 mod report;
+mod watch;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -73,16 +74,36 @@ pub fn main() -> ExitCode {
                 dir: args.out_dir,
             };
             let rerun = check_command(&args.batch, args.inputs.iter(), None);
+            let open = args.open;
             let run_as = RunAs {
                 combine: None,
                 rerun: Some(rerun),
                 shard: args.shard,
                 email: None,
+                watching: false,
             };
-            run(Mode::Render, &args.batch, run_as, || {
+            let ran = run_batch(Mode::Render, &args.batch, run_as, || {
                 let (jobs, found) = plan::plan(Mode::Render, &args.inputs, &outputs, &args.batch)?;
+                if open && jobs.len() != 1 {
+                    return Err(Diagnostic::error(format!(
+                        "`--open` opens one letter's PDF, but there are {} letters",
+                        jobs.len()
+                    ))
+                    .boxed());
+                }
+                if open && !matches!(jobs.first().map(|j| &j.output), Some(plan::Output::File(_))) {
+                    return Err(Diagnostic::error(
+                        "`--open` opens a PDF file, but this one goes to standard output",
+                    )
+                    .hint("write it to a file with -o FILE")
+                    .boxed());
+                }
                 Ok((jobs, None, found))
-            })
+            });
+            if open && let [pdf] = ran.written.as_slice() {
+                watch::open_in_viewer(pdf);
+            }
+            ran.code
         }
         Command::Check(args) => match &args.data {
             None => run(Mode::Check, &args.batch, RunAs::default(), || {
@@ -125,6 +146,7 @@ pub fn main() -> ExitCode {
                 rerun: Some(rerun),
                 shard: args.shard,
                 email: email_request(args.email.email.clone(), Some(&args.email)),
+                watching: false,
             };
             run(Mode::Render, &args.batch, run_as, || {
                 let request = merge::MergeRequest {
@@ -143,6 +165,7 @@ pub fn main() -> ExitCode {
         Command::Fonts(args) => list_fonts::list_fonts(args.letterhead.as_deref()),
         Command::Completions(args) => docs::completions(args.shell),
         Command::Man(args) => docs::man(args.out_dir.as_deref()),
+        Command::Watch(args) => watch::watch(&args),
     };
     ExitCode::from(code)
 }
@@ -158,23 +181,70 @@ struct RunAs {
     shard: Option<ShardArg>,
     /// `--email`: each row's email.
     email: Option<mail::Request>,
+    /// For `watch`: diagnostics and the line saying where the PDF went are for a person even
+    /// when standard error is not a terminal.
+    watching: bool,
 }
 
-/// `render`, `check` and `merge`: plan, load, run, report.
+/// `render`, `check` and `merge`: plan, load, run, report. Gives the exit code.
 fn run(
     mode: Mode,
     args: &BatchArgs,
     run_as: RunAs,
     plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>, plan::Found)>,
 ) -> u8 {
+    run_batch(mode, args, run_as, plan).code
+}
+
+/// What a run came to.
+struct Ran {
+    /// The exit code.
+    code: u8,
+    /// The PDFs written, in input order.
+    written: Vec<PathBuf>,
+    /// The files the run read or tried to read besides the letters and the data: letterheads,
+    /// fonts, logos, signatures, and any file a diagnostic named.
+    read: Vec<PathBuf>,
+}
+
+/// `run`, giving what it wrote and read too.
+fn run_batch(
+    mode: Mode,
+    args: &BatchArgs,
+    run_as: RunAs,
+    plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>, plan::Found)>,
+) -> Ran {
+    let mut reporter = report::Reporter::new(mode, args);
+    if run_as.watching {
+        reporter.for_a_person();
+    }
+    let mut read = Vec::new();
+    let code = run_reporting(&mut reporter, mode, args, run_as, plan, &mut read);
+    read.extend(reporter.named_files().iter().cloned());
+    Ran {
+        code,
+        written: reporter.written().map(Path::to_path_buf).collect(),
+        read,
+    }
+}
+
+/// The steps of `run`, reporting to `reporter`; the files the letterheads name go to `read`.
+fn run_reporting(
+    reporter: &mut report::Reporter,
+    mode: Mode,
+    args: &BatchArgs,
+    run_as: RunAs,
+    plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>, plan::Found)>,
+    read: &mut Vec<PathBuf>,
+) -> u8 {
     let RunAs {
         combine,
         rerun,
         shard,
         email,
+        watching: _,
     } = run_as;
     let started = Instant::now();
-    let mut reporter = report::Reporter::new(mode, args);
     if let Some(rerun) = rerun {
         reporter.rerun_with(rerun);
     }
@@ -222,7 +292,7 @@ fn run(
             .map_or(0, |d| d.as_secs() as i64),
         Err(d) => return reporter.usage_error(&d),
     };
-    let resources = match load::Resources::load(&jobs, args, now, merge) {
+    let resources = match load::Resources::load(&jobs, args, now, merge, read) {
         Ok(resources) => resources,
         Err(d) => return reporter.usage_error(&d),
     };
@@ -285,10 +355,11 @@ fn run(
         &jobs,
         &resources,
         &settings,
-        &mut reporter,
+        reporter,
         combiner.as_mut(),
         mailer.as_mut(),
     );
+    read.extend(resources.files_read());
     if let Some((line, counts)) = mailer.as_mut().and_then(mail::Mailer::finish) {
         reporter.emails(line, counts);
     }

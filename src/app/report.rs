@@ -32,6 +32,13 @@ pub(super) struct Reporter {
     bar: Option<ProgressBar>,
     /// Whether standard error is a terminal (the summary is always shown when it is not).
     terminal: bool,
+    /// A single letter says where it was written (`wrote appeal.pdf (2 pages)`) instead of
+    /// giving a summary: on a terminal, and always while watching.
+    say_written: bool,
+    /// The PDFs written, with their pages, in input order.
+    written: Vec<(std::path::PathBuf, usize)>,
+    /// The files the diagnostics named (a logo that is missing, a letterhead with a mistake).
+    named: Vec<std::path::PathBuf>,
     counts: Counts,
     /// Merge templates a folder held, left out of the batch.
     templates: usize,
@@ -229,6 +236,9 @@ impl Reporter {
             json: args.report == Some(ReportFormat::Json),
             bar: None,
             terminal,
+            say_written: terminal,
+            written: Vec::new(),
+            named: Vec::new(),
             counts: Counts::default(),
             templates: 0,
             placements: Vec::new(),
@@ -245,6 +255,23 @@ impl Reporter {
     /// not printed.
     pub(super) fn rerun_with(&mut self, command: String) {
         self.rerun = Some(command);
+    }
+
+    /// Say where a single letter was written even when standard error is not a terminal, and
+    /// every diagnostic, as a person reads them (`watch`).
+    pub(super) fn for_a_person(&mut self) {
+        self.say_written = true;
+        self.failures_only = false;
+    }
+
+    /// The PDFs written so far, in input order.
+    pub(super) fn written(&self) -> impl Iterator<Item = &Path> {
+        self.written.iter().map(|(path, _)| path.as_path())
+    }
+
+    /// The files the diagnostics so far named, in the order they came.
+    pub(super) fn named_files(&self) -> &[std::path::PathBuf] {
+        &self.named
     }
 
     /// The run could not start: print why, and give the exit code for it.
@@ -323,6 +350,11 @@ impl Reporter {
             self.counts.pages += outcome.pages;
             self.counts.bytes += outcome.bytes.unwrap_or(0);
             self.counts.unchanged += usize::from(outcome.unchanged);
+            if let Output::File(path) = &job.output
+                && self.mode == Mode::Render
+            {
+                self.written.push((path.clone(), outcome.pages));
+            }
         }
         if self.json {
             let output = match &job.output {
@@ -448,8 +480,27 @@ impl Reporter {
         } else {
             EXIT_OK
         };
-        if !self.quiet && (self.counts.letters > 1 || self.counts.failed > 0 || !self.terminal) {
-            eprintln!("{}", self.summary_line(elapsed));
+        if !self.quiet {
+            // A single letter (not a merge's row) says where it went; anything more, or a
+            // failure, gets the summary.
+            let single = self.counts.letters == 1 && self.counts.failed == 0 && self.data.is_none();
+            match self.written.as_slice() {
+                [(path, pages)] if single && self.say_written => {
+                    eprintln!(
+                        "wrote {} ({})",
+                        path.display(),
+                        plural(*pages, "page", "pages")
+                    );
+                }
+                _ if self.counts.letters > 1
+                    || self.counts.failed > 0
+                    || self.data.is_some()
+                    || !self.say_written =>
+                {
+                    eprintln!("{}", self.summary_line(elapsed));
+                }
+                _ => {}
+            }
         }
         // A report that could not be written is no report: whoever reads it would take a
         // missing letter for none.
@@ -480,12 +531,10 @@ impl Reporter {
         code
     }
 
-    /// `rendered 37 letters (41 pages) in 0.21 s`, `36 letters rendered (40 pages), 1 failed,
-    /// in 0.21 s`; for a merge, first the rows
+    /// `rendered 37 letters (41 pages) in 0.21 s → out/ (37 files)`, `36 letters rendered
+    /// (40 pages), 1 failed, in 0.21 s → out/ (36 files)`; for a merge, first the rows
     /// read: `read 120 rows of `members.csv`: rendered 120 letters (131 pages) in 0.40 s`.
     fn summary_line(&self, elapsed: Duration) -> String {
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let verb = match self.mode {
             Mode::Render => "rendered",
             Mode::Check => "checked",
@@ -525,6 +574,14 @@ impl Reporter {
                 elapsed.as_secs_f64()
             )
         };
+        // Where the PDFs went, right after what was done.
+        if let Some(folder) = common_folder(self.written()) {
+            line.push_str(&format!(
+                " → {} ({})",
+                folder_display(&folder),
+                plural(self.written.len(), "file", "files")
+            ));
+        }
         if self.counts.unchanged > 0 {
             line.push_str(&format!(", {} unchanged", self.counts.unchanged));
         }
@@ -558,7 +615,8 @@ impl Reporter {
     }
 
     /// Prints a diagnostic on standard error in the chosen format (warnings not when quiet).
-    fn diagnostic(&self, d: &Diagnostic) {
+    fn diagnostic(&mut self, d: &Diagnostic) {
+        self.named.extend(d.all().filter_map(|d| d.path.clone()));
         if (self.quiet || self.failures_only) && !d.is_error() {
             return;
         }
@@ -589,6 +647,42 @@ impl Reporter {
     }
 }
 
+/// `1 page`, `2 pages`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The folder that holds every one of `paths` (the nearest one they share), or `None` when
+/// there are none.
+fn common_folder<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Option<std::path::PathBuf> {
+    let mut common: Option<std::path::PathBuf> = None;
+    for path in paths {
+        let folder = path.parent().unwrap_or(Path::new(""));
+        common = Some(match common {
+            None => folder.to_path_buf(),
+            Some(common) => common
+                .components()
+                .zip(folder.components())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
+        });
+    }
+    common
+}
+
+/// A folder as the summary names it: with a trailing `/`, and `./` for the current one.
+fn folder_display(folder: &Path) -> String {
+    let text = folder.display().to_string();
+    if text.is_empty() {
+        "./".to_string()
+    } else if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+        text
+    } else {
+        format!("{text}/")
+    }
+}
+
 /// The short format, one line each, with each hint on a line of its own at the same place
 /// (`letter.md:2:8: hint: remove the quotes`), as compilers print notes: the line that says
 /// how to fix it survives in a CI log.
@@ -611,4 +705,28 @@ fn short_with_hints(d: &Diagnostic) -> String {
         }
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_names_the_folder_all_pdfs_share() {
+        let common =
+            |paths: &[&str]| common_folder(paths.iter().map(Path::new)).map(|f| folder_display(&f));
+        assert_eq!(common(&[]), None);
+        assert_eq!(common(&["a.pdf"]).as_deref(), Some("./"));
+        assert_eq!(common(&["pdf/a.pdf", "pdf/b.pdf"]).as_deref(), Some("pdf/"));
+        assert_eq!(
+            common(&["out/2026/a.pdf", "out/2027/b.pdf", "out/2026/c.pdf"]).as_deref(),
+            Some("out/")
+        );
+        assert_eq!(common(&["/tmp/x/a.pdf", "b.pdf"]).as_deref(), Some("./"));
+        assert_eq!(
+            common(&["/tmp/a.pdf", "/tmp/b.pdf"]).as_deref(),
+            Some("/tmp/")
+        );
+        assert_eq!(common(&["/a.pdf"]).as_deref(), Some("/"));
+    }
 }
