@@ -14,6 +14,7 @@
 
 mod batch;
 mod docs;
+mod envelope;
 mod init;
 mod list_fonts;
 mod load;
@@ -120,6 +121,7 @@ pub fn main() -> ExitCode {
         Command::Fonts(args) => list_fonts::list_fonts(args.letterhead.as_deref()),
         Command::Completions(args) => docs::completions(args.shell),
         Command::Man(args) => docs::man(args.out_dir.as_deref()),
+        Command::Envelope(args) => envelope::envelope(&args),
     };
     ExitCode::from(code)
 }
