@@ -56,9 +56,11 @@ fn inside(b: &Bbox, area: [f64; 4]) -> bool {
     b.x0 >= area[0] - e && b.y0 >= area[1] - e && b.x1 <= area[2] + e && b.y1 <= area[3] + e
 }
 
-/// For each size: (name, width and height in pt, the read area the recipient must lie in,
-/// the sender's zone the return address must lie in), all [x0, y0, x1, y1] from the top left.
-fn sizes() -> Vec<(&'static str, f64, f64, [f64; 4], [f64; 4])> {
+/// An envelope size: its name, width and height in pt, the read area the recipient must lie
+/// in and the sender's zone the return address must lie in, [x0, y0, x1, y1] from the top left.
+type Size = (&'static str, f64, f64, [f64; 4], [f64; 4]);
+
+fn sizes() -> Vec<Size> {
     // Deutsche Post: read zone 15 mm from the left, right and bottom edges and 40 mm from the
     // top; the sender's zone above it, left of the 74 mm stamp zone.
     let din = |name, w: f64, h: f64| {

@@ -198,12 +198,18 @@ pub(super) fn envelope(args: &EnvelopeArgs) -> u8 {
         return EXIT_FAILED;
     }
     if !args.quiet {
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let what = match make {
-            Make::Envelopes(env) => format!("{} {} envelopes", inputs.len(), env.name),
+            Make::Envelopes(env) => format!(
+                "{} ({})",
+                plural(inputs.len(), "envelope", "envelopes"),
+                env.name
+            ),
             Make::Labels(sheet, _) => format!(
-                "{} labels on {} sheets of {}",
-                inputs.len(),
-                document.pages.len(),
+                "{} on {} of {}",
+                plural(inputs.len(), "label", "labels"),
+                plural(document.pages.len(), "sheet", "sheets"),
                 sheet.name
             ),
         };
