@@ -11,7 +11,10 @@ reports per letter:
 - hyphenated line ends and the longest run of consecutive ones in a paragraph;
 - final-hyphen fragments (a paragraph's penultimate line ends in a hyphen, so its last line
   starts with a word's tail: what TeX's \\finalhyphendemerits penalizes);
-- worst and median inter-word space on justified lines, as a multiple of the normal space;
+- worst, median and tightest inter-word space on justified lines, as a multiple of the
+  normal space; a letter set ragged right is also set justified (a copy of its letterhead with
+  `align = "justify"`, passed with `--letterhead`) and measured there, so every letter reports
+  its justified spacing;
 - lines starting with forbidden punctuation (; : ! ? » ) ] } , . and closing quotes, a
   spaced em or en dash inside a paragraph) or ending with an opening quote or bracket;
 - the last page: how far down its content reaches, its lines, and whether it holds only
@@ -42,7 +45,7 @@ KNOWN = ROOT / "benches" / "typography-known.txt"
 EPOCH = "1438732800"
 
 # The faults `--check` fails on, and the labels the known-faults list uses for them.
-FAULTS = ("outside-margins", "forbidden-break", "final-hyphen", "notations-alone")
+FAULTS = ("outside-margins", "forbidden-break", "final-hyphen", "notations-alone", "loose-line")
 
 # Points per unit of the letterhead's lengths (src/length.rs).
 UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
@@ -72,6 +75,12 @@ FIXED_SPACE_NEIGHBOURS = set("«»‹›;:!?")
 # past the measure.
 MARGIN_TOL = 0.5
 FLUSH_TOL = 1.0
+# The widest word space a justified line may have, as a multiple of the normal space
+# (src/paragraph.rs: LOOSE_SPACE_RATIO); wider lines are counted as loose.
+LOOSE = 1.6
+# The keys of a measurement that come from the justified setting.
+SPACING_KEYS = ("justified_lines", "worst_spacing", "worst_spacing_line", "median_spacing",
+                "tightest_spacing", "loose_lines")
 
 
 def key(word):
@@ -146,6 +155,40 @@ def letterhead_settings(path):
         "letterhead_keys": set(keys(letterhead_words)),
         "footer_keys": set(keys(footer_words)),
     }
+
+
+def justified_twin(letterhead, out):
+    """A copy of a ragged-right letterhead in `out`, set justified: `align = "justify"` in
+    its [style] table (added when missing), and every relative file name it holds (a logo, a
+    font) made absolute, since the copy sits elsewhere."""
+    text = letterhead.read_text(encoding="utf-8") if letterhead else '[organization]\nname = "x"\n'
+    base = letterhead.parent if letterhead else ROOT
+
+    def absolute(m):
+        value = m.group(2)
+        if value and not os.path.isabs(value) and (base / value).is_file():
+            value = str((base / value).resolve())
+        return f"{m.group(1)}\"{value}\""
+
+    text = re.sub(r'(=\s*)"([^"\n]*)"', absolute, text)
+    lines = text.splitlines()
+    table, at = None, None
+    for i, line in enumerate(lines):
+        if m := re.match(r"\s*\[([^\]]+)\]\s*(#.*)?$", line):
+            table = m.group(1).strip()
+            if table == "style":
+                at = i
+        elif table == "style" and re.match(r"\s*align\s*=", line):
+            lines[i] = 'align = "justify"'
+            at = None
+            break
+    if at is not None:
+        lines.insert(at + 1, 'align = "justify"')
+    elif not any(re.match(r"\s*\[style\]", l) for l in lines):
+        lines += ["", "[style]", 'align = "justify"']
+    twin = out / f"justified-{len(list(out.glob('justified-*')))}.toml"
+    twin.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return twin
 
 
 def strip_markdown(body):
@@ -427,11 +470,16 @@ def measure(letter, pdf, settings, front, body):
     }
 
     worst = max(ratios, key=lambda r: r[0]) if ratios else None
+    loose = [f"p{line['page']} {ratio:.2f}×: `{line['text'][:50]}`"
+             for ratio, line in ratios if ratio > LOOSE + 0.005]
+    tightest = min(ratios, key=lambda r: r[0]) if ratios else None
     faults = {
         "outside-margins": outside,
         "forbidden-break": forbidden,
         "final-hyphen": finals,
         "notations-alone": [f"p{n}: `{last_lines[0]['text'][:50]}`"] if notations_alone else [],
+        # Only where the letter is justified: a ragged letter's justified setting is a measure.
+        "loose-line": loose if s["justify"] else [],
     }
     return {
         "letter": str(letter.relative_to(ROOT)) if letter.is_relative_to(ROOT) else str(letter),
@@ -446,7 +494,9 @@ def measure(letter, pdf, settings, front, body):
         "worst_spacing": round(worst[0], 2) if worst else None,
         "worst_spacing_line": f"p{worst[1]['page']} `{worst[1]['text'][:60]}`" if worst else None,
         "median_spacing": round(statistics.median(r for r, _ in ratios), 2) if ratios else None,
-        "loose_lines": sum(1 for r, _ in ratios if r > 1.6),
+        "tightest_spacing": round(tightest[0], 2) if tightest else None,
+        "loose_lines": len(loose),
+        "spacing_set": "as set" if s["justify"] else None,
         "forbidden_breaks": len(forbidden),
         "last_page_reach_pt": round(reach, 1),
         "last_page_reach_pct": round(100 * reach / area),
@@ -512,14 +562,11 @@ def binary():
     return target / "debug" / "letterhead"
 
 
-def render(bin_, paths, out):
+def render(bin_, path, pdf, letterhead=None):
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
-    pdfs = []
-    for i, path in enumerate(paths):
-        pdf = out / f"{i:02}-{path.stem}.pdf"
-        run([str(bin_), "render", "-q", str(path), "-o", str(pdf)], env)
-        pdfs.append(pdf)
-    return pdfs
+    extra = ["--letterhead", str(letterhead)] if letterhead else []
+    run([str(bin_), "render", "-q", str(path), "-o", str(pdf), *extra], env)
+    return pdf
 
 
 def read_known(path):
@@ -542,7 +589,8 @@ def read_known(path):
 def fmt_spacing(r):
     if r["worst_spacing"] is None:
         return "—"
-    return f"{r['worst_spacing']:.2f}× / {r['median_spacing']:.2f}×"
+    star = "" if r["spacing_set"] == "as set" else "*"
+    return f"{r['worst_spacing']:.2f}× / {r['median_spacing']:.2f}×{star}"
 
 
 def fmt_order(o):
@@ -562,7 +610,9 @@ def report(results, elapsed):
             ("hyphenated line ends (longest run)", f"{r['hyphenated_lines']} ({r['longest_hyphen_run']})"),
             ("final-hyphen fragments", r["final_hyphens"]),
             ("justified spacing, worst / median", fmt_spacing(r)
-             + (f" over {r['justified_lines']} lines, {r['loose_lines']} above 1.6×" if r["worst_spacing"] else "")),
+             + (f" over {r['justified_lines']} lines ({r['spacing_set']}), tightest "
+                f"{r['tightest_spacing']:.2f}×, {r['loose_lines']} above {LOOSE}×"
+                if r["worst_spacing"] else "")),
             ("forbidden line starts and ends", r["forbidden_breaks"]),
             ("last page: reach, lines", f"{r['last_page_reach_pt']} pt ({r['last_page_reach_pct']} % of the text area), {r['last_page_lines']} lines"),
             ("last page holds only notations", "yes" if r["notations_alone"] else "no"),
@@ -585,7 +635,8 @@ def report(results, elapsed):
               f"| {r['final_hyphens']} | {fmt_spacing(r)} | {r['forbidden_breaks']} "
               f"| {r['last_page_reach_pct']} %, {r['last_page_lines']} lines | {'yes' if r['notations_alone'] else 'no'} "
               f"| {fmt_order(r['order']['pdftotext'])} | {fmt_order(r['order']['mutool'])} |")
-    print(f"\n{len(results)} letters measured in {elapsed:.1f} s")
+    print("\n* set justified for the measurement (the letter itself is ragged right)")
+    print(f"{len(results)} letters measured in {elapsed:.1f} s")
 
 
 def check(results, known_path):
@@ -613,6 +664,8 @@ def main():
                     help="exit 1 on a fault not in the known-faults list, or a listed fault that is gone")
     ap.add_argument("--json", action="store_true", help="print the measurements as JSON")
     ap.add_argument("--known", type=Path, default=KNOWN, help="the known-faults list")
+    ap.add_argument("--keep", type=Path, metavar="DIR",
+                    help="write the PDFs (and the justified copies) into DIR, to look at them")
     ap.add_argument("letters", nargs="*", type=Path,
                     help="letters to measure (default: letters/ and tests/typography/)")
     args = ap.parse_args()
@@ -624,11 +677,24 @@ def main():
                          "first, or set LETTERHEAD_BIN")
     results = []
     with tempfile.TemporaryDirectory(prefix="typography-") as tmp:
-        pdfs = render(bin_, paths, Path(tmp))
-        for path, pdf in zip(paths, pdfs):
+        out = Path(tmp)
+        if args.keep:
+            out = args.keep.resolve()
+            out.mkdir(parents=True, exist_ok=True)
+        for i, path in enumerate(paths):
             front, body = front_matter(path)
-            settings = letterhead_settings(find_letterhead(path, front))
-            results.append(measure(path, pdf, settings, front, body))
+            letterhead = find_letterhead(path, front)
+            settings = letterhead_settings(letterhead)
+            pdf = render(bin_, path, out / f"{i:02}-{path.stem}.pdf")
+            result = measure(path, pdf, settings, front, body)
+            if not settings["justify"]:
+                # The same letter set justified, for its spacing only.
+                twin = justified_twin(letterhead, out)
+                pdf = render(bin_, path, out / f"{i:02}-{path.stem}-justified.pdf", twin)
+                justified = measure(path, pdf, letterhead_settings(twin), front, body)
+                result.update({k: justified[k] for k in SPACING_KEYS})
+                result["spacing_set"] = "set justified"
+            results.append(result)
     elapsed = time.monotonic() - start
     if args.json:
         json.dump({"letters": results, "seconds": round(elapsed, 2)}, sys.stdout,

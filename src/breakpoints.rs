@@ -12,10 +12,32 @@ const UNITS: [&str; 18] = [
     "%", "‰", "€", "$", "£", "¥", "°", "°C", "h", "min", "s", "km", "m", "cm", "mm", "kg", "g", "l",
 ];
 
+/// Words of magnitude that stay on the line of the number before them (`$2.4 million`,
+/// `3 Mio.`, `1,5 millones`), compared without a final full stop and in lower case.
+const MAGNITUDES: [&str; 16] = [
+    "thousand",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "trillion",
+    "tsd",
+    "mio",
+    "mrd",
+    "millionen",
+    "milliarden",
+    "milliard",
+    "milliards",
+    "millón",
+    "millones",
+    "mil",
+];
+
 /// Whether a line may break at the space `text[before..after]` (UAX #14 and the typesetter's
 /// ties): not before closing punctuation even after a space (`word )`, UAX #14's LB13), not
 /// before a spaced dash (it ends the line, never starts one), and not inside a number group or
-/// between a number and its unit or month (`1 250,00`, `5 %`, `15 mars`, `March 3`).
+/// between a number and its unit, magnitude or month (`1 250,00`, `5 %`, `$2.4 million`,
+/// `15 mars`, `March 3`).
 pub fn may_break_at_space(
     text: &str,
     before: usize,
@@ -54,7 +76,10 @@ pub fn may_break_at_space(
         {
             return false;
         }
-        if UNITS.contains(&next_word) || is_month(next_word, lang) {
+        if UNITS.contains(&next_word)
+            || MAGNITUDES.contains(&next_word.to_lowercase().as_str())
+            || is_month(next_word, lang)
+        {
             return false;
         }
     }
@@ -185,6 +210,10 @@ mod tests {
         assert!(!check("mot — mot", 3));
         assert!(check("mot — mot", 7));
         assert!(!check("mot )", 3));
+        assert!(!check("$2.4 million a year", 4));
+        assert!(!check("3,5 Mio. Euro", 3));
+        assert!(!check("1,5 millones", 3));
+        assert!(check("2 millionaires", 1));
         assert!(check("15 chats", 2));
         assert!(check("1 2500", 1));
         assert!(check("mot mot", 3));

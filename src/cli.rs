@@ -209,6 +209,9 @@ pub struct CheckArgs {
     /// Output file names of a merge (checked for clashes).
     #[arg(long, value_name = "PATTERN", requires = "data")]
     pub name: Option<String>,
+    /// Also check every row's email from this template (addresses, header values).
+    #[arg(long, value_name = "EMAIL.md", requires = "data")]
+    pub email: Option<PathBuf>,
     /// Options shared with `render`.
     #[command(flatten)]
     pub batch: BatchArgs,
@@ -239,9 +242,46 @@ pub struct MergeArgs {
     /// In the combined PDF, start every letter on a front side (blank page after odd counts).
     #[arg(long, requires = "combine")]
     pub duplex: bool,
+    /// Email options.
+    #[command(flatten)]
+    pub email: EmailArgs,
     /// Options shared with `render`.
     #[command(flatten)]
     pub batch: BatchArgs,
+}
+
+/// Options of `merge` that make each letter an email.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Email")]
+pub struct EmailArgs {
+    /// Make each row an email from this template (TOML front matter with `subject`, `to`,
+    /// `cc`, `bcc`, `reply-to`, `from`; a plain-text body), its letter attached. Without
+    /// `--send`, each is written as an `.eml` file beside its PDF.
+    #[arg(long, value_name = "EMAIL.md")]
+    pub email: Option<PathBuf>,
+    /// Send the emails through this server: `smtp://host:port` (STARTTLS) or
+    /// `smtps://host:port`. Credentials come from LETTERHEAD_SMTP_USER and
+    /// LETTERHEAD_SMTP_PASSWORD, or the file LETTERHEAD_SMTP_CREDENTIALS names.
+    #[arg(long, value_name = "URL", requires = "email")]
+    pub send: Option<String>,
+    /// Allow a server that does not offer STARTTLS (a server on this machine always is).
+    #[arg(long, requires = "send")]
+    pub insecure: bool,
+    /// At most this many emails a minute, e.g. `30/min`.
+    #[arg(long, value_name = "N/min", value_parser = rate, requires = "send")]
+    pub rate: Option<u32>,
+    /// Send this row again although the journal says it was sent, or may have been.
+    #[arg(long, value_name = "ROW", requires = "send")]
+    pub resend: Vec<usize>,
+}
+
+/// Parses `--rate`: `N/min` or `N`, N > 0.
+fn rate(text: &str) -> Result<u32, String> {
+    let number = text.strip_suffix("/min").unwrap_or(text).trim();
+    match number.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("`{text}` is not a rate like `30/min`")),
+    }
 }
 
 /// Parses `--delimiter`: one ASCII character.

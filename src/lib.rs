@@ -23,6 +23,7 @@ pub mod lang;
 pub mod length;
 pub mod letter;
 pub mod linebreak;
+pub mod mail;
 pub mod markdown;
 pub mod merge;
 pub mod paginate;

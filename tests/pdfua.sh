@@ -61,6 +61,14 @@ done
 "$BIN" merge -q "$work/real/foodbank/thank-you.template.md" --data "$work/real/foodbank/donors.csv" \
     --combine "$work/real/foodbank/print.pdf"
 
+# A link broken inside its address: its pieces carry replacement text (`/ActualText`).
+mkdir -p "$work/broken-link"
+printf '[organization]\nname = "Acme"\n' >"$work/broken-link/letterhead.toml"
+printf '+++\nto = ["A"]\n+++\n\nThe data, in an address too long for a line: %s\n' \
+    "https://example.org/survey/2026/raw-data/nitrate-and-turbidity-by-town-and-month-for-every-well-we-test.csv" \
+    >"$work/broken-link/letter.md"
+"$BIN" render -q "$work/broken-link/letter.md"
+
 mapfile -t pdfs < <(find "$work" -name '*.pdf' | sort)
 echo "${#pdfs[@]} PDFs"
 [ "${#pdfs[@]}" -ge 10 ] || { echo "pdfua: expected at least 10 PDFs" >&2; exit 1; }

@@ -83,7 +83,9 @@ to = ["A"]
 +++
 
 See [our site](<https://example.org/straße?q=a b>), [a script](javascript:alert(1))
-and <mailto:zoë@example.org>. Greetings 👋 and 你好.
+and <mailto:zoë@example.org>. Greetings 👋 and 你好. The data, in an address too long for a line
+(its first piece carries the whole as replacement text):
+https://example.org/survey/2026/raw-data/nitrate-and-turbidity-by-town-and-month-for-every-well-we-test.csv
 ' \
         >"$work/$writer/links.md"
     "$BIN" render -q "$work/$writer/links.md" 2>/dev/null

@@ -475,7 +475,7 @@ fn one_bad_letter_does_not_stop_the_batch() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("broken.md:2:"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("rendered 2 letters (4 pages)"),
+        r.stderr.contains("2 letters rendered (4 pages), 1 failed"),
         "{}",
         r.stderr
     );

@@ -46,7 +46,8 @@ const BODY: &str = "# Findings
 
 Please read the full report at [the survey pages of our website, where every table and \
 chart of this year is kept with its sources](https://harbour.example.org/survey/2026) before \
-the meeting.
+the meeting. The raw data is at \
+https://harbour.example.org/survey/2026/raw-data/nitrate-and-turbidity-by-town.csv for anyone.
 
 ## What we found
 
@@ -114,16 +115,38 @@ fn tags(struct_text: &str) -> String {
     out
 }
 
-/// The text under the tags, in order, without white space (lines end without their spaces).
-fn tagged_text(struct_text: &str) -> String {
-    struct_text
-        .lines()
-        .map(str::trim)
-        .filter(|l| l.starts_with('"') && l.ends_with('"') && l.len() >= 2)
-        .map(|l| &l[1..l.len() - 1])
-        .collect::<String>()
-        .chars()
-        .filter(|c| !c.is_whitespace())
+/// The text under the tags of each block-level element (`P`, `H1`, `TD`, `Lbl`, … — not a
+/// `Link`, `Span` or `Code`), in order: its pieces of content joined as a reader joins them,
+/// end to end. Elements without text (figures) are left out.
+fn block_texts(struct_text: &str) -> Vec<String> {
+    // The open elements: (depth, line number, inline).
+    let mut stack: Vec<(usize, usize, bool)> = Vec::new();
+    let mut blocks: Vec<(usize, String)> = Vec::new();
+    for (n, line) in struct_text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let depth = (line.len() - trimmed.len()) / 2;
+        if trimmed.is_empty() || trimmed.starts_with('/') || trimmed.starts_with("Object ") {
+            continue;
+        }
+        while stack.last().is_some_and(|&(d, _, _)| d >= depth) {
+            stack.pop();
+        }
+        if let Some(text) = trimmed.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            let Some(&(_, block, _)) = stack.iter().rev().find(|&&(_, _, inline)| !inline) else {
+                continue;
+            };
+            match blocks.iter_mut().find(|(b, _)| *b == block) {
+                Some((_, t)) => t.push_str(text),
+                None => blocks.push((block, text.to_string())),
+            }
+        } else {
+            stack.push((depth, n, trimmed.contains("(inline)")));
+        }
+    }
+    blocks
+        .into_iter()
+        .map(|(_, t)| t)
+        .filter(|t| !t.is_empty())
         .collect()
 }
 
@@ -149,6 +172,7 @@ Document
   P
   H2
   P
+    Link
     Link
   H3
   L
@@ -194,7 +218,8 @@ Document
 ";
     let got = tags(&text).replace(" (block)", "").replace(" (inline)", "");
     assert_eq!(got, expected, "{text}");
-    // The text under the tags is the source's, in the source's order.
+    // The text under the tags is the source's, in the source's order, a space between words
+    // where lines break (none inside the broken URL).
     let source = [
         "Harbour Trust",
         "CLEAN WATER FOR EVERY TOWN",
@@ -207,21 +232,31 @@ Document
         "Dear Ms Saunders,",
         "Findings",
         "Please read the full report at the survey pages of our website, where every table and \
-         chart of this year is kept with its sources before the meeting.",
+         chart of this year is kept with its sources before the meeting. The raw data is at \
+         https://harbour.example.org/survey/2026/raw-data/nitrate-and-turbidity-by-town.csv for \
+         anyone.",
         "What we found",
-        "• Water quality – nitrate below the limit – turbidity rising • Pipe age",
-        "Town Wells Ayr 12 Troon 7",
+        "•",
+        "Water quality",
+        "–",
+        "nitrate below the limit",
+        "–",
+        "turbidity rising",
+        "•",
+        "Pipe age",
+        "Town",
+        "Wells",
+        "Ayr",
+        "12",
+        "Troon",
+        "7",
         "Water is the driving force of all nature.",
         "print(\"ok\")",
         "With thanks.",
         "Yours sincerely,",
         "Ada Lovelace",
-    ]
-    .concat()
-    .chars()
-    .filter(|c| !c.is_whitespace())
-    .collect::<String>();
-    assert_eq!(tagged_text(&text), source, "{text}");
+    ];
+    assert_eq!(block_texts(&text), source, "{text}");
     // A wrapped link is one element with an annotation on each of its lines.
     let link = text
         .split("Link (inline)")
@@ -231,6 +266,73 @@ Document
         .next()
         .unwrap();
     assert_eq!(link.matches("Object ").count(), 2, "{link}");
+    // The broken URL extracts whole from poppler's text too (its first piece's replacement
+    // text), where the words around it stay.
+    let plain = tool("pdftotext", &[out.to_str().unwrap(), "-"]);
+    assert!(
+        plain.contains(
+            "The raw data is at https://harbour.example.org/survey/2026/raw-data/\
+             nitrate-and-turbidity-by-town.csv\nfor anyone."
+        ),
+        "{plain}"
+    );
+}
+
+/// Words a justified column this narrow can only set by hyphenating.
+const HYPHENATED: &str = "Administratively, the internationalization responsibilities \
+    characteristically notwithstanding, incomprehensibilities remain. Counterrevolutionaries \
+    misunderstand the telecommunications infrastructure.";
+
+#[test]
+fn a_hyphenated_word_reads_whole_under_the_tags_and_pdftotext_still_joins_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("letterhead.toml"),
+        "[organization]\nname = \"Acme\"\n[page]\nmargins = { left = \"2.8in\", right = \"2.8in\" }\n\
+         [style]\nalign = \"justify\"\nhyphenate = true\nlanguage = \"en-US\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("h.md"),
+        letter(
+            "to = [\"A\"]",
+            &format!("{HYPHENATED}  \nA second line after a hard break."),
+        ),
+    )
+    .unwrap();
+    let r = run(letterhead().current_dir(d).args(["render", "h.md"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = d.join("h.pdf");
+    // The lines are hyphenated: MuPDF shows the hyphens as drawn.
+    let mu = d.join("h.txt");
+    tool(
+        "mutool",
+        &[
+            "draw",
+            "-q",
+            "-F",
+            "txt",
+            "-o",
+            mu.to_str().unwrap(),
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let drawn = std::fs::read_to_string(&mu).unwrap();
+    assert!(drawn.matches("-\n").count() >= 2, "{drawn}");
+    // Under the tags each word is whole and the lines are joined by one space, the hard break
+    // too.
+    let text = tool("pdfinfo", &["-struct-text", pdf.to_str().unwrap()]);
+    let body = format!("{HYPHENATED} A second line after a hard break.");
+    let body = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(block_texts(&text).contains(&body), "{text}");
+    // pdftotext joins the hyphenated lines itself, as before: every word whole.
+    let plain = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    for word in body.split_whitespace() {
+        assert!(words.contains(&word), "`{word}` not in {plain}");
+    }
+    all_content_marked(&pdf);
 }
 
 #[test]
@@ -261,9 +363,21 @@ fn figures_have_alternative_text_and_links_a_description() {
         ["Harbour Trust: a blue wave", "Signature of Ada Lovelace"]
     );
     contents.sort();
-    assert_eq!(contents[0], "harbour.example.org");
-    assert_eq!(contents[1], "office@harbour.example.org");
-    assert!(contents[2].starts_with("the survey pages"), "{contents:?}");
+    let url = "https://harbour.example.org/survey/2026/raw-data/nitrate-and-turbidity-by-town.csv";
+    let survey = "the survey pages of our website, where every table and chart of this year is \
+                  kept with its sources";
+    // A link broken over two lines has two annotations, each described by the whole link.
+    assert_eq!(
+        contents,
+        [
+            "harbour.example.org",
+            url,
+            url,
+            "office@harbour.example.org",
+            survey,
+            survey
+        ],
+    );
     // The catalog says the file is tagged, and in which language.
     let catalog = doc.catalog().unwrap();
     let mark = catalog.get(b"MarkInfo").and_then(Object::as_dict).unwrap();

@@ -22,6 +22,7 @@ use crate::pdf;
 use crate::pdf::combine::{Combiner, Placement};
 
 use super::load::{Resources, Setup};
+use super::mail::Mailer;
 use super::plan::{self, Input, Job, Output};
 use super::report::Reporter;
 
@@ -63,6 +64,8 @@ pub(super) struct Outcome {
     pub(super) pdf: Option<Vec<u8>>,
     /// Where the letter landed in the combined file.
     pub(super) combined: Option<Placement>,
+    /// What became of the row's email, for a merge with `--email`.
+    pub(super) email: Option<crate::mail::Report>,
 }
 
 impl Outcome {
@@ -75,6 +78,7 @@ impl Outcome {
             skipped: true,
             pdf: None,
             combined: None,
+            email: None,
         }
     }
 
@@ -87,6 +91,7 @@ impl Outcome {
             skipped: false,
             pdf: None,
             combined: None,
+            email: None,
         }
     }
 }
@@ -99,8 +104,13 @@ pub(super) fn run(
     settings: &Settings,
     reporter: &mut Reporter,
     mut combiner: Option<&mut Combiner>,
+    mut mailer: Option<&mut Mailer>,
 ) {
     let mut deliver = |reporter: &mut Reporter, job: &Job, mut outcome: Outcome| {
+        // The email first: it reads the PDF the combined file then takes.
+        if let Some(mailer) = mailer.as_deref_mut() {
+            mailer.deliver(job, &mut outcome, resources);
+        }
         if let (Some(combiner), Some(pdf)) = (combiner.as_deref_mut(), outcome.pdf.take()) {
             let title = match &job.output {
                 Output::File(path) => path.file_stem().map(|s| s.to_string_lossy().into_owned()),
@@ -248,6 +258,7 @@ fn process(job: &Job, resources: &Resources, settings: &Settings) -> Outcome {
             skipped: false,
             pdf,
             combined: None,
+            email: None,
         },
         Err(error) => Outcome::failed(error, warnings),
     }

@@ -254,6 +254,20 @@ impl Resources {
     }
 }
 
+impl Resources {
+    /// The name and email address of the organization whose letterhead the letters of
+    /// `folder` use when they name none: the sender of a merge's emails by default.
+    pub(super) fn organization_near(&self, folder: &Path) -> (String, Option<String>) {
+        let setup = match &self.override_setup {
+            Some(setup) => Some(setup.clone()),
+            None => plan::find_letterhead(folder)
+                .and_then(|found| locked(&self.setups).get(&found).cloned()),
+        };
+        let lh = setup.map_or_else(|| self.builtin.letterhead.clone(), |s| s.letterhead);
+        (lh.organization.name.clone(), lh.organization.email.clone())
+    }
+}
+
 /// Locks a cache. A worker that panicked while holding it cannot have left it half-written
 /// (every insert is one call), so a poisoned lock is still good to use.
 fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

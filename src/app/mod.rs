@@ -18,6 +18,7 @@ mod envelope;
 mod init;
 mod list_fonts;
 mod load;
+mod mail;
 mod merge;
 mod plan;
 mod report;
@@ -72,50 +73,65 @@ pub fn main() -> ExitCode {
                 dir: args.out_dir,
             };
             let rerun = check_command(&args.batch, args.inputs.iter(), None);
-            run(Mode::Render, &args.batch, None, Some(rerun), || {
+            run(Mode::Render, &args.batch, None, Some(rerun), None, || {
                 let (jobs, found) = plan::plan(Mode::Render, &args.inputs, &outputs, &args.batch)?;
                 Ok((jobs, None, found))
             })
         }
         Command::Check(args) => match &args.data {
-            None => run(Mode::Check, &args.batch, None, None, || {
+            None => run(Mode::Check, &args.batch, None, None, None, || {
                 let outputs = plan::Outputs::default();
                 let (jobs, found) = plan::plan(Mode::Check, &args.inputs, &outputs, &args.batch)?;
                 Ok((jobs, None, found))
             }),
-            Some(data) => run(Mode::Check, &args.batch, None, None, || {
-                let [template] = args.inputs.as_slice() else {
-                    return Err(Diagnostic::error(format!(
-                        "`check --data` takes one template, not {}",
-                        args.inputs.len()
-                    ))
-                    .boxed());
-                };
-                let request = merge::MergeRequest {
-                    template,
-                    data,
-                    delimiter: args.delimiter,
-                    name: args.name.as_deref(),
-                    out_dir: None,
-                };
-                let (jobs, merge) = merge::plan(Mode::Check, &request)?;
-                Ok((jobs, Some(merge), plan::Found::default()))
-            }),
+            Some(data) => run(
+                Mode::Check,
+                &args.batch,
+                None,
+                None,
+                email_request(args.email.clone(), None),
+                || {
+                    let [template] = args.inputs.as_slice() else {
+                        return Err(Diagnostic::error(format!(
+                            "`check --data` takes one template, not {}",
+                            args.inputs.len()
+                        ))
+                        .boxed());
+                    };
+                    let request = merge::MergeRequest {
+                        template,
+                        data,
+                        delimiter: args.delimiter,
+                        name: args.name.as_deref(),
+                        out_dir: None,
+                    };
+                    let (jobs, merge) = merge::plan(Mode::Check, &request)?;
+                    Ok((jobs, Some(merge), plan::Found::default()))
+                },
+            ),
         },
         Command::Merge(args) => {
             let combine = args.combine.clone().map(|path| (path, args.duplex));
             let rerun = check_command(&args.batch, [&args.template], Some(&args.data));
-            run(Mode::Render, &args.batch, combine, Some(rerun), || {
-                let request = merge::MergeRequest {
-                    template: &args.template,
-                    data: &args.data,
-                    delimiter: args.delimiter,
-                    name: args.name.as_deref(),
-                    out_dir: args.out_dir.as_deref(),
-                };
-                let (jobs, merge) = merge::plan(Mode::Render, &request)?;
-                Ok((jobs, Some(merge), plan::Found::default()))
-            })
+            let email = email_request(args.email.email.clone(), Some(&args.email));
+            run(
+                Mode::Render,
+                &args.batch,
+                combine,
+                Some(rerun),
+                email,
+                || {
+                    let request = merge::MergeRequest {
+                        template: &args.template,
+                        data: &args.data,
+                        delimiter: args.delimiter,
+                        name: args.name.as_deref(),
+                        out_dir: args.out_dir.as_deref(),
+                    };
+                    let (jobs, merge) = merge::plan(Mode::Render, &request)?;
+                    Ok((jobs, Some(merge), plan::Found::default()))
+                },
+            )
         }
         Command::Init(args) => init::init(&args),
         Command::Fonts(args) => list_fonts::list_fonts(args.letterhead.as_deref()),
@@ -133,6 +149,7 @@ fn run(
     args: &BatchArgs,
     combine: Option<(PathBuf, bool)>,
     rerun: Option<String>,
+    email: Option<mail::Request>,
     plan: impl FnOnce() -> diag::Result<(Vec<plan::Job>, Option<load::Merge>, plan::Found)>,
 ) -> u8 {
     let started = Instant::now();
@@ -175,6 +192,13 @@ fn run(
         Ok(resources) => resources,
         Err(d) => return reporter.usage_error(&d),
     };
+    let mut mailer = match &email {
+        Some(request) => match mail::Mailer::prepare(mode, request, &jobs, &resources, now) {
+            Ok(mailer) => Some(mailer),
+            Err(d) => return reporter.usage_error(&d),
+        },
+        None => None,
+    };
     if mode == Mode::Render {
         plan::remove_stale_temporaries(&jobs, combine.as_ref().map(|(path, _)| path.as_path()));
     }
@@ -187,7 +211,7 @@ fn run(
             || std::thread::available_parallelism().map_or(1, |n| n.get()),
             usize::from,
         ),
-        keep_pdf: combine.is_some(),
+        keep_pdf: combine.is_some() || mailer.is_some(),
     };
     let mut combiner = match &combine {
         Some((path, duplex)) => {
@@ -223,7 +247,11 @@ fn run(
         &settings,
         &mut reporter,
         combiner.as_mut(),
+        mailer.as_mut(),
     );
+    if let Some((line, counts)) = mailer.as_mut().and_then(mail::Mailer::finish) {
+        reporter.emails(line, counts);
+    }
     if let (Some(combiner), Some((path, _))) = (combiner, &combine) {
         let pages = combiner.page_count();
         if pages == 0 {
@@ -250,6 +278,21 @@ fn run(
         }
     }
     reporter.finish(started.elapsed())
+}
+
+/// The email options of `merge` (or the `--email` of `check`), when an email template is
+/// given.
+fn email_request(
+    template: Option<PathBuf>,
+    args: Option<&crate::cli::EmailArgs>,
+) -> Option<mail::Request> {
+    Some(mail::Request {
+        template: template?,
+        send: args.and_then(|a| a.send.clone()),
+        insecure: args.is_some_and(|a| a.insecure),
+        rate: args.and_then(|a| a.rate),
+        resend: args.map(|a| a.resend.clone()).unwrap_or_default(),
+    })
 }
 
 /// The `letterhead check` command that shows the warnings of a `render` of `inputs` (or a

@@ -45,6 +45,8 @@ pub(super) struct Reporter {
     json_error: Option<std::io::Error>,
     /// The data file of a merge and the rows read from it.
     data: Option<JsonData>,
+    /// Emails by status, for a merge with `--email`.
+    email_counts: Option<std::collections::BTreeMap<&'static str, usize>>,
 }
 
 /// The data file of a merge.
@@ -124,6 +126,9 @@ struct JsonLetter<'a> {
     error: Option<JsonDiagnostic<'a>>,
     /// Where the letter is in the combined PDF of a merge.
     combined: Option<JsonPlacement>,
+    /// The row's email, for a merge with `--email`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a crate::mail::Report>,
 }
 
 /// A letter's pages in the combined PDF.
@@ -153,6 +158,10 @@ struct JsonSummary<'a> {
     combined: Option<&'a JsonCombined>,
     /// The data file of a merge, else `null`.
     data: Option<&'a JsonData>,
+    /// Emails by status (`written`, `sent`, `skipped`, `unknown`, `failed`), for a merge
+    /// with `--email`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a std::collections::BTreeMap<&'static str, usize>>,
     seconds: f64,
     exit_code: u8,
 }
@@ -206,6 +215,7 @@ impl Reporter {
             rerun: None,
             json_error: None,
             data: None,
+            email_counts: None,
         }
     }
 
@@ -336,10 +346,27 @@ impl Reporter {
                 warnings: outcome.warnings.iter().map(JsonDiagnostic::new).collect(),
                 error: outcome.error.as_deref().map(JsonDiagnostic::new),
                 combined: placement,
+                email: outcome.email.as_ref(),
             }));
             // For the summary of the combined PDF.
             self.placements.push(placement);
         }
+    }
+
+    /// The emails of a merge: the summary line (`emails: 19 sent, 1 failed`) and the counts
+    /// for the JSON summary.
+    pub(super) fn emails(
+        &mut self,
+        line: String,
+        counts: std::collections::BTreeMap<&'static str, usize>,
+    ) {
+        if !self.quiet {
+            match &self.bar {
+                Some(bar) => bar.suspend(|| eprintln!("{line}")),
+                None => eprintln!("{line}"),
+            }
+        }
+        self.email_counts = Some(counts);
     }
 
     /// The combined PDF of a merge was written.
@@ -395,6 +422,7 @@ impl Reporter {
                 counts: &self.counts,
                 combined: self.combined.as_ref(),
                 data: self.data.as_ref(),
+                email: self.email_counts.as_ref(),
                 seconds: (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
                 exit_code: code,
             }));

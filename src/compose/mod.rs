@@ -42,6 +42,12 @@ mod window;
 
 use tags::{LineTags, OpenLink, draw_tagged, tag_line};
 
+/// Words that open a recipient's name line, in the languages letterhead sets (without a
+/// full stop): the line is a name.
+const FORMS_OF_ADDRESS: [&str; 20] = [
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Herrn", "Herr", "Frau", "Familie", "M", "Mme", "Mlle",
+    "Monsieur", "Madame", "Sr", "Sra", "Srta", "Don", "Doña",
+];
 /// Space between paragraphs, in line heights (a block letter leaves a blank line).
 const PARAGRAPH_GAP: f64 = 0.8;
 /// The least a paragraph gap (and the space before the closing or a notation) shrinks to when a
@@ -173,6 +179,9 @@ struct Composer<'a> {
     structure: Structure,
     /// The level of the last heading tagged (the subject's is 1), so that none is skipped.
     heading: u8,
+    /// Proper names from the front matter and the letterhead, which the body hyphenates only
+    /// when nothing else will do (`paragraph::proper_names`).
+    names: Arc<[String]>,
 }
 
 /// Where the text being set comes from, so that a warning about it points into the right file.
@@ -251,6 +260,29 @@ fn text_off_the_page(pages: &[frame::Page]) -> Option<Diagnostic> {
     None
 }
 
+/// The words of the proper names the letter's front matter and letterhead give: the
+/// recipient's name line (the first line of the address, and any line that starts with a form
+/// of address, such as `Herrn` or `Ms.`), the signatories' names and the organization's name.
+fn names(input: &Input<'_>) -> Vec<String> {
+    let front = &input.letter.front;
+    let addressed = |line: &&String| {
+        let first = line.split_whitespace().next().unwrap_or_default();
+        FORMS_OF_ADDRESS.contains(&first.trim_end_matches('.'))
+    };
+    let recipient = front
+        .to
+        .first()
+        .into_iter()
+        .chain(front.to.iter().skip(1).filter(addressed));
+    let signatories = front.signatories().into_iter().map(|s| &s.name);
+    paragraph::proper_names(
+        recipient
+            .chain(signatories)
+            .map(String::as_str)
+            .chain([input.letterhead.organization.name.as_str()]),
+    )
+}
+
 /// Lays out a letter.
 ///
 /// # Errors
@@ -273,6 +305,7 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         damage: None,
         structure: Structure::default(),
         heading: 0,
+        names: names(input).into(),
     };
     // 1. the letterhead (first: the flow below it depends on how tall it is), and what goes
     // in and beside the address field (before the flow: it comes first in reading order)
@@ -541,10 +574,12 @@ impl Composer<'_> {
             hyphenate: s.hyphenate,
             language: s.language.clone(),
             tracking: 0.0,
+            names: self.names.clone(),
         }
     }
 
-    /// The style of the letterhead's and the header's lines: ragged, never hyphenated.
+    /// The style of the letterhead's and the header's lines, of the date, recipient, subject,
+    /// salutation and headings: ragged, never hyphenated.
     fn display_style(&self, size: Abs, width: Abs) -> ParStyle {
         ParStyle {
             align: crate::config::Align::Left,
@@ -754,8 +789,10 @@ impl Composer<'_> {
         self.blocks.len() - 1
     }
 
-    /// One block of simple lines (date, recipient, subject), each text an element of `role`
-    /// in `parent`.
+    /// One block of simple lines (date, recipient, subject, salutation), each text an element
+    /// of `role` in `parent`. They are set ragged right and unhyphenated whatever the body's
+    /// alignment, as a typesetter sets an address or a heading: a justified two-line subject
+    /// either gaps its first line or ends on a hyphen fragment (`Eigentümer-` / `versammlung`).
     fn simple_block(
         &mut self,
         texts: &[String],
@@ -766,7 +803,7 @@ impl Composer<'_> {
     ) -> usize {
         let mut lines = Vec::new();
         let mut tags = Vec::new();
-        let style = self.style(self.size, self.width);
+        let style = self.display_style(self.size, self.width);
         for text in texts {
             let spans = [self.span(text, variant)];
             let element = self.structure.add(parent, role);
@@ -930,8 +967,8 @@ impl Composer<'_> {
                     _ => 1.0,
                 };
                 let size = self.size * scale;
-                let mut style = self.style(size, width);
-                style.hyphenate = false;
+                // Ragged and unhyphenated, like the subject.
+                let style = self.display_style(size, width);
                 let spans = self.inline_spans(runs, true);
                 let lines = self.set(&spans, &style);
                 let b = self.push_lines(lines, indent, size, space_before * 1.3);
@@ -1041,6 +1078,7 @@ impl Composer<'_> {
                     runs: Vec::new(),
                     width: Abs::ZERO,
                     links: Vec::new(),
+                    hyphen: 0,
                 };
                 line.width = Abs::ZERO;
                 let b = self.push_lines(vec![line], indent, self.size, space_before);

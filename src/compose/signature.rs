@@ -217,6 +217,7 @@ fn empty_line() -> Line {
         runs: Vec::new(),
         width: Abs::ZERO,
         links: Vec::new(),
+        hyphen: 0,
     }
 }
 
@@ -232,6 +233,7 @@ pub(super) fn side_by_side(parts: Vec<(Abs, Line)>) -> Line {
             merged.links.push((x0 + x, x1 + x, target));
         }
         merged.width = merged.width.max(x + line.width);
+        merged.hyphen = line.hyphen;
     }
     merged
 }
@@ -256,6 +258,7 @@ mod tests {
                 }],
                 width: Abs::pt(10.0),
                 links: vec![(Abs::ZERO, Abs::pt(10.0), "mailto:a@b.c".into())],
+                hyphen: 0,
             }
         };
         let merged = side_by_side(vec![(Abs::ZERO, line(0.0)), (Abs::pt(100.0), line(2.0))]);

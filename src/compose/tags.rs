@@ -9,11 +9,12 @@ use crate::frame::{ElementId, Glyphs, Item, Role, Structure, Tag};
 use crate::length::Abs;
 use crate::paragraph::{Line, LineRun};
 
-/// The element of each run and each link area of a set line; empty for a line that is not
-/// content (a repeated table header), which is drawn as an artifact.
+/// What each run and each link area of a set line is in the structure: the runs' tags (an
+/// element, or an artifact for a hyphen added at a line break) and the links' elements; empty
+/// for a line that is not content (a repeated table header), which is drawn as an artifact.
 #[derive(Debug, Clone, Default)]
 pub(super) struct LineTags {
-    runs: Vec<ElementId>,
+    runs: Vec<Tag>,
     links: Vec<ElementId>,
 }
 
@@ -32,9 +33,20 @@ impl LineTags {
 /// A link element still open at the end of a line: its target and element.
 pub(super) type OpenLink = Option<(String, ElementId)>;
 
+/// What a piece of a run is: text outside any link, text of link area `n`, or the hyphen
+/// added where the line breaks a word.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Part {
+    Text,
+    Link(usize),
+    Hyphen,
+}
+
 /// Tags `line` as content of `parent`: the runs over a link area become content of a `Link`
 /// element, made here (or continued from the line before, `open`, when the same link goes on
-/// at this line's start).
+/// at this line's start). A hyphen added where the line breaks a word is an artifact: drawn,
+/// but no part of the text, so the word reads whole. The space after the line's end (see
+/// `paragraph`) belongs to what comes before it.
 pub(super) fn tag_line(
     structure: &mut Structure,
     line: &mut Line,
@@ -66,49 +78,69 @@ pub(super) fn tag_line(
         }
         _ => None,
     };
+    let tag_of = |part: Part| match part {
+        Part::Text => Tag::Element(parent),
+        Part::Link(l) => Tag::Element(tags.links[l]),
+        Part::Hyphen => Tag::Artifact,
+    };
+    if line.links.is_empty() && line.hyphen == 0 {
+        tags.runs = vec![Tag::Element(parent); line.runs.len()];
+        return tags;
+    }
     let link_at = |x: Abs| {
         line.links
             .iter()
             .position(|(x0, x1, _)| x + Abs::pt(0.01) >= *x0 && x < *x1)
     };
+    // Where the added hyphen starts: (run, glyph).
+    let hyphen = line.runs.len().checked_sub(1).and_then(|r| {
+        let n = line.runs[r].glyphs.len();
+        (line.hyphen > 0 && line.hyphen <= n).then(|| (r, n - line.hyphen))
+    });
+    let end = line.width - Abs::pt(0.01);
     let mut runs = Vec::with_capacity(line.runs.len());
-    for run in std::mem::take(&mut line.runs) {
-        if line.links.is_empty() {
-            runs.push(run);
-            tags.runs.push(parent);
-            continue;
-        }
-        // Cut the run where it enters or leaves a link.
-        let mut piece: Option<(Option<usize>, Glyphs)> = None;
-        for (g, text) in run.glyphs.with_text() {
-            let link = link_at(g.x);
+    let mut runs_tags = Vec::with_capacity(line.runs.len());
+    let mut last = Part::Text;
+    for (r, run) in std::mem::take(&mut line.runs).into_iter().enumerate() {
+        // Cut the run where it enters or leaves a link, and before the added hyphen.
+        let mut piece: Option<(Part, Glyphs)> = None;
+        for (i, (g, text)) in run.glyphs.with_text().enumerate() {
+            let part = if hyphen.is_some_and(|(hr, hi)| r == hr && i >= hi) {
+                Part::Hyphen
+            } else if g.x >= end {
+                last
+            } else {
+                link_at(g.x).map_or(Part::Text, Part::Link)
+            };
+            last = part;
             match &mut piece {
-                Some((l, glyphs)) if *l == link => glyphs.push(g.id, g.x, text),
+                Some((p, glyphs)) if *p == part => glyphs.push(g.id, g.x, text),
                 _ => {
-                    if let Some((l, glyphs)) = piece.take() {
+                    if let Some((p, glyphs)) = piece.take() {
                         runs.push(LineRun {
                             face: run.face.clone(),
                             color: run.color,
                             glyphs,
                         });
-                        tags.runs.push(l.map_or(parent, |l| tags.links[l]));
+                        runs_tags.push(tag_of(p));
                     }
                     let mut glyphs = Glyphs::default();
                     glyphs.push(g.id, g.x, text);
-                    piece = Some((link, glyphs));
+                    piece = Some((part, glyphs));
                 }
             }
         }
-        if let Some((l, glyphs)) = piece {
+        if let Some((p, glyphs)) = piece {
             runs.push(LineRun {
                 face: run.face.clone(),
                 color: run.color,
                 glyphs,
             });
-            tags.runs.push(l.map_or(parent, |l| tags.links[l]));
+            runs_tags.push(tag_of(p));
         }
     }
     line.runs = runs;
+    tags.runs = runs_tags;
     tags
 }
 
@@ -131,9 +163,7 @@ pub(super) fn draw_tagged(
         let tag = match &item {
             Item::Text(_) => {
                 run += 1;
-                tags.runs
-                    .get(run - 1)
-                    .map_or(Tag::Artifact, |&e| Tag::Element(e))
+                tags.runs.get(run - 1).copied().unwrap_or(Tag::Artifact)
             }
             Item::Link { .. } => {
                 link += 1;

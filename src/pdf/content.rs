@@ -11,8 +11,10 @@
 //! Every item is inside a marked-content sequence: `/P <</MCID 3>> BDC … EMC` for content of a
 //! structure element (the page's MCIDs count from 0), `/Artifact BMC … EMC` for the rest. A
 //! sequence opened inside a text object ends inside it (ISO 32000-1 §14.6: marked content and
-//! text objects nest, they never overlap).
+//! text objects nest, they never overlap). A run with replacement text is a sequence of its
+//! own, `/Span <</MCID 4 /ActualText (…)>> BDC … EMC`.
 
+use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::sync::Arc;
 
@@ -34,12 +36,14 @@ pub(super) struct Marks {
     pub boxes: Vec<(ElementId, [f64; 4])>,
 }
 
-/// The content stream of a page, and its marked content. `images` names each image (`Im1`, ...).
+/// The content stream of a page, and its marked content. `images` names each image (`Im1`, ...);
+/// `actual` gives text items their replacement text (`tagged::actual_texts`).
 pub(super) fn page(
     page: &Page,
     structure: &Structure,
     fonts: &[Font<'_>],
     images: &[(Arc<Image>, String)],
+    actual: Option<&BTreeMap<usize, String>>,
 ) -> (Vec<u8>, Marks) {
     let mut w = Writer {
         out: Vec::with_capacity(4096),
@@ -53,7 +57,7 @@ pub(super) fn page(
         marks: Marks::default(),
     };
     let mut tag = Tag::Artifact;
-    for item in &page.items {
+    for (i, item) in page.items.iter().enumerate() {
         match item {
             Item::Tag(t) => tag = *t,
             Item::Text(run) => {
@@ -62,8 +66,18 @@ pub(super) fn page(
                         continue;
                     }
                     w.begin_text();
-                    w.mark(tag, structure, true);
-                    w.text(run, &fonts[index], index);
+                    match actual.and_then(|a| a.get(&i)) {
+                        Some(text) if matches!(tag, Tag::Element(_)) => {
+                            // A sequence of its own, closed after the run.
+                            w.replaced(tag, text);
+                            w.text(run, &fonts[index], index);
+                            w.close();
+                        }
+                        _ => {
+                            w.mark(tag, structure, true);
+                            w.text(run, &fonts[index], index);
+                        }
+                    }
                 }
             }
             Item::Rule {
@@ -199,6 +213,23 @@ impl Writer {
                 .extend_from_slice(b"/Artifact <</Type /Pagination>> BDC\n"),
         }
         self.open = Some((tag, text));
+    }
+
+    /// Opens a sequence for one text run whose content reads as `text` (`/ActualText`), in
+    /// the text object. Tagged `Span` whatever its element (its role is the element's /S):
+    /// readers take replacement text from a `Span` only (poppler), and a span nested in the
+    /// element's sequence instead ends that sequence early in poppler's structure text.
+    fn replaced(&mut self, tag: Tag, text: &str) {
+        self.close();
+        self.begin_text();
+        if let Tag::Element(e) = tag {
+            let _ = write!(self.out, "/Span <</MCID {} ", self.marks.mcids.len());
+            self.marks.mcids.push(e);
+        }
+        self.out.extend_from_slice(b"/ActualText ");
+        self.out.extend(super::tagged::content_string(text));
+        self.out.extend_from_slice(b">> BDC\n");
+        self.open = Some((tag, true));
     }
 
     /// Notes the box an element's picture covers (a figure's `/BBox`).

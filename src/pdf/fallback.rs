@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use super::content::Marks;
 use super::{FaceKey, FontCache, link_op, rgb, round3, subset_tag};
-use crate::frame::{Document, Image, Item, Structure, Tag, TextRun};
+use crate::frame::{Document, ElementId, Image, Item, Structure, Tag, TextRun};
 use crate::shape;
 
 /// The document as printpdf pages, with printpdf's fonts, ready for `to_lopdf_document`, and
@@ -38,14 +38,27 @@ pub(super) fn document(
     let mut font_ids: BTreeMap<FaceKey, FontId> = BTreeMap::new();
     let mut widths: BTreeMap<(FaceKey, u16), f32> = BTreeMap::new();
     let mut pages = Vec::with_capacity(doc.pages.len());
-    for page in &doc.pages {
+    let actual = super::tagged::actual_texts(doc);
+    for (p, page) in doc.pages.iter().enumerate() {
         let height = page.height.to_pt() as f32;
         let mut ops = Vec::new();
         let mut marks = Marks::default();
         let mut tag = Tag::Artifact;
         let mut open: Option<Tag> = None;
-        for item in &page.items {
-            if !matches!(item, Item::Tag(_) | Item::Link { .. })
+        for (i, item) in page.items.iter().enumerate() {
+            // A text run with replacement text is a sequence of its own.
+            let replaced = match (item, tag) {
+                (Item::Text(run), Tag::Element(e)) if !run.glyphs.is_empty() => {
+                    actual.get(p).and_then(|a| a.get(&i)).map(|text| (e, text))
+                }
+                _ => None,
+            };
+            if let Some((e, text)) = replaced {
+                if open.take().is_some() {
+                    ops.push(Op::EndMarkedContent);
+                }
+                ops.push(actual_text(e, text, &mut marks));
+            } else if !matches!(item, Item::Tag(_) | Item::Link { .. })
                 && !(matches!(item, Item::Text(run) if run.glyphs.is_empty()))
                 && open != Some(tag)
             {
@@ -75,6 +88,9 @@ pub(super) fn document(
                         }
                     };
                     text_ops(run, key, id, height, &mut widths, &mut ops);
+                    if replaced.is_some() {
+                        ops.push(Op::EndMarkedContent);
+                    }
                 }
                 Item::Rule {
                     from,
@@ -190,6 +206,29 @@ fn mark(tag: Tag, structure: &Structure, marks: &mut Marks) -> Op {
             properties: DictItem::Dict {
                 map: BTreeMap::from([("Type".to_string(), DictItem::Name(b"Pagination".to_vec()))]),
             },
+        },
+    }
+}
+
+/// The operator that opens a sequence of element `e` whose content reads as `text`
+/// (`/ActualText`; tagged `Span`, where readers look for it, see `content`).
+fn actual_text(e: ElementId, text: &str, marks: &mut Marks) -> Op {
+    let (data, literal) = if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        (text.as_bytes().to_vec(), true)
+    } else {
+        let mut data = vec![0xFE, 0xFF];
+        data.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        (data, false)
+    };
+    let mcid = marks.mcids.len() as i64;
+    marks.mcids.push(e);
+    Op::BeginMarkedContentWithProperties {
+        tag: "Span".to_string(),
+        properties: DictItem::Dict {
+            map: BTreeMap::from([
+                ("MCID".to_string(), DictItem::Int(mcid)),
+                ("ActualText".to_string(), DictItem::String { data, literal }),
+            ]),
         },
     }
 }

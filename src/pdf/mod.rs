@@ -167,7 +167,8 @@ fn replace_content(
     }
     let mut font_dict = None;
     let mut empty = Vec::new();
-    for (page, id) in doc.pages.iter().zip(page_ids) {
+    let actual = tagged::actual_texts(doc);
+    for (p, (page, id)) in doc.pages.iter().zip(page_ids).enumerate() {
         let dict = lo.get_dictionary(id).map_err(|_| broken())?;
         let contents = dict
             .get(b"Contents")
@@ -201,7 +202,7 @@ fn replace_content(
             resources.remove(&key);
             empty.push(id);
         }
-        let (bytes, page_marks) = content::page(page, &doc.structure, fonts, images);
+        let (bytes, page_marks) = content::page(page, &doc.structure, fonts, images, actual.get(p));
         marks.push(page_marks);
         let stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes);
         lo.objects.insert(contents, Object::Stream(stream));

@@ -8,11 +8,14 @@
 //! the order they were made), merged by where each first appears; elements without content are
 //! left out. It knows frames, not letters.
 
+use std::collections::BTreeMap;
+
 use lopdf::{Dictionary, Object, ObjectId};
 
 use super::content::Marks;
 use super::finish::text_string;
 use crate::frame::{Document, ElementId, Item, Role, Structure, Tag};
+use crate::length::Abs;
 
 /// One kid of an element: marked content on a page, an annotation, or a child element.
 #[derive(Debug, Clone, Copy)]
@@ -259,8 +262,8 @@ pub(super) fn write(lo: &mut lopdf::Document, doc: &Document, marks: &[Marks]) {
 
 /// The text of each link element (what its annotations' `/Contents` say when it has no
 /// alternative text).
-fn link_texts(doc: &Document) -> std::collections::BTreeMap<ElementId, String> {
-    let mut out = std::collections::BTreeMap::new();
+fn link_texts(doc: &Document) -> BTreeMap<ElementId, String> {
+    let mut out = BTreeMap::new();
     let structure = &doc.structure;
     for page in &doc.pages {
         let mut tag = Tag::Artifact;
@@ -281,4 +284,105 @@ fn link_texts(doc: &Document) -> std::collections::BTreeMap<ElementId, String> {
         }
     }
     out
+}
+
+/// Replacement texts (ISO 32000-1 §14.9.4) for the pieces of a link's text that a line break
+/// cuts without a space or hyphen (a URL broken after a `/`): the first piece reads as the
+/// whole of its word, the later ones as nothing, so that extraction that goes line by line
+/// (`pdftotext`) gives the address whole. The logical structure needs none: a link's
+/// pieces are one element, read end to end. For each page, by item index.
+pub(super) fn actual_texts(doc: &Document) -> Vec<BTreeMap<usize, String>> {
+    let mut out = vec![BTreeMap::new(); doc.pages.len()];
+    // Each link element's runs, in order: (page, item, baseline, text).
+    let mut links: BTreeMap<ElementId, Vec<(usize, usize, Abs, &str)>> = BTreeMap::new();
+    for (p, page) in doc.pages.iter().enumerate() {
+        let mut tag = Tag::Artifact;
+        for (i, item) in page.items.iter().enumerate() {
+            match item {
+                Item::Tag(t) => tag = *t,
+                Item::Text(run) if !run.glyphs.is_empty() => {
+                    if let Tag::Element(e) = tag
+                        && doc.structure.get(e).is_some_and(|el| el.role == Role::Link)
+                    {
+                        links
+                            .entry(e)
+                            .or_default()
+                            .push((p, i, run.y, run.glyphs.text()));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for runs in links.values() {
+        // Words: runs joined, cut where one line ends or the next begins with a space.
+        let mut word: Vec<usize> = Vec::new();
+        let mut flush = |word: &mut Vec<usize>| {
+            let broken = word
+                .windows(2)
+                .any(|w| (runs[w[0]].0, runs[w[0]].2) != (runs[w[1]].0, runs[w[1]].2));
+            if broken {
+                let text: String = word.iter().map(|&r| runs[r].3).collect();
+                for (k, &r) in word.iter().enumerate() {
+                    let replacement = if k == 0 { text.clone() } else { String::new() };
+                    out[runs[r].0].insert(runs[r].1, replacement);
+                }
+            }
+            word.clear();
+        };
+        for r in 0..runs.len() {
+            if let Some(&before) = word.last() {
+                let new_line = (runs[before].0, runs[before].2) != (runs[r].0, runs[r].2);
+                let spaced = runs[before].3.ends_with(char::is_whitespace)
+                    || runs[r].3.starts_with(char::is_whitespace);
+                if new_line && spaced {
+                    flush(&mut word);
+                }
+            }
+            word.push(r);
+        }
+        flush(&mut word);
+    }
+    out
+}
+
+/// `text` as a PDF string for a content stream: literal when it is printable ASCII, else
+/// UTF-16BE with its byte-order mark, in hex.
+pub(super) fn content_string(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 2);
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        out.push(b'(');
+        for b in text.bytes() {
+            if matches!(b, b'(' | b')' | b'\\') {
+                out.push(b'\\');
+            }
+            out.push(b);
+        }
+        out.push(b')');
+    } else {
+        out.extend_from_slice(b"<FEFF");
+        for unit in text.encode_utf16() {
+            out.extend_from_slice(format!("{unit:04X}").as_bytes());
+        }
+        out.push(b'>');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacement_text_is_a_literal_when_ascii_else_utf16_hex() {
+        assert_eq!(
+            content_string("https://a.org/(x)\\"),
+            b"(https://a.org/\\(x\\)\\\\)"
+        );
+        assert_eq!(content_string(""), b"()");
+        assert_eq!(
+            content_string("bücher/é"),
+            b"<FEFF006200FC0063006800650072002F00E9>"
+        );
+    }
 }
