@@ -299,6 +299,7 @@ fn composer<'a>(input: &'a Input<'a>, structure: Structure) -> Composer<'a> {
         damage: None,
         structure,
         heading: 0,
+        names: super::names(input).into(),
     }
 }
 
