@@ -139,6 +139,56 @@ pub enum Command {
   letterhead watch appeal.md -o /tmp/appeal.pdf
   letterhead watch notice.template.md --data members.csv --out-dir out/")]
     Watch(WatchArgs),
+    /// Envelopes or address labels for a letter's recipient, or for every row of a data file.
+    ///
+    /// One envelope page per recipient (the page is the envelope, landscape), with the
+    /// letterhead's return address; or the addresses on sheets of labels, in data order. The
+    /// data and the template's `to` are read as `merge` reads them.
+    #[command(after_help = "Examples:
+  letterhead envelope notice.md --data members.csv --size dl
+  letterhead envelope appeal.md --size us-10 -o appeal-envelope.pdf
+  letterhead envelope notice.md --data members.csv --labels avery-l7160 --skip 5")]
+    Envelope(EnvelopeArgs),
+}
+
+/// Arguments of `envelope`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["size", "labels"])))]
+pub struct EnvelopeArgs {
+    /// The letter, or the mail-merge template with `--data`.
+    #[arg(value_name = "LETTER")]
+    pub input: PathBuf,
+    /// The rows: CSV with a header row, a JSON array of objects, or a TOML array of tables.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Field delimiter of CSV data (as for `merge`).
+    #[arg(long, value_name = "CHAR", value_parser = delimiter, requires = "data")]
+    pub delimiter: Option<u8>,
+    /// Envelopes of this size.
+    #[arg(long, value_name = "SIZE", ignore_case = true,
+          value_parser = clap::builder::PossibleValuesParser::new(
+              crate::compose::envelope::ENVELOPES.iter().map(|e| e.name)))]
+    pub size: Option<String>,
+    /// Address labels on sheets of this kind instead of envelopes.
+    #[arg(long, value_name = "SHEET", ignore_case = true, conflicts_with = "size",
+          value_parser = clap::builder::PossibleValuesParser::new(
+              crate::compose::envelope::SHEETS.iter().map(|s| s.name)))]
+    pub labels: Option<String>,
+    /// Labels already used on the first sheet: start at label N+1.
+    #[arg(long, value_name = "N", default_value_t = 0, requires = "labels")]
+    pub skip: usize,
+    /// Write the PDF here (default: envelopes.pdf or labels.pdf beside LETTER).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Use this letterhead instead of looking one up.
+    #[arg(short, long, value_name = "FILE")]
+    pub letterhead: Option<PathBuf>,
+    /// Write PDF/A-2b (as `page.pdfa = true` does).
+    #[arg(long)]
+    pub pdfa: bool,
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Arguments of `render`.

@@ -48,6 +48,16 @@ rm -rf "$work/merge/thank-you" "$work/merge"/*.pdf
 cp letters/letterhead.toml "$work/"
 "$BIN" merge -q "$work/merge/thank-you.template.md" --data "$work/merge/supporters.csv" \
     --combine "$work/merge/print.pdf" --duplex
+# Envelopes of every size and label sheets for the merge example, and a DIN letter's envelope.
+for size in dl c6/5 c6 c5 c4 us-10; do
+    "$BIN" envelope -q "$work/merge/thank-you.template.md" --data "$work/merge/supporters.csv" \
+        --size "$size" -o "$work/merge/envelopes-${size//\//-}.pdf"
+done
+for sheet in avery-l7160 avery-5160; do
+    "$BIN" envelope -q "$work/merge/thank-you.template.md" --data "$work/merge/supporters.csv" \
+        --labels "$sheet" --skip 2 -o "$work/merge/labels-$sheet.pdf"
+done
+"$BIN" envelope -q "$work/din/bauantrag.md" --size dl -o "$work/din/envelope.pdf"
 "$BIN" merge -q "$work/real/foodbank/thank-you.template.md" --data "$work/real/foodbank/donors.csv" \
     --combine "$work/real/foodbank/print.pdf"
 # Two print files joined by `letterhead combine`, as the shards of a merge are.

@@ -579,7 +579,7 @@ fn format_datetime(
 /// The file is not synced to disk before the rename: that took a quarter of a batch's time
 /// (1,000 letters: 2.03 s with, 1.49 s without) and guards only against power loss, where the
 /// file system's own ordering applies (ext4 flushes a file replaced by rename first).
-fn write_atomically(path: &Path, bytes: &[u8]) -> diag::Result<bool> {
+pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> diag::Result<bool> {
     let fail = |err: std::io::Error| {
         Diagnostic::error(format!("cannot write `{}` ({err})", path.display()))
             .in_file(path)

@@ -14,6 +14,7 @@
 
 mod batch;
 mod docs;
+mod envelope;
 mod init;
 mod join;
 mod list_fonts;
@@ -166,6 +167,7 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => docs::completions(args.shell),
         Command::Man(args) => docs::man(args.out_dir.as_deref()),
         Command::Watch(args) => watch::watch(&args),
+        Command::Envelope(args) => envelope::envelope(&args),
     };
     ExitCode::from(code)
 }

@@ -31,6 +31,7 @@ use crate::markdown::{Block, Inline};
 use crate::paginate;
 use crate::paragraph::{self, Line, ParStyle, Span, Warning};
 
+pub mod envelope;
 mod footer;
 mod letterhead;
 mod notations;

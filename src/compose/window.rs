@@ -9,7 +9,7 @@ use super::{Composer, draw};
 use crate::config::{Color, Layout, Page, Window};
 use crate::diag::{self, Diagnostic};
 use crate::fonts::Variant;
-use crate::frame::{Item, Role, Structure, Tag};
+use crate::frame::{ElementId, Item, Role, Structure, Tag};
 use crate::lang::Reference;
 use crate::length::Abs;
 use crate::paragraph::{Line, Span};
@@ -99,7 +99,12 @@ pub fn field(page: &Page) -> Option<Field> {
 }
 
 fn din(top: Abs, name: &'static str) -> Field {
-    let x = Abs::mm(DIN_FIELD_X_MM);
+    din_at(Abs::mm(DIN_FIELD_X_MM), top, name)
+}
+
+/// DIN 5008's address field with its top-left corner at (`x`, `top`): the window's field on
+/// the letter, or the same field printed on an envelope's face.
+pub(super) fn din_at(x: Abs, top: Abs, name: &'static str) -> Field {
     let inset = Abs::mm(DIN_INSET_MM);
     let width = Abs::mm(DIN_FIELD_WIDTH_MM);
     let height = Abs::mm(DIN_FIELD_HEIGHT_MM);
@@ -292,72 +297,9 @@ impl Composer<'_> {
             }
         }
         // The recipient.
+        items.extend(self.recipient_items(field, Structure::ROOT)?);
         let front = &self.input.letter.front;
         let letter = self.input.letter;
-        let at_to = |d: Diagnostic| match letter.span_of(&["to"]) {
-            Some(span) => d.at(&letter.source, span),
-            None => d.in_file(&letter.source.path),
-        };
-        if front.to.len() > field.max_lines {
-            return Err(at_to(Diagnostic::error(format!(
-                "the recipient has {} lines; the address field of {} holds {}",
-                front.to.len(),
-                field.name,
-                field.max_lines
-            )))
-            .hint("join lines (the name and the company, say) or leave out what the post does not need")
-            .boxed());
-        }
-        let zone = field.recipient;
-        // At the letter's size, or smaller (down to 8 pt, as DIN 5008 allows) when a line is
-        // too wide for the field: the whole block at one size, never a line cut or wrapped.
-        let mut size = self.size;
-        let fitted = loop {
-            let style = self.display_style(size, zone.width);
-            let mut set = Vec::with_capacity(front.to.len());
-            let mut too_wide = None;
-            for text in &front.to {
-                let spans = [self.span(text, Variant::Regular)];
-                let mut lines = self.set(&spans, &style);
-                if lines.len() > 1 {
-                    too_wide = Some(text);
-                    break;
-                }
-                set.push(lines.pop());
-            }
-            match too_wide {
-                None => break set,
-                Some(_) if size - Abs::pt(0.5) >= Abs::pt(RECIPIENT_MIN_PT) => {
-                    size -= Abs::pt(0.5);
-                }
-                Some(text) => {
-                    return Err(at_to(Diagnostic::error(format!(
-                        "the recipient line `{text}` is wider than the {:.0} mm of the address field of {}, even at {RECIPIENT_MIN_PT} pt",
-                        zone.width.to_mm(),
-                        field.name
-                    )))
-                    .hint("shorten it (abbreviate a title or department), or split it into two lines")
-                    .boxed());
-                }
-            }
-        };
-        // Lines hang from the zone's top by their ascent, so that every glyph (by the font's
-        // ascent and descent, as PDF tools measure it) lies inside the zone.
-        let face = self.input.family.face(Variant::Regular);
-        let ascent = size * face.ascender;
-        let extent = ascent + size * -face.descender;
-        let height = recipient_line_height(field, self.line_height * (size / self.size), extent);
-        let mut baseline = zone.y + ascent;
-        // The recipient block: one paragraph per line of the address.
-        let block = self.structure.add(Structure::ROOT, Role::Div);
-        for line in fitted {
-            if let Some(line) = line {
-                let p = self.structure.add(block, Role::P);
-                items.push(Item::Tag(Tag::Element(p)));
-                draw(line, zone.x, baseline, size, height, &mut items);
-            }
-            baseline += height;
-        }
         // The DIN information block: references, the signer to contact, the date.
         if let Some(info) = field.info {
             let lang = self.lang();
@@ -477,6 +419,138 @@ impl Composer<'_> {
 }
 
 impl Composer<'_> {
+    /// The recipient's lines (the front matter's `to`) in the field's recipient zone, as one
+    /// `Div` under `parent` with a paragraph per line: at the letter's size, or smaller down to
+    /// 8 pt when a line is too wide, hanging from the zone's top. Also used for an envelope's
+    /// address field and an address label, which are fields of their own.
+    ///
+    /// # Errors
+    ///
+    /// A recipient block with more lines than the field holds, or a line wider than it.
+    pub(super) fn recipient_items(
+        &mut self,
+        field: &Field,
+        parent: ElementId,
+    ) -> diag::Result<Vec<Item>> {
+        let front = &self.input.letter.front;
+        let letter = self.input.letter;
+        let at_to = |d: Diagnostic| match letter.span_of(&["to"]) {
+            Some(span) => d.at(&letter.source, span),
+            None => d.in_file(&letter.source.path),
+        };
+        if front.to.len() > field.max_lines {
+            return Err(at_to(Diagnostic::error(format!(
+                "the recipient has {} lines; the address field of {} holds {}",
+                front.to.len(),
+                field.name,
+                field.max_lines
+            )))
+            .hint("join lines (the name and the company, say) or leave out what the post does not need")
+            .boxed());
+        }
+        let zone = field.recipient;
+        // At the letter's size, or smaller (down to 8 pt, as DIN 5008 allows) when a line is
+        // too wide for the field: the whole block at one size, never a line cut or wrapped.
+        self.origin = super::Origin::Letter(0);
+        let (size, fitted) = match self.fit_lines(
+            &front.to,
+            zone.width,
+            self.size,
+            Abs::pt(RECIPIENT_MIN_PT),
+        ) {
+            Ok(fitted) => fitted,
+            Err(text) => {
+                return Err(at_to(Diagnostic::error(format!(
+                        "the recipient line `{text}` is wider than the {:.0} mm of the address field of {}, even at {RECIPIENT_MIN_PT} pt",
+                        zone.width.to_mm(),
+                        field.name
+                    )))
+                    .hint("shorten it (abbreviate a title or department), or split it into two lines")
+                    .boxed());
+            }
+        };
+        // Lines hang from the zone's top by their ascent, so that every glyph (by the font's
+        // ascent and descent, as PDF tools measure it) lies inside the zone.
+        let face = self.input.family.face(Variant::Regular);
+        let ascent = size * face.ascender;
+        let extent = ascent + size * -face.descender;
+        let height = recipient_line_height(field, self.line_height * (size / self.size), extent);
+        let mut baseline = zone.y + ascent;
+        let mut items = Vec::new();
+        // The recipient block: one paragraph per line of the address.
+        let block = self.structure.add(parent, Role::Div);
+        for line in fitted {
+            if let Some(line) = line {
+                let p = self.structure.add(block, Role::P);
+                items.push(Item::Tag(Tag::Element(p)));
+                draw(line, zone.x, baseline, size, height, &mut items);
+            }
+            baseline += height;
+        }
+        Ok(items)
+    }
+
+    /// Sets `texts` one line each, no wider than `width`: at `start`, or in steps of 1/2 pt
+    /// down to `min` until every one fits. Gives the size and the lines (`None` for an empty
+    /// text), or the first text that is too wide even at `min`.
+    pub(super) fn fit_lines<'t>(
+        &mut self,
+        texts: &'t [String],
+        width: Abs,
+        start: Abs,
+        min: Abs,
+    ) -> Result<(Abs, Vec<Option<Line>>), &'t str> {
+        let mut size = start;
+        loop {
+            let style = self.display_style(size, width);
+            let mut set = Vec::with_capacity(texts.len());
+            let mut too_wide = None;
+            for text in texts {
+                let spans = [self.span(text, Variant::Regular)];
+                let mut lines = self.set(&spans, &style);
+                if lines.len() > 1 || lines.iter().any(|l| l.width > width + Abs::pt(0.01)) {
+                    too_wide = Some(text.as_str());
+                    break;
+                }
+                set.push(lines.pop());
+            }
+            match too_wide {
+                None => return Ok((size, set)),
+                Some(_) if size - Abs::pt(0.5) >= min => size -= Abs::pt(0.5),
+                Some(text) => return Err(text),
+            }
+        }
+    }
+}
+
+/// The return address in parts: `return-address` cut at its ` · ` and line breaks, or the
+/// organization's name and address lines; with the keys in letterhead.toml it comes from.
+pub(super) fn return_parts(
+    org: &crate::config::Organization,
+) -> (Vec<String>, &'static [&'static str]) {
+    match &org.return_address {
+        // A line break in it separates parts like ` · ` (the line is one line).
+        Some(line) => (
+            line.lines()
+                .flat_map(|l| l.split(" · "))
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+            &["organization", "return-address"],
+        ),
+        None => (
+            std::iter::once(org.name.as_str())
+                .chain(org.address.iter().map(String::as_str))
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect(),
+            &["organization", "address"],
+        ),
+    }
+}
+
+impl Composer<'_> {
     /// The return address on one line of its zone: the organization's name and address, at
     /// 7.5 pt, smaller (down to 6 pt) when it is too long, never cut.
     ///
@@ -488,26 +562,7 @@ impl Composer<'_> {
         let org = &self.input.letterhead.organization;
         // The line as given, cut at its ` · ` to name the part that does not fit; or the
         // name and the address joined.
-        let (parts, keys): (Vec<String>, &'static [&'static str]) = match &org.return_address {
-            Some(line) => (
-                // A line break in it separates parts like ` · ` (the line is one line).
-                line.lines()
-                    .flat_map(|l| l.split(" · "))
-                    .map(|p| p.trim().to_string())
-                    .filter(|p| !p.is_empty())
-                    .collect(),
-                &["organization", "return-address"],
-            ),
-            None => (
-                std::iter::once(org.name.as_str())
-                    .chain(org.address.iter().map(String::as_str))
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-                &["organization", "address"],
-            ),
-        };
+        let (parts, keys) = return_parts(org);
         if parts.iter().all(String::is_empty) {
             return Ok(Vec::new());
         }
