@@ -257,7 +257,11 @@ impl Fallback {
     }
 
     fn face_for(&self, variant: Variant, c: char) -> Option<Arc<Face>> {
-        if let Some(faces) = self.configured.iter().find(|f| f[variant.index()].covers(c)) {
+        if let Some(faces) = self
+            .configured
+            .iter()
+            .find(|f| f[variant.index()].covers(c))
+        {
             return Some(faces[variant.index()].clone());
         }
         let book = self.book.as_ref()?;
@@ -301,9 +305,11 @@ fn script_hint(c: char) -> Option<&'static str> {
     use unicode_script::{Script, UnicodeScript};
     match c.script() {
         Script::Common | Script::Inherited | Script::Unknown => None,
-        Script::Han | Script::Hiragana | Script::Katakana | Script::Hangul | Script::Bopomofo => {
-            Some("CJK")
-        }
+        // Han characters alone do not say which language: Simplified Chinese forms, the most
+        // widely read.
+        Script::Han | Script::Bopomofo => Some("CJK SC"),
+        Script::Hiragana | Script::Katakana => Some("CJK JP"),
+        Script::Hangul => Some("CJK KR"),
         script => Some(script.full_name()),
     }
 }
@@ -332,10 +338,7 @@ pub fn load(
         })
         .collect::<diag::Result<Vec<_>>>()?;
     let searches = !book.sources().paths.is_empty() || book.sources().system;
-    Ok(family.with_fallback(Fallback::new(
-        configured,
-        searches.then(|| book.clone()),
-    )))
+    Ok(family.with_fallback(Fallback::new(configured, searches.then(|| book.clone()))))
 }
 
 fn load_family(
@@ -391,9 +394,8 @@ fn load_family(
                 };
                 faces.push(face);
             }
-            let given = std::array::from_fn(|i| {
-                refs[i].as_ref().is_some_and(|r| r.is(variants[i]))
-            });
+            let given =
+                std::array::from_fn(|i| refs[i].as_ref().is_some_and(|r| r.is(variants[i])));
             let mut faces = faces.into_iter();
             let faces = std::array::from_fn(|_| faces.next().unwrap_or_else(|| bundled_face(0)));
             Ok(Family {

@@ -41,8 +41,12 @@ pub(super) fn list_fonts(args: &FontsArgs) -> u8 {
         let loaded = read_source(&path, "letterhead")
             .and_then(|source| config::parse(&source))
             .and_then(|lh| {
-                let family =
-                    fonts::load(&lh.style.font, &lh.style.fallback, lh.path.as_deref(), &book)?;
+                let family = fonts::load(
+                    &lh.style.font,
+                    &lh.style.fallback,
+                    lh.path.as_deref(),
+                    &book,
+                )?;
                 Ok((family, lh))
             });
         match loaded {
@@ -85,7 +89,11 @@ pub(super) fn list_fonts(args: &FontsArgs) -> u8 {
         out.push_str(&format!(
             "\n{} {} in {} (`style.font = \"NAME\"`, `style.fallback = [\"NAME\"]`):\n",
             families.len(),
-            if families.len() == 1 { "family" } else { "families" },
+            if families.len() == 1 {
+                "family"
+            } else {
+                "families"
+            },
             places.join(" and ")
         ));
         for family in families {

@@ -595,7 +595,8 @@ impl Composer<'_> {
                     self.locate(d, &needle)
                 }
                 Warning::Fallback(face, chars) => {
-                    let list: Vec<String> = chars.iter().take(8).map(|c| format!("`{c}`")).collect();
+                    let list: Vec<String> =
+                        chars.iter().take(8).map(|c| format!("`{c}`")).collect();
                     let more = if chars.len() > 8 { ", …" } else { "" };
                     let d = Diagnostic::warning(format!(
                         "{}{more} set in `{face}`, found among the system's fonts: the font `{}` has no glyph for {}",

@@ -195,7 +195,9 @@ impl FontBook {
         faces.sort_by_key(|f| {
             (
                 !in_paths(f),
-                !hint.as_ref().is_some_and(|h| fold(&f.family).contains(h.as_str())),
+                !hint
+                    .as_ref()
+                    .is_some_and(|h| fold(&f.family).contains(h.as_str())),
                 !f.family.starts_with("Noto "),
                 f.family.clone(),
                 f.path.clone(),

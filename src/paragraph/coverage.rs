@@ -37,6 +37,11 @@ pub(super) fn cover(spans: &[Span], family: &Family) -> Covered {
     };
     for span in spans {
         let own = family.face(span.variant);
+        for c in span.text.chars().filter(|&c| right_to_left(c)) {
+            if !covered.right_to_left.contains(&c) {
+                covered.right_to_left.push(c);
+            }
+        }
         // Most spans need nothing but their own face.
         if span.text.chars().all(|c| own.covers(c) || passive(c)) {
             covered.spans.push(span.clone());
@@ -45,11 +50,6 @@ pub(super) fn cover(spans: &[Span], family: &Family) -> Covered {
         }
         let mut current: Option<(usize, Arc<Face>)> = None;
         for (i, c) in span.text.char_indices() {
-            if matches!(bidi_class(c), BidiClass::R | BidiClass::AL)
-                && !covered.right_to_left.contains(&c)
-            {
-                covered.right_to_left.push(c);
-            }
             let face = match &current {
                 // A mark or joiner belongs to the character before it; a space stays in the
                 // face around it when that face has it.
@@ -82,6 +82,12 @@ pub(super) fn cover(spans: &[Span], family: &Family) -> Covered {
         }
     }
     covered
+}
+
+/// A character of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko …); every one
+/// is at U+0590 or above.
+fn right_to_left(c: char) -> bool {
+    c >= '\u{0590}' && matches!(bidi_class(c), BidiClass::R | BidiClass::AL)
 }
 
 /// A character that needs no glyph of a particular face: white space and control characters.
@@ -145,12 +151,20 @@ mod tests {
         let covered = cover(&[span("to 王小明 today")], &family);
         // No fallback configured or searched: one face, the missing characters in it.
         assert_eq!(covered.spans.len(), 1);
-        assert!(Arc::ptr_eq(&covered.faces[0], family.face(Variant::Regular)));
+        assert!(Arc::ptr_eq(
+            &covered.faces[0],
+            family.face(Variant::Regular)
+        ));
     }
 
     #[test]
     fn right_to_left_characters_are_found() {
         let covered = cover(&[span("to שלום and سلام")], &bundled());
-        assert_eq!(covered.right_to_left.len(), 7, "{:?}", covered.right_to_left);
+        assert_eq!(
+            covered.right_to_left.len(),
+            8,
+            "{:?}",
+            covered.right_to_left
+        );
     }
 }
