@@ -29,6 +29,20 @@ static NOTO_SERIF: [&[u8]; 4] = [
     include_bytes!("../fonts/noto-serif/NotoSerif-BoldItalic.ttf"),
 ];
 
+/// Symbols the bundled family lacks (− ≈ ≤ → ☐ ☑ ✓ ★ …), from Noto Sans Math and Noto Sans
+/// Symbols 2 cut down to those blocks (see `fonts/noto-symbols/OFL.txt`): every family's first
+/// fallback faces.
+static SYMBOLS: [(&str, &[u8]); 2] = [
+    (
+        "NotoSansMath-Regular",
+        include_bytes!("../fonts/noto-symbols/NotoSansMath-Symbols.ttf"),
+    ),
+    (
+        "NotoSansSymbols2-Regular",
+        include_bytes!("../fonts/noto-symbols/NotoSansSymbols2-Symbols.ttf"),
+    ),
+];
+
 /// Which of a family's four faces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Variant {
@@ -274,28 +288,19 @@ impl Fallback {
             found.chars.insert(c, Some(i));
             return found.faces.get(i).cloned();
         }
-        let hint = script_hint(c);
-        for candidate in book.fallback_candidates(hint) {
-            if found
-                .faces
-                .iter()
-                .any(|f| f.key.0 == face_key_of(&candidate))
-            {
-                continue;
-            }
-            // A font that cannot be read or used is passed over: it is not the letter's fault.
-            let Ok(face) = load_found(&candidate, Variant::Regular) else {
-                continue;
-            };
-            if face.covers(c) {
-                found.faces.push(Arc::new(face));
-                let i = found.faces.len() - 1;
-                found.chars.insert(c, Some(i));
-                return found.faces.get(i).cloned();
-            }
-        }
-        found.chars.insert(c, None);
-        None
+        // A font that cannot be read or used is passed over: it is not the letter's fault.
+        let face = book
+            .covering(c, script_hint(c))
+            .and_then(|candidate| load_found(&candidate, Variant::Regular).ok())
+            .filter(|face| face.covers(c));
+        let Some(face) = face else {
+            found.chars.insert(c, None);
+            return None;
+        };
+        found.faces.push(Arc::new(face));
+        let i = found.faces.len() - 1;
+        found.chars.insert(c, Some(i));
+        found.faces.get(i).cloned()
     }
 }
 
@@ -323,9 +328,10 @@ pub fn load(
     book: &Arc<FontBook>,
 ) -> diag::Result<Family> {
     let family = load_family(choice, config_path, book)?;
-    let configured = fallback
-        .iter()
-        .map(|entry| match entry {
+    let configured = symbols()
+        .into_iter()
+        .map(Ok)
+        .chain(fallback.iter().map(|entry| match entry {
             FallbackChoice::Named(name) => {
                 let family = load_family(&FontChoice::Named(name.clone()), config_path, book)?;
                 Ok(family.faces)
@@ -335,7 +341,7 @@ pub fn load(
                 let face = Arc::new(load_file(&key, Variant::Regular, path, 0)?);
                 Ok(std::array::from_fn(|_| face.clone()))
             }
-        })
+        }))
         .collect::<diag::Result<Vec<_>>>()?;
     let searches = !book.sources().paths.is_empty() || book.sources().system;
     Ok(family.with_fallback(Fallback::new(configured, searches.then(|| book.clone()))))
@@ -453,14 +459,32 @@ fn load_found(face: &FaceRef, variant: Variant) -> diag::Result<Face> {
     Ok(loaded)
 }
 
-/// The bundled default family.
+/// The bundled default family, with the bundled symbols as its fallback.
 pub fn bundled() -> Family {
     Family {
         name: "Noto Serif".into(),
         faces: std::array::from_fn(bundled_face),
         given: [true; 4],
-        fallback: Arc::default(),
+        fallback: Arc::new(Fallback::new(symbols(), None)),
     }
+}
+
+/// The bundled symbol faces, each standing in for all four variants, parsed once per process.
+fn symbols() -> Vec<[Arc<Face>; 4]> {
+    static FACES: std::sync::OnceLock<Vec<[Arc<Face>; 4]>> = std::sync::OnceLock::new();
+    FACES
+        .get_or_init(|| {
+            SYMBOLS
+                .iter()
+                .filter_map(|&(name, bytes)| {
+                    let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
+                    let face = Face::new(name, Variant::Regular, name.to_string(), data, 0)?;
+                    let face = Arc::new(face);
+                    Some(std::array::from_fn(|_| face.clone()))
+                })
+                .collect()
+        })
+        .clone()
 }
 
 /// The bundled family's faces, parsed once per process.
@@ -554,4 +578,34 @@ fn end_past_file(font: &[u8]) -> Option<u64> {
         end = end.max(table_end);
     }
     (end > font.len() as u64).then_some(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_family_takes_missing_symbols_from_the_bundled_symbol_faces() {
+        let family = bundled();
+        for (c, face) in [
+            ('a', "NotoSerif-Bold"),
+            ('−', "NotoSansMath-Regular"),
+            ('≈', "NotoSansMath-Regular"),
+            ('→', "NotoSansMath-Regular"),
+            ('☐', "NotoSansSymbols2-Regular"),
+            ('☑', "NotoSansSymbols2-Regular"),
+            ('✓', "NotoSansSymbols2-Regular"),
+        ] {
+            let found = family.face_for(Variant::Bold, c).map(|f| f.name.clone());
+            assert_eq!(found.as_deref(), Some(face), "{c}");
+            assert!(
+                family.chose(
+                    &family
+                        .face_for(Variant::Bold, c)
+                        .unwrap_or_else(|| bundled_face(0))
+                )
+            );
+        }
+        assert!(family.face_for(Variant::Regular, '王').is_none());
+    }
 }

@@ -199,7 +199,7 @@ fn configured_fallback_file_is_used_before_the_system_fonts_without_a_warning() 
     let (_dir, md) = folder(
         &format!("fallback = [\"{DEJAVU}\"]"),
         "[\"A\"]",
-        "Tick ☑ or ☐, about 3 ≈ π − 0.14.",
+        "In braille: ⠓⠑⠇⠇⠕.",
     );
     let r = run(letterhead()
         .args([
@@ -218,7 +218,38 @@ fn configured_fallback_file_is_used_before_the_system_fonts_without_a_warning() 
     let pdf = md.with_extension("pdf");
     assert_eq!(embedded_subset(&pdf, "DejaVuSans"), 1);
     let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
-    assert!(text.contains("Tick ☑ or ☐, about 3 ≈ π − 0.14."), "{text}");
+    assert!(text.contains("In braille: ⠓⠑⠇⠇⠕."), "{text}");
+}
+
+#[test]
+fn symbols_the_bundled_family_lacks_print_from_the_bundled_symbol_faces() {
+    let (_dir, md) = folder("", "[\"A\"]", "Tick ☑ or ☐ ✓, about 3 ≈ π − 0.14 → done.");
+    let r = run(letterhead()
+        .args([
+            "render",
+            "--ignore-system-fonts",
+            "--diagnostic-format",
+            "short",
+        ])
+        .arg(&md));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("glyph"), "{}", r.stderr);
+    let pdf = md.with_extension("pdf");
+    assert!(qpdf_ok(&pdf));
+    assert_eq!(embedded_subset(&pdf, "NotoSansMath-Regular"), 1);
+    assert_eq!(embedded_subset(&pdf, "NotoSansSymbols2-Regular"), 1);
+    for text in [
+        tool("pdftotext", &[pdf.to_str().unwrap(), "-"]),
+        tool(
+            "mutool",
+            &["draw", "-q", "-F", "txt", pdf.to_str().unwrap()],
+        ),
+    ] {
+        assert!(
+            text.contains("Tick ☑ or ☐ ✓, about 3 ≈ π − 0.14 → done."),
+            "{text}"
+        );
+    }
 }
 
 #[test]

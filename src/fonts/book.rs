@@ -7,7 +7,7 @@
 //! nothing from them. It does not read the environment: `app` says where to look.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use super::Variant;
 
@@ -25,6 +25,9 @@ pub struct FontSources {
 pub struct FontBook {
     sources: FontSources,
     scanned: OnceLock<Scanned>,
+    /// The characters of each face fallback has looked into, by file and index: each file is
+    /// read once, however many characters are searched.
+    coverage: Mutex<Vec<((PathBuf, u32), Vec<(u32, u32)>)>>,
 }
 
 #[derive(Debug)]
@@ -102,6 +105,7 @@ impl FontBook {
         FontBook {
             sources,
             scanned: OnceLock::new(),
+            coverage: Mutex::default(),
         }
     }
 
@@ -206,6 +210,77 @@ impl FontBook {
         });
         faces
     }
+}
+
+impl FontBook {
+    /// The first face that has `c`, in the order of `fallback_candidates(hint)`. Each font
+    /// file is read at most once for all searches: what it covers is kept, not its bytes.
+    pub fn covering(&self, c: char, hint: Option<&str>) -> Option<FaceRef> {
+        let code = u32::from(c);
+        for candidate in self.fallback_candidates(hint) {
+            let key = (candidate.path.clone(), candidate.index);
+            let mut coverage = self.coverage.lock().ok()?;
+            let at = match coverage.iter().position(|(k, _)| *k == key) {
+                Some(at) => at,
+                None => {
+                    let ranges = read_coverage(&candidate.path, candidate.index);
+                    coverage.push((key, ranges));
+                    coverage.len() - 1
+                }
+            };
+            let ranges = &coverage[at].1;
+            let i = ranges.partition_point(|&(_, end)| end < code);
+            if ranges.get(i).is_some_and(|&(start, _)| start <= code) {
+                return Some(candidate);
+            }
+        }
+        None
+    }
+}
+
+/// The characters a face maps, as sorted, inclusive ranges (empty when it cannot be read).
+fn read_coverage(path: &std::path::Path, index: u32) -> Vec<(u32, u32)> {
+    use read_fonts::TableProvider;
+    use read_fonts::tables::cmap::PlatformId;
+    let too_big = std::fs::metadata(path).map_or(true, |m| m.len() > super::MAX_FONT_BYTES);
+    let Some(data) = (!too_big).then(|| std::fs::read(path).ok()).flatten() else {
+        return Vec::new();
+    };
+    let Ok(font) = read_fonts::FontRef::from_index(&data, index) else {
+        return Vec::new();
+    };
+    let Ok(cmap) = font.cmap() else {
+        return Vec::new();
+    };
+    let mut codes: Vec<u32> = Vec::new();
+    for record in cmap.encoding_records() {
+        let unicode = match record.platform_id() {
+            PlatformId::Unicode => true,
+            PlatformId::Windows => matches!(record.encoding_id(), 1 | 10),
+            _ => false,
+        };
+        if !unicode {
+            continue;
+        }
+        if let Ok(subtable) = record.subtable(cmap.offset_data()) {
+            codes.extend(
+                subtable
+                    .iter()
+                    .filter(|(_, gid)| gid.to_u32() != 0)
+                    .map(|(code, _)| code),
+            );
+        }
+    }
+    codes.sort_unstable();
+    codes.dedup();
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for code in codes {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == code => *end = code,
+            _ => ranges.push((code, code)),
+        }
+    }
+    ranges
 }
 
 /// Reads the font folders and the system's fonts.
