@@ -618,7 +618,7 @@ impl Composer<'_> {
                         "right-to-left text ({}) cannot be set yet: letterhead lays lines out left to right only, and would print it in the wrong order",
                         list.join(", ")
                     ))
-                    .hint("write the name in a left-to-right transcription, or set this letter with another tool");
+                    .hint("write it in a Latin transcription, or set this letter with another tool");
                     let needle = chars.first().map(char::to_string).unwrap_or_default();
                     let d = self.locate(d, &needle);
                     self.damage.get_or_insert_with(|| d.boxed());
