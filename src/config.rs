@@ -627,7 +627,7 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
             fallback: style
                 .fallback
                 .iter()
-                .map(|entry| FallbackChoice::parse(entry, &base))
+                .map(|entry| FallbackChoice::parse(entry, base))
                 .collect(),
             size,
             leading,

@@ -27,8 +27,14 @@ pub struct FontBook {
     scanned: OnceLock<Scanned>,
     /// The characters of each face fallback has looked into, by file and index: each file is
     /// read once, however many characters are searched.
-    coverage: Mutex<Vec<((PathBuf, u32), Vec<(u32, u32)>)>>,
+    coverage: Mutex<Vec<(FaceKey, Ranges)>>,
 }
+
+/// A face's file and index in it.
+type FaceKey = (PathBuf, u32);
+
+/// Characters as sorted, inclusive ranges of code points.
+type Ranges = Vec<(u32, u32)>;
 
 #[derive(Debug)]
 struct Scanned {
