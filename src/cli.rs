@@ -183,6 +183,8 @@ pub struct EnvelopeArgs {
     /// Use this letterhead instead of looking one up.
     #[arg(short, long, value_name = "FILE")]
     pub letterhead: Option<PathBuf>,
+    #[command(flatten)]
+    pub fonts: FontArgs,
     /// Write PDF/A-2b (as `page.pdfa = true` does).
     #[arg(long)]
     pub pdfa: bool,
@@ -369,6 +371,8 @@ pub struct BatchArgs {
     /// Write PDF/A-2b, for archiving (as `page.pdfa = true` does).
     #[arg(long)]
     pub pdfa: bool,
+    #[command(flatten)]
+    pub fonts: FontArgs,
     /// Letters worked on at once (default: all cores).
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -493,6 +497,8 @@ pub struct WatchArgs {
     /// Use this letterhead instead of looking one up.
     #[arg(short, long, value_name = "FILE")]
     pub letterhead: Option<PathBuf>,
+    #[command(flatten)]
+    pub fonts: FontArgs,
     /// Override the letterhead's page size (any case, as in letterhead.toml).
     #[arg(long, value_enum, value_name = "SIZE", ignore_case = true)]
     pub page_size: Option<PageSizeArg>,
@@ -522,6 +528,24 @@ pub struct FontsArgs {
     /// folder or above, when there is one).
     #[arg(short, long, value_name = "FILE")]
     pub letterhead: Option<PathBuf>,
+    /// Also list each family's faces (style, weight and file).
+    #[arg(long)]
+    pub variants: bool,
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// Where fonts named by family are looked for.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FontArgs {
+    /// Look for fonts in this folder (or font file) too, before the system's fonts; may be
+    /// given more than once. LETTERHEAD_FONT_PATHS adds more (separated like PATH).
+    #[arg(long, value_name = "DIR")]
+    pub font_path: Vec<PathBuf>,
+    /// Do not look among the system's fonts (for `style.font`, `style.fallback` and
+    /// characters the fonts lack): only the bundled family, font files and font paths.
+    #[arg(long)]
+    pub ignore_system_fonts: bool,
 }
 
 /// How diagnostics are printed.

@@ -227,6 +227,8 @@ pub enum Align {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct StyleFile {
     font: Option<FontSpec>,
+    #[serde(default)]
+    fallback: Vec<String>,
     size: Option<Length>,
     leading: Option<f64>,
     accent: Option<Color>,
@@ -255,8 +257,9 @@ struct FontFiles {
 /// Where the fonts come from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FontChoice {
-    /// A family compiled into the binary, by name.
-    Bundled(String),
+    /// A family by name: a bundled one, or one found among the system's fonts and the font
+    /// folders.
+    Named(String),
     /// Font files; faces left out are taken from the regular face.
     Files {
         /// Regular face.
@@ -268,6 +271,31 @@ pub enum FontChoice {
         /// Bold italic face.
         bold_italic: Option<PathBuf>,
     },
+}
+
+/// A face tried for the characters the family lacks.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FallbackChoice {
+    /// A family by name, as in `FontChoice::Named`.
+    Named(String),
+    /// A font file.
+    File(PathBuf),
+}
+
+impl FallbackChoice {
+    /// An entry of `style.fallback`: a file when it names a font file by its extension
+    /// (relative to `base`), else a family name.
+    fn parse(entry: &str, base: &Path) -> FallbackChoice {
+        let lower = entry.to_ascii_lowercase();
+        if [".ttf", ".otf", ".ttc", ".otc"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+        {
+            FallbackChoice::File(base.join(entry))
+        } else {
+            FallbackChoice::Named(entry.to_string())
+        }
+    }
 }
 
 /// The line at the foot of every page.
@@ -344,6 +372,8 @@ pub struct Page {
 pub struct Style {
     /// The font family.
     pub font: FontChoice,
+    /// Faces for characters the family lacks, tried in order (before the system's fonts).
+    pub fallback: Vec<FallbackChoice>,
     /// Body text size.
     pub size: Abs,
     /// Line height as a multiple of the size.
@@ -546,8 +576,8 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
         at(&["style", "leading"], d);
     }
     let font = match &style.font {
-        None => FontChoice::Bundled("default".into()),
-        Some(FontSpec::Named(name)) => FontChoice::Bundled(name.clone()),
+        None => FontChoice::Named("default".into()),
+        Some(FontSpec::Named(name)) => FontChoice::Named(name.clone()),
         Some(FontSpec::Files(files)) => FontChoice::Files {
             regular: base.join(&files.regular),
             bold: files.bold.as_ref().map(|p| base.join(p)),
@@ -594,6 +624,11 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
         page,
         style: Style {
             font,
+            fallback: style
+                .fallback
+                .iter()
+                .map(|entry| FallbackChoice::parse(entry, base))
+                .collect(),
             size,
             leading,
             accent: style.accent.unwrap_or(Color {

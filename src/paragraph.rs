@@ -13,6 +13,8 @@
 //! It gives lines of positioned glyph runs plus link areas, and warnings (missing characters,
 //! overfull lines, character breaks). It knows nothing about pages or the letter around it.
 
+mod coverage;
+
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -152,6 +154,10 @@ pub struct Line {
 pub enum Warning {
     /// Characters no face of the family has.
     MissingGlyphs(Vec<char>),
+    /// Characters set in a face found among the system's fonts: its name and the characters.
+    Fallback(String, Vec<char>),
+    /// Characters of a right-to-left script, which the layout cannot set in their order.
+    RightToLeft(Vec<char>),
     /// Control characters in the text, which are not printed.
     ControlChars(Vec<char>),
     /// A line wider than the measure, by this much.
@@ -303,13 +309,20 @@ fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Lin
     if text.trim().is_empty() {
         return (Vec::new(), warnings);
     }
-    // 2. shape
+    // 2. shape, each piece of text in the first face that has it
+    let covered = coverage::cover(spans, family);
+    if !covered.right_to_left.is_empty() {
+        warnings.push(Warning::RightToLeft(covered.right_to_left));
+    }
+    for (face, chars) in covered.found {
+        warnings.push(Warning::Fallback(face, chars));
+    }
+    let spans = &covered.spans[..];
     let mut shaped = Vec::with_capacity(spans.len());
     let mut start = 0;
     let mut missing = Vec::new();
     let mut controls = Vec::new();
-    for span in spans {
-        let face = family.face(span.variant).clone();
+    for (span, face) in spans.iter().zip(covered.faces) {
         let glyphs = shape::shape(&face, &span.text, &style.language);
         // An ASCII character the face lacks shapes as glyph 0, so the character map is only
         // consulted for the others, or when a glyph 0 shows that something is missing.

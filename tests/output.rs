@@ -38,7 +38,13 @@ fn render(body: &str, cff: bool) -> (tempfile::TempDir, std::path::PathBuf, Stri
     std::fs::write(d.join("letterhead.toml"), letterhead_toml(cff)).unwrap();
     std::fs::write(d.join("letter.md"), letter("to = [\"A\"]", body)).unwrap();
     let r = run(letterhead()
-        .args(["render", "--diagnostic-format", "short"])
+        // Only the letter's own fonts: these tests are about characters no font has.
+        .args([
+            "render",
+            "--ignore-system-fonts",
+            "--diagnostic-format",
+            "short",
+        ])
         .arg(d.join("letter.md")));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let pdf = d.join("letter.pdf");

@@ -116,6 +116,7 @@ pub(super) fn envelope(args: &EnvelopeArgs) -> u8 {
     };
     let batch = BatchArgs {
         letterhead: args.letterhead.clone(),
+        fonts: args.fonts.clone(),
         page_size: None,
         pdfa: args.pdfa,
         jobs: None,

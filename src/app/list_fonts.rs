@@ -1,10 +1,12 @@
-//! `letterhead fonts`: the font families available — the bundled ones and those a letterhead
-//! configures — with their faces and the scripts they cover.
+//! `letterhead fonts`: the font families available — the bundled ones, those a letterhead
+//! configures, and those found among the system's fonts and the font folders — with their faces
+//! and the scripts they cover.
 //!
-//! It lists; it does not search the system's fonts (letterhead never uses them).
+//! It lists; it changes nothing.
 
 use std::path::{Path, PathBuf};
 
+use crate::cli::FontsArgs;
 use crate::config;
 use crate::fonts::{self, Family, Variant};
 
@@ -15,7 +17,9 @@ use super::{EXIT_OK, EXIT_USAGE, eprint_diag, plan};
 const MIN_SCRIPT_CHARACTERS: usize = 10;
 
 /// Prints the listing on standard output; returns the exit code.
-pub(super) fn list_fonts(letterhead: Option<&Path>) -> u8 {
+pub(super) fn list_fonts(args: &FontsArgs) -> u8 {
+    let letterhead = args.letterhead.as_deref();
+    let book = std::sync::Arc::new(super::load::font_book(&args.fonts));
     let mut out = String::new();
     let bundled = fonts::bundled();
     out.push_str(&format!(
@@ -36,10 +40,20 @@ pub(super) fn list_fonts(letterhead: Option<&Path>) -> u8 {
     if let Some(path) = found {
         let loaded = read_source(&path, "letterhead")
             .and_then(|source| config::parse(&source))
-            .and_then(|lh| Ok((fonts::load(&lh.style.font, lh.path.as_deref())?, lh)));
+            .and_then(|lh| {
+                let family = fonts::load(
+                    &lh.style.font,
+                    &lh.style.fallback,
+                    lh.path.as_deref(),
+                    &book,
+                )?;
+                Ok((family, lh))
+            });
         match loaded {
             Ok((family, lh)) => {
-                if let config::FontChoice::Files { .. } = lh.style.font {
+                let bundled = matches!(&lh.style.font,
+                    config::FontChoice::Named(name) if fonts::BUNDLED.contains(&name.as_str()));
+                if !bundled {
                     out.push_str(&format!(
                         "\n{} — configured in {}\n",
                         family.name,
@@ -58,6 +72,46 @@ pub(super) fn list_fonts(letterhead: Option<&Path>) -> u8 {
                 print!("{out}");
                 eprint_diag(&d);
                 return EXIT_USAGE;
+            }
+        }
+    }
+    let families = book.families();
+    let mut places: Vec<String> = book
+        .sources()
+        .paths
+        .iter()
+        .map(|p| format!("`{}`", p.display()))
+        .collect();
+    if book.sources().system {
+        places.push("the system's fonts".into());
+    }
+    if !places.is_empty() {
+        out.push_str(&format!(
+            "\n{} {} in {} (`style.font = \"NAME\"`, `style.fallback = [\"NAME\"]`):\n",
+            families.len(),
+            if families.len() == 1 {
+                "family"
+            } else {
+                "families"
+            },
+            places.join(" and ")
+        ));
+        for family in families {
+            out.push_str(family);
+            out.push('\n');
+            if args.variants {
+                for face in book.faces_of(family) {
+                    let index = if face.index > 0 {
+                        format!(" (face {})", face.index)
+                    } else {
+                        String::new()
+                    };
+                    out.push_str(&format!(
+                        "  {:<20} {}{index}\n",
+                        face.style_name(),
+                        face.path.display()
+                    ));
+                }
             }
         }
     }

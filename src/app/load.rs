@@ -18,7 +18,7 @@ use crate::cli::BatchArgs;
 use crate::config::{self, Letterhead};
 use crate::diag::{self, Diagnostic, Source};
 use crate::files::{self, ReadError};
-use crate::fonts::{self, Family};
+use crate::fonts::{self, Family, FontBook, FontSources};
 use crate::frame;
 use crate::image;
 use crate::letter::Letter;
@@ -26,6 +26,19 @@ use crate::merge;
 use crate::pdf;
 
 use super::plan::{self, Input, Job};
+
+/// Where fonts are looked for: `--font-path`, then `LETTERHEAD_FONT_PATHS`, then the system's
+/// fonts unless `--ignore-system-fonts`.
+pub(super) fn font_book(args: &crate::cli::FontArgs) -> FontBook {
+    let mut paths = args.font_path.clone();
+    if let Some(value) = std::env::var_os("LETTERHEAD_FONT_PATHS") {
+        paths.extend(fonts::split_paths(&value));
+    }
+    FontBook::new(FontSources {
+        paths,
+        system: !args.ignore_system_fonts,
+    })
+}
 
 /// A letterhead with everything it needs: its font family and its logo.
 #[derive(Clone)]
@@ -57,6 +70,9 @@ pub(super) struct Resources {
     pub(super) fonts: pdf::FontCache,
     /// The files the letterheads loaded (or tried) were read from and name, for `watch`.
     named: Mutex<Vec<PathBuf>>,
+    /// The system's fonts and the font folders, for families named in letterheads and for
+    /// characters their fonts lack.
+    book: Arc<FontBook>,
     /// `--page-size`, when given.
     page_size: Option<&'static str>,
     /// `--pdfa`.
@@ -85,7 +101,13 @@ impl Resources {
     ) -> diag::Result<Resources> {
         let page_size = args.page_size.map(|p| p.name());
         let builtin = with_overrides(Letterhead::builtin(), page_size, args.pdfa);
-        let bundled = Arc::new(fonts::bundled());
+        let book = Arc::new(font_book(&args.fonts));
+        let bundled = Arc::new(fonts::load(
+            &config::FontChoice::Named("default".into()),
+            &[],
+            None,
+            &book,
+        )?);
         let mut resources = Resources {
             override_setup: None,
             builtin: Setup {
@@ -100,6 +122,7 @@ impl Resources {
             signatures: Mutex::default(),
             fonts: pdf::FontCache::default(),
             named: Mutex::default(),
+            book,
             page_size,
             pdfa: args.pdfa,
             now,
@@ -185,11 +208,16 @@ impl Resources {
     }
 
     fn family_for(&self, lh: &Letterhead) -> diag::Result<Arc<Family>> {
-        let key = format!("{:?}", lh.style.font);
+        let key = format!("{:?} {:?}", lh.style.font, lh.style.fallback);
         if let Some(f) = locked(&self.families).get(&key) {
             return Ok(f.clone());
         }
-        let family = Arc::new(fonts::load(&lh.style.font, lh.path.as_deref())?);
+        let family = Arc::new(fonts::load(
+            &lh.style.font,
+            &lh.style.fallback,
+            lh.path.as_deref(),
+            &self.book,
+        )?);
         locked(&self.families).insert(key, family.clone());
         Ok(family)
     }

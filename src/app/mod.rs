@@ -163,7 +163,7 @@ pub fn main() -> ExitCode {
         }
         Command::Combine(args) => join::join(&args),
         Command::Init(args) => init::init(&args),
-        Command::Fonts(args) => list_fonts::list_fonts(args.letterhead.as_deref()),
+        Command::Fonts(args) => list_fonts::list_fonts(&args),
         Command::Completions(args) => docs::completions(args.shell),
         Command::Man(args) => docs::man(args.out_dir.as_deref()),
         Command::Watch(args) => watch::watch(&args),

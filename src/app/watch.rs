@@ -63,6 +63,7 @@ pub(super) fn watch(args: &WatchArgs) -> u8 {
     }
     let batch = BatchArgs {
         letterhead: args.letterhead.clone(),
+        fonts: args.fonts.clone(),
         page_size: args.page_size,
         pdfa: args.pdfa,
         jobs: None,
@@ -363,6 +364,7 @@ mod tests {
             name: None,
             out_dir: None,
             letterhead: None,
+            fonts: crate::cli::FontArgs::default(),
             page_size: None,
             pdfa: false,
             diagnostic_format: None,

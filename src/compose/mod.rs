@@ -631,6 +631,36 @@ impl Composer<'_> {
                     let needle = chars.first().map(char::to_string).unwrap_or_default();
                     self.locate(d, &needle)
                 }
+                Warning::Fallback(face, chars) => {
+                    let list: Vec<String> =
+                        chars.iter().take(8).map(|c| format!("`{c}`")).collect();
+                    let more = if chars.len() > 8 { ", …" } else { "" };
+                    let d = Diagnostic::warning(format!(
+                        "{}{more} set in `{face}`, found among the system's fonts: the font `{}` has no glyph for {}",
+                        list.join(", "),
+                        self.input.family.name,
+                        if chars.len() == 1 { "it" } else { "them" },
+                    ))
+                    .hint("to choose the face yourself, name its family in `style.fallback` (`letterhead fonts` lists them)");
+                    let needle = chars.first().map(char::to_string).unwrap_or_default();
+                    self.locate(d, &needle)
+                }
+                Warning::RightToLeft(chars) => {
+                    let list: Vec<String> = chars
+                        .iter()
+                        .take(8)
+                        .map(|c| format!("`{c}` (U+{:04X})", u32::from(*c)))
+                        .collect();
+                    let d = Diagnostic::error(format!(
+                        "right-to-left text ({}) cannot be set yet: letterhead lays lines out left to right only, and would print it in the wrong order",
+                        list.join(", ")
+                    ))
+                    .hint("write it in a Latin transcription, or set this letter with another tool");
+                    let needle = chars.first().map(char::to_string).unwrap_or_default();
+                    let d = self.locate(d, &needle);
+                    self.damage.get_or_insert_with(|| d.boxed());
+                    continue;
+                }
                 Warning::ControlChars(chars) => {
                     // Once per character and letter, named by code point only: the characters
                     // themselves could drive a terminal (an escape sequence).

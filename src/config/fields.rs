@@ -80,6 +80,7 @@ const STYLE: Table = Table {
     fields: &[
         Field::new("font", Kind::Either(&Kind::Text, &Kind::Table(&FONT_FILES)))
             .what("a font's name in quotes, or a table of font files like { regular = \"…\" }"),
+        Field::new("fallback", Kind::Texts),
         Field::new("size", Kind::Length { example: "11pt" }).rule(font_size_rule),
         Field::new("leading", Kind::Number).rule(leading_rule),
         Field::new(

@@ -70,7 +70,7 @@ impl FontCache {
             return Ok(parsed.clone());
         }
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut warnings)
+        let parsed = ParsedFont::from_bytes(face.bytes(), face.index as usize, &mut warnings)
             .ok_or_else(|| format!("the font `{}` cannot be embedded", face.name))?;
         let parsed = Arc::new(parsed);
         map.insert(face_key(face), (face.clone(), parsed.clone()));
