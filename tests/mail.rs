@@ -401,6 +401,47 @@ fn twenty_rows_arrive_over_starttls_with_auth_and_a_rerun_sends_none_again() {
 }
 
 #[test]
+fn a_data_file_sorted_differently_sends_nobody_a_letter_twice() {
+    let server = Server::start(&[]);
+    let dir = merge_dir();
+    let d = dir.path();
+    let r = run(&mut send_to(d, &server));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(server.messages().len(), 20);
+    // A new supporter sorted in at the top: every other row has another number (and another
+    // default file name) than when it was sent, and the last has a number never sent.
+    let csv = std::fs::read_to_string(d.join("supporters.csv")).unwrap();
+    let mut lines: Vec<&str> = csv.lines().collect();
+    let header = lines.remove(0);
+    let new = "21,Grace,Hopper,1 Navy Yard,\"Arlington, VA 22202\",$10,,grace.hopper@localhost";
+    std::fs::write(
+        d.join("supporters.csv"),
+        format!("{header}\n{new}\n{}\n", lines.join("\n")),
+    )
+    .unwrap();
+    let r = run(&mut send_to(d, &server));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("emails: 1 sent, 20 skipped"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stdout.contains("changed since it was sent"),
+        "{}",
+        r.stdout
+    );
+    let messages = server.messages();
+    assert_eq!(messages.len(), 21);
+    assert_eq!(messages[20].1, vec!["grace.hopper@localhost".to_string()]);
+    // Nobody twice.
+    let mut recipients: Vec<&Vec<String>> = messages.iter().map(|(_, to)| to).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), 21);
+}
+
+#[test]
 fn a_refused_recipient_fails_its_row_and_the_others_arrive() {
     let server = Server::start(&["--reject", "chloe.moreau@localhost"]);
     let dir = merge_dir();

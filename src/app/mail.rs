@@ -195,12 +195,12 @@ impl Mailer {
             .read_letter(&job.input)
             .map(|s| s.text.to_string())
             .unwrap_or_default();
-        let digest = digest(&letter_text, &draft, &attachment_name);
+        let digest = digest(&letter_text, &draft);
         let to: Vec<String> = draft.to.iter().map(|m| m.email.to_string()).collect();
         let previous = self
             .journal
             .as_ref()
-            .and_then(|j| j.last(row_number))
+            .and_then(|j| j.find(row_number, &to, &hex(&digest)))
             .cloned();
         let resend = self.resend.contains(&row_number);
         // A message sent again keeps its Message-ID, so that mail clients can tell.
@@ -411,7 +411,7 @@ fn journal_path_text(path: PathBuf) -> String {
 
 /// SHA-256 of what the recipient reads: the letter's text, the message's fields and the
 /// attachment's name (not the PDF's bytes, which hold the time they were made).
-fn digest(letter: &str, draft: &Draft, attachment: &str) -> [u8; 32] {
+fn digest(letter: &str, draft: &Draft) -> [u8; 32] {
     let mut h = Sha256::new();
     let mut field = |s: &str| {
         h.update((s.len() as u64).to_be_bytes());
@@ -427,7 +427,8 @@ fn digest(letter: &str, draft: &Draft, attachment: &str) -> [u8; 32] {
     }
     field(&draft.subject);
     field(&draft.body);
-    field(attachment);
+    // Not the attachment's name: with the default names (`thank-you-0003.pdf`) it follows the
+    // row's place in the data, and a data file sorted differently is the same mailing.
     h.finalize().into()
 }
 

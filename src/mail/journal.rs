@@ -52,11 +52,16 @@ pub struct Entry {
     pub reply: Option<String>,
 }
 
-/// An open journal: the last entry of every row, and the file to append to.
+/// An open journal: the last entry of every row, of every message (its recipients and
+/// content) and of every recipient list, and the file to append to.
 pub struct Journal {
     path: PathBuf,
     file: File,
     last: BTreeMap<usize, Entry>,
+    /// By recipients and digest: the same message, whatever row it was in.
+    by_message: BTreeMap<(Vec<String>, String), Entry>,
+    /// By recipients: the latest message to them.
+    by_to: BTreeMap<Vec<String>, Entry>,
     /// Lines that could not be read (a crash mid-line), 1-based.
     pub unreadable: Vec<usize>,
 }
@@ -76,31 +81,48 @@ impl Journal {
         }
         let mut text = String::new();
         file.read_to_string(&mut text)?;
-        let mut last = BTreeMap::new();
-        let mut unreadable = Vec::new();
+        let mut journal = Journal {
+            path: path.to_path_buf(),
+            file,
+            last: BTreeMap::new(),
+            by_message: BTreeMap::new(),
+            by_to: BTreeMap::new(),
+            unreadable: Vec::new(),
+        };
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
             match serde_json::from_str::<Entry>(line) {
-                Ok(entry) => {
-                    last.insert(entry.row, entry);
-                }
-                Err(_) => unreadable.push(i + 1),
+                Ok(entry) => journal.remember(entry),
+                Err(_) => journal.unreadable.push(i + 1),
             }
         }
         if !text.is_empty() && !text.ends_with('\n') {
             // A line cut short by a crash: closed, so the next entry starts on its own line.
-            file.seek(SeekFrom::End(0))?;
-            file.write_all(b"\n")?;
-            file.sync_data()?;
+            journal.file.seek(SeekFrom::End(0))?;
+            journal.file.write_all(b"\n")?;
+            journal.file.sync_data()?;
         }
-        Ok(Journal {
-            path: path.to_path_buf(),
-            file,
-            last,
-            unreadable,
-        })
+        Ok(journal)
+    }
+
+    fn remember(&mut self, entry: Entry) {
+        self.by_message
+            .insert((entry.to.clone(), entry.digest.clone()), entry.clone());
+        self.by_to.insert(entry.to.clone(), entry.clone());
+        self.last.insert(entry.row, entry);
+    }
+
+    /// What the journal knows of the message of row `row` to `to` with `digest`, so that a
+    /// data file sorted differently between runs sends nobody a letter twice: the same
+    /// message (recipients and digest) in whatever row it was; else the last message to the
+    /// same recipients (a changed letter), this row's first; else nothing (a new recipient).
+    pub fn find(&self, row: usize, to: &[String], digest: &str) -> Option<&Entry> {
+        self.by_message
+            .get(&(to.to_vec(), digest.to_string()))
+            .or_else(|| self.last.get(&row).filter(|e| e.to == to))
+            .or_else(|| self.by_to.get(to))
     }
 
     /// The journal file.
@@ -120,7 +142,7 @@ impl Journal {
         // One write of the whole line: with O_APPEND it lands whole at the end.
         self.file.write_all(line.as_bytes())?;
         self.file.sync_data()?;
-        self.last.insert(entry.row, entry);
+        self.remember(entry);
         Ok(())
     }
 }
