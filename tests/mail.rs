@@ -442,6 +442,24 @@ fn a_data_file_sorted_differently_sends_nobody_a_letter_twice() {
 }
 
 #[test]
+fn rate_spaces_the_messages() {
+    let server = Server::start(&[]);
+    let dir = merge_dir();
+    let d = dir.path();
+    let csv = std::fs::read_to_string(d.join("supporters.csv")).unwrap();
+    let four: Vec<&str> = csv.lines().take(5).collect();
+    std::fs::write(d.join("supporters.csv"), four.join("\n") + "\n").unwrap();
+    // 120 a minute: half a second from the start of one message to the next, so four
+    // messages take at least three halves. (A lower bound only: a slow machine is slower.)
+    let started = std::time::Instant::now();
+    let r = run(send_to(d, &server).args(["--rate", "120/min"]));
+    let took = started.elapsed();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(server.messages().len(), 4);
+    assert!(took >= std::time::Duration::from_millis(1500), "{took:?}");
+}
+
+#[test]
 fn a_refused_recipient_fails_its_row_and_the_others_arrive() {
     let server = Server::start(&["--reject", "chloe.moreau@localhost"]);
     let dir = merge_dir();

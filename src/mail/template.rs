@@ -312,14 +312,32 @@ fn describe(c: char) -> String {
 /// use letterhead::mail::template::parse_mailbox;
 /// assert!(parse_mailbox("Amara Okafor <amara@example.org>").is_ok());
 /// assert!(parse_mailbox("a@example.org, b@example.org").is_err());
+/// // A name with a comma is one name.
+/// let smith = parse_mailbox("Smith, Jr. <john@example.org>").unwrap();
+/// assert_eq!(smith.name.as_deref(), Some("Smith, Jr."));
+/// assert_eq!(smith.email.to_string(), "john@example.org");
+/// assert!(parse_mailbox("a@example.org, <b@example.org>").is_err());
 /// ```
 pub fn parse_mailbox(text: &str) -> Result<Mailbox, String> {
     let text = text.trim();
     if text.is_empty() {
         return Err("is empty".to_string());
     }
-    let mailbox = Mailbox::from_str(text).map_err(|_| {
-        format!("`{text}` is not one email address (`user@domain` or `Name <user@domain>`)")
+    let not_one =
+        || format!("`{text}` is not one email address (`user@domain` or `Name <user@domain>`)");
+    let mailbox = Mailbox::from_str(text).or_else(|_| {
+        // A display name with a comma or another special (`Smith, Jr. <…>`, as a data file's
+        // name column gives it) is quoted: the address in angle brackets is still the one
+        // recipient.
+        let (name, rest) = text.rsplit_once('<').ok_or_else(not_one)?;
+        let address = rest.strip_suffix('>').ok_or_else(not_one)?;
+        let name = name.trim();
+        // A name holding `@` looks like a second address: not one recipient, as written.
+        if name.is_empty() || name.starts_with('"') || name.contains('@') {
+            return Err(not_one());
+        }
+        let address = address.trim().parse().map_err(|_| not_one())?;
+        Ok(Mailbox::new(Some(name.to_string()), address))
     })?;
     let address = &mailbox.email;
     if address.user().len() > MAX_LOCAL_PART {
