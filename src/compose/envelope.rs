@@ -281,28 +281,6 @@ fn envelope_label(env: &Envelope) -> &'static str {
     }
 }
 
-/// A composer for one recipient, writing into `structure`.
-fn composer<'a>(input: &'a Input<'a>, structure: Structure) -> Composer<'a> {
-    let lh = input.letterhead;
-    let size = lh.style.size;
-    Composer {
-        input,
-        size,
-        line_height: size * lh.style.leading,
-        width: lh.page.width - lh.page.left - lh.page.right,
-        warnings: Vec::new(),
-        blocks: Vec::new(),
-        missing_variants: Vec::new(),
-        controls_reported: Vec::new(),
-        origin: Origin::Letter(0),
-        letterhead_bottom: Abs::ZERO,
-        damage: None,
-        structure,
-        heading: 0,
-        names: super::names(input).into(),
-    }
-}
-
 fn meta(inputs: &[Input<'_>], title: &str) -> frame::Meta {
     let lh = inputs.first().map(|i| i.letterhead);
     frame::Meta {
@@ -331,7 +309,7 @@ pub fn envelopes(inputs: &[Input<'_>], env: &Envelope) -> Result<Laid, Vec<Failu
     let mut failures = Vec::new();
     let mut warnings = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
-        let mut c = composer(input, std::mem::take(&mut structure));
+        let mut c = Composer::new(input, std::mem::take(&mut structure));
         // Each envelope a section: the sender, then the recipient, as they are read.
         let sect = c.structure.add(Structure::ROOT, Role::Sect);
         let result = c
@@ -384,7 +362,7 @@ pub fn labels(inputs: &[Input<'_>], sheet: &Sheet, skip: usize) -> Result<Laid, 
                 items: Vec::new(),
             });
         }
-        let mut c = composer(input, std::mem::take(&mut structure));
+        let mut c = Composer::new(input, std::mem::take(&mut structure));
         match c.label_items(sheet.label(n), sheet.label_name) {
             Ok(items) => pages[page].items.extend(items),
             Err(d) => failures.push((i, d)),

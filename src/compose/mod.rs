@@ -291,23 +291,7 @@ fn names(input: &Input<'_>) -> Vec<String> {
 /// What the layout cannot place: a recipient block that does not fit its window.
 pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<Diagnostic>)> {
     let lh = input.letterhead;
-    let size = lh.style.size;
-    let mut composer = Composer {
-        input,
-        size,
-        line_height: size * lh.style.leading,
-        width: lh.page.width - lh.page.left - lh.page.right,
-        warnings: Vec::new(),
-        blocks: Vec::new(),
-        missing_variants: Vec::new(),
-        controls_reported: Vec::new(),
-        origin: Origin::Letter(0),
-        letterhead_bottom: Abs::ZERO,
-        damage: None,
-        structure: Structure::default(),
-        heading: 0,
-        names: names(input).into(),
-    };
+    let mut composer = Composer::new(input, Structure::default());
     // 1. the letterhead (first: the flow below it depends on how tall it is), and what goes
     // in and beside the address field (before the flow: it comes first in reading order)
     let (mut letterhead_items, mut body_top) = composer.letterhead()?;
@@ -557,6 +541,30 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         },
         warnings,
     ))
+}
+
+impl<'a> Composer<'a> {
+    /// A composer for `input` in its letterhead's body style, adding to `structure`.
+    fn new(input: &'a Input<'a>, structure: Structure) -> Composer<'a> {
+        let lh = input.letterhead;
+        let size = lh.style.size;
+        Composer {
+            input,
+            size,
+            line_height: size * lh.style.leading,
+            width: lh.page.width - lh.page.left - lh.page.right,
+            warnings: Vec::new(),
+            blocks: Vec::new(),
+            missing_variants: Vec::new(),
+            controls_reported: Vec::new(),
+            origin: Origin::Letter(0),
+            letterhead_bottom: Abs::ZERO,
+            damage: None,
+            structure,
+            heading: 0,
+            names: names(input).into(),
+        }
+    }
 }
 
 impl Composer<'_> {
