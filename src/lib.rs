@@ -8,6 +8,8 @@
 //! cli → app → (config, letter, markdown) → paragraph (shape, linebreak) → paginate
 //!     → compose (letterhead, continuation header, page numbers) → frame → pdf
 //! ```
+//!
+//! Every command that makes a letter does so by the same steps, `typeset`'s.
 
 pub mod app;
 pub mod breakpoints;
@@ -34,4 +36,5 @@ pub mod schema;
 pub mod sfnt;
 pub mod shape;
 pub mod svg;
+pub mod typeset;
 pub mod uri;
