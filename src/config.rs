@@ -59,7 +59,7 @@ impl Color {
     /// Parses `#rrggbb` or `#rgb`.
     ///
     /// ```
-    /// use letterhead::config::Color;
+    /// use letterhead::internals::config::Color;
     /// assert_eq!(Color::parse("#ff0000").unwrap().r, 1.0);
     /// ```
     pub fn parse(text: &str) -> Result<Color, String> {
@@ -438,8 +438,8 @@ impl Letterhead {
     /// diagnostics about that value.
     ///
     /// ```
-    /// use letterhead::config::parse;
-    /// use letterhead::diag::Source;
+    /// use letterhead::internals::config::parse;
+    /// use letterhead::internals::diag::Source;
     /// let text = "[organization]\nname = \"Acme\"\n";
     /// let lh = parse(&Source { path: "letterhead.toml".into(), text: text.into() }).unwrap();
     /// assert_eq!(lh.span_of(&["organization", "name"]), Some(22..28));
@@ -466,8 +466,8 @@ pub fn value_span(text: &str, keys: &[&str]) -> Option<std::ops::Range<usize>> {
 /// Parses a `letterhead.toml`.
 ///
 /// ```
-/// use letterhead::config::parse;
-/// use letterhead::diag::Source;
+/// use letterhead::internals::config::parse;
+/// use letterhead::internals::diag::Source;
 /// let source = Source { path: "letterhead.toml".into(), text: "[organization]\nname = \"Acme\"\n".into() };
 /// let letterhead = parse(&source).unwrap();
 /// assert_eq!(letterhead.organization.name, "Acme");
@@ -730,7 +730,7 @@ fn check_leading(leading: f64) -> diag::Result<()> {
 /// literal bracket), with nothing else inside the brackets.
 ///
 /// ```
-/// use letterhead::config::well_formed_date_format;
+/// use letterhead::internals::config::well_formed_date_format;
 /// assert!(well_formed_date_format("[day padding:none]. [month repr:long] [[sic]"));
 /// assert!(!well_formed_date_format("[weekda'[m)nth]"));
 /// ```

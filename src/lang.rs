@@ -42,7 +42,7 @@ impl Language {
     /// The language for a tag (`de-DE`; case-insensitive, `_` taken for `-`).
     ///
     /// ```
-    /// use letterhead::lang::Language;
+    /// use letterhead::internals::lang::Language;
     /// assert_eq!(Language::from_tag("de_de"), Some(Language::DeDe));
     /// assert_eq!(Language::from_tag("xx"), None);
     /// ```
@@ -96,7 +96,7 @@ impl Language {
     /// names (long and short) of this language; every other component as `time` formats it.
     ///
     /// ```
-    /// use letterhead::lang::Language;
+    /// use letterhead::internals::lang::Language;
     /// use time::format_description::parse_borrowed;
     /// let date = time::macros::date!(2026 - 03 - 05);
     /// let format = parse_borrowed::<1>("[weekday repr:short] [day]. [month repr:short]").unwrap();
@@ -121,7 +121,7 @@ impl Language {
     /// letter without one.
     ///
     /// ```
-    /// use letterhead::lang::Language;
+    /// use letterhead::internals::lang::Language;
     /// let date: toml::value::Datetime = "2015-08-05".parse().unwrap();
     /// let format = Language::FrFr.date_format();
     /// assert_eq!(Language::FrFr.format_letter_date(Some(&date), format, 0).unwrap(), "5 août 2015");
@@ -193,7 +193,7 @@ impl Language {
     /// The month's name, in full or short (`[month repr:short]`).
     ///
     /// ```
-    /// use letterhead::lang::Language;
+    /// use letterhead::internals::lang::Language;
     /// assert_eq!(Language::DeDe.month_name(time::Month::March, true), "Mär");
     /// assert_eq!(Language::FrFr.month_name(time::Month::August, false), "août");
     /// ```
@@ -210,7 +210,7 @@ impl Language {
     /// The weekday's name, in full or short (`[weekday repr:short]`).
     ///
     /// ```
-    /// use letterhead::lang::Language;
+    /// use letterhead::internals::lang::Language;
     /// assert_eq!(Language::EsEs.weekday_name(time::Weekday::Wednesday, false), "miércoles");
     /// assert_eq!(Language::EnGb.weekday_name(time::Weekday::Sunday, true), "Sun");
     /// ```
@@ -360,7 +360,7 @@ impl Language {
     /// Spanish.
     ///
     /// ```
-    /// use letterhead::lang::Language;
+    /// use letterhead::internals::lang::Language;
     /// assert_eq!(Language::DeDe.quotes("“Haus” und ‘Hof’ geht’s"), "„Haus“ und ‚Hof‘ geht’s");
     /// assert_eq!(Language::DeDe.quotes("„Haus“ und ‚Hof‘"), "„Haus“ und ‚Hof‘");
     /// assert_eq!(Language::FrFr.quotes("“oui”"), "«\u{202F}oui\u{202F}»");

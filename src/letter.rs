@@ -225,9 +225,9 @@ impl Letter {
 /// Splits and parses a letter.
 ///
 /// ```
-/// use letterhead::diag::Source;
+/// use letterhead::internals::diag::Source;
 /// let source = Source { path: "a.md".into(), text: "+++\nsubject = \"Hi\"\n+++\nBody.\n".into() };
-/// let letter = letterhead::letter::parse(source).unwrap();
+/// let letter = letterhead::internals::letter::parse(source).unwrap();
 /// assert_eq!(letter.front.subject.as_deref(), Some("Hi"));
 /// assert_eq!(letter.body(), "Body.\n");
 /// ```
@@ -287,9 +287,9 @@ pub struct Parts {
 /// before its placeholders are filled in).
 ///
 /// ```
-/// use letterhead::diag::Source;
+/// use letterhead::internals::diag::Source;
 /// let source = Source { path: "a.md".into(), text: "+++\nsubject = \"Hi\"\n+++\nBody.\n".into() };
-/// let parts = letterhead::letter::split(&source).unwrap();
+/// let parts = letterhead::internals::letter::split(&source).unwrap();
 /// assert_eq!(parts.front, Some(3..19));
 /// assert_eq!(parts.body_offset, 23);
 /// ```

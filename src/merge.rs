@@ -530,7 +530,7 @@ fn template_error(e: &minijinja::Error, source: &Source, offset: usize) -> Box<D
 /// characters, no leading dot or trailing dot or space, at most `MAX_NAME_BYTES` bytes.
 ///
 /// ```
-/// use letterhead::merge::sanitize;
+/// use letterhead::internals::merge::sanitize;
 /// assert_eq!(sanitize("../etc/passwd"), "etc-passwd");
 /// assert_eq!(sanitize("Müller, Jörg: 7"), "Müller, Jörg- 7");
 /// assert_eq!(sanitize("con"), "con-");

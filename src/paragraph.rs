@@ -573,7 +573,7 @@ fn is_name(word: &str, names: &[String]) -> bool {
 /// Sorted, without duplicates.
 ///
 /// ```
-/// use letterhead::paragraph::proper_names;
+/// use letterhead::internals::paragraph::proper_names;
 /// assert_eq!(
 ///     proper_names(["Herrn Dipl.-Ing. Thomas Reinhardt", "Anna Müller-Lüdenscheidt"]),
 ///     ["Herrn", "Lüdenscheidt", "Müller", "Reinhardt", "Thomas"].map(String::from)

@@ -37,7 +37,6 @@ use crate::cli::{BatchArgs, Cli, ColorChoice, Command, ShardArg};
 use crate::diag::{self, Diagnostic};
 use crate::pdf::combine::Combiner;
 
-pub use crate::typeset::typeset_plain;
 pub use batch::Mode;
 
 /// Everything rendered, nothing wrong.

@@ -70,6 +70,7 @@ pub const MAX_LENGTH_PT: f64 = 1e8;
 /// Infinite stretch, for the glue that fills a paragraph's last line (TeX's `fil`).
 ///
 /// Any stretch of at least [`MAX_LENGTH_PT`] counts as infinite, and so does this one.
+#[cfg(test)]
 pub const INFINITE_STRETCH: Abs = Abs::pt(f64::INFINITY);
 
 /// The most chains kept alive at once; a guard against quadratic blow-up, see the module docs.
