@@ -2,6 +2,26 @@
 //! `letterhead.toml`, each letter a Markdown file with TOML front matter, rendered as paginated,
 //! print-ready PDF.
 //!
+//! Besides the `letterhead` command, the crate is a library for programs that make letters
+//! themselves: read a [`Letterhead`] and a [`Letter`] from text, [`render`] them with
+//! [`Options`], and get a [`Pdf`] in memory, or [`Diagnostics`] that say what is wrong and
+//! where, as the command line prints them.
+//!
+//! ```
+//! use letterhead::{Letter, Letterhead, Options};
+//!
+//! let letterhead = Letterhead::from_toml("[organization]\nname = \"Acme Ltd\"\n", ".")?;
+//! let letter = Letter::from_markdown("+++\nto = [\"Ada Lovelace\"]\n+++\n\nDear Ada,\n")?;
+//! let pdf = letterhead::render(&letterhead, &letter, &Options::default().now(0))?;
+//! assert_eq!(pdf.page_count(), 1);
+//! let bytes: Vec<u8> = pdf.into_bytes(); // attach it to an email, send it as a response, …
+//! # assert!(bytes.starts_with(b"%PDF-"));
+//! # Ok::<(), letterhead::Diagnostics>(())
+//! ```
+//!
+//! These items at the crate root are the whole public API; `internals` serves the crate's
+//! own tests and binary and is not covered by semantic versioning.
+//!
 //! Data flows one way:
 //!
 //! ```text
@@ -9,8 +29,10 @@
 //!     → compose (letterhead, continuation header, page numbers) → frame → pdf
 //! ```
 //!
-//! Every command that makes a letter does so by the same steps, `typeset`'s.
+//! `app` (the command line) and `api` (the library) make a letter by the same steps,
+//! `typeset`'s.
 
+mod api;
 pub(crate) mod app;
 pub(crate) mod breakpoints;
 pub(crate) mod cli;
@@ -39,9 +61,11 @@ pub(crate) mod svg;
 pub(crate) mod typeset;
 pub(crate) mod uri;
 
+pub use api::{Diagnostic, Diagnostics, Letter, Letterhead, Options, Pdf, Severity, render};
+
 /// Items the crate's own integration tests, fuzz targets, documentation examples and binary
 /// use. **Not part of the public API and not covered by semantic versioning**: anything here
-/// may change or go in any release.
+/// may change or go in any release. Programs use the items at the crate root.
 #[doc(hidden)]
 pub mod internals {
     pub use crate::app::main;

@@ -1,6 +1,6 @@
 //! One letter, from its text to a PDF: parse, lay out on its letterhead, write the PDF. The
-//! steps every command that makes a letter (`render`, `check`, `merge`, `watch`) shares, so
-//! that there is one way a letter is made.
+//! steps every command that makes a letter (`render`, `check`, `merge`, `watch`) and the
+//! library's [`crate::render`] share, so that there is one way a letter is made.
 //!
 //! It takes a letter's text and a loaded letterhead and gives the document, the PDF's bytes
 //! and the warnings. It reads no letter, letterhead or environment, knows no command line and
