@@ -426,8 +426,8 @@ impl fmt::Debug for Diagnostic {
 }
 
 /// The errors and warnings of reading or rendering a letter, in the order they were found.
-/// `Display` gives them as the command line prints them, each followed by a blank line's
-/// separation; it is also the error type of this crate's functions.
+/// `Display` gives them as the command line prints them (without colour), a blank line between
+/// two; it is the error type of this crate's functions (`std::error::Error`).
 #[derive(Clone, Default)]
 pub struct Diagnostics {
     list: Vec<Diagnostic>,
