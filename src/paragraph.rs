@@ -1336,6 +1336,26 @@ mod tests {
     }
 
     #[test]
+    fn a_ten_thousand_character_word_fills_every_line_but_its_last() {
+        let family = bundled();
+        let word = "x".repeat(10_000);
+        for align in [Align::Left, Align::Justify] {
+            let (lines, _) = layout(&[span(&word)], &family, &style(100.0, align));
+            let counts: Vec<usize> = texts(&lines).iter().map(|t| t.chars().count()).collect();
+            let full = counts[0];
+            let x = lines[0].width / full as f64;
+            // As many as fit: one more would not.
+            assert!(lines[0].width <= Abs::pt(100.0) && lines[0].width + x > Abs::pt(100.0));
+            assert_eq!(counts.len(), 10_000_usize.div_ceil(full), "{counts:?}");
+            assert!(
+                counts[..counts.len() - 1].iter().all(|&n| n == full),
+                "{counts:?}"
+            );
+            assert_eq!(texts(&lines).concat(), word);
+        }
+    }
+
+    #[test]
     fn overlong_word_breaks_between_characters_with_a_warning() {
         let family = bundled();
         let word = "x".repeat(200);
