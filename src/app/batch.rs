@@ -48,6 +48,8 @@ pub(super) struct Settings {
     pub(super) keep_pdf: bool,
     /// Hand each letter's objects on (for the combined print file of a merge).
     pub(super) keep_part: bool,
+    /// Printed on both sides: enclosures start on odd pages.
+    pub(super) duplex: bool,
 }
 
 /// What became of one letter.
@@ -334,6 +336,13 @@ fn lay_out_and_write(
     let (document, layout_warnings) =
         lay_out(&letter, &body, &setup, signature_images, resources.now)?;
     warnings.extend(layout_warnings);
+    let mut extras = enclosures(job, &letter, resources, settings.duplex, document.meta.pdfa)?;
+    extras.stationery = stationery(&setup.letterhead, &document, warnings)?;
+    for enclosure in &extras.enclosures {
+        for w in enclosure.claims_dropped(document.meta.pdfa) {
+            warnings.push(Diagnostic::warning(w).in_file(&letter.source.path));
+        }
+    }
     if setup.letterhead.path.is_none() {
         warnings.push(
             Diagnostic::warning("no letterhead.toml found; using a plain letterhead")
@@ -360,10 +369,11 @@ fn lay_out_and_write(
     };
     let (bytes, problems, part) = if settings.keep_part {
         let (bytes, problems, part) =
-            pdf::export_for_combining(&document, &resources.fonts).map_err(cannot)?;
+            pdf::export_for_combining(&document, &resources.fonts, &extras).map_err(cannot)?;
         (bytes, problems, Some(part))
     } else {
-        let (bytes, problems) = pdf::export(&document, &resources.fonts).map_err(cannot)?;
+        let (bytes, problems) =
+            pdf::export_with(&document, &resources.fonts, &extras).map_err(cannot)?;
         (bytes, problems, None)
     };
     for p in problems {
@@ -398,6 +408,89 @@ fn lay_out_and_write(
         pdf: settings.keep_pdf.then_some(bytes),
         part,
     })
+}
+
+/// The enclosures that name a file, read (relative to the letter; in a merge, to the template
+/// and inside its folder). A file that cannot be appended fails the letter, naming it.
+fn enclosures(
+    job: &Job,
+    letter: &Letter,
+    resources: &Resources,
+    duplex: bool,
+    _pdfa: bool,
+) -> diag::Result<pdf::Extras> {
+    let mut list = Vec::new();
+    for enclosure in &letter.front.enclosures {
+        let Some(file) = &enclosure.file else {
+            continue;
+        };
+        let fail = |message: String| {
+            let d = Diagnostic::error(format!(
+                "cannot append the enclosure `{}`: {message}",
+                file.display()
+            ));
+            match letter.span_of(&["enclosures"]) {
+                Some(span) => d.at(&letter.source, span).boxed(),
+                None => d.in_file(&letter.source.path).boxed(),
+            }
+        };
+        let folder = job.input.folder();
+        if matches!(job.input, Input::Row { .. }) {
+            crate::merge::confined(&folder, file).map_err(fail)?;
+        }
+        let pdf = resources.pdf_for(&folder.join(file)).map_err(fail)?;
+        list.push(pdf::Enclosure {
+            title: enclosure.title.clone(),
+            name: file.display().to_string(),
+            pdf,
+            fit: enclosure.fit,
+        });
+    }
+    Ok(pdf::Extras {
+        enclosures: list,
+        duplex,
+        stationery: None,
+    })
+}
+
+/// The letterhead's stationery, checked against the letter's page size (which `--page-size`
+/// may have changed since the letterhead was read).
+fn stationery(
+    lh: &crate::config::Letterhead,
+    document: &frame::Document,
+    warnings: &mut Vec<Diagnostic>,
+) -> diag::Result<Option<crate::config::Stationery>> {
+    let Some(stationery) = &lh.stationery else {
+        return Ok(None);
+    };
+    let at =
+        |d: Diagnostic| match crate::config::value_span(&lh.source.text, &["page", "stationery"]) {
+            Some(span) => d.at(&lh.source, span),
+            None => d.in_file(&lh.source.path),
+        };
+    for page in std::iter::once(&stationery.first).chain(&stationery.later) {
+        let name = page.path.display();
+        if let (Some((sw, sh)), Some(first)) = (page.pdf.first_page_size(), document.pages.first())
+        {
+            let (w, h) = (first.width.to_pt(), first.height.to_pt());
+            if (sw - w).abs() > 1.0 || (sh - h).abs() > 1.0 {
+                return Err(at(Diagnostic::error(format!(
+                    "the stationery `{name}` is {:.0} × {:.0} mm, and the letter's page is {:.0} × {:.0} mm",
+                    sw / 72.0 * 25.4,
+                    sh / 72.0 * 25.4,
+                    w / 72.0 * 25.4,
+                    h / 72.0 * 25.4
+                )))
+                .boxed());
+            }
+        }
+        if document.meta.pdfa && !page.pdf.archival() {
+            warnings.push(at(Diagnostic::warning(format!(
+                "the stationery `{name}` is not PDF/A: the letter's PDF is written without the PDF/A claim"
+            ))));
+        }
+    }
+    Ok(Some(stationery.clone()))
 }
 
 /// The scanned signature of each signatory that has one, relative to the letter; a problem
