@@ -368,6 +368,17 @@ fn claims_are_dropped_for_enclosures_that_do_not_make_them() {
     assert!(!r.stderr.contains("is not PDF/A"), "{}", r.stderr);
     let a = uncompressed(&d.join("a.pdf"));
     assert!(a.contains("<pdfaid:part>2</pdfaid:part>"));
+    // The letter's subsets and the enclosure's (letterhead's own, tagged alike) get distinct
+    // names.
+    let fonts = tool("pdffonts", &[d.join("a.pdf").to_str().unwrap()]);
+    let names: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let distinct: std::collections::BTreeSet<&&str> = names.iter().collect();
+    assert!(names.len() >= 4, "{fonts}");
+    assert_eq!(distinct.len(), names.len(), "{fonts}");
     assert!(!a.contains("pdfuaid"));
     std::fs::write(d.join("b.md"), letter(TWO, "Body.")).unwrap();
     let r = run(letterhead()

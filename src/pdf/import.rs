@@ -436,6 +436,7 @@ pub(super) fn copy(
         todo.extend(found.into_iter().rev());
     }
     to.max_id = next;
+    let mut retag = Retag::new(to);
     for id in &order {
         let Some(object) = get(id) else {
             continue;
@@ -443,12 +444,78 @@ pub(super) fn copy(
         let mut object = object.clone();
         clean(&mut object, from);
         remap(&mut object, &map);
+        retag.apply(&mut object);
         to.objects.insert(map[id], object);
     }
     roots
         .iter()
         .map(|r| map.get(r).copied().unwrap_or((0, 0)))
         .collect()
+}
+
+/// New subset tags for fonts copied in whose names the document has already: two different
+/// subsets named alike (`LHAAAA+NotoSerif`, a letter of letterhead's as an enclosure) would
+/// break ISO 32000-1 §9.6.4, and a reader that takes fonts by name could draw one with the
+/// other's glyphs.
+struct Retag {
+    taken: BTreeSet<Vec<u8>>,
+    renamed: BTreeMap<Vec<u8>, Vec<u8>>,
+    next: usize,
+}
+
+impl Retag {
+    fn new(doc: &lopdf::Document) -> Retag {
+        let mut taken = BTreeSet::new();
+        for object in doc.objects.values() {
+            if let Object::Dictionary(d) = object {
+                for key in [b"BaseFont".as_slice(), b"FontName"] {
+                    if let Ok(name) = d.get(key).and_then(Object::as_name) {
+                        taken.insert(name.to_vec());
+                    }
+                }
+            }
+        }
+        Retag {
+            taken,
+            renamed: BTreeMap::new(),
+            next: 0,
+        }
+    }
+
+    fn apply(&mut self, object: &mut Object) {
+        let Object::Dictionary(d) = object else {
+            return;
+        };
+        for key in [b"BaseFont".as_slice(), b"FontName"] {
+            let Ok(name) = d.get(key).and_then(Object::as_name) else {
+                continue;
+            };
+            let name = name.to_vec();
+            let tagged = name.len() > 7 && name[6] == b'+' && name[..6].iter().all(u8::is_ascii_uppercase);
+            if !tagged || !self.taken.contains(&name) {
+                continue;
+            }
+            let new = match self.renamed.get(&name) {
+                Some(new) => new.clone(),
+                None => loop {
+                    let mut tag = *b"LEAAAA";
+                    let mut n = self.next;
+                    self.next += 1;
+                    for slot in tag.iter_mut().rev().take(4) {
+                        *slot = b'A' + (n % 26) as u8;
+                        n /= 26;
+                    }
+                    let mut candidate = tag.to_vec();
+                    candidate.extend_from_slice(&name[6..]);
+                    if !self.taken.contains(&candidate) {
+                        self.renamed.insert(name.clone(), candidate.clone());
+                        break candidate;
+                    }
+                },
+            };
+            d.set(key, Object::Name(new));
+        }
+    }
 }
 
 /// Each reference in `object`, wherever it is.
