@@ -491,7 +491,8 @@ impl Retag {
                 continue;
             };
             let name = name.to_vec();
-            let tagged = name.len() > 7 && name[6] == b'+' && name[..6].iter().all(u8::is_ascii_uppercase);
+            let tagged =
+                name.len() > 7 && name[6] == b'+' && name[..6].iter().all(u8::is_ascii_uppercase);
             if !tagged || !self.taken.contains(&name) {
                 continue;
             }
