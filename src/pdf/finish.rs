@@ -137,7 +137,6 @@ pub(super) fn finish(
         sha.update((bytes.len() as u64).to_be_bytes());
         sha.update(bytes);
     };
-    part(&[u8::from(claims.pdfa), u8::from(claims.pdfua)]);
     // The streams (pages, fonts, images) and the document information identify the document.
     for (id, object) in &lo.objects {
         if let Object::Stream(s) = object {
