@@ -23,6 +23,10 @@ pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
 pub const MAX_PAGES: usize = 500;
 /// The most objects a PDF read may hold.
 const MAX_OBJECTS: usize = 500_000;
+/// The most bytes one stream may decode to while a PDF is read (object streams, page content
+/// joined for stationery, metadata): a few kilobytes of deflated zeros can stand for
+/// gigabytes.
+const MAX_DECODED: usize = 64 * 1024 * 1024;
 
 /// Actions that leave the document or run something: never carried into our file.
 const UNSAFE_ACTIONS: &[&[u8]] = &[
@@ -95,10 +99,27 @@ pub fn parse(bytes: &[u8]) -> Result<Foreign, String> {
     if !tail.windows(5).any(|w| w == b"%%EOF") {
         return Err("it is damaged: it ends early (truncated?)".into());
     }
-    let doc = lopdf::Document::load_mem(bytes)
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(MAX_DECODED),
+        ..lopdf::LoadOptions::default()
+    };
+    let doc = lopdf::Document::load_mem_with_options(bytes, options)
         .map_err(|e| format!("it is damaged and cannot be read ({e})"))?;
     if doc.trailer.get(b"Encrypt").is_ok() || doc.encryption_state.is_some() {
         return Err("it is encrypted; save it without a password or restrictions first".into());
+    }
+    // lopdf leaves out an object it cannot read (an object stream that would decode past the
+    // limit, an object nested past its depth) and reads on: the file is damaged, or built to
+    // exhaust a reader.
+    for (&number, entry) in &doc.reference_table.entries {
+        if let lopdf::xref::XrefEntry::Normal { generation, .. } = entry
+            && !doc.objects.contains_key(&(number, *generation))
+        {
+            return Err(format!(
+                "it is damaged, or built to exhaust a reader: its object {number} {generation} cannot be read (cut off, nested too deep, or decoding to more than {} MB?)",
+                MAX_DECODED / 1_048_576
+            ));
+        }
     }
     if doc.objects.len() > MAX_OBJECTS {
         return Err(format!(
@@ -206,7 +227,7 @@ pub fn stationery(path: &Path, width: f64, height: f64) -> Result<Foreign, Strin
 pub(super) fn stream_bytes(doc: &lopdf::Document, id: ObjectId) -> Option<Vec<u8>> {
     let stream = doc.get_object(id).ok()?.as_stream().ok()?;
     if stream.dict.has(b"Filter") {
-        stream.decompressed_content().ok()
+        stream.decompressed_content_with_limit(MAX_DECODED).ok()
     } else {
         Some(stream.content.clone())
     }
@@ -331,10 +352,11 @@ impl Foreign {
             .as_reference()
             .ok()?;
         let stream = self.doc.get_object(id).ok()?.as_stream().ok()?;
-        stream
-            .decompressed_content()
-            .ok()
-            .or_else(|| Some(stream.content.clone()))
+        if stream.dict.has(b"Filter") {
+            stream.decompressed_content_with_limit(MAX_DECODED).ok()
+        } else {
+            Some(stream.content.clone())
+        }
     }
 
     /// Whether it says it is a tagged PDF (`/MarkInfo /Marked true` and a structure tree).
