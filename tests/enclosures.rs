@@ -414,3 +414,27 @@ fn the_same_letter_gives_the_same_bytes() {
     render(d, &["render", "letter.md"]);
     assert_eq!(first, std::fs::read(d.join("letter.pdf")).unwrap());
 }
+
+#[test]
+fn joined_letters_keep_their_enclosures_bookmarks_and_drop_the_claim() {
+    let dir = folder();
+    let d = dir.path();
+    std::fs::write(d.join("with.md"), letter(TWO, "With enclosures.")).unwrap();
+    std::fs::write(d.join("without.md"), letter("[]", "Without.")).unwrap();
+    render(d, &["render", "with.md", "without.md"]);
+    render(
+        d,
+        &["combine", "without.pdf", "with.pdf", "-o", "joined.pdf"],
+    );
+    let joined = d.join("joined.pdf");
+    assert!(qpdf_ok(&joined));
+    assert_eq!(pages(&joined), 5);
+    let marks = outline(&joined);
+    assert_eq!(marks.len(), 4, "{marks:?}");
+    assert_eq!(marks[2], ("Annual report 2025".to_string(), 3));
+    assert!(page_text(&joined, 5).contains("Statement of account"));
+    assert!(!uncompressed(&joined).contains("pdfuaid"));
+    // Letters without enclosures alone keep the claim.
+    render(d, &["combine", "without.pdf", "-o", "alone.pdf"]);
+    assert!(uncompressed(&d.join("alone.pdf")).contains("pdfuaid"));
+}
