@@ -104,6 +104,8 @@ pub(super) fn finish(
         .unwrap_or_default();
     let mut appended = super::enclosure::append(lo, extras, doc.pages.len(), size);
     appended.stationery = drawn;
+    // Enclosures written by other tools may hold their annotations in place too.
+    annotations_indirect(lo);
     super::enclosure::outline(lo, &doc.meta.title, &appended);
     let claims = super::enclosure::claims(extras, doc.meta.pdfa);
     // Links are printed annotations (flag 4, Print), as PDF/A requires and printers expect:
