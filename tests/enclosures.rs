@@ -438,3 +438,63 @@ fn joined_letters_keep_their_enclosures_bookmarks_and_drop_the_claim() {
     render(d, &["combine", "without.pdf", "-o", "alone.pdf"]);
     assert!(uncompressed(&d.join("alone.pdf")).contains("pdfuaid"));
 }
+
+/// A PDF of these objects (1 is the catalog), with its cross-reference table.
+fn handmade(objects: &[&str]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{object}\nendobj\n", i + 1).bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+    for offset in offsets {
+        out.extend(format!("{offset:010} 00000 n \n").bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .bytes(),
+    );
+    out
+}
+
+#[test]
+fn annotations_held_in_place_become_objects_of_their_own() {
+    let dir = folder();
+    let d = dir.path();
+    let content = "BT /F1 24 Tf 72 700 Td (Inline link) Tj ET";
+    let page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+        /Resources << /Font << /F1 5 0 R >> >> /Annots [<< /Type /Annot /Subtype /Link \
+        /Rect [72 690 300 720] /A << /S /URI /URI (https://example.org/inline) >> >>] >>";
+    let stream = format!(
+        "<< /Length {} >>\nstream\n{content}\nendstream",
+        content.len()
+    );
+    let pdf = handmade(&[
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        page,
+        &stream,
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]);
+    std::fs::write(d.join("inline.pdf"), pdf).unwrap();
+    let inline = "[{ title = \"Inline\", file = \"inline.pdf\" }]";
+    std::fs::write(d.join("letter.md"), letter(inline, "Body.")).unwrap();
+    render(d, &["render", "letter.md"]);
+    let pdf = d.join("letter.pdf");
+    assert!(qpdf_ok(&pdf));
+    assert!(page_text(&pdf, 2).contains("Inline link"));
+    let annots = show(&pdf, "trailer/Root/Pages/Kids/2/Annots");
+    assert!(
+        annots.trim().starts_with('[') && annots.contains(" 0 R"),
+        "{annots}"
+    );
+    assert_eq!(
+        show(&pdf, "trailer/Root/Pages/Kids/2/Annots/1/A/URI").trim(),
+        "(https://example.org/inline)"
+    );
+}
