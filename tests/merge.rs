@@ -764,3 +764,154 @@ fn a_json_table_or_list_printed_whole_fails_its_row() {
     let text = text_of(&out.join("t-0003.pdf"));
     assert!(text.contains("You live in Rome; member: true."), "{text}");
 }
+
+/// The merge's letters into `out`, and the combined print file to `combine`.
+fn combined_merge(d: &Path, combine: &str) -> std::process::Command {
+    let mut cmd = merge(d, "supporters.csv");
+    cmd.current_dir(d)
+        .args([
+            "--name",
+            "{{ id }}-{{ last_name }}",
+            "--duplex",
+            "--out-dir",
+        ])
+        .arg(d.join("out"))
+        .args(["--combine", combine]);
+    cmd
+}
+
+#[test]
+fn combined_file_to_standard_output_is_the_same_file_and_no_file_named_dash() {
+    let dir = merge_dir();
+    let d = dir.path();
+    // Titled after its name, the file is `combined` on standard output.
+    let r = run(&mut combined_merge(d, "combined.pdf"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let file = std::fs::read(d.join("combined.pdf")).unwrap();
+
+    let out = combined_merge(d, "-").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        out.stdout == file,
+        "standard output differs from the combined file"
+    );
+    assert!(!d.join("-").exists(), "a file named `-` was written");
+    assert!(
+        stderr.contains("standard output"),
+        "the summary does not say where the combined PDF went: {stderr}"
+    );
+    // `letterhead combine … -o -` writes the same bytes as `-o FILE`.
+    let letters = pdfs_in(&d.join("out"));
+    let mut join = letterhead();
+    join.arg("combine").args(&letters[..3]).args(["-o", "-"]);
+    let piped = join.output().unwrap();
+    assert_eq!(piped.status.code(), Some(0));
+    let joined = d.join("joined").join("combined.pdf");
+    let r = run(letterhead()
+        .arg("combine")
+        .args(&letters[..3])
+        .arg("-o")
+        .arg(&joined));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(piped.stdout == std::fs::read(&joined).unwrap());
+}
+
+#[test]
+fn combined_file_to_standard_output_refuses_the_json_report_there_too() {
+    let dir = merge_dir();
+    let d = dir.path();
+    let r = run(combined_merge(d, "-").args(["--report", "json"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // The report asked for is JSON: the error is its one line.
+    let error: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--combine -"),
+        "{error}"
+    );
+    assert!(
+        !d.join("out").exists(),
+        "letters were written after a usage error"
+    );
+}
+
+/// A file system that fills up while the combined file is written (here a file size limit,
+/// which fails writes past it like a full disk does): the combined file fails, once and by
+/// name, while every letter, whose own PDF is small enough, is written and reported so.
+/// Checked both ways it fails: while letters are added, and at the end.
+#[test]
+fn a_full_disk_fails_the_combined_file_not_the_letters() {
+    let dir = merge_dir();
+    let d = dir.path();
+    // 200 rows: the combined file outgrows the limit while letters are still being added.
+    let csv = std::fs::read_to_string(d.join("supporters.csv")).unwrap();
+    let mut lines = csv.lines();
+    let mut many = format!("{}\n", lines.next().unwrap());
+    let rows: Vec<&str> = lines.collect();
+    for i in 0..200 {
+        let row = rows[i % rows.len()];
+        let rest = row.split_once(',').unwrap().1;
+        many.push_str(&format!("{},{rest}\n", i + 1));
+    }
+    std::fs::write(d.join("supporters.csv"), many).unwrap();
+    let out = std::process::Command::new("bash")
+        .current_dir(d)
+        .env("SOURCE_DATE_EPOCH", common::EPOCH)
+        .args([
+            "-c",
+            // Ignored, SIGXFSZ makes a write past the limit fail with EFBIG instead of ending
+            // the process; 40 KiB holds any one letter, not the 20 together.
+            "trap '' XFSZ; ulimit -f 40; exec \"$@\"",
+            "bash",
+            env!("CARGO_BIN_EXE_letterhead"),
+            "merge",
+            "thank-you.template.md",
+            "--data",
+            "supporters.csv",
+            "--out-dir",
+            "out",
+            "--combine",
+            "print.pdf",
+            "--report",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(pdfs_in(&d.join("out")).len(), 200, "{stderr}");
+    for pdf in pdfs_in(&d.join("out")) {
+        assert!(qpdf_ok(&pdf), "{}", pdf.display());
+    }
+    let letters: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &serde_json::Value| v["type"] == "letter")
+        .collect();
+    assert_eq!(letters.len(), 200, "{stdout}");
+    for letter in &letters {
+        assert!(letter["error"].is_null(), "a letter failed: {letter}");
+    }
+    let failures: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("\"type\":\"failure\""))
+        .collect();
+    assert_eq!(failures.len(), 1, "{stdout}");
+    assert!(failures[0].contains("print.pdf"), "{}", failures[0]);
+    assert!(stderr.contains("print.pdf"), "{stderr}");
+    assert_eq!(
+        stderr.matches("not written").count(),
+        1,
+        "the combined file's failure is said once: {stderr}"
+    );
+    assert!(!d.join("print.pdf").exists());
+    let temporaries = files_below(d)
+        .into_iter()
+        .filter(|f| f.to_string_lossy().ends_with(".tmp"))
+        .count();
+    assert_eq!(temporaries, 0, "a temporary file was left behind");
+}

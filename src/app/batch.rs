@@ -124,7 +124,11 @@ pub(super) fn run(
             mailer.deliver(job, &mut outcome, resources);
         }
         outcome.pdf = None;
-        if let (Some(combiner), Some(part)) = (combiner.as_deref_mut(), outcome.part.take()) {
+        if let (Some(combiner), Some(part)) = (combiner.as_deref_mut(), outcome.part.take())
+            // Once writing the combined file failed (a full disk), it is lost: the letters go
+            // on without it, and the file's failure is reported once, at the end.
+            && combiner.broken().is_none()
+        {
             let title = match &job.output {
                 Output::File(path) => path.file_stem().map(|s| s.to_string_lossy().into_owned()),
                 _ => None,
@@ -135,6 +139,7 @@ pub(super) fn run(
                 .unwrap_or_else(|_| Err("internal error while appending it".into()));
             match appended {
                 Ok(placement) => outcome.combined = Some(placement),
+                Err(_) if combiner.broken().is_some() => {}
                 Err(err) => {
                     outcome.error = Some(
                         Diagnostic::error(format!("cannot add it to the combined PDF: {err}"))

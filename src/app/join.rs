@@ -9,7 +9,10 @@ use crate::cli::CombineArgs;
 use crate::diag::Diagnostic;
 use crate::pdf::combine::Combiner;
 
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, eprint_diag, plan, source_date_epoch};
+use super::{
+    EXIT_FAILED, EXIT_OK, EXIT_USAGE, eprint_diag, finish_to_stdout, is_stdout, plan,
+    source_date_epoch, staging_path,
+};
 
 /// Runs `combine`; returns the exit code.
 pub(super) fn join(args: &CombineArgs) -> u8 {
@@ -33,10 +36,13 @@ pub(super) fn join(args: &CombineArgs) -> u8 {
             .map_or(0, |d| d.as_secs() as i64),
         Err(d) => return usage(*d),
     };
-    let created = std::fs::create_dir_all(plan::folder_of(output))
-        .and_then(|()| plan::create_temporary(output))
+    // `-o -`: standard output, once the file is complete.
+    let to_stdout = is_stdout(output);
+    let staged = staging_path(output);
+    let created = std::fs::create_dir_all(plan::folder_of(&staged))
+        .and_then(|()| plan::create_temporary(&staged))
         .and_then(|(tmp, _)| {
-            Combiner::create(output, &tmp, false, created).inspect_err(|_| {
+            Combiner::create(&staged, &tmp, false, created).inspect_err(|_| {
                 let _ = std::fs::remove_file(&tmp);
             })
         });
@@ -78,9 +84,16 @@ pub(super) fn join(args: &CombineArgs) -> u8 {
         }
     }
     let pages = combiner.page_count();
-    match combiner.finish() {
+    let finished = if to_stdout {
+        finish_to_stdout(combiner)
+    } else {
+        combiner.finish()
+    };
+    match finished {
         Ok(()) => {
-            if !args.quiet {
+            if !args.quiet && to_stdout {
+                eprintln!("wrote the combined PDF to standard output ({pages} pages)");
+            } else if !args.quiet {
                 eprintln!("wrote {} ({pages} pages)", output.display());
             }
             EXIT_OK

@@ -273,7 +273,13 @@ fn run_reporting(
         let data = &merge.data;
         reporter.data_read(&data.path, data.rows.len(), data.empty_rows);
     }
-    if let Some((path, _)) = &combine
+    // `--combine -`: the combined file goes to standard output, once it is complete.
+    let combine_to_stdout = combine.as_ref().is_some_and(|(path, _)| is_stdout(path));
+    if combine_to_stdout {
+        if let Err(d) = plan::refuse_shared_stdout(args, &jobs) {
+            return reporter.usage_error(&d);
+        }
+    } else if let Some((path, _)) = &combine
         && let Err(d) = plan::refuse_combined_collision(path, &jobs)
     {
         return reporter.usage_error(&d);
@@ -306,7 +312,8 @@ fn run_reporting(
         None => None,
     };
     if mode == Mode::Render {
-        plan::remove_stale_temporaries(&jobs, combine.as_ref().map(|(path, _)| path.as_path()));
+        let staged = combine.as_ref().map(|(path, _)| staging_path(path));
+        plan::remove_stale_temporaries(&jobs, staged.as_deref());
     }
     // 3. run, 4. report.
     let settings = batch::Settings {
@@ -330,10 +337,11 @@ fn run_reporting(
         Some((path, duplex)) => {
             // Created here, exclusively and with the old file's permissions; the combiner
             // then writes into it.
-            let created = std::fs::create_dir_all(plan::folder_of(path))
-                .and_then(|()| plan::create_temporary(path))
+            let staged = staging_path(path);
+            let created = std::fs::create_dir_all(plan::folder_of(&staged))
+                .and_then(|()| plan::create_temporary(&staged))
                 .and_then(|(tmp, _)| {
-                    Combiner::create(path, &tmp, *duplex, now).inspect_err(|_| {
+                    Combiner::create(&staged, &tmp, *duplex, now).inspect_err(|_| {
                         let _ = std::fs::remove_file(&tmp);
                     })
                 });
@@ -368,6 +376,13 @@ fn run_reporting(
     }
     if let (Some(combiner), Some((path, _))) = (combiner, &combine) {
         let pages = combiner.page_count();
+        if let Some(why) = combiner.broken() {
+            // The file failed (a full disk), not the letters: their own PDFs were written.
+            let d = combined_not_written(path, why);
+            combiner.abandon();
+            reporter.failure(&d);
+            return reporter.finish(started.elapsed());
+        }
         if pages == 0 {
             // No letter to print: a PDF without pages is not a valid file.
             combiner.abandon();
@@ -380,18 +395,52 @@ fn run_reporting(
             );
             return reporter.finish(started.elapsed());
         }
-        match combiner.finish() {
+        let finished = if combine_to_stdout {
+            finish_to_stdout(combiner)
+        } else {
+            combiner.finish()
+        };
+        match finished {
             Ok(()) => reporter.combined(path, pages),
-            Err(err) => reporter.failure(
-                &Diagnostic::error(format!(
-                    "cannot write the combined PDF `{}` ({err})",
-                    path.display()
-                ))
-                .in_file(path),
-            ),
+            Err(err) => reporter.failure(&combined_not_written(path, &err.to_string())),
         }
     }
     reporter.finish(started.elapsed())
+}
+
+/// Writing the combined PDF failed (a full disk): the file, not the letters.
+fn combined_not_written(path: &Path, why: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "the combined PDF `{}` was not written: writing it failed ({why})",
+        path.display()
+    ))
+    .hint("the letters' own PDFs were written; make room, then run again for the combined file")
+    .in_file(path)
+}
+
+/// Whether an output path means standard output (`-`).
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Where a combined file is written before it is finished: beside itself, or for standard
+/// output (`-`) in the temporary folder, so that nothing reaches the pipe unless complete. The
+/// file is titled after its name: `combined` for standard output.
+fn staging_path(path: &Path) -> PathBuf {
+    if is_stdout(path) {
+        std::env::temp_dir().join("combined.pdf")
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// Finishes a combined file and copies it to standard output. A reader that closes the pipe
+/// early (`| head -c 100`) took what it wanted: that is not a failure.
+fn finish_to_stdout(combiner: Combiner) -> std::io::Result<()> {
+    match combiner.finish_into(&mut std::io::stdout().lock()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 /// The email options of `merge` (or the `--email` of `check`), when an email template is

@@ -268,6 +268,26 @@ pub(super) fn refuse_collisions(jobs: &[Job]) -> diag::Result<()> {
     Ok(())
 }
 
+/// `--combine -` writes the combined PDF to standard output, which nothing else may use: not
+/// the JSON report, not a letter.
+pub(super) fn refuse_shared_stdout(batch: &BatchArgs, jobs: &[Job]) -> diag::Result<()> {
+    if batch.report == Some(ReportFormat::Json) {
+        return Err(Diagnostic::error(
+            "`--report json` writes to standard output, and so would `--combine -`",
+        )
+        .hint("give the combined PDF a file name: --combine FILE.pdf")
+        .boxed());
+    }
+    if jobs.iter().any(|j| j.output == Output::Stdout) {
+        return Err(Diagnostic::error(
+            "a letter and the combined PDF (`--combine -`) would both go to standard output",
+        )
+        .hint("give the letters a folder with --out-dir DIR")
+        .boxed());
+    }
+    Ok(())
+}
+
 /// The combined PDF of a merge must be a file of its own: not one of the letters' PDFs, and not
 /// a file that is not a PDF.
 pub(super) fn refuse_combined_collision(path: &Path, jobs: &[Job]) -> diag::Result<()> {

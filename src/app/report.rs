@@ -445,7 +445,11 @@ impl Reporter {
     /// The combined PDF of a merge was written.
     pub(super) fn combined(&mut self, path: &Path, pages: usize) {
         if !self.quiet {
-            let text = format!("wrote {} ({pages} pages)", path.display());
+            let text = if path.as_os_str() == "-" {
+                format!("wrote the combined PDF to standard output ({pages} pages)")
+            } else {
+                format!("wrote {} ({pages} pages)", path.display())
+            };
             match &self.bar {
                 Some(bar) => bar.suspend(|| eprintln!("{text}")),
                 None => eprintln!("{text}"),

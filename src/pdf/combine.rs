@@ -197,6 +197,9 @@ pub struct Combiner {
     /// Stationery forms written, by the file they show: the id and the file (kept, so that
     /// its address is not another's).
     stationery: BTreeMap<usize, (u32, Arc<super::import::Foreign>)>,
+    /// Why writing the file failed (a full disk), when it did: the file is lost, while the
+    /// letters being appended are not at fault.
+    broken: Option<String>,
 }
 
 impl Drop for Combiner {
@@ -245,6 +248,7 @@ impl Combiner {
             duplex_inputs: true,
             pdfua: true,
             stationery: BTreeMap::new(),
+            broken: None,
         };
         // A binary comment after the header marks the file as binary for transfer tools.
         c.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
@@ -252,7 +256,10 @@ impl Combiner {
     }
 
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.out.write_all(bytes)?;
+        if let Err(err) = self.out.write_all(bytes) {
+            self.broken.get_or_insert_with(|| err.to_string());
+            return Err(err);
+        }
         self.offset += bytes.len() as u64;
         // FNV-1a over the content: the same letters give the same ID.
         for b in bytes {
@@ -935,12 +942,29 @@ impl Combiner {
         self.kids.len()
     }
 
+    /// Why writing the file failed, once it has: appending a letter then fails because of the
+    /// file, not the letter, and the file cannot be finished.
+    pub fn broken(&self) -> Option<&str> {
+        self.broken.as_deref()
+    }
+
     /// Writes the page tree, the bookmarks, the catalog and the cross-reference table, and
     /// renames the file into place.
     pub fn finish(mut self) -> std::io::Result<()> {
         self.write_trailer()?;
+        self.out.get_ref().sync_all()?;
+        std::fs::rename(&self.tmp, &self.path)?;
         self.finished = true;
         Ok(())
+    }
+
+    /// Like `finish`, but the whole file is then copied to `out` (standard output) and the
+    /// temporary file removed: nothing reaches `out` unless the file was complete.
+    pub fn finish_into(mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        self.write_trailer()?;
+        let mut file = File::open(&self.tmp)?;
+        std::io::copy(&mut file, out)?;
+        out.flush()
     }
 
     /// Writes the font of each face the letters share: one subset with every glyph used.
@@ -1163,9 +1187,9 @@ impl Combiner {
         serialize(&Object::Stream(xref), &mut buf);
         buf.extend_from_slice(format!("\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
         self.write(&buf)?;
-        self.out.flush()?;
-        self.out.get_ref().sync_all()?;
-        std::fs::rename(&self.tmp, &self.path)
+        self.out.flush().inspect_err(|err| {
+            self.broken.get_or_insert_with(|| err.to_string());
+        })
     }
 
     /// Gives up: the temporary file is removed, the previous combined file stays.
