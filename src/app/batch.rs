@@ -341,7 +341,7 @@ fn lay_out_and_write(
     let (document, layout_warnings) =
         lay_out(&letter, &body, &setup, signature_images, resources.now)?;
     warnings.extend(layout_warnings);
-    let mut extras = enclosures(job, &letter, resources, settings.duplex, document.meta.pdfa)?;
+    let mut extras = enclosures(job, &letter, resources, settings.duplex)?;
     extras.stationery = stationery(&setup.letterhead, &document, warnings)?;
     for enclosure in &extras.enclosures {
         for w in enclosure.claims_dropped(document.meta.pdfa) {
@@ -422,7 +422,6 @@ fn enclosures(
     letter: &Letter,
     resources: &Resources,
     duplex: bool,
-    _pdfa: bool,
 ) -> diag::Result<pdf::Extras> {
     let mut list = Vec::new();
     for enclosure in &letter.front.enclosures {
