@@ -301,7 +301,24 @@ pub fn render(
     .and_then(|signatures| typeset::lay_out(parsed, &setup, signatures, now))
     .and_then(|(document, layout_warnings)| {
         warnings.extend(layout_warnings);
-        let exported = typeset::export(&document, &pdf::FontCache::default(), false, &source.path)?;
+        // Enclosure PDFs relative to the letter's folder, the letterhead's stationery.
+        let extras = typeset::extras(
+            &parsed.letter,
+            &letter.base_dir,
+            false,
+            false,
+            |path| pdf::import::read(path).map(Arc::new),
+            lh,
+            &document,
+            &mut warnings,
+        )?;
+        let exported = typeset::export(
+            &document,
+            &pdf::FontCache::default(),
+            &extras,
+            false,
+            &source.path,
+        )?;
         Ok((document.pages.len(), exported))
     });
     match made {

@@ -217,6 +217,7 @@ pub(crate) struct Exported {
 pub(crate) fn export(
     document: &frame::Document,
     fonts: &pdf::FontCache,
+    extras: &pdf::Extras,
     keep_part: bool,
     path: &Path,
 ) -> diag::Result<Exported> {
@@ -226,10 +227,11 @@ pub(crate) fn export(
             .boxed()
     };
     let (bytes, problems, part) = if keep_part {
-        let (bytes, problems, part) = pdf::export_for_combining(document, fonts).map_err(cannot)?;
+        let (bytes, problems, part) =
+            pdf::export_for_combining(document, fonts, extras).map_err(cannot)?;
         (bytes, problems, Some(part))
     } else {
-        let (bytes, problems) = pdf::export(document, fonts).map_err(cannot)?;
+        let (bytes, problems) = pdf::export_with(document, fonts, extras).map_err(cannot)?;
         (bytes, problems, None)
     };
     let warnings = problems
@@ -243,6 +245,112 @@ pub(crate) fn export(
     })
 }
 
+/// What is drawn besides the letter: its enclosure PDFs (relative to `folder`; with `confine`,
+/// a merge's, inside it), read by `read`, and the letterhead's stationery, checked against the
+/// letter's page. An enclosure that drops the PDF/A or PDF/UA claim says so in `warnings`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn extras(
+    letter: &Letter,
+    folder: &Path,
+    confine: bool,
+    duplex: bool,
+    read: impl Fn(&Path) -> Result<Arc<pdf::import::Foreign>, String>,
+    lh: &Letterhead,
+    document: &frame::Document,
+    warnings: &mut Vec<Diagnostic>,
+) -> diag::Result<pdf::Extras> {
+    let mut extras = enclosures(letter, folder, confine, duplex, read)?;
+    extras.stationery = stationery(lh, document, warnings)?;
+    for enclosure in &extras.enclosures {
+        for w in enclosure.claims_dropped(document.meta.pdfa) {
+            warnings.push(Diagnostic::warning(w).in_file(&letter.source.path));
+        }
+    }
+    Ok(extras)
+}
+
+/// The enclosures that name a file, read (relative to the letter; in a merge, to the template
+/// and inside its folder). A file that cannot be appended fails the letter, naming it.
+fn enclosures(
+    letter: &Letter,
+    folder: &Path,
+    confine: bool,
+    duplex: bool,
+    read: impl Fn(&Path) -> Result<Arc<pdf::import::Foreign>, String>,
+) -> diag::Result<pdf::Extras> {
+    let mut list = Vec::new();
+    for enclosure in &letter.front.enclosures {
+        let Some(file) = &enclosure.file else {
+            continue;
+        };
+        let fail = |message: String| {
+            let d = Diagnostic::error(format!(
+                "cannot append the enclosure `{}`: {message}",
+                file.display()
+            ));
+            match letter.span_of(&["enclosures"]) {
+                Some(span) => d.at(&letter.source, span).boxed(),
+                None => d.in_file(&letter.source.path).boxed(),
+            }
+        };
+        if confine {
+            crate::merge::confined(folder, file).map_err(fail)?;
+        }
+        let pdf = read(&folder.join(file)).map_err(fail)?;
+        list.push(pdf::Enclosure {
+            title: enclosure.title.clone(),
+            name: file.display().to_string(),
+            pdf,
+            fit: enclosure.fit,
+        });
+    }
+    Ok(pdf::Extras {
+        enclosures: list,
+        duplex,
+        stationery: None,
+    })
+}
+
+/// The letterhead's stationery, checked against the letter's page size (which `--page-size`
+/// may have changed since the letterhead was read).
+fn stationery(
+    lh: &Letterhead,
+    document: &frame::Document,
+    warnings: &mut Vec<Diagnostic>,
+) -> diag::Result<Option<crate::config::Stationery>> {
+    let Some(stationery) = &lh.stationery else {
+        return Ok(None);
+    };
+    let at =
+        |d: Diagnostic| match crate::config::value_span(&lh.source.text, &["page", "stationery"]) {
+            Some(span) => d.at(&lh.source, span),
+            None => d.in_file(&lh.source.path),
+        };
+    for page in std::iter::once(&stationery.first).chain(&stationery.later) {
+        let name = page.path.display();
+        if let (Some((sw, sh)), Some(first)) = (page.pdf.first_page_size(), document.pages.first())
+        {
+            let (w, h) = (first.width.to_pt(), first.height.to_pt());
+            if (sw - w).abs() > 1.0 || (sh - h).abs() > 1.0 {
+                return Err(at(Diagnostic::error(format!(
+                    "the stationery `{name}` is {:.0} × {:.0} mm, and the letter's page is {:.0} × {:.0} mm",
+                    sw / 72.0 * 25.4,
+                    sh / 72.0 * 25.4,
+                    w / 72.0 * 25.4,
+                    h / 72.0 * 25.4
+                )))
+                .boxed());
+            }
+        }
+        if document.meta.pdfa && !page.pdf.archival() {
+            warnings.push(at(Diagnostic::warning(format!(
+                "the stationery `{name}` is not PDF/A: the letter's PDF is written without the PDF/A claim"
+            ))));
+        }
+    }
+    Ok(Some(stationery.clone()))
+}
+
 /// Typesets a letter's text on the plain built-in letterhead with the bundled fonts, as
 /// `render` would, and returns the PDF with the warnings. For property tests and fuzzing: it
 /// reads no file (a signature image is refused) and touches no output.
@@ -253,7 +361,10 @@ pub fn typeset_plain(text: &str) -> diag::Result<(Vec<u8>, Vec<Diagnostic>)> {
     };
     let parsed = parse(source)?;
     let front = &parsed.letter.front;
-    if front.signatories().iter().any(|s| s.image.is_some()) || front.letterhead.is_some() {
+    if front.signatories().iter().any(|s| s.image.is_some())
+        || front.letterhead.is_some()
+        || front.enclosures.iter().any(|e| e.file.is_some())
+    {
         return Err(Diagnostic::error("files named in the front matter are not read here").boxed());
     }
     let setup = Setup {
@@ -265,6 +376,7 @@ pub fn typeset_plain(text: &str) -> diag::Result<(Vec<u8>, Vec<Diagnostic>)> {
     let exported = export(
         &document,
         &pdf::FontCache::default(),
+        &pdf::Extras::default(),
         false,
         Path::new("letter.md"),
     )?;

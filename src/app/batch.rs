@@ -42,6 +42,8 @@ pub(super) struct Settings {
     pub(super) keep_pdf: bool,
     /// Hand each letter's objects on (for the combined print file of a merge).
     pub(super) keep_part: bool,
+    /// Printed on both sides: enclosures start on odd pages.
+    pub(super) duplex: bool,
 }
 
 /// What became of one letter.
@@ -302,6 +304,16 @@ fn lay_out_and_write(
     let (document, layout_warnings) =
         typeset::lay_out(&parsed, &setup, signature_images, resources.now)?;
     warnings.extend(layout_warnings);
+    let extras = typeset::extras(
+        letter,
+        &job.input.folder(),
+        matches!(job.input, Input::Row { .. }),
+        settings.duplex,
+        |path| resources.pdf_for(path),
+        &setup.letterhead,
+        &document,
+        warnings,
+    )?;
     if setup.letterhead.path.is_none() {
         warnings.push(
             Diagnostic::warning("no letterhead.toml found; using a plain letterhead")
@@ -324,6 +336,7 @@ fn lay_out_and_write(
     let exported = typeset::export(
         &document,
         &resources.fonts,
+        &extras,
         settings.keep_part,
         &letter.source.path,
     )?;

@@ -60,6 +60,9 @@ pub(super) struct Resources {
     /// Scanned signatures by path and the box they print in (in 1/1000 pt): a merge signs
     /// every letter with the same file, which is read and compressed once.
     signatures: Mutex<BTreeMap<(PathBuf, i64, i64), Arc<frame::Image>>>,
+    /// PDFs read (enclosures, stationery) by path: a merge appends the same report to every
+    /// letter, read once.
+    pdfs: Mutex<BTreeMap<PathBuf, Arc<pdf::import::Foreign>>>,
     /// Fonts parsed for the PDF writer.
     pub(super) fonts: pdf::FontCache,
     /// The files the letterheads loaded (or tried) were read from and name, for `watch`.
@@ -114,6 +117,7 @@ impl Resources {
             families: Mutex::default(),
             logos: Mutex::default(),
             signatures: Mutex::default(),
+            pdfs: Mutex::default(),
             fonts: pdf::FontCache::default(),
             named: Mutex::default(),
             book,
@@ -242,6 +246,16 @@ impl Resources {
         let img = Arc::new(typeset::load_signature(path, lh)?);
         locked(&self.signatures).insert(key, img.clone());
         Ok(img)
+    }
+
+    /// The PDF at `path` (an enclosure), read once; `Err` says what is wrong with it.
+    pub(super) fn pdf_for(&self, path: &Path) -> Result<Arc<pdf::import::Foreign>, String> {
+        if let Some(pdf) = locked(&self.pdfs).get(path) {
+            return Ok(pdf.clone());
+        }
+        let pdf = Arc::new(pdf::import::read(path)?);
+        locked(&self.pdfs).insert(path.to_path_buf(), pdf.clone());
+        Ok(pdf)
     }
 
     /// The letterhead for a letter: `--letterhead`, the one its front matter names, the

@@ -332,6 +332,7 @@ fn run_reporting(
         ),
         keep_pdf: mailer.is_some(),
         keep_part: combine.is_some(),
+        duplex: combine.as_ref().is_some_and(|(_, duplex)| *duplex),
     };
     let mut combiner = match &combine {
         Some((path, duplex)) => {
