@@ -30,6 +30,7 @@ pub mod paginate;
 pub mod paragraph;
 pub mod pdf;
 pub mod punct;
+pub mod raster;
 pub mod schema;
 pub mod sfnt;
 pub mod shape;
