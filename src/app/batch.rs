@@ -48,6 +48,8 @@ pub(super) struct Settings {
     pub(super) keep_pdf: bool,
     /// Hand each letter's objects on (for the combined print file of a merge).
     pub(super) keep_part: bool,
+    /// Write PNG previews at this resolution instead of the PDF (`render --format png`).
+    pub(super) preview: Option<u32>,
 }
 
 /// What became of one letter.
@@ -353,6 +355,23 @@ fn lay_out_and_write(
             pages,
             bytes: None,
             unchanged: false,
+            pdf: None,
+            part: None,
+        });
+    }
+    if let (Some(dpi), Output::File(base)) = (settings.preview, &job.output) {
+        deny_warnings(settings, warnings, &letter, &job.output)?;
+        let (bytes, unchanged) = crate::raster::write_pages(
+            &document,
+            dpi,
+            base,
+            &letter.source.path,
+            write_atomically,
+        )?;
+        return Ok(Written {
+            pages,
+            bytes: Some(bytes),
+            unchanged,
             pdf: None,
             part: None,
         });
