@@ -596,19 +596,18 @@ fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
     // The page is opaque (painted on white), so the premultiplied pixels are the colours.
     let pixels = pixmap.data();
     let gray = pixels.chunks_exact(4).all(|p| p[0] == p[1] && p[1] == p[2]);
-    let (colour, samples): (png::ColorType, Vec<u8>) = if gray {
-        (
-            png::ColorType::Grayscale,
-            pixels.chunks_exact(4).map(|p| p[0]).collect(),
-        )
+    let (colour, samples) = if gray {
+        let mut samples = Vec::with_capacity(pixels.len() / 4);
+        for p in pixels.chunks_exact(4) {
+            samples.push(p[0]);
+        }
+        (png::ColorType::Grayscale, samples)
     } else {
-        (
-            png::ColorType::Rgb,
-            pixels
-                .chunks_exact(4)
-                .flat_map(|p| [p[0], p[1], p[2]])
-                .collect(),
-        )
+        let mut samples = Vec::with_capacity(pixels.len() / 4 * 3);
+        for p in pixels.chunks_exact(4) {
+            samples.extend_from_slice(&p[..3]);
+        }
+        (png::ColorType::Rgb, samples)
     };
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
