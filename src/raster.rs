@@ -119,17 +119,21 @@ pub fn write_pages(
         bytes += png.len();
         unchanged &= !write(&page_path(base, i + 1), png)?;
     }
-    // Stale pages: only files that are PNGs, numbered on from the last page.
-    let mut next = pngs.len() + 1;
-    loop {
-        let stale = page_path(base, next);
-        if !is_png(&stale) || std::fs::remove_file(&stale).is_err() {
-            break;
-        }
-        unchanged = false;
-        next += 1;
-    }
+    unchanged &= remove_pages(base, pngs.len() + 1) == 0;
     Ok((bytes, unchanged))
+}
+
+/// Removes the pages of an earlier preview from page `from` on, as long as they are PNG
+/// files (a letter that failed, or pages a shorter version no longer has); returns how many.
+pub fn remove_pages(base: &Path, from: usize) -> usize {
+    let mut page = from;
+    loop {
+        let stale = page_path(base, page);
+        if !is_png(&stale) || std::fs::remove_file(&stale).is_err() {
+            return page - from;
+        }
+        page += 1;
+    }
 }
 
 /// Whether `path` is a regular file that starts like a PNG.

@@ -300,6 +300,21 @@ fn pages_are_numbered_files_and_the_same_letter_gives_the_same_bytes() {
         "the stale second page stays"
     );
     assert_eq!(std::fs::read(d.join("long-9.png")).unwrap(), b"not ours");
+    // A letter failed by --deny-warnings leaves no earlier preview, and nothing else, behind.
+    std::fs::write(d.join("long.png"), b"a picture of mine").unwrap();
+    let r = run(letterhead().current_dir(d).args([
+        "render",
+        "long.md",
+        "--format",
+        "png",
+        "--deny-warnings",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!d.join("long-1.png").exists(), "the earlier preview stays");
+    assert_eq!(
+        std::fs::read(d.join("long.png")).unwrap(),
+        b"a picture of mine"
+    );
     // A file that is not a PNG is never replaced by a page.
     std::fs::write(d.join("photo-1.png"), b"my holiday").unwrap();
     let r = run(letterhead().current_dir(d).args([

@@ -360,7 +360,9 @@ fn lay_out_and_write(
         });
     }
     if let (Some(dpi), Output::File(base)) = (settings.preview, &job.output) {
-        deny_warnings(settings, warnings, &letter, &job.output)?;
+        // An earlier preview's pages would pass for this letter's: they go.
+        deny_warnings(settings, warnings, &letter, &Output::Nowhere)
+            .inspect_err(|_| _ = crate::raster::remove_pages(base, 1))?;
         let (bytes, unchanged) = crate::raster::write_pages(
             &document,
             dpi,
