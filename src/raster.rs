@@ -16,9 +16,9 @@
 //! - CMYK JPEGs are converted to RGB naively (no colour profile), as `image` does;
 //! - images are reduced to the resolution of the preview with a triangle filter, then drawn
 //!   with bilinear sampling;
-//! - links, bookmarks, the structure tree and document information have no pixels; what is
-//!   added to the PDF after layout (`pdf` writes no stationery or enclosures into frames) is
-//!   not shown;
+//! - links, bookmarks, the structure tree and document information have no pixels; what the
+//!   PDF writer adds beyond the frames (pages of other PDFs enclosed or used as stationery,
+//!   where a letter has them) is not shown;
 //! - a page is painted on white; nothing is transparent.
 
 use std::collections::HashMap;
@@ -480,7 +480,7 @@ fn flate_rgba(
         Colour::Gray | Colour::Indexed(_) => 1,
     };
     let bits = usize::from(bits);
-    if !matches!(bits, 1 | 2 | 4 | 8) || (components == 3 && bits != 8) {
+    if !matches!(bits, 1 | 2 | 4 | 8) || (components == 3 && bits != 8) || w == 0 || h == 0 {
         return None;
     }
     let (wu, hu) = (w as usize, h as usize);
@@ -672,6 +672,29 @@ mod tests {
         );
         // Short data is refused, not read past.
         assert!(unfilter(&data, 3, 3, 8).is_none());
+    }
+
+    fn zlib(raw: &[u8]) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(raw).unwrap();
+        z.finish().unwrap()
+    }
+
+    #[test]
+    fn packed_gray_and_palette_samples_become_rgba() {
+        // One row of three 1-bit gray pixels: white, black, white.
+        let img = flate_rgba(&Colour::Gray, 1, &zlib(&[0, 0b1010_0000]), None, 3, 1).unwrap();
+        let reds: Vec<u8> = img.pixels().map(|p| p.0[0]).collect();
+        assert_eq!(reds, [255, 0, 255]);
+        // Two 2-bit palette indices (2, 1) with half opacity on the second pixel.
+        let palette = Colour::Indexed(vec![0, 0, 0, 10, 20, 30, 200, 100, 50]);
+        let alpha = zlib(&[0, 255, 128]);
+        let img = flate_rgba(&palette, 2, &zlib(&[0, 0b1001_0000]), Some(&alpha), 2, 1).unwrap();
+        assert_eq!(img.get_pixel(0, 0).0, [200, 100, 50, 255]);
+        assert_eq!(img.get_pixel(1, 0).0, [10, 20, 30, 128]);
+        // An index past the palette is no image, not a panic.
+        assert!(flate_rgba(&palette, 2, &zlib(&[0, 0b1111_0000]), None, 2, 1).is_none());
     }
 
     #[test]
