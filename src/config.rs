@@ -59,7 +59,7 @@ impl Color {
     /// Parses `#rrggbb` or `#rgb`.
     ///
     /// ```
-    /// use letterhead::config::Color;
+    /// use letterhead::internals::config::Color;
     /// assert_eq!(Color::parse("#ff0000").unwrap().r, 1.0);
     /// ```
     pub fn parse(text: &str) -> Result<Color, String> {
@@ -145,6 +145,45 @@ struct PageFile {
     window: Option<Window>,
     fold_marks: Option<bool>,
     pdfa: Option<bool>,
+    stationery: Option<StationeryFile>,
+}
+
+/// `[page] stationery`: pages of a designer's PDF drawn under the letter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StationeryFile {
+    first: PathBuf,
+    later: Option<PathBuf>,
+    letterhead: Option<DrawLetterhead>,
+}
+
+/// Whether letterhead draws its own letterhead over the stationery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum DrawLetterhead {
+    None,
+    Draw,
+}
+
+/// The designer's stationery, read: a one-page PDF of the letter's page size for page one, and
+/// one for the pages after it.
+#[derive(Debug, Clone)]
+pub struct Stationery {
+    /// Under page one.
+    pub first: StationeryPage,
+    /// Under the pages after it (none when not given).
+    pub later: Option<StationeryPage>,
+    /// Draw letterhead's own letterhead (name, logo, contact) over it as well.
+    pub draw_letterhead: bool,
+}
+
+/// One stationery file and its page.
+#[derive(Debug, Clone)]
+pub struct StationeryPage {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its page.
+    pub pdf: Arc<crate::pdf::import::Foreign>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -406,6 +445,8 @@ pub struct Letterhead {
     pub style: Style,
     /// Footer.
     pub footer: Footer,
+    /// The designer's stationery drawn under the pages, if any.
+    pub stationery: Option<Stationery>,
 }
 
 /// Languages with hyphenation patterns, dates, quotation marks and labels.
@@ -438,8 +479,8 @@ impl Letterhead {
     /// diagnostics about that value.
     ///
     /// ```
-    /// use letterhead::config::parse;
-    /// use letterhead::diag::Source;
+    /// use letterhead::internals::config::parse;
+    /// use letterhead::internals::diag::Source;
     /// let text = "[organization]\nname = \"Acme\"\n";
     /// let lh = parse(&Source { path: "letterhead.toml".into(), text: text.into() }).unwrap();
     /// assert_eq!(lh.span_of(&["organization", "name"]), Some(22..28));
@@ -466,8 +507,8 @@ pub fn value_span(text: &str, keys: &[&str]) -> Option<std::ops::Range<usize>> {
 /// Parses a `letterhead.toml`.
 ///
 /// ```
-/// use letterhead::config::parse;
-/// use letterhead::diag::Source;
+/// use letterhead::internals::config::parse;
+/// use letterhead::internals::diag::Source;
 /// let source = Source { path: "letterhead.toml".into(), text: "[organization]\nname = \"Acme\"\n".into() };
 /// let letterhead = parse(&source).unwrap();
 /// assert_eq!(letterhead.organization.name, "Acme");
@@ -614,6 +655,42 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
             .boxed(),
         );
     }
+    // The stationery: each file one page of the page's size.
+    let mut stationery = None;
+    if let Some(file) = &file.page.stationery {
+        let mut read = |key: &'static str, rel: &Path| {
+            let path = base.join(rel);
+            match crate::pdf::import::stationery(&path, width.to_pt(), height.to_pt()) {
+                Ok(pdf) => Some(StationeryPage {
+                    path,
+                    pdf: Arc::new(pdf),
+                }),
+                Err(message) => {
+                    at(
+                        &["page", "stationery", key],
+                        Diagnostic::error(format!(
+                            "the stationery `{}` cannot be used: {message}",
+                            rel.display()
+                        ))
+                        .boxed(),
+                    );
+                    None
+                }
+            }
+        };
+        let first = read("first", &file.first);
+        let later = match &file.later {
+            Some(l) => read("later", l).map(Some),
+            None => Some(None),
+        };
+        if let (Some(first), Some(later)) = (first, later) {
+            stationery = Some(Stationery {
+                first,
+                later,
+                draw_letterhead: file.letterhead == Some(DrawLetterhead::Draw),
+            });
+        }
+    }
     if let Some(d) = Diagnostic::together(errors) {
         return Err(d);
     }
@@ -642,6 +719,7 @@ fn resolve(file: File, source: &Source, base: &Path) -> diag::Result<Letterhead>
             date_format,
         },
         footer,
+        stationery,
     })
 }
 
@@ -730,7 +808,7 @@ fn check_leading(leading: f64) -> diag::Result<()> {
 /// literal bracket), with nothing else inside the brackets.
 ///
 /// ```
-/// use letterhead::config::well_formed_date_format;
+/// use letterhead::internals::config::well_formed_date_format;
 /// assert!(well_formed_date_format("[day padding:none]. [month repr:long] [[sic]"));
 /// assert!(!well_formed_date_format("[weekda'[m)nth]"));
 /// ```

@@ -77,6 +77,10 @@ pub struct Face {
     /// A name for messages and for the PDF (`NotoSerif-Bold` or the file name).
     pub name: String,
     /// Stable identity within a family (the variant), used to key caches.
+    #[expect(
+        dead_code,
+        reason = "read by nothing since the crate's modules stopped being public; removing it changes `Face::new` and its callers"
+    )]
     pub key: (String, Variant),
     /// The face's index in a font collection (`.ttc`), 0 otherwise.
     pub index: u32,
@@ -203,11 +207,6 @@ impl Family {
     /// Whether the variant has a face of its own rather than a stand-in.
     pub fn provides(&self, variant: Variant) -> bool {
         self.given[variant.index()]
-    }
-
-    /// All four faces (some may be the same face).
-    pub fn faces(&self) -> &[Arc<Face>; 4] {
-        &self.faces
     }
 
     /// The first face that has `c`: the variant's own face, then the configured fallback faces

@@ -3,8 +3,8 @@
 //! 3", "Enclosures", "cc").
 //!
 //! It takes a language tag and gives these; it knows nothing about layout. Dates are formatted
-//! here, from their parts, with each language's month and weekday names: the `time` crate
-//! writes English names only.
+//! here, from their parts, with each language's month and weekday names (the `time` crate
+//! writes English names only): a letter's date, or today's, by the letterhead's date format.
 
 /// A supported language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,6 +22,19 @@ pub enum Language {
     EsEs,
 }
 
+/// Why a letter's date could not be formatted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// A time without a day (`date = 10:30:00`).
+    NoDay,
+    /// A day the calendar does not have (`2026-02-30`).
+    NotADate,
+    /// The format is not a `time` format description; the parser's message.
+    BadFormat(String),
+    /// The date could not be written by the format; the formatter's message.
+    Format(String),
+}
+
 /// The tags `style.language` accepts.
 pub const TAGS: [&str; 5] = ["en-US", "en-GB", "de-DE", "fr-FR", "es-ES"];
 
@@ -29,7 +42,7 @@ impl Language {
     /// The language for a tag (`de-DE`; case-insensitive, `_` taken for `-`).
     ///
     /// ```
-    /// use letterhead::lang::Language;
+    /// use letterhead::internals::lang::Language;
     /// assert_eq!(Language::from_tag("de_de"), Some(Language::DeDe));
     /// assert_eq!(Language::from_tag("xx"), None);
     /// ```
@@ -83,7 +96,7 @@ impl Language {
     /// names (long and short) of this language; every other component as `time` formats it.
     ///
     /// ```
-    /// use letterhead::lang::Language;
+    /// use letterhead::internals::lang::Language;
     /// use time::format_description::parse_borrowed;
     /// let date = time::macros::date!(2026 - 03 - 05);
     /// let format = parse_borrowed::<1>("[weekday repr:short] [day]. [month repr:short]").unwrap();
@@ -101,6 +114,40 @@ impl Language {
             self.format_item(date, item, &mut out)?;
         }
         Ok(out)
+    }
+
+    /// Formats a letter's date by `format` (a `time` format description) in this language:
+    /// `date` as the front matter gives it, or the day of `now` (seconds since 1970, UTC) for a
+    /// letter without one.
+    ///
+    /// ```
+    /// use letterhead::internals::lang::Language;
+    /// let date: toml::value::Datetime = "2015-08-05".parse().unwrap();
+    /// let format = Language::FrFr.date_format();
+    /// assert_eq!(Language::FrFr.format_letter_date(Some(&date), format, 0).unwrap(), "5 août 2015");
+    /// assert_eq!(Language::DeDe.format_letter_date(None, "[day].[month].[year]", 86_400).unwrap(), "02.01.1970");
+    /// ```
+    pub fn format_letter_date(
+        self,
+        date: Option<&toml::value::Datetime>,
+        format: &str,
+        now: i64,
+    ) -> Result<String, DateError> {
+        let date = match date {
+            Some(dt) => {
+                let d = dt.date.ok_or(DateError::NoDay)?;
+                let month = time::Month::try_from(d.month).map_err(|_| DateError::NotADate)?;
+                time::Date::from_calendar_date(i32::from(d.year), month, d.day)
+                    .map_err(|_| DateError::NotADate)?
+            }
+            None => time::OffsetDateTime::from_unix_timestamp(now)
+                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+                .date(),
+        };
+        let format = time::format_description::parse_borrowed::<1>(format)
+            .map_err(|err| DateError::BadFormat(err.to_string()))?;
+        self.format_date(date, &format)
+            .map_err(|err| DateError::Format(err.to_string()))
     }
 
     fn format_item(
@@ -146,7 +193,7 @@ impl Language {
     /// The month's name, in full or short (`[month repr:short]`).
     ///
     /// ```
-    /// use letterhead::lang::Language;
+    /// use letterhead::internals::lang::Language;
     /// assert_eq!(Language::DeDe.month_name(time::Month::March, true), "Mär");
     /// assert_eq!(Language::FrFr.month_name(time::Month::August, false), "août");
     /// ```
@@ -163,7 +210,7 @@ impl Language {
     /// The weekday's name, in full or short (`[weekday repr:short]`).
     ///
     /// ```
-    /// use letterhead::lang::Language;
+    /// use letterhead::internals::lang::Language;
     /// assert_eq!(Language::EsEs.weekday_name(time::Weekday::Wednesday, false), "miércoles");
     /// assert_eq!(Language::EnGb.weekday_name(time::Weekday::Sunday, true), "Sun");
     /// ```
@@ -313,7 +360,7 @@ impl Language {
     /// Spanish.
     ///
     /// ```
-    /// use letterhead::lang::Language;
+    /// use letterhead::internals::lang::Language;
     /// assert_eq!(Language::DeDe.quotes("“Haus” und ‘Hof’ geht’s"), "„Haus“ und ‚Hof‘ geht’s");
     /// assert_eq!(Language::DeDe.quotes("„Haus“ und ‚Hof‘"), "„Haus“ und ‚Hof‘");
     /// assert_eq!(Language::FrFr.quotes("“oui”"), "«\u{202F}oui\u{202F}»");
@@ -605,6 +652,64 @@ mod tests {
             date_in(Language::FrFr, date, "[year]-[month]-[day]"),
             "2015-08-05"
         );
+    }
+
+    #[test]
+    fn a_letters_date_or_today_in_the_language() {
+        let date = |text: &str| text.parse::<toml::value::Datetime>().unwrap();
+        let written = date("2015-08-05");
+        assert_eq!(
+            Language::DeDe.format_letter_date(Some(&written), Language::DeDe.date_format(), 0),
+            Ok("5. August 2015".to_string())
+        );
+        // A date-time counts by its day.
+        assert_eq!(
+            Language::EnUs.format_letter_date(Some(&date("2015-08-05T10:30:00")), "[year]", 0),
+            Ok("2015".to_string())
+        );
+        // No date: the day of `now`, in UTC (1438732800 is 2015-08-05 00:00 UTC).
+        assert_eq!(
+            Language::EsEs.format_letter_date(None, Language::EsEs.date_format(), 1_438_732_800),
+            Ok("5 de agosto de 2015".to_string())
+        );
+    }
+
+    #[test]
+    fn a_date_without_a_day_or_outside_the_calendar_is_refused() {
+        use toml::value::{Date, Datetime, Time};
+        let time = Time {
+            hour: 10,
+            minute: 30,
+            second: Some(0),
+            nanosecond: None,
+        };
+        let no_day = Datetime {
+            date: None,
+            time: Some(time),
+            offset: None,
+        };
+        let format = Language::EnUs.date_format();
+        assert_eq!(
+            Language::EnUs.format_letter_date(Some(&no_day), format, 0),
+            Err(DateError::NoDay)
+        );
+        let february_30 = Datetime {
+            date: Some(Date {
+                year: 2026,
+                month: 2,
+                day: 30,
+            }),
+            time: None,
+            offset: None,
+        };
+        assert_eq!(
+            Language::EnUs.format_letter_date(Some(&february_30), format, 0),
+            Err(DateError::NotADate)
+        );
+        assert!(matches!(
+            Language::EnUs.format_letter_date(None, "[weekda", 0),
+            Err(DateError::BadFormat(_))
+        ));
     }
 
     #[test]

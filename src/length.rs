@@ -18,7 +18,7 @@ impl Abs {
     /// A length in points.
     ///
     /// ```
-    /// use letterhead::length::Abs;
+    /// use letterhead::internals::length::Abs;
     /// assert_eq!(Abs::pt(72.0), Abs::inches(1.0));
     /// ```
     pub const fn pt(pt: f64) -> Abs {
@@ -136,7 +136,7 @@ impl Sum for Abs {
 /// Parses a length with a unit: `pt`, `mm`, `cm` or `in`.
 ///
 /// ```
-/// use letterhead::length::{parse, Abs};
+/// use letterhead::internals::length::{parse, Abs};
 /// assert_eq!(parse("1in"), Ok(Abs::pt(72.0)));
 /// assert!(parse("12").is_err());
 /// ```

@@ -34,9 +34,9 @@ pub struct FrontMatter {
     /// Copies to.
     #[serde(default, deserialize_with = "one_or_many")]
     pub cc: Vec<String>,
-    /// Enclosures.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub enclosures: Vec<String>,
+    /// Enclosures: a title, or a title and the PDF appended after the letter.
+    #[serde(default, deserialize_with = "enclosures")]
+    pub enclosures: Vec<Enclosure>,
     /// Postscript.
     pub ps: Option<String>,
     /// Who signs.
@@ -91,13 +91,33 @@ impl FrontMatter {
             salutation: self.salutation.as_ref().map(one),
             closing: self.closing.as_ref().map(one),
             cc: all(&self.cc),
-            enclosures: all(&self.enclosures),
+            enclosures: self
+                .enclosures
+                .iter()
+                .map(|e| Enclosure {
+                    title: one(&e.title),
+                    ..e.clone()
+                })
+                .collect(),
             ps: self.ps.as_ref().map(one),
             signature: self.signature.as_ref().map(sign),
             signatures: self.signatures.iter().map(sign).collect(),
             ..self.clone()
         }
     }
+}
+
+/// An enclosure: its title on the notation line, and the PDF whose pages follow the letter.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Enclosure {
+    /// What the notation line says.
+    pub title: String,
+    /// A PDF appended after the letter, relative to the letter (in a merge, to the template).
+    pub file: Option<PathBuf>,
+    /// Pages of another size than the letter's are scaled to fit it, instead of keeping theirs.
+    #[serde(default)]
+    pub fit: bool,
 }
 
 /// Most signatories set side by side.
@@ -129,7 +149,10 @@ const FRONT_MATTER: Table = Table {
         Field::new("salutation", Kind::Text),
         Field::new("closing", Kind::Text),
         Field::new("cc", Kind::TextOrTexts),
-        Field::new("enclosures", Kind::TextOrTexts),
+        Field::new(
+            "enclosures",
+            Kind::OneOrList(&Kind::Either(&Kind::Text, &Kind::Table(&ENCLOSURE))),
+        ),
         Field::new("ps", Kind::Text),
         Field::new("signature", Kind::Table(&SIGNATURE)),
         Field::new(
@@ -144,6 +167,15 @@ const FRONT_MATTER: Table = Table {
         Field::new("your-letter", Kind::Either(&Kind::Date, &Kind::Text)),
         Field::new("our-ref", Kind::Text),
         Field::new("customer", Kind::Text),
+    ],
+};
+
+const ENCLOSURE: Table = Table {
+    what: "a table like { title = \"Annual report\", file = \"report.pdf\" }",
+    fields: &[
+        Field::new("title", Kind::Text).required(),
+        Field::new("file", Kind::Text).what("the PDF file's name in quotes"),
+        Field::new("fit", Kind::Bool),
     ],
 };
 
@@ -170,6 +202,38 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
         Ok(OneOrMany::Many(v)) => Ok(v),
         Err(_) => Err(serde::de::Error::custom(
             "expected a string or an array of strings",
+        )),
+    }
+}
+
+/// The enclosures: a title, or a table with a title and a file; one, or an array of them.
+fn enclosures<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Enclosure>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum One {
+        Title(String),
+        File(Enclosure),
+    }
+    // The array first: serde would also take an array of strings as an `Enclosure`, its
+    // fields in order.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        Many(Vec<One>),
+        One(One),
+    }
+    let one = |o: One| match o {
+        One::Title(title) => Enclosure {
+            title,
+            ..Enclosure::default()
+        },
+        One::File(e) => e,
+    };
+    match OneOrMany::deserialize(d) {
+        Ok(OneOrMany::Many(v)) => Ok(v.into_iter().map(one).collect()),
+        Ok(OneOrMany::One(o)) => Ok(vec![one(o)]),
+        Err(_) => Err(serde::de::Error::custom(
+            "expected a title, a table { title = \"…\", file = \"….pdf\" }, or an array of them",
         )),
     }
 }
@@ -225,9 +289,9 @@ impl Letter {
 /// Splits and parses a letter.
 ///
 /// ```
-/// use letterhead::diag::Source;
+/// use letterhead::internals::diag::Source;
 /// let source = Source { path: "a.md".into(), text: "+++\nsubject = \"Hi\"\n+++\nBody.\n".into() };
-/// let letter = letterhead::letter::parse(source).unwrap();
+/// let letter = letterhead::internals::letter::parse(source).unwrap();
 /// assert_eq!(letter.front.subject.as_deref(), Some("Hi"));
 /// assert_eq!(letter.body(), "Body.\n");
 /// ```
@@ -287,9 +351,9 @@ pub struct Parts {
 /// before its placeholders are filled in).
 ///
 /// ```
-/// use letterhead::diag::Source;
+/// use letterhead::internals::diag::Source;
 /// let source = Source { path: "a.md".into(), text: "+++\nsubject = \"Hi\"\n+++\nBody.\n".into() };
-/// let parts = letterhead::letter::split(&source).unwrap();
+/// let parts = letterhead::internals::letter::split(&source).unwrap();
 /// assert_eq!(parts.front, Some(3..19));
 /// assert_eq!(parts.body_offset, 23);
 /// ```
@@ -426,6 +490,29 @@ mod tests {
         let letter = parse(source(full)).unwrap_or_else(|d| panic!("{d}"));
         assert_eq!(letter.front.signatures.len(), 1);
         assert!(parse(source("+++\nyour-letter = \"of May 5\"\n+++\nBody\n")).is_ok());
+    }
+
+    #[test]
+    fn enclosures_are_titles_or_titled_files() {
+        let front = |text: &str| {
+            parse(source(&format!("+++\n{text}\n+++\nBody\n")))
+                .unwrap_or_else(|d| panic!("{d}"))
+                .front
+                .enclosures
+        };
+        let titles = front("enclosures = [\"A\", \"B\"]");
+        assert_eq!(titles.len(), 2);
+        assert!(titles.iter().all(|e| e.file.is_none()));
+        assert_eq!(titles[1].title, "B");
+        let one = front("enclosures = { title = \"R\", file = \"r.pdf\", fit = true }");
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].file.as_deref(), Some(std::path::Path::new("r.pdf")));
+        assert!(one[0].fit);
+        let mixed = front("enclosures = [\"A\", { title = \"R\", file = \"r.pdf\" }]");
+        assert_eq!(mixed[0].file, None);
+        assert_eq!(mixed[1].title, "R");
+        assert!(!mixed[1].fit);
+        assert_eq!(front("enclosures = \"A\"")[0].title, "A");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The `letterhead` binary: everything lives in the library; this only hands over the exit code.
 
 fn main() -> std::process::ExitCode {
-    letterhead::app::main()
+    letterhead::internals::main()
 }

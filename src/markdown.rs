@@ -168,8 +168,8 @@ enum InlineKind {
 /// Parses a letter body. `offset` is where the body starts in `source`.
 ///
 /// ```
-/// use letterhead::diag::Source;
-/// use letterhead::markdown::{parse, Block};
+/// use letterhead::internals::diag::Source;
+/// use letterhead::internals::markdown::{parse, Block};
 /// let source = Source { path: "a.md".into(), text: "Say \"hi\" -- now.".into() };
 /// let (blocks, warnings) = parse(&source, 0).unwrap();
 /// let Block::Paragraph(runs) = &blocks[0] else { panic!() };
@@ -679,6 +679,7 @@ fn push_text(
 }
 
 /// The plain text of inline runs.
+#[cfg(test)]
 pub fn plain_text(runs: &[Inline]) -> String {
     runs.iter().map(|r| r.text.as_str()).collect()
 }

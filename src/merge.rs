@@ -485,6 +485,37 @@ fn uses<'a>(text: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
         })
 }
 
+/// Checks a file a filled-in template names (an enclosure) against its folder `folder`: a
+/// relative path that stays inside it (no `..`, no absolute path, no link out of it), so that
+/// data cannot make a letter carry any file of the machine.
+pub fn confined(folder: &Path, file: &Path) -> Result<(), String> {
+    use std::path::Component;
+    if file.is_absolute() || file.has_root() {
+        return Err("in a mail merge, a file must be given relative to the template's folder, not as an absolute path".into());
+    }
+    if file
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(
+            "in a mail merge, a file must be inside the template's folder (`..` is not allowed)"
+                .into(),
+        );
+    }
+    // A link inside the folder may still point out of it.
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    if let (Ok(base), Ok(real)) = (folder.canonicalize(), folder.join(file).canonicalize())
+        && !real.starts_with(&base)
+    {
+        return Err("in a mail merge, a file must be inside the template's folder (this one links out of it)".into());
+    }
+    Ok(())
+}
+
 /// How messages name a row: "row 3 of `supporters.csv` (line 4)".
 pub fn row_label(row: &Row, data: &Path) -> String {
     let line = if row.line > 0 {
@@ -530,7 +561,7 @@ fn template_error(e: &minijinja::Error, source: &Source, offset: usize) -> Box<D
 /// characters, no leading dot or trailing dot or space, at most `MAX_NAME_BYTES` bytes.
 ///
 /// ```
-/// use letterhead::merge::sanitize;
+/// use letterhead::internals::merge::sanitize;
 /// assert_eq!(sanitize("../etc/passwd"), "etc-passwd");
 /// assert_eq!(sanitize("Müller, Jörg: 7"), "Müller, Jörg- 7");
 /// assert_eq!(sanitize("con"), "con-");

@@ -362,11 +362,13 @@ fn layout_section(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Lin
             tolerance: JUSTIFIED_TOLERANCE,
             second_tolerance: JUSTIFIED_SECOND_TOLERANCE,
             emergency_stretch: style.size * JUSTIFIED_EMERGENCY_STRETCH_EM,
+            last_resort_penalty: Some(CHAR_BREAK_PENALTY),
             ..Params::default()
         }
     } else {
         Params {
             emergency_stretch: style.size * 2.0,
+            last_resort_penalty: Some(CHAR_BREAK_PENALTY),
             ..Params::default()
         }
     };
@@ -573,7 +575,7 @@ fn is_name(word: &str, names: &[String]) -> bool {
 /// Sorted, without duplicates.
 ///
 /// ```
-/// use letterhead::paragraph::proper_names;
+/// use letterhead::internals::paragraph::proper_names;
 /// assert_eq!(
 ///     proper_names(["Herrn Dipl.-Ing. Thomas Reinhardt", "Anna Müller-Lüdenscheidt"]),
 ///     ["Herrn", "Lüdenscheidt", "Müller", "Reinhardt", "Thomas"].map(String::from)
@@ -618,9 +620,12 @@ fn prepare(
     } else {
         HYPHEN_PENALTY_JUSTIFIED
     };
+    // About one item per glyph in running text (a word, its space's few); reserved up front,
+    // since growing the lists of a long paragraph copies them again and again.
+    let glyphs: usize = shaped.iter().map(|s| s.glyphs.len()).sum();
     let mut b = Builder {
-        items: Vec::new(),
-        contents: Vec::new(),
+        items: Vec::with_capacity(glyphs + 8),
+        contents: Vec::with_capacity(glyphs + 8),
         rag: if ragged {
             em * RAGGED_STRETCH_EM
         } else {
@@ -799,8 +804,17 @@ fn split_overlong_boxes(
     if !items.iter().any(too_wide) {
         return (items, contents);
     }
-    let mut out_items = Vec::with_capacity(items.len());
-    let mut out_contents = Vec::with_capacity(contents.len());
+    // A box and a break point for every cluster of a box that is split.
+    let added: usize = items
+        .iter()
+        .zip(&contents)
+        .filter_map(|(item, content)| match content {
+            Content::Glyphs(_, range) if too_wide(item) => Some(2 * range.len()),
+            _ => None,
+        })
+        .sum();
+    let mut out_items = Vec::with_capacity(items.len() + added);
+    let mut out_contents = Vec::with_capacity(contents.len() + added);
     for (item, content) in items.into_iter().zip(contents) {
         let (true, Content::Glyphs(si, range)) = (too_wide(&item), &content) else {
             out_items.push(item);
@@ -1318,6 +1332,26 @@ mod tests {
                 line.width,
                 texts(&lines)
             );
+        }
+    }
+
+    #[test]
+    fn a_ten_thousand_character_word_fills_every_line_but_its_last() {
+        let family = bundled();
+        let word = "x".repeat(10_000);
+        for align in [Align::Left, Align::Justify] {
+            let (lines, _) = layout(&[span(&word)], &family, &style(100.0, align));
+            let counts: Vec<usize> = texts(&lines).iter().map(|t| t.chars().count()).collect();
+            let full = counts[0];
+            let x = lines[0].width / full as f64;
+            // As many as fit: one more would not.
+            assert!(lines[0].width <= Abs::pt(100.0) && lines[0].width + x > Abs::pt(100.0));
+            assert_eq!(counts.len(), 10_000_usize.div_ceil(full), "{counts:?}");
+            assert!(
+                counts[..counts.len() - 1].iter().all(|&n| n == full),
+                "{counts:?}"
+            );
+            assert_eq!(texts(&lines).concat(), word);
         }
     }
 

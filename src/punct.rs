@@ -19,8 +19,8 @@ pub const NARROW_NO_BREAK_SPACE: char = '\u{202F}';
 /// quotation marks and, in French, its no-break spaces.
 ///
 /// ```
-/// use letterhead::lang::Language;
-/// use letterhead::punct::smarten;
+/// use letterhead::internals::lang::Language;
+/// use letterhead::internals::punct::smarten;
 /// assert_eq!(smarten("Dear Mr. O'Brien,", Language::EnUs), "Dear Mr. O’Brien,");
 /// assert_eq!(smarten("\"Ja\" -- gut", Language::DeDe), "„Ja“ – gut");
 /// assert_eq!(smarten("Objet : \"oui\"", Language::FrFr), "Objet\u{202F}: «\u{202F}oui\u{202F}»");
@@ -38,8 +38,8 @@ pub fn smarten(text: &str, lang: Language) -> String {
 /// Code runs come back as they were.
 ///
 /// ```
-/// use letterhead::lang::Language;
-/// use letterhead::punct::localize;
+/// use letterhead::internals::lang::Language;
+/// use letterhead::internals::punct::localize;
 /// let runs = localize(&[("Il dit ", false), ("non", true), ("!", false)], Language::FrFr);
 /// assert_eq!(runs, ["Il dit ", "non", "\u{202F}!"]);
 /// ```
@@ -72,7 +72,7 @@ pub fn localize(runs: &[(&str, bool)], lang: Language) -> Vec<String> {
 /// addresses are left as written.
 ///
 /// ```
-/// use letterhead::punct::curl;
+/// use letterhead::internals::punct::curl;
 /// assert_eq!(curl("\"Fair Rent\" -- a 'draft'... in the '90s"),
 ///            "“Fair Rent” – a ‘draft’… in the ’90s");
 /// assert_eq!(curl("o'neil--x@example.org"), "o'neil--x@example.org");

@@ -118,6 +118,8 @@ pub enum Kind {
     },
     /// A value of the first kind, or of the second; which one is told by its TOML type.
     Either(&'static Kind, &'static Kind),
+    /// A value of this kind, or an array of them.
+    OneOrList(&'static Kind),
 }
 
 impl Kind {
@@ -139,6 +141,7 @@ impl Kind {
             Kind::Table(table) => table.what.into(),
             Kind::Tables { what, .. } => (*what).into(),
             Kind::Either(a, b) => format!("{}, or {}", a.what(), b.what()),
+            Kind::OneOrList(kind) => format!("{}; or an array of them", kind.what()),
         }
     }
 
@@ -163,6 +166,7 @@ impl Kind {
             Kind::TextOrTexts => value.is_str() || value.is_array(),
             Kind::Table(_) => value.is_table(),
             Kind::Either(a, b) => a.fits(value) || b.fits(value),
+            Kind::OneOrList(kind) => kind.fits(value) || value.is_array(),
         }
     }
 }
@@ -453,6 +457,10 @@ impl Checker<'_> {
                     }
                 })
             }
+            (Kind::OneOrList(kind), DeValue::Array(items)) => {
+                self.all(items, |c, item| c.value(name.item(), kind, None, item))
+            }
+            (Kind::OneOrList(kind), _) => self.value(name, kind, what, value),
             (Kind::Either(a, b), _) => {
                 let kind = if a.fits(v) { a } else { b };
                 self.value(name, kind, what, value)

@@ -30,7 +30,7 @@ const WE_HAVE_INSTRUCTIONS: u16 = 0x0100;
 /// can read.
 ///
 /// ```
-/// assert_eq!(letterhead::sfnt::strip_hinting(b"not a font"), b"not a font".to_vec());
+/// assert_eq!(letterhead::internals::sfnt::strip_hinting(b"not a font"), b"not a font".to_vec());
 /// ```
 pub fn strip_hinting(font: &[u8]) -> Vec<u8> {
     rewrite(font).unwrap_or_else(|| font.to_vec())
@@ -179,7 +179,7 @@ impl<'a> TrueType<'a> {
     /// `glyf` outlines and sound tables.
     ///
     /// ```
-    /// assert!(letterhead::sfnt::TrueType::parse(b"not a font").is_none());
+    /// assert!(letterhead::internals::sfnt::TrueType::parse(b"not a font").is_none());
     /// ```
     pub fn parse(font: &'a [u8]) -> Option<TrueType<'a>> {
         let version = u32_at(font, 0)?;

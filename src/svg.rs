@@ -92,7 +92,7 @@ pub fn load(path: &Path, what: &str) -> diag::Result<Vector> {
 /// ```
 /// let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10">
 ///   <rect x="0" y="0" width="10" height="10" fill="#7a1f3d"/></svg>"##;
-/// let vector = letterhead::svg::convert(svg).unwrap();
+/// let vector = letterhead::internals::svg::convert(svg).unwrap();
 /// assert_eq!((vector.width, vector.height), (20.0, 10.0));
 /// assert_eq!(vector.shapes.len(), 1);
 /// assert!(vector.left_out.is_empty());

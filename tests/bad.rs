@@ -1,11 +1,11 @@
 //! The bad-input corpus: every folder under `tests/bad/` is a case — the files a user might
-//! have (a broken letter, a corrupt logo, a font that is not a font…) and `case.toml` with the
-//! exact outcome: the arguments, the exit code, and the diagnostics (short format, so each is
-//! `file:line:column: severity: message`).
+//! have (a broken letter, a corrupt logo, a font that is not a font, a damaged enclosure PDF…)
+//! and `case.toml` with the exact outcome: the arguments, the exit code, and the diagnostics
+//! (short format, so each is `file:line:column: severity: message`).
 //!
 //! Each case runs on a copy of its folder. Beyond its own expectations, every case must leave
 //! the inputs untouched, no temporary file behind, no PDF after a usage error (exit 2), and
-//! only valid PDFs.
+//! only valid PDFs (of those it wrote: a case's own PDFs may be broken on purpose).
 //!
 //! `case.toml` keys: `args`, `exit`, `stderr` (lines that must all appear), optional `written`
 //! (PDFs that must exist), `generate` (files too large to keep: `text` + `repeat` × `count` +
@@ -132,6 +132,8 @@ fn run_case(name: &str) -> Result<(), String> {
         std::fs::write(d.join(&cut.file), &bytes[..cut.bytes]).unwrap();
     }
     let before = snapshot(d);
+    // PDFs the case brings (a broken enclosure) are inputs, not output to check.
+    let inputs: Vec<PathBuf> = files_below(d);
     let mut cmd = letterhead();
     cmd.args(&case.args)
         .args(["--diagnostic-format", "short"])
@@ -171,7 +173,7 @@ fn run_case(name: &str) -> Result<(), String> {
     }
     for pdf in files
         .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf") && !inputs.contains(p))
     {
         if code == 2 {
             problems.push(format!("a PDF after a usage error: {}", pdf.display()));

@@ -5,9 +5,9 @@
 
 #![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
 
-use letterhead::app::typeset_plain;
-use letterhead::config;
-use letterhead::diag::Source;
+use letterhead::internals::config;
+use letterhead::internals::diag::Source;
+use letterhead::internals::typeset_plain;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 

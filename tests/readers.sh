@@ -92,6 +92,53 @@ https://example.org/survey/2026/raw-data/nitrate-and-turbidity-by-town-and-month
         >"$work/$writer/links.md"
     "$BIN" render -q "$work/$writer/links.md" 2>/dev/null
 done
+# A letter with two enclosures Ghostscript made (A4 with a link; US Letter, once scaled to fit),
+# fonts embedded as a real document's are, and a merge of it with a combined duplex file. The enclosures themselves are not letterhead's
+# and are removed before reading.
+mkdir -p "$work/enclosures"
+cp letters/letterhead.toml "$work/enclosures/"
+printf '%%!PS\n<< /PageSize [595 842] >> setpagedevice /Helvetica findfont 20 scalefont setfont\n72 700 moveto (Annual report 2025) show\n[ /Rect [72 600 300 620] /Action << /Subtype /URI /URI (https://example.org/report) >> /Border [0 0 0] /Subtype /Link /ANN pdfmark\n72 605 moveto (https://example.org/report) show showpage\n' >"$work/enclosures/report.ps"
+printf '%%!PS\n<< /PageSize [612 792] >> setpagedevice /Times-Roman findfont 18 scalefont setfont\n72 700 moveto (Statement of account) show showpage\n' >"$work/enclosures/statement.ps"
+for name in report statement; do
+    gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfwrite -dEmbedAllFonts=true -dPDFSETTINGS=/prepress -sOutputFile="$work/enclosures/$name.pdf" \
+        "$work/enclosures/$name.ps"
+done
+printf '+++
+to = ["{{ name }}"]
+subject = "Our annual report"
+enclosures = ["Cover note", { title = "Annual report 2025", file = "report.pdf" }, { title = "Statement", file = "statement.pdf" }, { title = "Statement, fitted", file = "statement.pdf", fit = true }]
++++
+
+Dear {{ name }}, please find our report enclosed.
+' >"$work/enclosures/report-letter.template.md"
+printf 'name\nAnn Able\nBob Baker\n' >"$work/enclosures/people.csv"
+sed 's/{{ name }}/Ann Able/g' "$work/enclosures/report-letter.template.md" >"$work/enclosures/report-letter.md"
+"$BIN" render -q "$work/enclosures/report-letter.md" 2>/dev/null
+"$BIN" merge -q "$work/enclosures/report-letter.template.md" --data "$work/enclosures/people.csv" \
+    --combine "$work/enclosures/print.pdf" --duplex 2>/dev/null
+rm "$work/enclosures/report.pdf" "$work/enclosures/statement.pdf"
+# Letters on a designer's stationery Ghostscript made (first and later pages), alone and in a
+# combined file; the stationery files themselves are removed before reading.
+mkdir -p "$work/stationery"
+printf '%%!PS\n<< /PageSize [595.276 841.89] >> setpagedevice 0.1 0.3 0.6 setrgbcolor 0 791.89 595.276 50 rectfill\n1 1 1 setrgbcolor /Helvetica-Bold findfont 22 scalefont setfont 40 806 moveto (Designer Stationery Ltd) show showpage\n' >"$work/stationery/first.ps"
+printf '%%!PS\n<< /PageSize [595.276 841.89] >> setpagedevice 0.6 0.2 0.1 setrgbcolor 0 0 12 841.89 rectfill\n/Helvetica findfont 8 scalefont setfont 0 setgray 40 20 moveto (Continuation sheet) show showpage\n' >"$work/stationery/later.ps"
+for name in first later; do
+    gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfwrite -dEmbedAllFonts=true -dPDFSETTINGS=/prepress -sOutputFile="$work/stationery/$name.pdf" \
+        "$work/stationery/$name.ps"
+done
+printf '[organization]\nname = "Designer Stationery Ltd"\n[page]\nsize = "a4"\nmargins = { top = "40mm" }\nstationery = { first = "first.pdf", later = "later.pdf" }\n' \
+    >"$work/stationery/letterhead.toml"
+{
+    printf '+++\nto = ["{{ name }}", "2 Side Street"]\nsubject = "On stationery"\n+++\n\n'
+    for _ in $(seq 60); do printf 'A paragraph on the designer'"'"'s paper, long enough to need a second page. '; done
+    printf '\n'
+} >"$work/stationery/stationery.template.md"
+printf 'name\nAnn Able\nBob Baker\n' >"$work/stationery/people.csv"
+sed 's/{{ name }}/Ann Able/g' "$work/stationery/stationery.template.md" >"$work/stationery/on-stationery.md"
+"$BIN" render -q "$work/stationery/on-stationery.md"
+"$BIN" merge -q "$work/stationery/stationery.template.md" --data "$work/stationery/people.csv" \
+    --combine "$work/stationery/print.pdf"
+rm "$work/stationery/first.pdf" "$work/stationery/later.pdf"
 mapfile -t pdfs < <(find "$work" -name '*.pdf' | sort)
 echo "${#pdfs[@]} PDFs"
 [ "${#pdfs[@]}" -ge 45 ] || { echo "readers: expected at least 45 PDFs" >&2; exit 1; }

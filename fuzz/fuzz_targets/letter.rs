@@ -1,7 +1,7 @@
 //! Fuzz target: a letter's text (front matter + Markdown) through the parsers.
 #![no_main]
 
-use letterhead::diag::Source;
+use letterhead::internals::diag::Source;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
         path: "letter.md".into(),
         text: text.as_ref().into(),
     };
-    if let Ok(letter) = letterhead::letter::parse(source) {
-        let _ = letterhead::markdown::parse(&letter.source, letter.body_offset);
+    if let Ok(letter) = letterhead::internals::letter::parse(source) {
+        let _ = letterhead::internals::markdown::parse(&letter.source, letter.body_offset);
     }
 });

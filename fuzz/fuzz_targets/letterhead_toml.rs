@@ -1,7 +1,7 @@
 //! Fuzz target: `letterhead.toml` through the configuration parser.
 #![no_main]
 
-use letterhead::diag::Source;
+use letterhead::internals::diag::Source;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
         path: "letterhead.toml".into(),
         text: text.as_ref().into(),
     };
-    if let Ok(letterhead) = letterhead::config::parse(&source) {
+    if let Ok(letterhead) = letterhead::internals::config::parse(&source) {
         let _ = letterhead.span_of(&["organization", "name"]);
     }
 });

@@ -9,5 +9,5 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let text = String::from_utf8_lossy(data);
-    let _ = letterhead::app::typeset_plain(&text);
+    let _ = letterhead::internals::typeset_plain(&text);
 });

@@ -1,30 +1,24 @@
 //! Running a batch: every letter read, laid out and (for `render`) written as a PDF, in
 //! parallel on a rayon pool, each letter on its own so that one failure never stops the
-//! others. Outcomes reach the reporter in input order, whatever the thread timing.
+//! others. Outcomes reach the caller in input order, whatever the thread timing.
 //!
-//! It returns outcomes to `report`; it prints nothing itself.
+//! It hands each outcome to its caller, which passes it on to the emails, the combined file
+//! and `report`; it knows none of them and prints nothing itself.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::mpsc;
 
-use crate::compose;
-use crate::config::Letterhead;
 use crate::diag::{self, Diagnostic};
-use crate::frame;
-use crate::lang::Language;
-use crate::letter::{self, DateOrText, Letter};
-use crate::markdown;
-use crate::pdf;
-use crate::pdf::combine::{Combiner, Part, Placement};
+use crate::letter::Letter;
+use crate::pdf::combine::{Part, Placement};
+use crate::typeset;
 
-use super::load::{Resources, Setup};
-use super::mail::Mailer;
+use super::load::Resources;
 use super::plan::{self, Input, Job, Output};
-use super::report::Reporter;
 
 /// What a batch does with each letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +42,8 @@ pub(super) struct Settings {
     pub(super) keep_pdf: bool,
     /// Hand each letter's objects on (for the combined print file of a merge).
     pub(super) keep_part: bool,
+    /// Printed on both sides: enclosures start on odd pages.
+    pub(super) duplex: bool,
     /// Write PNG previews at this resolution instead of the PDF (`render --format png`).
     pub(super) preview: Option<u32>,
 }
@@ -108,49 +104,21 @@ impl Outcome {
     }
 }
 
-/// Runs every job and hands each outcome to the combined file (when there is one) and the
-/// reporter, in input order.
-pub(super) fn run(
-    jobs: &[Job],
+/// What a batch tells its caller.
+pub(super) enum Event<'a> {
+    /// A letter was done with, in whatever order the threads finish: for a progress bar.
+    Finished,
+    /// A letter's outcome, in input order.
+    Outcome(&'a Job, Box<Outcome>),
+}
+
+/// Runs every job, telling `on` of each letter finished and of each outcome, in input order.
+pub(super) fn run<'j>(
+    jobs: &'j [Job],
     resources: &Resources,
     settings: &Settings,
-    reporter: &mut Reporter,
-    mut combiner: Option<&mut Combiner>,
-    mut mailer: Option<&mut Mailer>,
+    mut on: impl FnMut(Event<'j>),
 ) {
-    let mut deliver = |reporter: &mut Reporter, job: &Job, mut outcome: Outcome| {
-        // The email first: it reads the PDF; the combined file takes the letter's objects.
-        if let Some(mailer) = mailer.as_deref_mut() {
-            mailer.deliver(job, &mut outcome, resources);
-        }
-        outcome.pdf = None;
-        if let (Some(combiner), Some(part)) = (combiner.as_deref_mut(), outcome.part.take())
-            // Once writing the combined file failed (a full disk), it is lost: the letters go
-            // on without it, and the file's failure is reported once, at the end.
-            && combiner.broken().is_none()
-        {
-            let title = match &job.output {
-                Output::File(path) => path.file_stem().map(|s| s.to_string_lossy().into_owned()),
-                _ => None,
-            }
-            .unwrap_or_else(|| job.input.display().display().to_string());
-            // A bug in appending the letter fails that letter, not the run.
-            let appended = catch_unwind(AssertUnwindSafe(|| combiner.append(part, &title)))
-                .unwrap_or_else(|_| Err("internal error while appending it".into()));
-            match appended {
-                Ok(placement) => outcome.combined = Some(placement),
-                Err(_) if combiner.broken().is_some() => {}
-                Err(err) => {
-                    outcome.error = Some(
-                        Diagnostic::error(format!("cannot add it to the combined PDF: {err}"))
-                            .in_file(job.input.display())
-                            .boxed(),
-                    );
-                }
-            }
-        }
-        reporter.letter(job, &outcome);
-    };
     let threads = settings.jobs.clamp(1, jobs.len().max(1));
     if threads == 1 {
         // One letter (or -j 1): no pool, no threads to start.
@@ -162,8 +130,8 @@ pub(super) fn run(
                 process_guarded(job, resources, settings)
             };
             failed |= outcome.error.is_some();
-            reporter.progress();
-            deliver(reporter, job, outcome);
+            on(Event::Finished);
+            on(Event::Outcome(job, Box::new(outcome)));
         }
         return;
     }
@@ -211,17 +179,17 @@ pub(super) fn run(
         let mut waiting: BTreeMap<usize, Outcome> = BTreeMap::new();
         let mut reported = 0;
         for (index, outcome) in receiver {
-            reporter.progress();
+            on(Event::Finished);
             waiting.insert(index, outcome);
             while let Some(outcome) = waiting.remove(&reported) {
-                deliver(reporter, &jobs[reported], outcome);
+                on(Event::Outcome(&jobs[reported], Box::new(outcome)));
                 reported += 1;
             }
         }
         // Under --fail-fast the letters never started are reported as skipped.
         for (index, job) in jobs.iter().enumerate().skip(reported) {
             let outcome = waiting.remove(&index).unwrap_or_else(Outcome::skipped);
-            deliver(reporter, job, outcome);
+            on(Event::Outcome(job, Box::new(outcome)));
         }
     });
 }
@@ -312,16 +280,10 @@ fn lay_out_and_write(
 ) -> diag::Result<Written> {
     // Read and parse.
     let source = resources.read_letter(&job.input)?;
-    let letter = letter::parse(source)?;
-    let setup = resources.setup_for(&job.input, &letter)?;
-    let (body, body_warnings) = markdown::parse(&letter.source, letter.body_offset)?;
-    warnings.extend(body_warnings);
-    if body.is_empty() && letter.front.signatories().is_empty() {
-        return Err(Diagnostic::error("the letter has no body")
-            .in_file(&letter.source.path)
-            .hint("write the letter's text after the closing `+++`")
-            .boxed());
-    }
+    let parsed = typeset::parse(source)?;
+    let letter = &parsed.letter;
+    let setup = resources.setup_for(&job.input, letter)?;
+    warnings.extend(parsed.warnings.iter().cloned());
     if !matches!(job.input, Input::Row { .. })
         && let Some(at) = letter.source.text.find("{{")
         && letter.source.text[at..].contains("}}")
@@ -337,10 +299,23 @@ fn lay_out_and_write(
             .hint("fill it in with `letterhead merge TEMPLATE --data FILE`"),
         );
     }
-    let signature_images = signature_images(job, &letter, resources, &setup.letterhead)?;
+    // Lay out.
+    let signature_images = typeset::signature_images(letter, &job.input.folder(), |path| {
+        resources.signature_for(path, &setup.letterhead)
+    })?;
     let (document, layout_warnings) =
-        lay_out(&letter, &body, &setup, signature_images, resources.now)?;
+        typeset::lay_out(&parsed, &setup, signature_images, resources.now)?;
     warnings.extend(layout_warnings);
+    let extras = typeset::extras(
+        letter,
+        &job.input.folder(),
+        matches!(job.input, Input::Row { .. }),
+        settings.duplex,
+        |path| resources.pdf_for(path),
+        &setup.letterhead,
+        &document,
+        warnings,
+    )?;
     if setup.letterhead.path.is_none() {
         warnings.push(
             Diagnostic::warning("no letterhead.toml found; using a plain letterhead")
@@ -350,7 +325,7 @@ fn lay_out_and_write(
     }
     let pages = document.pages.len();
     if settings.mode == Mode::Check {
-        deny_warnings(settings, warnings, &letter, &job.output)?;
+        deny_warnings(settings, warnings, letter, &job.output)?;
         return Ok(Written {
             pages,
             bytes: None,
@@ -361,7 +336,7 @@ fn lay_out_and_write(
     }
     if let (Some(dpi), Output::File(base)) = (settings.preview, &job.output) {
         // An earlier preview's pages would pass for this letter's: they go.
-        deny_warnings(settings, warnings, &letter, &Output::Nowhere)
+        deny_warnings(settings, warnings, letter, &Output::Nowhere)
             .inspect_err(|_| _ = crate::raster::remove_pages(base, 1))?;
         let (bytes, unchanged) = crate::raster::write_pages(
             &document,
@@ -379,23 +354,16 @@ fn lay_out_and_write(
         });
     }
     // Write.
-    let cannot = |err: String| {
-        Diagnostic::error(format!("cannot write the PDF: {err}"))
-            .in_file(&letter.source.path)
-            .boxed()
-    };
-    let (bytes, problems, part) = if settings.keep_part {
-        let (bytes, problems, part) =
-            pdf::export_for_combining(&document, &resources.fonts).map_err(cannot)?;
-        (bytes, problems, Some(part))
-    } else {
-        let (bytes, problems) = pdf::export(&document, &resources.fonts).map_err(cannot)?;
-        (bytes, problems, None)
-    };
-    for p in problems {
-        warnings.push(Diagnostic::warning(format!("PDF writer: {p}")).in_file(&letter.source.path));
-    }
-    deny_warnings(settings, warnings, &letter, &job.output)?;
+    let exported = typeset::export(
+        &document,
+        &resources.fonts,
+        &extras,
+        settings.keep_part,
+        &letter.source.path,
+    )?;
+    warnings.extend(exported.warnings);
+    let (bytes, part) = (exported.bytes, exported.part);
+    deny_warnings(settings, warnings, letter, &job.output)?;
     let mut unchanged = false;
     match &job.output {
         Output::Nowhere => {}
@@ -424,70 +392,6 @@ fn lay_out_and_write(
         pdf: settings.keep_pdf.then_some(bytes),
         part,
     })
-}
-
-/// The scanned signature of each signatory that has one, relative to the letter; a problem
-/// with it fails the letter, pointing at the value in the front matter.
-fn signature_images(
-    job: &Job,
-    letter: &Letter,
-    resources: &Resources,
-    letterhead: &crate::config::Letterhead,
-) -> diag::Result<Vec<Option<Arc<frame::Image>>>> {
-    let keys: &[&str] = if letter.front.signature.is_some() {
-        &["signature", "image"]
-    } else {
-        &["signatures"]
-    };
-    let mut images = Vec::new();
-    for signatory in letter.front.signatories() {
-        let Some(rel) = &signatory.image else {
-            images.push(None);
-            continue;
-        };
-        let path = job.input.folder().join(rel);
-        match resources.signature_for(&path, letterhead) {
-            Ok(img) => images.push(Some(img)),
-            Err(d) => {
-                return Err(match letter.span_of(keys) {
-                    Some(span) => (*d).at(&letter.source, span).boxed(),
-                    None => d,
-                });
-            }
-        }
-    }
-    Ok(images)
-}
-
-/// Lays a parsed letter out on its letterhead: the date line, then composition. `now` is the
-/// date of a letter without one and the PDF's creation time.
-fn lay_out(
-    letter: &Letter,
-    body: &[crate::markdown::Block],
-    setup: &Setup,
-    signature_images: Vec<Option<Arc<frame::Image>>>,
-    now: i64,
-) -> diag::Result<(frame::Document, Vec<Diagnostic>)> {
-    let date = format_date(letter, &setup.letterhead, now)?;
-    let your_letter = format_your_letter(letter, &setup.letterhead, now)?;
-    // The front matter's prose gets the body's punctuation, in the letterhead's language.
-    let lang = Language::from_tag(&setup.letterhead.style.language).unwrap_or_default();
-    let letter = &Letter {
-        front: letter.front.with_punctuation(lang),
-        ..letter.clone()
-    };
-    let input = compose::Input {
-        your_letter,
-        letter,
-        body,
-        letterhead: &setup.letterhead,
-        family: &setup.family,
-        logo: setup.logo.clone(),
-        signature_images,
-        date,
-        created: now,
-    };
-    compose::compose(&input)
 }
 
 /// Under `--deny-warnings`, a letter with warnings fails (and is not written).
@@ -527,74 +431,6 @@ fn deny_warnings(
     Err(Diagnostic::error(format!("{named}{consequence}"))
         .in_file(&letter.source.path)
         .boxed())
-}
-
-/// The date line: the front matter's date, or today (`SOURCE_DATE_EPOCH` when set).
-fn format_date(letter: &Letter, lh: &Letterhead, now: i64) -> diag::Result<String> {
-    format_datetime(letter, lh, letter.front.date.as_ref(), "date", now)
-}
-
-/// The front matter's `your-letter`: a date formatted like the letter's, or text as it is.
-fn format_your_letter(letter: &Letter, lh: &Letterhead, now: i64) -> diag::Result<Option<String>> {
-    Ok(match &letter.front.your_letter {
-        None => None,
-        Some(DateOrText::Text(text)) => Some(text.clone()),
-        Some(DateOrText::Date(dt)) => {
-            Some(format_datetime(letter, lh, Some(dt), "your-letter", now)?)
-        }
-    })
-}
-
-/// Formats the date `dt` (today when `None`) of front-matter field `key` per the letterhead's
-/// date format and language.
-fn format_datetime(
-    letter: &Letter,
-    lh: &Letterhead,
-    dt: Option<&toml::value::Datetime>,
-    key: &str,
-    now: i64,
-) -> diag::Result<String> {
-    let path = &letter.source.path;
-    let at_date = |d: Diagnostic| match letter.span_of(&[key]) {
-        Some(span) => d.at(&letter.source, span),
-        None => d.in_file(path),
-    };
-    let invalid = |dt: &toml::value::Datetime| {
-        at_date(Diagnostic::error(format!("`{dt}` is not a valid date"))).boxed()
-    };
-    let date = match dt {
-        Some(dt) => {
-            let Some(d) = dt.date else {
-                return Err(
-                    at_date(Diagnostic::error(format!("`{key} = {dt}` has no day")))
-                        .hint("write the date as 2015-08-05")
-                        .boxed(),
-                );
-            };
-            let month = time::Month::try_from(d.month).map_err(|_| invalid(dt))?;
-            time::Date::from_calendar_date(i32::from(d.year), month, d.day)
-                .map_err(|_| invalid(dt))?
-        }
-        None => time::OffsetDateTime::from_unix_timestamp(now)
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-            .date(),
-    };
-    let format =
-        time::format_description::parse_borrowed::<1>(&lh.style.date_format).map_err(|err| {
-            Diagnostic::error(format!(
-                "`{}` is not a date format: {err}",
-                lh.style.date_format
-            ))
-            .boxed()
-        })?;
-    Language::from_tag(&lh.style.language)
-        .unwrap_or_default()
-        .format_date(date, &format)
-        .map_err(|err| {
-            Diagnostic::error(format!("cannot format the date: {err}"))
-                .in_file(path)
-                .boxed()
-        })
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
@@ -642,31 +478,4 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
     file.take(bytes.len() as u64 + 1)
         .read_to_end(&mut existing)
         .is_ok_and(|_| existing == bytes)
-}
-
-/// Typesets a letter's text on the plain built-in letterhead with the bundled fonts, as
-/// `render` would, and returns the PDF with the warnings. For property tests and fuzzing: it
-/// reads no file (a signature image is refused) and touches no output.
-pub fn typeset_plain(text: &str) -> diag::Result<(Vec<u8>, Vec<Diagnostic>)> {
-    let source = crate::diag::Source {
-        path: std::path::PathBuf::from("letter.md"),
-        text: Arc::from(text),
-    };
-    let letter = letter::parse(source)?;
-    if letter.front.signatories().iter().any(|s| s.image.is_some())
-        || letter.front.letterhead.is_some()
-    {
-        return Err(Diagnostic::error("files named in the front matter are not read here").boxed());
-    }
-    let setup = Setup {
-        letterhead: Arc::new(Letterhead::builtin()),
-        family: Arc::new(crate::fonts::bundled()),
-        logo: None,
-    };
-    let (body, mut warnings) = markdown::parse(&letter.source, letter.body_offset)?;
-    let (document, layout_warnings) = lay_out(&letter, &body, &setup, Vec::new(), 0)?;
-    warnings.extend(layout_warnings);
-    let (bytes, _) = pdf::export(&document, &pdf::FontCache::default())
-        .map_err(|err| Diagnostic::error(format!("cannot write the PDF: {err}")).boxed())?;
-    Ok((bytes, warnings))
 }

@@ -20,12 +20,14 @@ use crate::diag::{self, Diagnostic, Source};
 use crate::files::{self, ReadError};
 use crate::fonts::{self, Family, FontBook, FontSources};
 use crate::frame;
-use crate::image;
 use crate::letter::Letter;
 use crate::merge;
 use crate::pdf;
+use crate::typeset;
 
 use super::plan::{self, Input, Job};
+
+pub(super) use crate::typeset::Setup;
 
 /// Where fonts are looked for: `--font-path`, then `LETTERHEAD_FONT_PATHS`, then the system's
 /// fonts unless `--ignore-system-fonts`.
@@ -38,14 +40,6 @@ pub(super) fn font_book(args: &crate::cli::FontArgs) -> FontBook {
         paths,
         system: !args.ignore_system_fonts,
     })
-}
-
-/// A letterhead with everything it needs: its font family and its logo.
-#[derive(Clone)]
-pub(super) struct Setup {
-    pub(super) letterhead: Arc<Letterhead>,
-    pub(super) family: Arc<Family>,
-    pub(super) logo: Option<frame::Logo>,
 }
 
 /// Shared, loaded-once resources of a run. `Sync`: every worker thread reads it.
@@ -66,6 +60,9 @@ pub(super) struct Resources {
     /// Scanned signatures by path and the box they print in (in 1/1000 pt): a merge signs
     /// every letter with the same file, which is read and compressed once.
     signatures: Mutex<BTreeMap<(PathBuf, i64, i64), Arc<frame::Image>>>,
+    /// PDFs read (enclosures, stationery) by path: a merge appends the same report to every
+    /// letter, read once.
+    pdfs: Mutex<BTreeMap<PathBuf, Arc<pdf::import::Foreign>>>,
     /// Fonts parsed for the PDF writer.
     pub(super) fonts: pdf::FontCache,
     /// The files the letterheads loaded (or tried) were read from and name, for `watch`.
@@ -100,7 +97,7 @@ impl Resources {
         read: &mut Vec<PathBuf>,
     ) -> diag::Result<Resources> {
         let page_size = args.page_size.map(|p| p.name());
-        let builtin = with_overrides(Letterhead::builtin(), page_size, args.pdfa);
+        let builtin = typeset::with_overrides(Letterhead::builtin(), page_size, args.pdfa);
         let book = Arc::new(font_book(&args.fonts));
         let bundled = Arc::new(fonts::load(
             &config::FontChoice::Named("default".into()),
@@ -120,6 +117,7 @@ impl Resources {
             families: Mutex::default(),
             logos: Mutex::default(),
             signatures: Mutex::default(),
+            pdfs: Mutex::default(),
             fonts: pdf::FontCache::default(),
             named: Mutex::default(),
             book,
@@ -183,17 +181,14 @@ impl Resources {
     fn load_setup(&self, path: &Path) -> diag::Result<Setup> {
         locked(&self.named).push(path.to_path_buf());
         let source = read_source(path, "letterhead")?;
-        let letterhead = Arc::new(with_overrides(
+        let letterhead = Arc::new(typeset::with_overrides(
             config::parse(&source)?,
             self.page_size,
             self.pdfa,
         ));
         self.note_files(&letterhead);
         // A font or logo that cannot be used is reported at its line in letterhead.toml.
-        let at = |keys: &[&str], d: Box<Diagnostic>| match letterhead.span_of(keys) {
-            Some(span) => (*d).at(&letterhead.source, span).boxed(),
-            None => d,
-        };
+        let at = |keys: &[&str], d| typeset::at_key(&letterhead, keys, d);
         let family = self
             .family_for(&letterhead)
             .map_err(|d| at(&["style", "font"], d))?;
@@ -229,11 +224,8 @@ impl Resources {
         if let Some(img) = locked(&self.logos).get(path) {
             return Ok(Some(img.clone()));
         }
-        let img = if crate::svg::is_svg(path) {
-            frame::Logo::Vector(Arc::new(crate::svg::load(path, "logo")?))
-        } else {
-            let max_print = crate::compose::logo_box(lh);
-            frame::Logo::Raster(Arc::new(image::load(path, "logo", max_print)?))
+        let Some(img) = typeset::load_logo(lh)? else {
+            return Ok(None);
         };
         locked(&self.logos).insert(path.clone(), img.clone());
         Ok(Some(img))
@@ -251,9 +243,19 @@ impl Resources {
         if let Some(img) = locked(&self.signatures).get(&key) {
             return Ok(img.clone());
         }
-        let img = Arc::new(image::load(path, "signature image", max_print)?);
+        let img = Arc::new(typeset::load_signature(path, lh)?);
         locked(&self.signatures).insert(key, img.clone());
         Ok(img)
+    }
+
+    /// The PDF at `path` (an enclosure), read once; `Err` says what is wrong with it.
+    pub(super) fn pdf_for(&self, path: &Path) -> Result<Arc<pdf::import::Foreign>, String> {
+        if let Some(pdf) = locked(&self.pdfs).get(path) {
+            return Ok(pdf.clone());
+        }
+        let pdf = Arc::new(pdf::import::read(path)?);
+        locked(&self.pdfs).insert(path.to_path_buf(), pdf.clone());
+        Ok(pdf)
     }
 
     /// The letterhead for a letter: `--letterhead`, the one its front matter names, the
@@ -352,16 +354,6 @@ fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Applies `--page-size`, when given, and `--pdfa`.
-fn with_overrides(mut lh: Letterhead, page_size: Option<&str>, pdfa: bool) -> Letterhead {
-    if let Some((w, h)) = page_size.and_then(config::named_size) {
-        lh.page.width = w;
-        lh.page.height = h;
-    }
-    lh.page.pdfa |= pdfa;
-    lh
 }
 
 impl Resources {

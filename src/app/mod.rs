@@ -25,6 +25,7 @@ mod plan;
 mod report;
 mod watch;
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -36,7 +37,7 @@ use crate::cli::{BatchArgs, Cli, ColorChoice, Command, ShardArg};
 use crate::diag::{self, Diagnostic};
 use crate::pdf::combine::Combiner;
 
-pub use batch::{Mode, typeset_plain};
+pub use batch::Mode;
 
 /// Everything rendered, nothing wrong.
 pub const EXIT_OK: u8 = 0;
@@ -386,6 +387,7 @@ fn run_reporting(
         ),
         keep_pdf: mailer.is_some(),
         keep_part: combine.is_some(),
+        duplex: combine.as_ref().is_some_and(|(_, duplex)| *duplex),
         preview,
     };
     let mut combiner = match &combine {
@@ -417,14 +419,19 @@ fn run_reporting(
     for d in &found.unreadable {
         reporter.failure(d);
     }
-    batch::run(
-        &jobs,
-        &resources,
-        &settings,
-        reporter,
-        combiner.as_mut(),
-        mailer.as_mut(),
-    );
+    batch::run(&jobs, &resources, &settings, |event| match event {
+        batch::Event::Finished => reporter.progress(),
+        batch::Event::Outcome(job, mut outcome) => {
+            deliver(
+                job,
+                &mut outcome,
+                &resources,
+                mailer.as_mut(),
+                combiner.as_mut(),
+            );
+            reporter.letter(job, &outcome);
+        }
+    });
     read.extend(resources.files_read());
     if let Some((line, counts)) = mailer.as_mut().and_then(mail::Mailer::finish) {
         reporter.emails(line, counts);
@@ -495,6 +502,48 @@ fn finish_to_stdout(combiner: Combiner) -> std::io::Result<()> {
     match combiner.finish_into(&mut std::io::stdout().lock()) {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
+    }
+}
+
+/// Passes a letter's outcome on before it is reported: its email first (which reads the PDF),
+/// then its objects to the combined file.
+fn deliver(
+    job: &plan::Job,
+    outcome: &mut batch::Outcome,
+    resources: &load::Resources,
+    mailer: Option<&mut mail::Mailer>,
+    combiner: Option<&mut Combiner>,
+) {
+    if let Some(mailer) = mailer {
+        mailer.deliver(job, outcome, resources);
+    }
+    outcome.pdf = None;
+    let (Some(combiner), Some(part)) = (combiner, outcome.part.take()) else {
+        return;
+    };
+    // Once writing the combined file failed (a full disk), it is lost: the letters go on
+    // without it, and the file's failure is reported once, at the end.
+    if combiner.broken().is_some() {
+        return;
+    }
+    let title = match &job.output {
+        plan::Output::File(path) => path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+        _ => None,
+    }
+    .unwrap_or_else(|| job.input.display().display().to_string());
+    // A bug in appending the letter fails that letter, not the run.
+    let appended = catch_unwind(AssertUnwindSafe(|| combiner.append(part, &title)))
+        .unwrap_or_else(|_| Err("internal error while appending it".into()));
+    match appended {
+        Ok(placement) => outcome.combined = Some(placement),
+        Err(_) if combiner.broken().is_some() => {}
+        Err(err) => {
+            outcome.error = Some(
+                Diagnostic::error(format!("cannot add it to the combined PDF: {err}"))
+                    .in_file(job.input.display())
+                    .boxed(),
+            );
+        }
     }
 }
 

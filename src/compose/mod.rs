@@ -294,8 +294,12 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
     let mut composer = Composer::new(input, Structure::default());
     // 1. the letterhead (first: the flow below it depends on how tall it is), and what goes
     // in and beside the address field (before the flow: it comes first in reading order)
-    let (mut letterhead_items, mut body_top) = composer.letterhead()?;
     let page = &lh.page;
+    // On a designer's stationery, its letterhead is printed: ours only when asked for.
+    let (mut letterhead_items, mut body_top) = match &lh.stationery {
+        Some(s) if !s.draw_letterhead => (Vec::new(), page.top),
+        _ => composer.letterhead()?,
+    };
     // The DIN information block stands at 125 mm and is 75 mm wide: a narrower page than A4
     // cannot hold the layout at all (a wider one, US Letter, only risks the window).
     if page.layout.is_din() && page.width < Abs::mm(209.0) {

@@ -22,7 +22,8 @@ impl Composer<'_> {
         let lang = self.lang();
         if !front.enclosures.is_empty() {
             let label = lang.enclosures(front.enclosures.len());
-            self.labelled_list(&label, &front.enclosures, gap);
+            let titles: Vec<String> = front.enclosures.iter().map(|e| e.title.clone()).collect();
+            self.labelled_list(&label, &titles, gap);
         }
         if !front.cc.is_empty() {
             self.labelled_list(lang.cc(), &front.cc, gap);

@@ -54,6 +54,18 @@ const PAGE: Table = Table {
         Field::new("window", Kind::Word(&["us-10"])),
         Field::new("fold-marks", Kind::Bool),
         Field::new("pdfa", Kind::Bool),
+        Field::new("stationery", Kind::Table(&STATIONERY)),
+    ],
+};
+
+const STATIONERY: Table = Table {
+    what: "a table like { first = \"letterhead-first.pdf\", later = \"letterhead-later.pdf\" }",
+    fields: &[
+        Field::new("first", Kind::Text)
+            .required()
+            .what("the PDF file's name in quotes"),
+        Field::new("later", Kind::Text).what("the PDF file's name in quotes"),
+        Field::new("letterhead", Kind::Word(&["none", "draw"])),
     ],
 };
 

@@ -49,6 +49,16 @@
 //!   pass too unless that leaves a line overfull. The run length is part of a
 //!   chain's state (chains with different runs at a break are kept apart), so the optimum
 //!   under the limit is still exact.
+//! - Overlong words. Breaks between the characters of a word too long for the line (penalties
+//!   of [`Params::last_resort_penalty`]) put a break point at every character, and a line can
+//!   start at any of them: the search costs the word's length times a line's characters (a
+//!   10 MB word took half a minute). From a run of them longer than [`OVERLONG_RUN_LINES`]
+//!   lines, whole lines are cut out of the middle before the search (from two lines into the
+//!   run to four lines before its end, each as full as it goes), and put back into the line of
+//!   the result that spans the cut, filled the same way. The search still sees both ends of
+//!   the run, so it chooses where the word starts and ends as before; with characters of one
+//!   width the result is the same as searching everything whenever its middle lines are full,
+//!   and the work is linear. A word of up to twelve lines is searched whole.
 //! - Not implemented: `\looseness`, `\adjdemerits` beyond the `fitness_demerits` rule, and fil
 //!   orders above the first (any infinite stretch counts once).
 //! - Lengths beyond ±[`MAX_LENGTH_PT`] are clamped and NaN is read as zero, so the prefix sums
@@ -70,7 +80,17 @@ pub const MAX_LENGTH_PT: f64 = 1e8;
 /// Infinite stretch, for the glue that fills a paragraph's last line (TeX's `fil`).
 ///
 /// Any stretch of at least [`MAX_LENGTH_PT`] counts as infinite, and so does this one.
+#[cfg(test)]
 pub const INFINITE_STRETCH: Abs = Abs::pt(f64::INFINITY);
+
+/// A run of last-resort breaks (see [`Params::last_resort_penalty`]) longer than this many
+/// lines has whole lines cut from its middle before the search: a word of 12 lines or less is
+/// searched as before.
+pub const OVERLONG_RUN_LINES: f64 = 12.0;
+/// How many lines at each end of an overlong run are left to the total-fit search.
+const RUN_EDGE_LINES: f64 = 4.0;
+/// The measure of an overlong run is the widest of this many lines from its part's start.
+const RUN_WIDTH_LINES: usize = 4;
 
 /// The most chains kept alive at once; a guard against quadratic blow-up, see the module docs.
 /// A justified paragraph of constant width keeps a few dozen.
@@ -171,6 +191,11 @@ pub struct Params {
     /// no solution (TeX's `\emergencystretch`). It lowers badness only; the line is still set
     /// with its own glue. Default zero, as in TeX; about 1–3 em works well.
     pub emergency_stretch: Abs,
+    /// The penalty that marks last-resort breaks, between the characters of a word too long for
+    /// the line. A run of them with only boxes between that is longer than
+    /// [`OVERLONG_RUN_LINES`] lines is filled greedily in its middle (see the module docs).
+    /// Default `None`: every break point is searched.
+    pub last_resort_penalty: Option<f64>,
 }
 
 impl Default for Params {
@@ -185,6 +210,7 @@ impl Default for Params {
             second_tolerance: DEFAULT_TOLERANCE,
             fitness_demerits: DEFAULT_FITNESS_DEMERITS,
             emergency_stretch: Abs::ZERO,
+            last_resort_penalty: None,
         }
     }
 }
@@ -217,6 +243,234 @@ pub struct Break {
 /// and otherwise never empty: the last break is the paragraph end (see [`Break::index`]).
 /// Never panics; every forced break is among the results.
 pub fn linebreak(items: &[Item], line_width: &dyn Fn(usize) -> Abs, params: &Params) -> Vec<Break> {
+    if items.is_empty() {
+        return Vec::new();
+    }
+    match params.last_resort_penalty {
+        Some(marker) if marker.is_finite() => in_parts(items, line_width, params, marker),
+        _ => total_fit(items, line_width, params),
+    }
+}
+
+/// The first run of last-resort break points (penalties of the `marker` value with only
+/// boxes between) at or after item `from` whose width, from its first break point to its
+/// last, exceeds `OVERLONG_RUN_LINES` times `width`; in order.
+fn overlong_run(items: &[Item], from: usize, marker: f64, width: f64) -> Vec<Breakpoint> {
+    let limit = OVERLONG_RUN_LINES * width;
+    let mut run = Vec::new();
+    // Width of the boxes from the run's first penalty to its last, and since its last.
+    let (mut run_width, mut pending) = (0.0, 0.0);
+    for (index, item) in items.iter().enumerate().skip(from) {
+        match *item {
+            Item::Box { width } => pending += finite_length(width),
+            Item::Penalty {
+                width,
+                penalty,
+                flagged,
+            } if penalty == marker && penalty.abs() < INFINITY_PENALTY => {
+                if run.is_empty() {
+                    run_width = 0.0;
+                } else {
+                    run_width += pending;
+                }
+                pending = 0.0;
+                run.push(Breakpoint {
+                    index,
+                    width: finite_length(width),
+                    penalty,
+                    flagged,
+                    forced: false,
+                    fil: 0,
+                    last: false,
+                });
+            }
+            _ => {
+                if run_width > limit {
+                    return run;
+                }
+                run.clear();
+                run_width = 0.0;
+            }
+        }
+    }
+    if run_width > limit { run } else { Vec::new() }
+}
+
+/// The middle of an overlong run, cut out before the search: the items after the break point
+/// `from` up to and including `to` (both of the run), whole greedy lines.
+struct Cut {
+    from: usize,
+    to: usize,
+    /// The run's break points, for filling the lines put back.
+    run: Vec<Breakpoint>,
+}
+
+/// Breaks a paragraph with overlong runs of last-resort breaks: from each run's middle, whole
+/// lines (each as full as it goes, from `RUN_EDGE_LINES` lines into the run to as many before
+/// its end) are cut out, the rest is searched, and the lines cut out are put back, filled
+/// greedily, into the line of the result that spans the cut. With characters of one width the
+/// result is the search's over the whole paragraph whenever its lines in the run's middle are
+/// full; the work is linear in the run's length.
+fn in_parts(
+    items: &[Item],
+    line_width: &dyn Fn(usize) -> Abs,
+    params: &Params,
+    marker: f64,
+) -> Vec<Break> {
+    let sanitised = |n: usize| finite_length(line_width(n)).max(0.0);
+    let measure = (0..RUN_WIDTH_LINES).map(sanitised).fold(0.0, f64::max);
+    let edge = RUN_EDGE_LINES * measure;
+    // Built when the first run is found: most paragraphs have none.
+    let mut sums: Option<Paragraph> = None;
+    let mut cuts: Vec<Cut> = Vec::new();
+    let mut scan = 0;
+    loop {
+        let run = overlong_run(items, scan, marker, measure);
+        let Some(last) = run.last().map(|b| b.index) else {
+            break;
+        };
+        scan = last + 1;
+        let whole = &*sums.get_or_insert_with(|| Paragraph::sums(items));
+        let Some(head) = run
+            .iter()
+            .position(|b| whole.width[b.index] - whole.width[run[0].index] >= edge)
+        else {
+            continue;
+        };
+        // Whole greedy lines from the head, leaving at least `edge` of the run after them.
+        let mut to = head;
+        while to + 1 < run.len() {
+            let end = greedy_end(whole, &run, to + 1, run[to].index + 1, measure, run.len());
+            if whole.width[last] - whole.width[run[end].index] < edge {
+                break;
+            }
+            to = end;
+        }
+        if to > head {
+            cuts.push(Cut {
+                from: run[head].index,
+                to: run[to].index,
+                run,
+            });
+        }
+    }
+    let Some(whole) = sums.filter(|_| !cuts.is_empty()) else {
+        return total_fit(items, line_width, params);
+    };
+    // The paragraph without the cuts, searched; its breaks mapped back.
+    let mut short = Vec::with_capacity(items.len());
+    let mut pos = 0;
+    for cut in &cuts {
+        short.extend_from_slice(&items[pos..=cut.from]);
+        pos = cut.to + 1;
+    }
+    short.extend_from_slice(&items[pos..]);
+    let found = total_fit(&short, line_width, params);
+    let mut breaks: Vec<Break> = Vec::with_capacity(found.len());
+    let mut line_start = 0;
+    let (mut next_cut, mut removed) = (0, 0);
+    for found in found {
+        let mut brk = found;
+        // Cuts before this break: their items are put back, and their lines with them.
+        while let Some(cut) = cuts.get(next_cut)
+            && cut.from - removed < found.index
+        {
+            removed += cut.to - cut.from;
+            next_cut += 1;
+            brk.index = found.index + removed;
+            let end = breakpoint_at(items, brk.index);
+            loop {
+                let width = sanitised(breaks.len());
+                let fits = |b: &Breakpoint| {
+                    whole
+                        .measure(line_start, b, width, 0.0)
+                        .is_some_and(|line| !line.overfull)
+                };
+                if fits(&end) {
+                    break;
+                }
+                let first = cut
+                    .run
+                    .partition_point(|b| b.index <= whole.next_box[line_start]);
+                let limit = cut.run.partition_point(|b| b.index < brk.index);
+                if first >= limit {
+                    break;
+                }
+                let at = greedy_end(&whole, &cut.run, first, line_start, width, limit);
+                let line = whole.measure(line_start, &cut.run[at], width, 0.0);
+                breaks.push(Break {
+                    index: cut.run[at].index,
+                    ratio: line.map_or(0.0, |l| l.ratio),
+                    overfull: line.is_none_or(|l| l.overfull),
+                });
+                line_start = cut.run[at].index + 1;
+            }
+            let line = whole.measure(line_start, &end, sanitised(breaks.len()), 0.0);
+            (brk.ratio, brk.overfull) =
+                line.map_or((found.ratio, found.overfull), |l| (l.ratio, l.overfull));
+        }
+        brk.index = found.index + removed;
+        breaks.push(brk);
+        line_start = brk.index + 1;
+    }
+    breaks
+}
+
+/// The last of `run[first..limit]` at which a line from item `line_start` still fits `width`
+/// (the first if none does).
+fn greedy_end(
+    whole: &Paragraph,
+    run: &[Breakpoint],
+    first: usize,
+    line_start: usize,
+    width: f64,
+    limit: usize,
+) -> usize {
+    let fits = |k: usize| {
+        whole
+            .measure(line_start, &run[k], width, 0.0)
+            .is_some_and(|line| !line.overfull)
+    };
+    let mut end = first;
+    while end + 1 < limit && fits(end + 1) {
+        end += 1;
+    }
+    end
+}
+
+/// The break point at item `index` (or the implicit paragraph end at `items.len()`).
+fn breakpoint_at(items: &[Item], index: usize) -> Breakpoint {
+    let mut at = Breakpoint {
+        index,
+        width: 0.0,
+        penalty: 0.0,
+        flagged: false,
+        forced: false,
+        fil: 0,
+        last: false,
+    };
+    match items.get(index) {
+        Some(&Item::Penalty {
+            width,
+            penalty,
+            flagged,
+        }) => {
+            at.width = finite_length(width);
+            at.forced = penalty <= -INFINITY_PENALTY;
+            at.penalty = if at.forced { 0.0 } else { penalty };
+            at.flagged = flagged;
+        }
+        Some(_) => {}
+        None => {
+            at.forced = true;
+            at.fil = 1;
+        }
+    }
+    at
+}
+
+/// The total-fit search over the whole paragraph (see the module docs).
+fn total_fit(items: &[Item], line_width: &dyn Fn(usize) -> Abs, params: &Params) -> Vec<Break> {
     if items.is_empty() {
         return Vec::new();
     }
@@ -374,6 +628,15 @@ struct Paragraph {
 
 impl Paragraph {
     fn new(items: &[Item]) -> Paragraph {
+        Paragraph::build(items, true)
+    }
+
+    /// The sums for measuring lines only, without the list of break points.
+    fn sums(items: &[Item]) -> Paragraph {
+        Paragraph::build(items, false)
+    }
+
+    fn build(items: &[Item], with_breakpoints: bool) -> Paragraph {
         let n = items.len();
         let mut width = Vec::with_capacity(n + 1);
         let mut stretch = Vec::with_capacity(n + 1);
@@ -413,13 +676,25 @@ impl Paragraph {
 
         // Scanned backwards: where the next box is, and where the next forced break is.
         let mut next_box = vec![n; n + 1];
-        let mut next_forced = vec![n; n + 1];
         for (i, item) in items.iter().enumerate().rev() {
             next_box[i] = if matches!(item, Item::Box { .. }) {
                 i
             } else {
                 next_box[i + 1]
             };
+        }
+        if !with_breakpoints {
+            return Paragraph {
+                width,
+                stretch,
+                shrink,
+                fil,
+                next_box,
+                breakpoints: Vec::new(),
+            };
+        }
+        let mut next_forced = vec![n; n + 1];
+        for (i, item) in items.iter().enumerate().rev() {
             next_forced[i] = if is_forced(item) {
                 i
             } else {

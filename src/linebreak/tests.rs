@@ -391,6 +391,7 @@ fn matches_brute_force_on_random_paragraphs() {
             second_tolerance: 3.0,
             fitness_demerits: [3000.0, 0.0, 100.0][round % 7 % 3],
             emergency_stretch: Abs::pt(20.0),
+            last_resort_penalty: None,
         };
         let breaks = linebreak(&items, &width, &p);
         assert_well_formed(&items, &breaks);
@@ -1121,4 +1122,176 @@ fn the_last_pass_keeps_the_hyphen_limit_unless_a_line_would_overflow() {
     let breaks = linebreak(&rigid, &fixed(W), &Params::default());
     assert_eq!(indices(&breaks), vec![1, 3, 5, 9]);
     assert!(breaks.iter().all(|b| !b.overfull));
+}
+
+// --- Overlong runs of last-resort breaks (a word too long for the line) ---
+
+/// The penalty of a last-resort break in these tests.
+const LAST_RESORT: f64 = 5000.0;
+
+/// Boxes of the given widths with a last-resort break between every two.
+fn characters(widths: impl IntoIterator<Item = f64>, items: &mut Vec<Item>) {
+    for (i, w) in widths.into_iter().enumerate() {
+        if i > 0 {
+            items.push(penalty(LAST_RESORT));
+        }
+        items.push(word(w));
+    }
+}
+
+fn bounded(emergency: f64) -> Params {
+    Params {
+        emergency_stretch: Abs::pt(emergency),
+        last_resort_penalty: Some(LAST_RESORT),
+        ..Params::default()
+    }
+}
+
+/// How many boxes each line holds.
+fn boxes_per_line(items: &[Item], breaks: &[Break]) -> Vec<usize> {
+    let mut from = 0;
+    breaks
+        .iter()
+        .map(|b| {
+            let end = b.index.min(items.len());
+            let n = items[from..end]
+                .iter()
+                .filter(|i| matches!(i, Item::Box { .. }))
+                .count();
+            from = end;
+            n
+        })
+        .collect()
+}
+
+#[test]
+fn a_ten_thousand_character_word_is_set_in_full_lines() {
+    // 7 pt characters on a 100 pt line: 14 to a line (98 pt), 714 full lines and 4 left.
+    let mut items = Vec::new();
+    characters(std::iter::repeat_n(7.0, 10_000), &mut items);
+    end(&mut items);
+    // (Without emergency stretch every line that is not exactly full is as bad as any other,
+    // and the search has no reason to fill them; the paragraph always gives some.)
+    for emergency in [2.0, 10.0] {
+        let params = bounded(emergency);
+        let breaks = linebreak(&items, &fixed(W), &params);
+        let mut expected = vec![14; 714];
+        expected.push(4);
+        assert_eq!(boxes_per_line(&items, &breaks), expected);
+        assert!(breaks.iter().all(|b| !b.overfull && b.ratio == 0.0));
+        // Every line ends at the penalty after its last character: item 2k + 1 after box k.
+        let ends: Vec<usize> = (1..=714).map(|line| 2 * (14 * line - 1) + 1).collect();
+        assert_eq!(indices(&breaks[..714]), ends);
+        assert_eq!(breaks[714].index, items.len() - 1);
+        // The same lines as the search over every break point.
+        assert_eq!(breaks, total_fit(&items, &fixed(W), &params));
+    }
+}
+
+#[test]
+fn an_overlong_word_after_words_starts_and_ends_where_the_full_search_puts_it() {
+    // Three words of 20 pt, then 1,000 characters of 9 pt and a last word, on a 100 pt line.
+    // The word starting on a new line spans 91 lines (10 characters, then 90 lines of 11,
+    // 99 pt, ending flush), one fewer than continuing the first line would: one fewer
+    // character break, worth a loose first line.
+    let mut items = paragraph(&[20.0, 20.0, 20.0], glue(5.0, 3.0, 2.0));
+    items.truncate(items.len() - 3);
+    items.push(glue(5.0, 3.0, 2.0));
+    characters(std::iter::repeat_n(9.0, 1000), &mut items);
+    items.push(glue(5.0, 3.0, 2.0));
+    items.push(word(20.0));
+    end(&mut items);
+    let params = bounded(10.0);
+    let breaks = linebreak(&items, &fixed(W), &params);
+    let mut expected = vec![3, 10];
+    expected.extend([11; 90]);
+    expected.push(1);
+    assert_eq!(boxes_per_line(&items, &breaks), expected);
+    assert_eq!(breaks[0].index, 5);
+    assert_eq!(breaks[0].ratio, 5.0);
+    assert_eq!(breaks, total_fit(&items, &fixed(W), &params));
+}
+
+#[test]
+fn the_lines_around_an_overlong_word_in_ragged_text_are_the_full_searchs() {
+    // Ragged right, as the paragraph builds it: the margin's stretch comes with each break.
+    let rag = 30.0;
+    let space = |items: &mut Vec<Item>| {
+        items.extend([
+            penalty(INFINITY_PENALTY),
+            glue(0.0, rag, 0.0),
+            penalty(0.0),
+            glue(6.0, -rag, 0.0),
+        ]);
+    };
+    // Deterministic word widths from 10 to 49 pt.
+    let mut seed = 7_u64;
+    let mut next = move || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        10.0 + ((seed >> 33) % 40) as f64
+    };
+    // 6.5 pt characters on a 300 pt line: 46 to a full line.
+    for length in [50, 200, 3000] {
+        let mut items = Vec::new();
+        for i in 0..40 {
+            if i > 0 {
+                space(&mut items);
+            }
+            items.push(word(next()));
+        }
+        space(&mut items);
+        let start = items.len();
+        characters(std::iter::repeat_n(6.5, length), &mut items);
+        let end_of_word = items.len();
+        for _ in 0..40 {
+            space(&mut items);
+            items.push(word(next()));
+        }
+        end(&mut items);
+        let params = bounded(20.0);
+        let breaks = linebreak(&items, &fixed(300.0), &params);
+        let full = total_fit(&items, &fixed(300.0), &params);
+        let outside = |b: &[Break]| -> Vec<Break> {
+            b.iter()
+                .copied()
+                .filter(|b| b.index < start || b.index > end_of_word)
+                .collect()
+        };
+        let ends = |b: &[Break]| -> Vec<usize> { b.iter().map(|b| b.index).collect() };
+        assert_eq!(ends(&outside(&breaks)), ends(&outside(&full)), "{length}");
+        if length < 1000 {
+            // Up to twelve lines: searched whole.
+            assert_eq!(breaks, full, "{length}");
+        } else {
+            // The search shifts a character or two between the word's first lines to fill
+            // the last; cut to a few lines at each end it shifts them within those. Every
+            // line of the word holds 45 or 46 characters but its first and last.
+            let per_line = boxes_per_line(&items, &breaks);
+            let word_lines: Vec<usize> = breaks
+                .iter()
+                .zip(&per_line)
+                .filter(|(b, _)| b.index > start && b.index < end_of_word)
+                .map(|(_, &n)| n)
+                .collect();
+            assert_eq!(word_lines.len(), 65);
+            assert!(
+                word_lines[1..].iter().all(|&n| n == 45 || n == 46),
+                "{word_lines:?}"
+            );
+            assert_eq!(per_line.iter().sum::<usize>(), 80 + length);
+        }
+    }
+}
+
+#[test]
+fn an_overlong_run_is_found_only_among_last_resort_breaks_between_boxes() {
+    let mut items = Vec::new();
+    characters(std::iter::repeat_n(10.0, 100), &mut items); // 980 pt between its breaks
+    assert_eq!(overlong_run(&items, 0, LAST_RESORT, 80.0).len(), 99);
+    assert!(overlong_run(&items, 0, LAST_RESORT, 82.0).is_empty());
+    assert!(overlong_run(&items, 0, 800.0, 80.0).is_empty());
+    // A glue in the middle ends a run: two runs of 480 pt are not overlong at 40 pt a line.
+    items[99] = glue(0.0, 1.0, 0.0);
+    assert!(overlong_run(&items, 0, LAST_RESORT, 40.0).is_empty());
+    assert_eq!(overlong_run(&items, 0, LAST_RESORT, 39.0).len(), 49);
 }

@@ -131,6 +131,7 @@ impl Journal {
     }
 
     /// The last entry of a row.
+    #[cfg(test)]
     pub fn last(&self, row: usize) -> Option<&Entry> {
         self.last.get(&row)
     }

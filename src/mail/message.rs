@@ -28,7 +28,7 @@ pub struct Built {
 /// (`run`, seconds since 1970), at the sender's domain.
 ///
 /// ```
-/// use letterhead::mail::message_id;
+/// use letterhead::internals::mail::message_id;
 /// let from = "info@example.org".parse().unwrap();
 /// let id = message_id(&[0; 32], 1438732800, &from);
 /// assert!(id.starts_with('<') && id.ends_with("@example.org>"));

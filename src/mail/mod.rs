@@ -13,7 +13,7 @@ pub mod template;
 pub mod text;
 
 pub use journal::{Entry, Journal, State};
-pub use message::{Built, build, message_id};
+pub use message::{build, message_id};
 pub use smtp::{Delivery, Sender, Server};
 pub use template::{Draft, EmailTemplate};
 

@@ -46,7 +46,7 @@ impl Server {
     /// allowed one anyway.
     ///
     /// ```
-    /// use letterhead::mail::Server;
+    /// use letterhead::internals::mail::Server;
     /// let s = Server::parse("smtp://mail.example.org", false).unwrap();
     /// assert_eq!((s.port, s.require_tls), (587, true));
     /// let s = Server::parse("smtp://127.0.0.1:2525", false).unwrap();

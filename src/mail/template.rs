@@ -173,11 +173,6 @@ impl EmailTemplate {
         })
     }
 
-    /// The template file.
-    pub fn path(&self) -> &Path {
-        &self.source.path
-    }
-
     /// Fills in one row. `default_from` is the sender when the template names none (the
     /// letterhead's `[email] from` or organization address). The error names the row and
     /// the field.
@@ -309,7 +304,7 @@ fn describe(c: char) -> String {
 /// lengths of RFC 5321.
 ///
 /// ```
-/// use letterhead::mail::template::parse_mailbox;
+/// use letterhead::internals::mail::template::parse_mailbox;
 /// assert!(parse_mailbox("Amara Okafor <amara@example.org>").is_ok());
 /// assert!(parse_mailbox("a@example.org, b@example.org").is_err());
 /// // A name with a comma is one name.

@@ -14,7 +14,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 /// their address in angle brackets (unless the text is the address).
 ///
 /// ```
-/// use letterhead::mail::text::plain;
+/// use letterhead::internals::mail::text::plain;
 /// let text = plain("Dear *Ada*,\n\nsee [our report](https://example.org/r) -- or:\n\n- one\n- two\n");
 /// assert_eq!(text, "Dear Ada,\n\nsee our report <https://example.org/r> – or:\n\n- one\n- two\n");
 /// ```
@@ -126,7 +126,7 @@ pub fn plain(markdown: &str) -> String {
 /// The body as an HTML document (UTF-8), for the `text/html` alternative.
 ///
 /// ```
-/// let html = letterhead::mail::text::html("Dear **Ada**,");
+/// let html = letterhead::internals::mail::text::html("Dear **Ada**,");
 /// assert!(html.contains("<p>Dear <strong>Ada</strong>,</p>"));
 /// ```
 pub fn html(markdown: &str) -> String {

@@ -94,12 +94,17 @@ fn autolinks_at(text: &str) -> Vec<(usize, usize)> {
 
 /// Addresses that linkify finds in text the parser shows as text.
 fn candidates(body: &str) -> Vec<BareLink> {
-    let (texts, excluded) = regions(body);
     let view = View::new(body);
     let mut finder = LinkFinder::new();
     finder.url_must_have_scheme(false);
+    let mut found = finder.links(&view.text).peekable();
+    // Most letters have no address: then the body need not be parsed to place them.
+    if found.peek().is_none() {
+        return Vec::new();
+    }
+    let (texts, excluded) = regions(body);
     let mut links = Vec::new();
-    for found in finder.links(&view.text) {
+    for found in found {
         let shown = found.as_str();
         let lower = shown.get(..8).unwrap_or(shown).to_ascii_lowercase();
         let target = match found.kind() {

@@ -174,7 +174,7 @@ pub fn escape_toml(value: &str) -> String {
 /// value becomes a hard line break.
 ///
 /// ```
-/// use letterhead::merge::escape_markdown;
+/// use letterhead::internals::merge::escape_markdown;
 /// assert_eq!(escape_markdown("**bold** <b>"), r"\*\*bold\*\* \<b\>");
 /// ```
 pub fn escape_markdown(value: &str) -> String {

@@ -37,11 +37,40 @@ use crate::fonts::Face;
 pub struct Part {
     doc: lopdf::Document,
     fonts: Vec<PartFont>,
+    /// Its enclosures' titles and first pages (0-based, within the part).
+    enclosures: Vec<(String, usize)>,
+    /// Whether it may be claimed PDF/UA (no pages from other files).
+    pdfua: bool,
+    /// Its stationery forms and the file each shows: held once in the combined file.
+    stationery: Vec<(ObjectId, Arc<super::import::Foreign>)>,
 }
 
 impl Part {
     pub(super) fn new(doc: lopdf::Document, fonts: Vec<PartFont>) -> Part {
-        Part { doc, fonts }
+        Part {
+            doc,
+            fonts,
+            enclosures: Vec::new(),
+            pdfua: true,
+            stationery: Vec::new(),
+        }
+    }
+
+    /// The part with its stationery drawn again under its pages (it was taken off for
+    /// `part_of`), its forms to be held once in the file.
+    pub(super) fn with_stationery(mut self, drawn: &super::stationery::Drawn) -> Part {
+        super::stationery::rewrap(&mut self.doc, drawn);
+        self.stationery.clone_from(&drawn.forms);
+        self
+    }
+
+    /// The part with enclosures: their bookmarks, and whether PDF/UA may still be claimed.
+    pub(super) fn with_enclosures(self, enclosures: Vec<(String, usize)>, pdfua: bool) -> Part {
+        Part {
+            enclosures,
+            pdfua,
+            ..self
+        }
     }
 }
 
@@ -163,6 +192,11 @@ pub struct Combiner {
     /// it is for duplex printing.
     read_back: usize,
     duplex_inputs: bool,
+    /// No letter so far carried pages from another file: the file may claim PDF/UA.
+    pdfua: bool,
+    /// Stationery forms written, by the file they show: the id and the file (kept, so that
+    /// its address is not another's).
+    stationery: BTreeMap<usize, (u32, Arc<super::import::Foreign>)>,
     /// Why writing the file failed (a full disk), when it did: the file is lost, while the
     /// letters being appended are not at fault.
     broken: Option<String>,
@@ -212,6 +246,8 @@ impl Combiner {
             fonts: Vec::new(),
             read_back: 0,
             duplex_inputs: true,
+            pdfua: true,
+            stationery: BTreeMap::new(),
             broken: None,
         };
         // A binary comment after the header marks the file as binary for transfer tools.
@@ -311,7 +347,13 @@ impl Combiner {
 
     /// Appends one letter's objects; `title` is its bookmark.
     pub fn append(&mut self, part: Part, title: &str) -> Result<Placement, String> {
-        let Part { mut doc, fonts } = part;
+        let Part {
+            mut doc,
+            fonts,
+            enclosures,
+            pdfua,
+            stationery,
+        } = part;
         // The letter's fonts become references to the file's font of each face.
         let mut fixed: BTreeMap<u32, u32> = BTreeMap::new();
         for font in fonts {
@@ -341,8 +383,56 @@ impl Combiner {
             }
             fixed.insert(font.id, shared.id);
         }
+        self.share_stationery(&mut doc, stationery, &mut fixed);
         self.next_id = renumber(&mut doc, self.next_id, &fixed);
-        self.append_document(doc, title)
+        let placement = self.append_document(doc, title)?;
+        // Each enclosure's bookmark, after the letter's.
+        for (enclosure, index) in enclosures {
+            if let Some(&page) = self.kids.get(placement.first_page - 1 + index) {
+                self.bookmarks.push((format!("{title}: {enclosure}"), page));
+            }
+        }
+        self.pdfua &= pdfua;
+        Ok(placement)
+    }
+
+    /// Holds each stationery form once: a form the file has already is left out of the part
+    /// (it and what only it uses) and its references point at the file's (`fixed`); a new one
+    /// is written with the part, under the id `renumber` will give it.
+    fn share_stationery(
+        &mut self,
+        doc: &mut lopdf::Document,
+        forms: Vec<(ObjectId, Arc<super::import::Foreign>)>,
+        fixed: &mut BTreeMap<u32, u32>,
+    ) {
+        let mut new = Vec::new();
+        for (form, pdf) in forms {
+            let key = Arc::as_ptr(&pdf) as usize;
+            match self.stationery.get(&key) {
+                Some((shared, _)) => {
+                    let mut todo = vec![form];
+                    while let Some(id) = todo.pop() {
+                        if let Some(object) = doc.objects.remove(&id) {
+                            super::import::each_reference(&object, &mut |r| todo.push(r));
+                        }
+                    }
+                    fixed.insert(form.0, *shared);
+                }
+                None => new.push((form, pdf)),
+            }
+        }
+        for (form, pdf) in new {
+            let position = doc
+                .objects
+                .iter()
+                .filter(|(_, o)| !is_packing(o))
+                .position(|(id, _)| *id == form);
+            if let Some(position) = position {
+                let key = Arc::as_ptr(&pdf) as usize;
+                self.stationery
+                    .insert(key, (self.next_id + position as u32, pdf));
+            }
+        }
     }
 
     /// Appends a PDF letterhead wrote, read back: a letter (`title` is its bookmark) or a
@@ -378,6 +468,15 @@ impl Combiner {
             .and_then(Object::as_dict)
             .is_ok_and(|p| p.has(b"Duplex"));
         let combined = catalog.has(b"Outlines");
+        // A file whose tags do not cover all of it (a letter with enclosures) is not PDF/UA,
+        // nor is a file joining it.
+        let suspects = catalog
+            .get(b"MarkInfo")
+            .and_then(Object::as_dict)
+            .and_then(|m| m.get(b"Suspects"))
+            .and_then(Object::as_bool)
+            .unwrap_or(false);
+        self.pdfua &= !suspects;
         self.duplex_inputs &= duplex;
         self.read_back += 1;
         self.next_id = renumber(&mut doc, self.next_id, &BTreeMap::new());
@@ -987,10 +1086,12 @@ impl Combiner {
         self.write_object(STRUCT_TREE, &Object::Dictionary(tree))?;
         catalog.set("StructTreeRoot", reference(STRUCT_TREE));
         if self.all_tagged && !self.sections.is_empty() {
-            catalog.set(
-                "MarkInfo",
-                Dictionary::from_iter([("Marked", Object::Boolean(true))]),
-            );
+            let mut info = Dictionary::from_iter([("Marked", Object::Boolean(true))]);
+            if !self.pdfua {
+                // Pages from other files (enclosures) carry no tags of this tree.
+                info.set("Suspects", Object::Boolean(true));
+            }
+            catalog.set("MarkInfo", info);
         }
         if let Some(lang) = &self.lang {
             catalog.set("Lang", lang.clone());
@@ -1000,15 +1101,19 @@ impl Combiner {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let meta = super::pdfa::xmp(&crate::frame::Document {
-            pages: Vec::new(),
-            meta: crate::frame::Meta {
-                title: file_title,
-                created: self.created,
-                ..crate::frame::Meta::default()
+        let meta = super::pdfa::xmp_claiming(
+            &crate::frame::Document {
+                pages: Vec::new(),
+                meta: crate::frame::Meta {
+                    title: file_title,
+                    created: self.created,
+                    ..crate::frame::Meta::default()
+                },
+                structure: crate::frame::Structure::default(),
             },
-            structure: crate::frame::Structure::default(),
-        });
+            false,
+            self.pdfua,
+        );
         let metadata = lopdf::Stream::new(
             Dictionary::from_iter([
                 ("Type", Object::Name(b"Metadata".to_vec())),

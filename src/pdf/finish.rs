@@ -48,8 +48,14 @@ pub(super) fn text_string(s: &str) -> lopdf::Object {
 }
 
 /// Fixes what printpdf writes: version, Info dictionary, trailer ID; writes the structure tree
-/// from each page's marked content (`marks`); then compresses.
-pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document, marks: &[super::content::Marks]) {
+/// from each page's marked content (`marks`); appends the enclosures (`extras`), saying where
+/// they landed; then compresses.
+pub(super) fn finish(
+    lo: &mut lopdf::Document,
+    doc: &Document,
+    marks: &[super::content::Marks],
+    extras: &super::enclosure::Extras,
+) -> super::enclosure::Appended {
     use lopdf::Object;
     use lopdf::StringFormat::{Hexadecimal, Literal};
 
@@ -87,6 +93,21 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document, marks: &[super::c
     annotations_indirect(lo);
     exact_page_boxes(lo, doc);
     super::tagged::write(lo, doc, marks);
+    let size = doc
+        .pages
+        .first()
+        .map_or((0.0, 0.0), |p| (p.width.to_pt(), p.height.to_pt()));
+    let drawn = extras
+        .stationery
+        .as_ref()
+        .map(|s| super::stationery::apply(lo, s, doc.pages.len()))
+        .unwrap_or_default();
+    let mut appended = super::enclosure::append(lo, extras, doc.pages.len(), size);
+    appended.stationery = drawn;
+    // Enclosures written by other tools may hold their annotations in place too.
+    annotations_indirect(lo);
+    super::enclosure::outline(lo, &doc.meta.title, &appended);
+    let claims = super::enclosure::claims(extras, doc.meta.pdfa);
     // Links are printed annotations (flag 4, Print), as PDF/A requires and printers expect:
     // without it an annotation is hidden in print (invisible ones anyway, but some printer
     // drivers warn).
@@ -101,9 +122,12 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document, marks: &[super::c
         }
     }
     // Every letter: the XMP packet with the PDF/UA identification.
-    super::pdfa::metadata(lo, doc);
-    if doc.meta.pdfa {
+    super::pdfa::metadata(lo, doc, claims.pdfa, claims.pdfua);
+    if claims.pdfa {
         super::pdfa::archival(lo);
+    }
+    if !claims.pdfua {
+        super::tagged::suspect(lo);
     }
     compress(lo);
     // The document ID: the first 16 bytes of a SHA-256 of everything written so far. A hash
@@ -135,6 +159,7 @@ pub(super) fn finish(lo: &mut lopdf::Document, doc: &Document, marks: &[super::c
             Object::String(digest, Hexadecimal),
         ]),
     );
+    appended
 }
 
 /// The page boxes as the page's size in points to a thousandth, a whole number where it is

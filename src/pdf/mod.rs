@@ -18,12 +18,15 @@
 
 pub mod combine;
 mod content;
+pub mod enclosure;
 mod fallback;
 mod finish;
 mod font;
 mod image;
+pub mod import;
 mod pdfa;
 mod save;
+mod stationery;
 mod tagged;
 
 use std::collections::BTreeMap;
@@ -38,6 +41,7 @@ use crate::config::Color;
 use crate::fonts::Face;
 use crate::frame::{Document, Image, Item};
 
+pub use enclosure::{Enclosure, Extras};
 pub use finish::creator;
 
 /// Identity of a face within a run: the address of its shared `Face`. The cache keeps the
@@ -81,7 +85,16 @@ impl FontCache {
 /// Writes a document as PDF bytes. Warnings (a font that could not be subset) are returned
 /// beside the bytes.
 pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>), String> {
-    export_inner(doc, fonts, false).map(|(bytes, problems, _)| (bytes, problems))
+    export_with(doc, fonts, &Extras::default())
+}
+
+/// `export`, with enclosures appended after the letter.
+pub fn export_with(
+    doc: &Document,
+    fonts: &FontCache,
+    extras: &Extras,
+) -> Result<(Vec<u8>, Vec<String>), String> {
+    export_inner(doc, fonts, extras, false).map(|(bytes, problems, _)| (bytes, problems))
 }
 
 /// `export`, and the letter's objects for the combined print file of a merge, which takes
@@ -89,8 +102,9 @@ pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>
 pub fn export_for_combining(
     doc: &Document,
     fonts: &FontCache,
+    extras: &Extras,
 ) -> Result<(Vec<u8>, Vec<String>, combine::Part), String> {
-    let (bytes, problems, part) = export_inner(doc, fonts, true)?;
+    let (bytes, problems, part) = export_inner(doc, fonts, extras, true)?;
     let part = part.ok_or_else(|| "the letter's objects were not kept".to_string())?;
     Ok((bytes, problems, part))
 }
@@ -98,7 +112,12 @@ pub fn export_for_combining(
 /// A letter's PDF, the writer's warnings, and (when kept) its objects for the combined file.
 type Exported = (Vec<u8>, Vec<String>, Option<combine::Part>);
 
-fn export_inner(doc: &Document, fonts: &FontCache, keep: bool) -> Result<Exported, String> {
+fn export_inner(
+    doc: &Document,
+    fonts: &FontCache,
+    extras: &Extras,
+    keep: bool,
+) -> Result<Exported, String> {
     let options = PdfSaveOptions {
         optimize: false,
         subset_fonts: true,
@@ -137,18 +156,26 @@ fn export_inner(doc: &Document, fonts: &FontCache, keep: bool) -> Result<Exporte
         .filter(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
         .map(|w| w.msg.clone())
         .collect();
-    finish::finish(&mut lo, doc, &marks);
+    let appended = finish::finish(&mut lo, doc, &marks, extras);
     // Dictionaries in compressed object streams, and a compressed cross-reference stream
     // (PDF 1.5): a fifth of a short letter's size is dictionaries and cross-references.
     let bytes = save::save(&lo);
     if !keep {
         return Ok((bytes, problems, None));
     }
-    // The objects written stay in the document: they become the combined file's.
+    // The objects written stay in the document: they become the combined file's, which
+    // writes its own bookmarks.
+    enclosure::remove_outline(&mut lo);
+    stationery::unwrap(&mut lo, &appended.stationery);
     let part = match &subsets {
         Some(subsets) => part_of(lo, doc, subsets, &images)?,
         None => combine::Part::new(lo, Vec::new()),
-    };
+    }
+    .with_enclosures(
+        appended.bookmarks,
+        enclosure::claims(extras, doc.meta.pdfa).pdfua,
+    )
+    .with_stationery(&appended.stationery);
     Ok((bytes, problems, Some(part)))
 }
 

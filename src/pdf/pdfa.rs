@@ -20,8 +20,9 @@ const SRGB_ICC: &[u8] = include_bytes!("../../assets/sRGB.icc");
 /// The output condition the profile describes.
 const SRGB_NAME: &str = "sRGB IEC61966-2.1";
 
-/// Adds the XMP metadata stream to the catalog.
-pub(super) fn metadata(lo: &mut lopdf::Document, doc: &Document) {
+/// Adds the XMP metadata stream to the catalog, with the PDF/A and PDF/UA identifications the
+/// file may claim.
+pub(super) fn metadata(lo: &mut lopdf::Document, doc: &Document, pdfa: bool, pdfua: bool) {
     let Ok(Object::Reference(root)) = lo.trailer.get(b"Root").cloned() else {
         return;
     };
@@ -30,11 +31,11 @@ pub(super) fn metadata(lo: &mut lopdf::Document, doc: &Document) {
             ("Type", Object::Name(b"Metadata".to_vec())),
             ("Subtype", Object::Name(b"XML".to_vec())),
         ]),
-        xmp(doc).into_bytes(),
+        xmp_claiming(doc, pdfa, pdfua).into_bytes(),
     );
     // Kept readable in PDF/A: tools that look for the PDF/A identification read it
     // unfiltered. Else compressed: it is a tenth of a short letter's size.
-    xmp.allows_compression = !doc.meta.pdfa;
+    xmp.allows_compression = !pdfa;
     let xmp = lo.add_object(xmp);
     if let Some(Object::Dictionary(catalog)) = lo.objects.get_mut(&root) {
         catalog.set("Metadata", Object::Reference(xmp));
@@ -84,15 +85,15 @@ pub(super) fn notdef(doc: &Document) -> Option<String> {
     (!missing.is_empty()).then_some(missing)
 }
 
-/// The XMP packet: title, author, subject, dates, tools, the PDF/UA identification and, for
-/// PDF/A, its identification; the same values as the document information dictionary.
-pub(super) fn xmp(doc: &Document) -> String {
+/// The XMP packet: title, author, subject, dates, tools, and the PDF/UA identification when
+/// `pdfua`, the PDF/A one when `pdfa`; the same values as the document information dictionary.
+pub(super) fn xmp_claiming(doc: &Document, pdfa: bool, pdfua: bool) -> String {
     let date = iso_date(doc.meta.created);
     let mut out = String::new();
     out.push_str("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
     out.push_str("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n");
     out.push_str("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
-    if doc.meta.pdfa {
+    if pdfa && pdfua {
         // PDF/A allows only the schemas it predefines, or those an extension schema declares,
         // in a description of its own before they are used (as validators read it).
         out.push_str(PDFUA_EXTENSION);
@@ -101,10 +102,13 @@ pub(super) fn xmp(doc: &Document) -> String {
     out.push_str("  xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n");
     out.push_str("  xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n");
     out.push_str("  xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n");
-    if doc.meta.pdfa {
+    if pdfa {
         out.push_str("  xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n");
     }
-    out.push_str("  xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n");
+    if pdfua {
+        out.push_str("  xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"");
+    }
+    out.push_str(">\n");
     out.push_str("<dc:format>application/pdf</dc:format>\n");
     let alt = |name: &str, value: &str| {
         format!(
@@ -133,8 +137,10 @@ pub(super) fn xmp(doc: &Document) -> String {
         "<pdf:Producer>{}</pdf:Producer>\n",
         escape(&producer())
     ));
-    out.push_str("<pdfuaid:part>1</pdfuaid:part>\n");
-    if doc.meta.pdfa {
+    if pdfua {
+        out.push_str("<pdfuaid:part>1</pdfuaid:part>\n");
+    }
+    if pdfa {
         out.push_str("<pdfaid:part>2</pdfaid:part>\n");
         out.push_str("<pdfaid:conformance>B</pdfaid:conformance>\n");
     }

@@ -260,6 +260,25 @@ pub(super) fn write(lo: &mut lopdf::Document, doc: &Document, marks: &[Marks]) {
     }
 }
 
+/// Says the tags may not cover everything (`/MarkInfo /Suspects true`): pages appended from
+/// other files carry no tags of the letter's structure tree.
+pub(super) fn suspect(lo: &mut lopdf::Document) {
+    let Ok(Object::Reference(catalog)) = lo.trailer.get(b"Root").cloned() else {
+        return;
+    };
+    if let Ok(cat) = lo.get_dictionary_mut(catalog)
+        && cat.has(b"MarkInfo")
+    {
+        cat.set(
+            "MarkInfo",
+            Dictionary::from_iter([
+                ("Marked", Object::Boolean(true)),
+                ("Suspects", Object::Boolean(true)),
+            ]),
+        );
+    }
+}
+
 /// The text of each link element (what its annotations' `/Contents` say when it has no
 /// alternative text).
 fn link_texts(doc: &Document) -> BTreeMap<ElementId, String> {
