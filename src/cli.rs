@@ -212,9 +212,26 @@ pub struct RenderArgs {
     /// Open the PDF in the system's viewer once it is written (a single letter only).
     #[arg(long)]
     pub open: bool,
+    /// What to write: the PDF, or a PNG preview of each page (LETTER-1.png, LETTER-2.png, …
+    /// where the PDF would go; `-o OUT.png` gives OUT-1.png, …).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = OutputFormat::Pdf)]
+    pub format: OutputFormat,
+    /// Resolution of the PNG preview, in dots per inch (10 to 600; default 96).
+    #[arg(long, value_name = "DPI",
+          value_parser = clap::value_parser!(u32).range(*crate::raster::DPI.start() as i64..=*crate::raster::DPI.end() as i64))]
+    pub dpi: Option<u32>,
     /// Options shared with `check`.
     #[command(flatten)]
     pub batch: BatchArgs,
+}
+
+/// What `render` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// The letter as PDF.
+    Pdf,
+    /// One PNG image per page, for a quick look without a PDF viewer.
+    Png,
 }
 
 /// Arguments of `check`.

@@ -54,6 +54,7 @@ pub(crate) mod paginate;
 pub(crate) mod paragraph;
 pub(crate) mod pdf;
 pub(crate) mod punct;
+pub(crate) mod raster;
 pub(crate) mod schema;
 pub(crate) mod sfnt;
 pub(crate) mod shape;

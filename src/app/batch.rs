@@ -44,6 +44,8 @@ pub(super) struct Settings {
     pub(super) keep_part: bool,
     /// Printed on both sides: enclosures start on odd pages.
     pub(super) duplex: bool,
+    /// Write PNG previews at this resolution instead of the PDF (`render --format png`).
+    pub(super) preview: Option<u32>,
 }
 
 /// What became of one letter.
@@ -328,6 +330,25 @@ fn lay_out_and_write(
             pages,
             bytes: None,
             unchanged: false,
+            pdf: None,
+            part: None,
+        });
+    }
+    if let (Some(dpi), Output::File(base)) = (settings.preview, &job.output) {
+        // An earlier preview's pages would pass for this letter's: they go.
+        deny_warnings(settings, warnings, letter, &Output::Nowhere)
+            .inspect_err(|_| _ = crate::raster::remove_pages(base, 1))?;
+        let (bytes, unchanged) = crate::raster::write_pages(
+            &document,
+            dpi,
+            base,
+            &letter.source.path,
+            write_atomically,
+        )?;
+        return Ok(Written {
+            pages,
+            bytes: Some(bytes),
+            unchanged,
             pdf: None,
             part: None,
         });

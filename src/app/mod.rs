@@ -77,15 +77,20 @@ pub fn main() -> ExitCode {
             };
             let rerun = check_command(&args.batch, args.inputs.iter(), None);
             let open = args.open;
+            let preview = (args.format == crate::cli::OutputFormat::Png)
+                .then(|| args.dpi.unwrap_or(crate::raster::DEFAULT_DPI));
             let run_as = RunAs {
                 combine: None,
                 rerun: Some(rerun),
                 shard: args.shard,
                 email: None,
                 watching: false,
+                preview,
             };
             let ran = run_batch(Mode::Render, &args.batch, run_as, || {
-                let (jobs, found) = plan::plan(Mode::Render, &args.inputs, &outputs, &args.batch)?;
+                let (mut jobs, found) =
+                    plan::plan(Mode::Render, &args.inputs, &outputs, &args.batch)?;
+                preview_outputs(args.format, args.dpi, args.batch.pdfa, open, &mut jobs)?;
                 if open && jobs.len() != 1 {
                     return Err(Diagnostic::error(format!(
                         "`--open` opens one letter's PDF, but there are {} letters",
@@ -149,6 +154,7 @@ pub fn main() -> ExitCode {
                 shard: args.shard,
                 email: email_request(args.email.email.clone(), Some(&args.email)),
                 watching: false,
+                preview: None,
             };
             run(Mode::Render, &args.batch, run_as, || {
                 let request = merge::MergeRequest {
@@ -187,6 +193,54 @@ struct RunAs {
     /// For `watch`: diagnostics and the line saying where the PDF went are for a person even
     /// when standard error is not a terminal.
     watching: bool,
+    /// `render --format png`: PNG previews at this resolution instead of PDFs.
+    preview: Option<u32>,
+}
+
+/// `render --format png`: refuses what makes no sense with PNG previews, and puts each
+/// letter's preview where its PDF would go (`appeal.pdf` → `appeal-1.png`, …; see `raster`).
+fn preview_outputs(
+    format: crate::cli::OutputFormat,
+    dpi: Option<u32>,
+    pdfa: bool,
+    open: bool,
+    jobs: &mut [plan::Job],
+) -> diag::Result<()> {
+    let usage = |what: &str, hint: &str| Err(Diagnostic::error(what).hint(hint).boxed());
+    if format != crate::cli::OutputFormat::Png {
+        if dpi.is_some() {
+            return usage(
+                "`--dpi` is the resolution of PNG previews",
+                "add --format png",
+            );
+        }
+        return Ok(());
+    }
+    if pdfa {
+        return usage(
+            "`--format png` and `--pdfa` cannot be used together: PDF/A is a kind of PDF",
+            "render the PDF/A letter and its PNG preview in two runs",
+        );
+    }
+    if open {
+        return usage(
+            "`--open` opens a PDF; `--format png` writes PNG files",
+            "leave out --open, or render the PDF",
+        );
+    }
+    for job in jobs {
+        job.output = match &job.output {
+            plan::Output::Stdout => {
+                return usage(
+                    "`--format png` writes one file per page, not standard output",
+                    "name the files with -o NAME.png (NAME-1.png, …) or use --out-dir DIR",
+                );
+            }
+            plan::Output::File(pdf) => plan::Output::File(crate::raster::base_for(pdf)),
+            plan::Output::Nowhere => plan::Output::Nowhere,
+        };
+    }
+    Ok(())
 }
 
 /// `render`, `check` and `merge`: plan, load, run, report. Gives the exit code.
@@ -246,6 +300,7 @@ fn run_reporting(
         shard,
         email,
         watching: _,
+        preview,
     } = run_as;
     let started = Instant::now();
     if let Some(rerun) = rerun {
@@ -333,6 +388,7 @@ fn run_reporting(
         keep_pdf: mailer.is_some(),
         keep_part: combine.is_some(),
         duplex: combine.as_ref().is_some_and(|(_, duplex)| *duplex),
+        preview,
     };
     let mut combiner = match &combine {
         Some((path, duplex)) => {
