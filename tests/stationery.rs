@@ -285,3 +285,51 @@ fn scripts_in_stationery_never_come_along() {
         assert!(!all.contains(bad), "`{bad}` came along");
     }
 }
+
+#[test]
+fn a_preview_says_it_leaves_out_the_stationery_and_the_enclosures() {
+    let dir = folder("");
+    let d = dir.path();
+    ghostscript(
+        d,
+        "report.pdf",
+        &LATER_PS.replace("Continuation sheet", "The report"),
+    );
+    std::fs::write(
+        d.join("letter.md"),
+        "+++\nto = [\"Jane Doe\"]\nenclosures = { title = \"Report\", file = \"report.pdf\" }\n+++\n\nBody.\n",
+    )
+    .unwrap();
+    let r = run(letterhead().current_dir(d).args([
+        "render",
+        "letter.md",
+        "--format",
+        "png",
+        "--dpi",
+        "20",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(d.join("letter-1.png").exists());
+    let r = run(letterhead().current_dir(d).args([
+        "render",
+        "letter.md",
+        "--format",
+        "png",
+        "--dpi",
+        "20",
+        "--deny-warnings",
+        "--diagnostic-format",
+        "short",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("leaves out the stationery"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("leaves out the enclosed PDFs (1)"),
+        "{}",
+        r.stderr
+    );
+}

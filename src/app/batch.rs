@@ -335,6 +335,22 @@ fn lay_out_and_write(
         });
     }
     if let (Some(dpi), Output::File(base)) = (settings.preview, &job.output) {
+        // The preview draws the letter's own pages only: say what it leaves out.
+        if extras.stationery.is_some() {
+            warnings.push(
+                Diagnostic::warning("the preview leaves out the stationery; the PDF has it")
+                    .in_file(&letter.source.path),
+            );
+        }
+        if !extras.enclosures.is_empty() {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "the preview leaves out the enclosed PDFs ({}); the PDF has them",
+                    extras.enclosures.len()
+                ))
+                .in_file(&letter.source.path),
+            );
+        }
         // An earlier preview's pages would pass for this letter's: they go.
         deny_warnings(settings, warnings, letter, &Output::Nowhere)
             .inspect_err(|_| _ = crate::raster::remove_pages(base, 1))?;
