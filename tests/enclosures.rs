@@ -13,7 +13,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{letterhead, qpdf_ok, run, tool};
+use common::{ghostscript, letterhead, qpdf_ok, run, tool};
 
 const LETTERHEAD: &str = "[organization]\nname = \"Example Ltd\"\n\
     address = [\"1 Main Street\", \"Springfield\"]\n[page]\nsize = \"a4\"\n";
@@ -42,25 +42,6 @@ const STATEMENT_PS: &str = "%!PS
 72 700 moveto (Statement of account) show
 showpage
 ";
-
-/// Writes `name` (a PDF) from PostScript with Ghostscript.
-fn ghostscript(dir: &Path, name: &str, ps: &str) {
-    let source = dir.join(format!("{name}.ps"));
-    std::fs::write(&source, ps).unwrap();
-    let out = format!("-sOutputFile={}", dir.join(name).display());
-    tool(
-        "gs",
-        &[
-            "-q",
-            "-dNOPAUSE",
-            "-dBATCH",
-            "-dSAFER",
-            "-sDEVICE=pdfwrite",
-            &out,
-            source.to_str().unwrap(),
-        ],
-    );
-}
 
 /// A folder with the letterhead and both enclosures.
 fn folder() -> tempfile::TempDir {

@@ -14,7 +14,7 @@ mod common;
 use std::path::Path;
 
 use common::pdfread::render_page;
-use common::{letterhead, qpdf_ok, run, tool};
+use common::{ghostscript, letterhead, qpdf_ok, run, tool};
 
 /// A4 page one: a blue band across the top with the name, a blue stripe down the left edge,
 /// the registered office at the foot.
@@ -37,24 +37,6 @@ const LATER_PS: &str = "%!PS
 40 20 moveto (Continuation sheet) show
 showpage
 ";
-
-fn ghostscript(dir: &Path, name: &str, ps: &str) {
-    let source = dir.join(format!("{name}.ps"));
-    std::fs::write(&source, ps).unwrap();
-    let out = format!("-sOutputFile={}", dir.join(name).display());
-    tool(
-        "gs",
-        &[
-            "-q",
-            "-dNOPAUSE",
-            "-dBATCH",
-            "-dSAFER",
-            "-sDEVICE=pdfwrite",
-            &out,
-            source.to_str().unwrap(),
-        ],
-    );
-}
 
 /// A folder with both stationery files and a letterhead using them (`extra` added to its
 /// stationery table).

@@ -188,3 +188,23 @@ pub fn bound_by_permissions(cmd: &Command, probe: &Path) -> Command {
     }
     out
 }
+
+/// Writes `name` (a PDF) in `dir` from PostScript with Ghostscript (`gs -sDEVICE=pdfwrite`):
+/// a PDF made by another program.
+pub fn ghostscript(dir: &Path, name: &str, ps: &str) {
+    let source = dir.join(format!("{name}.ps"));
+    std::fs::write(&source, ps).unwrap();
+    let out = format!("-sOutputFile={}", dir.join(name).display());
+    tool(
+        "gs",
+        &[
+            "-q",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-dSAFER",
+            "-sDEVICE=pdfwrite",
+            &out,
+            source.to_str().unwrap(),
+        ],
+    );
+}
