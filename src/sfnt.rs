@@ -115,6 +115,24 @@ fn rewrite(font: &[u8]) -> Option<Vec<u8>> {
     Some(assemble(out_tables))
 }
 
+/// One table of a single font (not a collection), by its tag.
+///
+/// ```
+/// assert!(letterhead::sfnt::table(b"not a font", b"CFF ").is_none());
+/// ```
+pub fn table<'a>(font: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
+    let count = usize::from(u16_at(font, 4)?);
+    (0..count).find_map(|i| {
+        let record = 12 + 16 * i;
+        if font.get(record..record + 4)? != tag {
+            return None;
+        }
+        let offset = u32_at(font, record + 8)? as usize;
+        let length = u32_at(font, record + 12)? as usize;
+        font.get(offset..offset.checked_add(length)?)
+    })
+}
+
 /// A TrueType font's tables, read in place: enough to subset it and to describe it.
 pub struct TrueType<'a> {
     head: &'a [u8],
@@ -129,6 +147,8 @@ pub struct TrueType<'a> {
     long_loca: bool,
     glyphs: u16,
     h_metrics: u16,
+    /// CFF outlines (`OTTO`): no `glyf` and `loca` (left empty).
+    cff: bool,
 }
 
 /// What a font descriptor says about a face, in font units.
@@ -182,14 +202,40 @@ impl<'a> TrueType<'a> {
     /// assert!(letterhead::sfnt::TrueType::parse(b"not a font").is_none());
     /// ```
     pub fn parse(font: &'a [u8]) -> Option<TrueType<'a>> {
-        let version = u32_at(font, 0)?;
-        if version != 0x0001_0000 && version != 0x7472_7565 {
+        TrueType::open(font, 0).filter(|f| !f.cff)
+    }
+
+    /// Reads face `index` of a font file — a single font (index 0) or a collection (`.ttc`) —
+    /// with TrueType (`glyf`) or CFF outlines, or `None` when its tables are not sound. A CFF
+    /// face gives its metrics, names and advances, but no subset (see [`TrueType::is_cff`]).
+    ///
+    /// ```
+    /// assert!(letterhead::sfnt::TrueType::open(b"ttcf\0\x01\0\0\0\0\0\x01", 0).is_none());
+    /// ```
+    pub fn open(font: &'a [u8], index: u32) -> Option<TrueType<'a>> {
+        // A collection's header lists where each face's table directory starts; the tables'
+        // offsets are from the start of the file, as in a single font.
+        let start = if font.get(0..4)? == b"ttcf" {
+            let faces = u32_at(font, 8)?;
+            if index >= faces {
+                return None;
+            }
+            u32_at(font, 12 + 4 * index as usize)? as usize
+        } else if index == 0 {
+            0
+        } else {
             return None;
-        }
-        let count = usize::from(u16_at(font, 4)?);
+        };
+        let version = u32_at(font, start)?;
+        let cff = match version {
+            0x0001_0000 | 0x7472_7565 => false,
+            0x4F54_544F => true,
+            _ => return None,
+        };
+        let count = usize::from(u16_at(font, start + 4)?);
         let find = |wanted: &[u8; 4]| -> Option<&'a [u8]> {
             (0..count).find_map(|i| {
-                let record = 12 + 16 * i;
+                let record = start.checked_add(12 + 16 * i)?;
                 if font.get(record..record + 4)? != wanted {
                     return None;
                 }
@@ -202,8 +248,12 @@ impl<'a> TrueType<'a> {
         let hhea = find(b"hhea")?;
         let maxp = find(b"maxp")?;
         let hmtx = find(b"hmtx")?;
-        let loca = find(b"loca")?;
-        let glyf = find(b"glyf")?;
+        let (loca, glyf) = if cff {
+            find(b"CFF ")?;
+            (&[][..], &[][..])
+        } else {
+            (find(b"loca")?, find(b"glyf")?)
+        };
         let (post, os2, name) = (find(b"post"), find(b"OS/2"), find(b"name"));
         if head.len() < 54 || hhea.len() < 36 || maxp.len() < 6 {
             return None;
@@ -215,7 +265,7 @@ impl<'a> TrueType<'a> {
         if glyphs == 0
             || h_metrics == 0
             || h_metrics > glyphs
-            || loca_entries <= usize::from(glyphs)
+            || (!cff && loca_entries <= usize::from(glyphs))
             || hmtx.len() < 4 * usize::from(h_metrics)
             || u16_at(head, 18)? == 0
         {
@@ -234,7 +284,14 @@ impl<'a> TrueType<'a> {
             long_loca,
             glyphs,
             h_metrics,
+            cff,
         })
+    }
+
+    /// Whether the face has CFF outlines: `subset` cannot subset it (the `subsetter` crate
+    /// does, in `pdf`), but its metrics, names and advances are read here all the same.
+    pub fn is_cff(&self) -> bool {
+        self.cff
     }
 
     /// Number of glyphs.
@@ -365,6 +422,9 @@ impl<'a> TrueType<'a> {
     /// A subset with the given glyphs (original ids, any order, duplicates allowed), glyph 0
     /// and every component of a composite glyph kept. `None` when a glyph cannot be read.
     pub fn subset(&self, used: impl IntoIterator<Item = u16>) -> Option<Subset> {
+        if self.cff {
+            return None;
+        }
         // Which glyphs: the used ones, .notdef, and the components of composites (which
         // may themselves be composite).
         let mut kept = vec![0u64; usize::from(self.glyphs).div_ceil(64)];

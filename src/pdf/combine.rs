@@ -541,7 +541,7 @@ impl Combiner {
                 skip.insert(*id);
             }
         }
-        // Subsets of faces the file does not hold once (CFF faces, PDFs read back).
+        // Subsets of faces the file does not hold once (PDFs read back).
         self.retag_subsets(&mut doc);
         self.share_images(&mut doc, &mut skip);
         self.join_structure(&mut doc, &mut skip, title)
@@ -852,9 +852,7 @@ impl Combiner {
             let tag = format!("LF{}", &super::subset_tag(i)[2..]);
             let mut objects = lopdf::Document::new();
             let type0 = super::font::add_shared(&mut objects, &font.face, &tag, &font.glyphs)
-                .ok_or_else(|| {
-                    std::io::Error::other(format!("the font `{}` cannot be subset", font.face.name))
-                })?;
+                .map_err(std::io::Error::other)?;
             super::finish::compress(&mut objects);
             // The Type0 dictionary was added last: its new id is the last one, and it is
             // written under the id the letters' pages refer to instead.

@@ -5,8 +5,7 @@
 //! identical bytes.
 //!
 //! The recipe, in `export`:
-//! 1. fonts: subset every TrueType face ourselves (`font`, with `sfnt`); a document with a
-//!    face we cannot subset (CFF outlines) goes through printpdf's fonts instead (`fallback`);
+//! 1. fonts: subset every face ourselves (`font`: TrueType with `sfnt`, CFF with `subsetter`);
 //! 2. document: printpdf pages carrying the link annotations;
 //! 3. images: our own image XObjects (`image`), compressed, with soft masks, deduplicated;
 //! 4. content: our own content streams (`content`) and font objects replace printpdf's;
@@ -18,7 +17,6 @@
 
 pub mod combine;
 mod content;
-mod fallback;
 mod finish;
 mod font;
 mod image;
@@ -26,15 +24,13 @@ mod pdfa;
 mod save;
 mod tagged;
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use printpdf::{
-    Actions, BorderArray, ColorArray, LinkAnnotation, Op, ParsedFont, PdfDocument, PdfPage,
-    PdfSaveOptions, Pt, Rect,
+    Actions, BorderArray, ColorArray, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions,
+    Pt, Rect,
 };
 
-use crate::config::Color;
 use crate::fonts::Face;
 use crate::frame::{Document, Image, Item};
 
@@ -44,38 +40,15 @@ pub use finish::creator;
 /// face alive, so an address is never reused for another face.
 type FaceKey = usize;
 
-/// A face and printpdf's parse of it.
-type Parsed = (Arc<Face>, Arc<ParsedFont>);
-
 fn face_key(face: &Arc<Face>) -> FaceKey {
     Arc::as_ptr(face) as usize
 }
 
-/// Fonts shared by every letter of a run: printpdf's font parsing, which only faces our own
-/// TrueType path cannot embed need, is done once per face; subsets are kept for the letters
-/// that use the same glyphs.
+/// Fonts shared by every letter of a run: subsets are kept for the letters that use the same
+/// glyphs of the same face.
 #[derive(Default)]
 pub struct FontCache {
-    parsed: Mutex<BTreeMap<FaceKey, Parsed>>,
     subsets: font::SubsetCache,
-}
-
-impl FontCache {
-    fn parsed(&self, face: &Arc<Face>) -> Result<Arc<ParsedFont>, String> {
-        let mut map = self
-            .parsed
-            .lock()
-            .map_err(|_| "font cache poisoned".to_string())?;
-        if let Some((_, parsed)) = map.get(&face_key(face)) {
-            return Ok(parsed.clone());
-        }
-        let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(face.bytes(), face.index as usize, &mut warnings)
-            .ok_or_else(|| format!("the font `{}` cannot be embedded", face.name))?;
-        let parsed = Arc::new(parsed);
-        map.insert(face_key(face), (face.clone(), parsed.clone()));
-        Ok(parsed)
-    }
 }
 
 /// Writes a document as PDF bytes. Warnings (a font that could not be subset) are returned
@@ -115,23 +88,11 @@ fn export_inner(doc: &Document, fonts: &FontCache, keep: bool) -> Result<Exporte
     }
     let mut warnings = Vec::new();
     let images = image::collect(doc);
-    let subsets = font::subset_all(doc, &fonts.subsets);
-    let (mut lo, marks) = match &subsets {
-        Some(subsets) => {
-            let pdf = document(doc);
-            let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
-            image::add(&mut lo, &images);
-            let marks = replace_content(&mut lo, doc, subsets, &images)?;
-            (lo, marks)
-        }
-        None => {
-            let (pdf, marks) = fallback::document(doc, fonts, &images)?;
-            let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
-            image::add(&mut lo, &images);
-            fallback::slim_fonts(&mut lo);
-            (lo, marks)
-        }
-    };
+    let subsets = font::subset_all(doc, &fonts.subsets)?;
+    let pdf = document(doc);
+    let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
+    image::add(&mut lo, &images);
+    let marks = replace_content(&mut lo, doc, &subsets, &images)?;
     let problems: Vec<String> = warnings
         .iter()
         .filter(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
@@ -145,10 +106,7 @@ fn export_inner(doc: &Document, fonts: &FontCache, keep: bool) -> Result<Exporte
         return Ok((bytes, problems, None));
     }
     // The objects written stay in the document: they become the combined file's.
-    let part = match &subsets {
-        Some(subsets) => part_of(lo, doc, subsets, &images)?,
-        None => combine::Part::new(lo, Vec::new()),
-    };
+    let part = part_of(lo, doc, &subsets, &images)?;
     Ok((bytes, problems, Some(part)))
 }
 
@@ -217,11 +175,13 @@ fn part_of(
             };
             if let Some(descriptor) = descriptor {
                 gone.push(descriptor);
-                gone.extend(
-                    lo.get_dictionary(descriptor)
-                        .and_then(|d| d.get(b"FontFile2"))
-                        .and_then(Object::as_reference),
-                );
+                if let Ok(d) = lo.get_dictionary(descriptor) {
+                    gone.extend(
+                        [b"FontFile2".as_slice(), b"FontFile3"]
+                            .iter()
+                            .find_map(|key| d.get(key).and_then(Object::as_reference).ok()),
+                    );
+                }
             }
         }
         for id in gone {
@@ -371,15 +331,6 @@ fn subset_tag(index: usize) -> String {
         n /= 26;
     }
     String::from_utf8_lossy(&tag).into_owned()
-}
-
-fn rgb(c: Color) -> printpdf::Color {
-    printpdf::Color::Rgb(printpdf::Rgb {
-        r: c.r,
-        g: c.g,
-        b: c.b,
-        icc_profile: None,
-    })
 }
 
 fn round3(v: f64) -> f64 {
