@@ -1,10 +1,10 @@
 //! TrueType font programs for embedding: subsetting (the glyphs a document uses, renumbered
 //! from 0, without hinting) and slimming of whole fonts (hinting removed).
 //!
-//! It takes the bytes of a TrueType (`glyf`) font and gives smaller font bytes plus the
-//! metrics a font descriptor needs, or `None` when the font is not one it can read (CFF
-//! outlines, collections, broken tables): the caller then falls back to another embedder. It
-//! knows nothing about PDF.
+//! It takes the bytes of a TrueType (`glyf`) font, or a face of a collection, and gives smaller
+//! font bytes plus the metrics a font descriptor needs, or `None` when the font is not one it
+//! can read (broken tables). Of a CFF face it reads the metrics, names and advances; `pdf`
+//! subsets its outlines with the `subsetter` crate. It knows nothing about PDF.
 //!
 //! Written by hand: printpdf's subsetter (allsorts) parses the whole `glyf` table and every
 //! glyph on each call, which made subsetting the costliest step of a short letter; a TrueType
@@ -195,8 +195,8 @@ impl Subset {
 }
 
 impl<'a> TrueType<'a> {
-    /// Reads a TrueType font's table directory, or `None` when it is not a single font with
-    /// `glyf` outlines and sound tables.
+    /// Reads a TrueType font's table directory (of a collection: its first face's), or `None`
+    /// when it is not a font with `glyf` outlines and sound tables.
     ///
     /// ```
     /// assert!(letterhead::sfnt::TrueType::parse(b"not a font").is_none());
@@ -735,6 +735,57 @@ mod tests {
         assert_eq!(m.caret_slope, (1, 0));
         assert!(m.serif && !m.fixed_pitch);
         assert_eq!(m.cap_height, Some(714));
+    }
+
+    /// A TrueType collection of two faces whose second is `font`: its tables moved behind
+    /// the collection header, their offsets shifted.
+    fn collection_of(font: &[u8]) -> Vec<u8> {
+        let shift = 20u32;
+        let mut ttc = b"ttcf".to_vec();
+        ttc.extend(0x0001_0000u32.to_be_bytes());
+        ttc.extend(2u32.to_be_bytes());
+        ttc.extend(shift.to_be_bytes());
+        ttc.extend(shift.to_be_bytes());
+        let mut moved = font.to_vec();
+        for i in 0..usize::from(u16_at(font, 4).unwrap()) {
+            let at = 12 + 16 * i + 8;
+            let offset = u32_at(font, at).unwrap() + shift;
+            moved[at..at + 4].copy_from_slice(&offset.to_be_bytes());
+        }
+        ttc.extend(moved);
+        ttc
+    }
+
+    #[test]
+    fn a_face_of_a_collection_subsets_like_the_font_alone() {
+        let ttc = collection_of(NOTO);
+        assert!(TrueType::open(&ttc, 0).is_some());
+        assert!(TrueType::open(&ttc, 2).is_none(), "only two faces");
+        let alone = TrueType::parse(NOTO).unwrap().subset([36, 68]).unwrap();
+        let face = TrueType::open(&ttc, 1).unwrap();
+        assert!(!face.is_cff());
+        assert_eq!(face.postscript_name().as_deref(), Some("NotoSerif-Regular"));
+        let subset = face.subset([36, 68]).unwrap();
+        assert_eq!(subset.glyphs, alone.glyphs);
+        assert_eq!(subset.font, alone.font);
+    }
+
+    #[test]
+    fn a_cff_face_gives_metrics_and_advances_but_no_subset() {
+        let Ok(otf) = std::fs::read("/usr/share/fonts/opentype/urw-base35/NimbusRoman-Regular.otf")
+        else {
+            panic!("fonts-urw-base35 is needed for this test (installed with gs)");
+        };
+        assert!(TrueType::parse(&otf).is_none());
+        let face = TrueType::open(&otf, 0).unwrap();
+        assert!(face.is_cff());
+        assert_eq!(
+            face.postscript_name().as_deref(),
+            Some("NimbusRoman-Regular")
+        );
+        assert!(face.advance(36) > 0);
+        assert!(face.subset([36]).is_none());
+        assert!(table(&otf, b"CFF ").is_some());
     }
 
     #[test]

@@ -59,6 +59,15 @@ impl PartFont {
     }
 }
 
+impl Part {
+    /// The glyphs (ids in the face, with their texts) of each font the part's pages use.
+    pub(super) fn font_glyphs(&self) -> impl Iterator<Item = BTreeMap<u16, String>> + '_ {
+        self.fonts
+            .iter()
+            .map(|f| f.glyphs.iter().cloned().collect())
+    }
+}
+
 /// A face's font in the file: its face, the id reserved for its `Type0` dictionary, and every
 /// glyph used so far with its text.
 struct SharedFont {

@@ -358,8 +358,7 @@ pub(super) fn add_shared(
             let mut map = vec![0u8; (usize::from(last) + 1) * 2];
             for &g in glyphs.keys() {
                 let new = subset.new_id(g).unwrap_or(0);
-                map[usize::from(g) * 2..usize::from(g) * 2 + 2]
-                    .copy_from_slice(&new.to_be_bytes());
+                map[usize::from(g) * 2..usize::from(g) * 2 + 2].copy_from_slice(&new.to_be_bytes());
             }
             let cid_to_gid = lo.add_object(Stream::new(Dict::new(), map));
             (
@@ -659,6 +658,23 @@ fn to_unicode(texts: &[&str]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_to_cid_groups_consecutive_codes_and_cids_into_ranges() {
+        let cmap = String::from_utf8(code_to_cid(
+            "LFAAAA-X",
+            &[(0, 0), (36, 1), (37, 2), (38, 3), (40, 4), (300, 5)],
+        ))
+        .unwrap();
+        assert!(
+            cmap.contains(
+                "4 begincidrange\n<0000> <0000> 0\n<0024> <0026> 1\n<0028> <0028> 4\n\
+                 <012C> <012C> 5\nendcidrange\n"
+            ),
+            "{cmap}"
+        );
+        assert!(cmap.contains("/CMapName /LFAAAA-X def"), "{cmap}");
+    }
 
     #[test]
     fn to_unicode_groups_ascending_letters_into_ranges() {

@@ -27,8 +27,8 @@ mod tagged;
 use std::sync::Arc;
 
 use printpdf::{
-    Actions, BorderArray, ColorArray, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions,
-    Pt, Rect,
+    Actions, BorderArray, ColorArray, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions, Pt,
+    Rect,
 };
 
 use crate::fonts::Face;
@@ -108,6 +108,60 @@ fn export_inner(doc: &Document, fonts: &FontCache, keep: bool) -> Result<Exporte
     // The objects written stay in the document: they become the combined file's.
     let part = part_of(lo, doc, &subsets, &images)?;
     Ok((bytes, problems, Some(part)))
+}
+
+/// Puts a font file's bytes through what a letter does with a user's font: loaded with the
+/// checks of `style.font` files, a line of text in it (each character's glyph, and the first
+/// glyphs of the face) subset and embedded in a one-page PDF, then in a combined print file's
+/// one font per face. Gives the PDF's size; an error is the message a user would see. For the
+/// fuzz target `font` (`fuzz/`): whatever the bytes, this must return, never panic.
+#[doc(hidden)]
+pub fn embed_font_bytes(bytes: Vec<u8>) -> Result<usize, String> {
+    use crate::length::Abs;
+    let face = crate::fonts::face_from_bytes(bytes, 0).ok_or("not a usable font")?;
+    let face = Arc::new(face);
+    let mut glyphs = crate::frame::Glyphs::default();
+    let mut x = 0.0;
+    let mut push = |id: u16, text: &str| {
+        glyphs.push(id, Abs::pt(x), text);
+        x += 6.0;
+    };
+    let charmap = face.font.charmap();
+    for c in "Hello, Wörld — ﬁne ffi 你好 ✓ −".chars() {
+        if let Some(g) = charmap.map_unicode(c) {
+            push(
+                u16::try_from(g.to_u32()).unwrap_or(0),
+                c.encode_utf8(&mut [0; 4]),
+            );
+        }
+    }
+    let count = u16::try_from(face.font.metrics().num_glyphs).unwrap_or(u16::MAX);
+    for id in (0..count.min(24)).step_by(3) {
+        push(id, "");
+    }
+    let run = crate::frame::TextRun {
+        face: face.clone(),
+        size: Abs::pt(11.0),
+        color: crate::config::Color::BLACK,
+        x: Abs::pt(72.0),
+        y: Abs::pt(72.0),
+        glyphs,
+    };
+    let doc = Document {
+        pages: vec![crate::frame::Page {
+            width: Abs::mm(210.0),
+            height: Abs::mm(297.0),
+            items: vec![Item::Text(run)],
+        }],
+        meta: Default::default(),
+        structure: Default::default(),
+    };
+    let (pdf, _, part) = export_for_combining(&doc, &FontCache::default())?;
+    let mut shared = lopdf::Document::new();
+    for glyphs in part.font_glyphs() {
+        font::add_shared(&mut shared, &face, "LFAAAA", &glyphs)?;
+    }
+    Ok(pdf.len())
 }
 
 /// A letter's objects for the combined print file: its pages show glyphs by their ids in the
@@ -340,6 +394,21 @@ fn round3(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn font_bytes_embed_or_fail_with_a_message() {
+        let serif = include_bytes!("../../fonts/noto-serif/NotoSerif-Regular.ttf");
+        assert!(embed_font_bytes(serif.to_vec()).is_ok_and(|n| n > 1000));
+        if let Ok(otf) =
+            std::fs::read("/usr/share/fonts/opentype/urw-base35/NimbusRoman-Regular.otf")
+        {
+            assert!(embed_font_bytes(otf).is_ok_and(|n| n > 1000));
+        }
+        assert_eq!(
+            embed_font_bytes(b"not a font".to_vec()),
+            Err("not a usable font".to_string())
+        );
+    }
 
     #[test]
     fn subset_tags_are_six_capitals_and_distinct() {
