@@ -12,8 +12,8 @@
 //! either keep hinting or come with a second font-handling stack.
 //!
 //! A subset keeps only what a PDF viewer reads from an embedded TrueType program (`head`,
-//! `hhea`, `maxp`, `hmtx`, `loca`, `glyf`, and `post` without glyph names): no `cmap` (the PDF
-//! maps codes to glyphs itself), no `name`, no hinting (`fpgm`, `prep`, `cvt `, instructions).
+//! `hhea`, `maxp`, `hmtx`, `loca`, `glyf`): no `cmap` (the PDF maps codes to glyphs itself), no
+//! `name`, no `post`, no hinting (`fpgm`, `prep`, `cvt `, instructions).
 
 /// Tables that only serve hinting.
 const HINTING_TABLES: [&[u8; 4]; 3] = [b"fpgm", b"prep", b"cvt "];
@@ -509,7 +509,10 @@ impl<'a> TrueType<'a> {
         hhea.get_mut(34..36)?.copy_from_slice(&count.to_be_bytes());
         let mut maxp = self.maxp.to_vec();
         maxp.get_mut(4..6)?.copy_from_slice(&count.to_be_bytes());
-        let mut tables = vec![
+        // No `post`: its glyph names, italic angle and underline metrics are nothing a PDF
+        // reader takes from an embedded program (the descriptor has the angle), and ISO
+        // 32000-1 §9.9 does not ask for it.
+        let tables = vec![
             (*b"glyf", glyf),
             (*b"head", head),
             (*b"hhea", hhea),
@@ -517,13 +520,6 @@ impl<'a> TrueType<'a> {
             (*b"loca", loca),
             (*b"maxp", maxp),
         ];
-        // `post` version 3: the italic angle and underline metrics, no glyph names.
-        if let Some(post) = self.post.and_then(|p| p.get(..32)) {
-            let mut post = post.to_vec();
-            post.get_mut(..4)?
-                .copy_from_slice(&0x0003_0000u32.to_be_bytes());
-            tables.push((*b"post", post));
-        }
         Some(Subset {
             font: assemble(tables),
             glyphs,
