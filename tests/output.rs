@@ -527,3 +527,53 @@ fn cff_font_letters_carry_svg_and_jpeg_logos() {
         assert!(red > 500, "{file}: {red} red pixels");
     }
 }
+
+/// Letters set in a CFF font share subsets across a run (the subset cache, keyed by face and
+/// glyphs): a batch in one process, with letters that use the same glyphs and ones that do
+/// not, gives each letter the bytes it gets alone.
+#[test]
+fn cff_letters_rendered_together_or_alone_give_identical_pdfs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("letterhead.toml"), letterhead_toml(true)).unwrap();
+    let bodies = [
+        "Thank you, fjord quixotic.",
+        "Thank you, fjord quixotic.",
+        "Zwölf Boxkämpfer jagen Viktor quer über den großen Sylter Deich.",
+        "Thank you, fjord quixotic.",
+    ];
+    for (i, body) in bodies.iter().enumerate() {
+        std::fs::write(
+            d.join(format!("letter-{i}.md")),
+            letter("to = [\"A\"]", body),
+        )
+        .unwrap();
+    }
+    let r = run(letterhead()
+        .args([
+            "render",
+            "-q",
+            "-j",
+            "1",
+            "--ignore-system-fonts",
+            "--out-dir",
+        ])
+        .arg(d.join("together"))
+        .arg(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for i in 0..bodies.len() {
+        let name = format!("letter-{i}");
+        let alone = d.join("alone").join(format!("{name}.pdf"));
+        let r = run(letterhead()
+            .args(["render", "--ignore-system-fonts"])
+            .arg(d.join(format!("{name}.md")))
+            .arg("-o")
+            .arg(&alone));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let together = d.join("together").join(format!("{name}.pdf"));
+        assert!(
+            std::fs::read(&together).unwrap() == std::fs::read(&alone).unwrap(),
+            "{name} differs between a batch and a run of its own"
+        );
+    }
+}
