@@ -356,6 +356,35 @@ impl<'a> TrueType<'a> {
         }
     }
 
+    /// Whether the `name` table (if any) can be rewritten by a subsetter that counts in 16
+    /// bits, as `subsetter` does: each string inside the table's storage, the strings together
+    /// and the record list each under 64 KiB. A font's own table always is; a damaged or
+    /// hostile one may not be (`subsetter` then overflows).
+    pub fn names_fit_in_16_bits(&self) -> bool {
+        let Some(name) = self.name else {
+            return true;
+        };
+        let (Some(count), Some(storage)) = (u16_at(name, 2), u16_at(name, 4)) else {
+            return false;
+        };
+        let storage = name.len().saturating_sub(usize::from(storage));
+        let mut total = 0usize;
+        for i in 0..usize::from(count) {
+            let record = 6 + 12 * i;
+            let (Some(length), Some(offset)) =
+                (u16_at(name, record + 8), u16_at(name, record + 10))
+            else {
+                return false;
+            };
+            let (length, offset) = (usize::from(length), usize::from(offset));
+            if offset + length > usize::from(u16::MAX) || offset + length > storage {
+                return false;
+            }
+            total += length;
+        }
+        total <= usize::from(u16::MAX) && 6 + 12 * usize::from(count) <= usize::from(u16::MAX)
+    }
+
     /// The top of a glyph's outline (`yMax` of its `glyf` header), if it has one.
     pub fn glyph_top(&self, gid: u16) -> Option<i16> {
         let glyph = self.glyph(gid)?;

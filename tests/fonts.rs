@@ -276,6 +276,48 @@ fn cff_collection_faces_by_name_and_by_file_are_subset_and_extract() {
     }
 }
 
+/// Fuzz finds for font files (`tests/fuzz-regressions/font-*`): each a system font with some
+/// bytes changed. The letter must fail with a clear error naming the font, and write no PDF.
+#[test]
+fn a_damaged_cff_font_is_a_clear_error() {
+    need(URW, "fonts-urw-base35");
+    let regressions = common::repo().join("tests/fuzz-regressions");
+    let mut cases = 0;
+    for entry in std::fs::read_dir(&regressions).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("font-") {
+            continue;
+        }
+        cases += 1;
+        let recipe = std::fs::read_to_string(&path).unwrap();
+        let mut font = Vec::new();
+        for line in recipe.lines().filter(|l| !l.starts_with('#')) {
+            match line.split_once(' ') {
+                Some(("base", base)) => font = std::fs::read(base).unwrap(),
+                Some((at, byte)) => {
+                    font[at.parse::<usize>().unwrap()] = u8::from_str_radix(byte, 16).unwrap();
+                }
+                None => {}
+            }
+        }
+        let (dir, md) = folder("font = { regular = \"damaged.otf\" }", "[\"A\"]", "Hello.");
+        std::fs::write(dir.path().join("damaged.otf"), &font).unwrap();
+        let r = run(letterhead()
+            .args(["render", "--ignore-system-fonts"])
+            .arg(&md));
+        assert_ne!(r.code, 0, "{name}");
+        assert!(
+            r.stderr.contains("the font `damaged` cannot be embedded"),
+            "{name}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("panicked"), "{name}: {}", r.stderr);
+        assert!(!md.with_extension("pdf").exists(), "{name}");
+    }
+    assert!(cases > 0);
+}
+
 #[test]
 fn configured_fallback_file_is_used_before_the_system_fonts_without_a_warning() {
     need(DEJAVU, "fonts-dejavu-core");

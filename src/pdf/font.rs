@@ -280,8 +280,16 @@ fn subset(
     if used.iter().any(|&g| g >= font.glyph_count()) {
         return Err("it has fewer glyphs than its shaping tables use".into());
     }
+    if !font.names_fit_in_16_bits() {
+        return Err("its `name` table is damaged".into());
+    }
     let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&used);
-    let program = subsetter::subset(face.bytes(), face.index, &remapper)
+    // `subsetter` returns an error for the damage it looks for; for damage it does not, it can
+    // panic (arithmetic overflow in checked builds), and a user's font must not end the run:
+    // that too becomes the font's error.
+    let (bytes, index) = (face.bytes(), face.index);
+    let program = std::panic::catch_unwind(|| subsetter::subset(bytes, index, &remapper))
+        .map_err(|_| "its CFF outlines cannot be subset (they are damaged)".to_string())?
         .map_err(|e| format!("its CFF outlines cannot be subset ({e})"))?;
     let cff = crate::sfnt::table(&program, b"CFF ")
         .ok_or("its CFF outlines cannot be subset")?
