@@ -1,5 +1,5 @@
 //! TrueType font programs for embedding: subsetting (the glyphs a document uses, renumbered
-//! from 0, without hinting) and slimming of whole fonts (hinting removed).
+//! from 0, without hinting).
 //!
 //! It takes the bytes of a TrueType (`glyf`) font, or a face of a collection, and gives smaller
 //! font bytes plus the metrics a font descriptor needs, or `None` when the font is not one it
@@ -15,9 +15,6 @@
 //! `hhea`, `maxp`, `hmtx`, `loca`, `glyf`): no `cmap` (the PDF maps codes to glyphs itself), no
 //! `name`, no `post`, no hinting (`fpgm`, `prep`, `cvt `, instructions).
 
-/// Tables that only serve hinting.
-const HINTING_TABLES: [&[u8; 4]; 3] = [b"fpgm", b"prep", b"cvt "];
-
 /// Composite glyph flags (OpenType `glyf` table).
 const ARG_1_AND_2_ARE_WORDS: u16 = 0x0001;
 const WE_HAVE_A_SCALE: u16 = 0x0008;
@@ -26,93 +23,12 @@ const WE_HAVE_AN_X_AND_Y_SCALE: u16 = 0x0040;
 const WE_HAVE_A_TWO_BY_TWO: u16 = 0x0080;
 const WE_HAVE_INSTRUCTIONS: u16 = 0x0100;
 
-/// Returns the font without hinting, or `font` itself when it is not a TrueType font this
-/// can read.
-///
-/// ```
-/// assert_eq!(letterhead::sfnt::strip_hinting(b"not a font"), b"not a font".to_vec());
-/// ```
-pub fn strip_hinting(font: &[u8]) -> Vec<u8> {
-    rewrite(font).unwrap_or_else(|| font.to_vec())
-}
-
 fn u16_at(data: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?))
 }
 
 fn u32_at(data: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn rewrite(font: &[u8]) -> Option<Vec<u8>> {
-    if u32_at(font, 0)? != 0x0001_0000 {
-        return None;
-    }
-    let count = usize::from(u16_at(font, 4)?);
-    let mut tables: Vec<([u8; 4], &[u8])> = Vec::with_capacity(count);
-    for i in 0..count {
-        let record = 12 + 16 * i;
-        let tag: [u8; 4] = font.get(record..record + 4)?.try_into().ok()?;
-        let offset = u32_at(font, record + 8)? as usize;
-        let length = u32_at(font, record + 12)? as usize;
-        tables.push((tag, font.get(offset..offset.checked_add(length)?)?));
-    }
-    let find = |tag: &[u8; 4]| tables.iter().find(|(t, _)| t == tag).map(|(_, d)| *d);
-    let head = find(b"head")?;
-    let long_loca = u16_at(head, 50)? == 1;
-    let loca = find(b"loca")?;
-    let glyf = find(b"glyf")?;
-    let glyphs = usize::from(u16_at(find(b"maxp")?, 4)?);
-
-    // New glyf and loca, glyph by glyph.
-    let offset_at = |i: usize| -> Option<usize> {
-        if long_loca {
-            u32_at(loca, 4 * i).map(|o| o as usize)
-        } else {
-            u16_at(loca, 2 * i).map(|o| usize::from(o) * 2)
-        }
-    };
-    let mut new_glyf = Vec::with_capacity(glyf.len());
-    let mut offsets = Vec::with_capacity(glyphs + 1);
-    for i in 0..glyphs {
-        let (start, end) = (offset_at(i)?, offset_at(i + 1)?);
-        offsets.push(new_glyf.len());
-        if end > start {
-            strip_glyph(glyf.get(start..end)?, &mut new_glyf)?;
-            while new_glyf.len() % 4 != 0 {
-                new_glyf.push(0);
-            }
-        }
-    }
-    offsets.push(new_glyf.len());
-    let mut new_loca = Vec::new();
-    for o in offsets {
-        if long_loca {
-            new_loca.extend(u32::try_from(o).ok()?.to_be_bytes());
-        } else {
-            new_loca.extend(u16::try_from(o / 2).ok()?.to_be_bytes());
-        }
-    }
-
-    let mut out_tables: Vec<([u8; 4], Vec<u8>)> = Vec::new();
-    for (tag, data) in &tables {
-        if HINTING_TABLES.contains(&tag) {
-            continue;
-        }
-        let data = match tag {
-            b"glyf" => new_glyf.clone(),
-            b"loca" => new_loca.clone(),
-            b"head" => {
-                let mut h = data.to_vec();
-                // checkSumAdjustment is recomputed below.
-                h.get_mut(8..12)?.copy_from_slice(&[0; 4]);
-                h
-            }
-            _ => data.to_vec(),
-        };
-        out_tables.push((*tag, data));
-    }
-    Some(assemble(out_tables))
 }
 
 /// One table of a single font (not a collection), by its tag.
@@ -685,31 +601,6 @@ mod tests {
     const NOTO: &[u8] = include_bytes!("../fonts/noto-serif/NotoSerif-Regular.ttf");
 
     #[test]
-    fn stripped_font_is_smaller_and_keeps_glyphs_and_advances() {
-        let slim = strip_hinting(NOTO);
-        assert!(
-            slim.len() < NOTO.len() * 9 / 10,
-            "{} vs {}",
-            slim.len(),
-            NOTO.len()
-        );
-        let before = harfrust::Font::new(NOTO, 0).unwrap();
-        let after = harfrust::Font::new(slim.clone(), 0).unwrap();
-        assert_eq!(before.metrics().num_glyphs, after.metrics().num_glyphs);
-        // Same advances and glyph mapping.
-        let a = crate::shape::advance_units_of(&before, 36);
-        let b = crate::shape::advance_units_of(&after, 36);
-        assert_eq!(a, b);
-        assert!(!slim.windows(4).any(|w| w == b"fpgm"));
-    }
-
-    #[test]
-    fn the_checksum_adjustment_balances_the_font() {
-        let slim = strip_hinting(NOTO);
-        assert_eq!(checksum(&slim), 0xB1B0_AFBA);
-    }
-
-    #[test]
     fn subset_renumbers_glyphs_and_keeps_their_advances() {
         let font = TrueType::parse(NOTO).unwrap();
         let subset = font.subset([36, 68, 36, 1]).unwrap();
@@ -811,12 +702,5 @@ mod tests {
         assert!(face.advance(36) > 0);
         assert!(face.subset([36]).is_none());
         assert!(table(&otf, b"CFF ").is_some());
-    }
-
-    #[test]
-    fn garbage_is_returned_untouched() {
-        let mut broken = NOTO[..200].to_vec();
-        broken.extend([0xFF; 10]);
-        assert_eq!(strip_hinting(&broken), broken);
     }
 }
