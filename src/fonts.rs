@@ -547,6 +547,18 @@ fn load_file(family: &str, variant: Variant, path: &Path, index: u32) -> diag::R
     })
 }
 
+/// A face from a font file's bytes, with the checks a font file of `style.font` gets (a file
+/// cut short, a face without a Unicode character map); `None` when they fail. For the fuzz
+/// target `font` (`fuzz/`), which feeds it arbitrary bytes.
+#[doc(hidden)]
+pub fn face_from_bytes(bytes: Vec<u8>, index: u32) -> Option<Face> {
+    if end_past_file(&bytes).is_some() {
+        return None;
+    }
+    let data: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
+    Face::new("fuzz", Variant::Regular, "fuzz".into(), data, index)
+}
+
 /// Largest font file read, in bytes. The largest single fonts in use (CJK families with every
 /// glyph) are some 20–30 MB; anything beyond 100 MB is not a font to embed in a letter.
 pub const MAX_FONT_BYTES: u64 = 100_000_000;

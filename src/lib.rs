@@ -70,6 +70,7 @@ pub use api::{Diagnostic, Diagnostics, Letter, Letterhead, Options, Pdf, Severit
 #[doc(hidden)]
 pub mod internals {
     pub use crate::app::main;
+    pub use crate::pdf::embed_font_bytes;
     pub use crate::typeset::typeset_plain;
 
     pub mod config {
@@ -109,7 +110,7 @@ pub mod internals {
         pub use crate::punct::{curl, localize, smarten};
     }
     pub mod sfnt {
-        pub use crate::sfnt::{TrueType, strip_hinting};
+        pub use crate::sfnt::{TrueType, table};
     }
     pub mod svg {
         pub use crate::svg::convert;

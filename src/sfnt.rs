@@ -1,10 +1,10 @@
 //! TrueType font programs for embedding: subsetting (the glyphs a document uses, renumbered
-//! from 0, without hinting) and slimming of whole fonts (hinting removed).
+//! from 0, without hinting).
 //!
-//! It takes the bytes of a TrueType (`glyf`) font and gives smaller font bytes plus the
-//! metrics a font descriptor needs, or `None` when the font is not one it can read (CFF
-//! outlines, collections, broken tables): the caller then falls back to another embedder. It
-//! knows nothing about PDF.
+//! It takes the bytes of a TrueType (`glyf`) font, or a face of a collection, and gives smaller
+//! font bytes plus the metrics a font descriptor needs, or `None` when the font is not one it
+//! can read (broken tables). Of a CFF face it reads the metrics, names and advances; `pdf`
+//! subsets its outlines with the `subsetter` crate. It knows nothing about PDF.
 //!
 //! Written by hand: printpdf's subsetter (allsorts) parses the whole `glyf` table and every
 //! glyph on each call, which made subsetting the costliest step of a short letter; a TrueType
@@ -12,11 +12,8 @@
 //! either keep hinting or come with a second font-handling stack.
 //!
 //! A subset keeps only what a PDF viewer reads from an embedded TrueType program (`head`,
-//! `hhea`, `maxp`, `hmtx`, `loca`, `glyf`, and `post` without glyph names): no `cmap` (the PDF
-//! maps codes to glyphs itself), no `name`, no hinting (`fpgm`, `prep`, `cvt `, instructions).
-
-/// Tables that only serve hinting.
-const HINTING_TABLES: [&[u8; 4]; 3] = [b"fpgm", b"prep", b"cvt "];
+//! `hhea`, `maxp`, `hmtx`, `loca`, `glyf`): no `cmap` (the PDF maps codes to glyphs itself), no
+//! `name`, no `post`, no hinting (`fpgm`, `prep`, `cvt `, instructions).
 
 /// Composite glyph flags (OpenType `glyf` table).
 const ARG_1_AND_2_ARE_WORDS: u16 = 0x0001;
@@ -26,16 +23,6 @@ const WE_HAVE_AN_X_AND_Y_SCALE: u16 = 0x0040;
 const WE_HAVE_A_TWO_BY_TWO: u16 = 0x0080;
 const WE_HAVE_INSTRUCTIONS: u16 = 0x0100;
 
-/// Returns the font without hinting, or `font` itself when it is not a TrueType font this
-/// can read.
-///
-/// ```
-/// assert_eq!(letterhead::internals::sfnt::strip_hinting(b"not a font"), b"not a font".to_vec());
-/// ```
-pub fn strip_hinting(font: &[u8]) -> Vec<u8> {
-    rewrite(font).unwrap_or_else(|| font.to_vec())
-}
-
 fn u16_at(data: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?))
 }
@@ -44,75 +31,22 @@ fn u32_at(data: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
 }
 
-fn rewrite(font: &[u8]) -> Option<Vec<u8>> {
-    if u32_at(font, 0)? != 0x0001_0000 {
-        return None;
-    }
+/// One table of a single font (not a collection), by its tag.
+///
+/// ```
+/// assert!(letterhead::internals::sfnt::table(b"not a font", b"CFF ").is_none());
+/// ```
+pub fn table<'a>(font: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
     let count = usize::from(u16_at(font, 4)?);
-    let mut tables: Vec<([u8; 4], &[u8])> = Vec::with_capacity(count);
-    for i in 0..count {
+    (0..count).find_map(|i| {
         let record = 12 + 16 * i;
-        let tag: [u8; 4] = font.get(record..record + 4)?.try_into().ok()?;
+        if font.get(record..record + 4)? != tag {
+            return None;
+        }
         let offset = u32_at(font, record + 8)? as usize;
         let length = u32_at(font, record + 12)? as usize;
-        tables.push((tag, font.get(offset..offset.checked_add(length)?)?));
-    }
-    let find = |tag: &[u8; 4]| tables.iter().find(|(t, _)| t == tag).map(|(_, d)| *d);
-    let head = find(b"head")?;
-    let long_loca = u16_at(head, 50)? == 1;
-    let loca = find(b"loca")?;
-    let glyf = find(b"glyf")?;
-    let glyphs = usize::from(u16_at(find(b"maxp")?, 4)?);
-
-    // New glyf and loca, glyph by glyph.
-    let offset_at = |i: usize| -> Option<usize> {
-        if long_loca {
-            u32_at(loca, 4 * i).map(|o| o as usize)
-        } else {
-            u16_at(loca, 2 * i).map(|o| usize::from(o) * 2)
-        }
-    };
-    let mut new_glyf = Vec::with_capacity(glyf.len());
-    let mut offsets = Vec::with_capacity(glyphs + 1);
-    for i in 0..glyphs {
-        let (start, end) = (offset_at(i)?, offset_at(i + 1)?);
-        offsets.push(new_glyf.len());
-        if end > start {
-            strip_glyph(glyf.get(start..end)?, &mut new_glyf)?;
-            while new_glyf.len() % 4 != 0 {
-                new_glyf.push(0);
-            }
-        }
-    }
-    offsets.push(new_glyf.len());
-    let mut new_loca = Vec::new();
-    for o in offsets {
-        if long_loca {
-            new_loca.extend(u32::try_from(o).ok()?.to_be_bytes());
-        } else {
-            new_loca.extend(u16::try_from(o / 2).ok()?.to_be_bytes());
-        }
-    }
-
-    let mut out_tables: Vec<([u8; 4], Vec<u8>)> = Vec::new();
-    for (tag, data) in &tables {
-        if HINTING_TABLES.contains(&tag) {
-            continue;
-        }
-        let data = match tag {
-            b"glyf" => new_glyf.clone(),
-            b"loca" => new_loca.clone(),
-            b"head" => {
-                let mut h = data.to_vec();
-                // checkSumAdjustment is recomputed below.
-                h.get_mut(8..12)?.copy_from_slice(&[0; 4]);
-                h
-            }
-            _ => data.to_vec(),
-        };
-        out_tables.push((*tag, data));
-    }
-    Some(assemble(out_tables))
+        font.get(offset..offset.checked_add(length)?)
+    })
 }
 
 /// A TrueType font's tables, read in place: enough to subset it and to describe it.
@@ -129,6 +63,8 @@ pub struct TrueType<'a> {
     long_loca: bool,
     glyphs: u16,
     h_metrics: u16,
+    /// CFF outlines (`OTTO`): no `glyf` and `loca` (left empty).
+    cff: bool,
 }
 
 /// What a font descriptor says about a face, in font units.
@@ -175,21 +111,47 @@ impl Subset {
 }
 
 impl<'a> TrueType<'a> {
-    /// Reads a TrueType font's table directory, or `None` when it is not a single font with
-    /// `glyf` outlines and sound tables.
+    /// Reads a TrueType font's table directory (of a collection: its first face's), or `None`
+    /// when it is not a font with `glyf` outlines and sound tables.
     ///
     /// ```
     /// assert!(letterhead::internals::sfnt::TrueType::parse(b"not a font").is_none());
     /// ```
     pub fn parse(font: &'a [u8]) -> Option<TrueType<'a>> {
-        let version = u32_at(font, 0)?;
-        if version != 0x0001_0000 && version != 0x7472_7565 {
+        TrueType::open(font, 0).filter(|f| !f.cff)
+    }
+
+    /// Reads face `index` of a font file — a single font (index 0) or a collection (`.ttc`) —
+    /// with TrueType (`glyf`) or CFF outlines, or `None` when its tables are not sound. A CFF
+    /// face gives its metrics, names and advances, but no subset (see [`TrueType::is_cff`]).
+    ///
+    /// ```
+    /// assert!(letterhead::internals::sfnt::TrueType::open(b"ttcf\0\x01\0\0\0\0\0\x01", 0).is_none());
+    /// ```
+    pub fn open(font: &'a [u8], index: u32) -> Option<TrueType<'a>> {
+        // A collection's header lists where each face's table directory starts; the tables'
+        // offsets are from the start of the file, as in a single font.
+        let start = if font.get(0..4)? == b"ttcf" {
+            let faces = u32_at(font, 8)?;
+            if index >= faces {
+                return None;
+            }
+            u32_at(font, 12 + 4 * index as usize)? as usize
+        } else if index == 0 {
+            0
+        } else {
             return None;
-        }
-        let count = usize::from(u16_at(font, 4)?);
+        };
+        let version = u32_at(font, start)?;
+        let cff = match version {
+            0x0001_0000 | 0x7472_7565 => false,
+            0x4F54_544F => true,
+            _ => return None,
+        };
+        let count = usize::from(u16_at(font, start + 4)?);
         let find = |wanted: &[u8; 4]| -> Option<&'a [u8]> {
             (0..count).find_map(|i| {
-                let record = 12 + 16 * i;
+                let record = start.checked_add(12 + 16 * i)?;
                 if font.get(record..record + 4)? != wanted {
                     return None;
                 }
@@ -202,8 +164,12 @@ impl<'a> TrueType<'a> {
         let hhea = find(b"hhea")?;
         let maxp = find(b"maxp")?;
         let hmtx = find(b"hmtx")?;
-        let loca = find(b"loca")?;
-        let glyf = find(b"glyf")?;
+        let (loca, glyf) = if cff {
+            find(b"CFF ")?;
+            (&[][..], &[][..])
+        } else {
+            (find(b"loca")?, find(b"glyf")?)
+        };
         let (post, os2, name) = (find(b"post"), find(b"OS/2"), find(b"name"));
         if head.len() < 54 || hhea.len() < 36 || maxp.len() < 6 {
             return None;
@@ -215,7 +181,7 @@ impl<'a> TrueType<'a> {
         if glyphs == 0
             || h_metrics == 0
             || h_metrics > glyphs
-            || loca_entries <= usize::from(glyphs)
+            || (!cff && loca_entries <= usize::from(glyphs))
             || hmtx.len() < 4 * usize::from(h_metrics)
             || u16_at(head, 18)? == 0
         {
@@ -234,7 +200,14 @@ impl<'a> TrueType<'a> {
             long_loca,
             glyphs,
             h_metrics,
+            cff,
         })
+    }
+
+    /// Whether the face has CFF outlines: `subset` cannot subset it (the `subsetter` crate
+    /// does, in `pdf`), but its metrics, names and advances are read here all the same.
+    pub fn is_cff(&self) -> bool {
+        self.cff
     }
 
     /// Number of glyphs.
@@ -297,6 +270,35 @@ impl<'a> TrueType<'a> {
                 .and_then(|t| u32_at(t, 12))
                 .is_some_and(|v| v != 0),
         }
+    }
+
+    /// Whether the `name` table (if any) can be rewritten by a subsetter that counts in 16
+    /// bits, as `subsetter` does: each string inside the table's storage, the strings together
+    /// and the record list each under 64 KiB. A font's own table always is; a damaged or
+    /// hostile one may not be (`subsetter` then overflows).
+    pub fn names_fit_in_16_bits(&self) -> bool {
+        let Some(name) = self.name else {
+            return true;
+        };
+        let (Some(count), Some(storage)) = (u16_at(name, 2), u16_at(name, 4)) else {
+            return false;
+        };
+        let storage = name.len().saturating_sub(usize::from(storage));
+        let mut total = 0usize;
+        for i in 0..usize::from(count) {
+            let record = 6 + 12 * i;
+            let (Some(length), Some(offset)) =
+                (u16_at(name, record + 8), u16_at(name, record + 10))
+            else {
+                return false;
+            };
+            let (length, offset) = (usize::from(length), usize::from(offset));
+            if offset + length > usize::from(u16::MAX) || offset + length > storage {
+                return false;
+            }
+            total += length;
+        }
+        total <= usize::from(u16::MAX) && 6 + 12 * usize::from(count) <= usize::from(u16::MAX)
     }
 
     /// The top of a glyph's outline (`yMax` of its `glyf` header), if it has one.
@@ -365,6 +367,9 @@ impl<'a> TrueType<'a> {
     /// A subset with the given glyphs (original ids, any order, duplicates allowed), glyph 0
     /// and every component of a composite glyph kept. `None` when a glyph cannot be read.
     pub fn subset(&self, used: impl IntoIterator<Item = u16>) -> Option<Subset> {
+        if self.cff {
+            return None;
+        }
         // Which glyphs: the used ones, .notdef, and the components of composites (which
         // may themselves be composite).
         let mut kept = vec![0u64; usize::from(self.glyphs).div_ceil(64)];
@@ -449,7 +454,10 @@ impl<'a> TrueType<'a> {
         hhea.get_mut(34..36)?.copy_from_slice(&count.to_be_bytes());
         let mut maxp = self.maxp.to_vec();
         maxp.get_mut(4..6)?.copy_from_slice(&count.to_be_bytes());
-        let mut tables = vec![
+        // No `post`: its glyph names, italic angle and underline metrics are nothing a PDF
+        // reader takes from an embedded program (the descriptor has the angle), and ISO
+        // 32000-1 §9.9 does not ask for it.
+        let tables = vec![
             (*b"glyf", glyf),
             (*b"head", head),
             (*b"hhea", hhea),
@@ -457,13 +465,6 @@ impl<'a> TrueType<'a> {
             (*b"loca", loca),
             (*b"maxp", maxp),
         ];
-        // `post` version 3: the italic angle and underline metrics, no glyph names.
-        if let Some(post) = self.post.and_then(|p| p.get(..32)) {
-            let mut post = post.to_vec();
-            post.get_mut(..4)?
-                .copy_from_slice(&0x0003_0000u32.to_be_bytes());
-            tables.push((*b"post", post));
-        }
         Some(Subset {
             font: assemble(tables),
             glyphs,
@@ -600,31 +601,6 @@ mod tests {
     const NOTO: &[u8] = include_bytes!("../fonts/noto-serif/NotoSerif-Regular.ttf");
 
     #[test]
-    fn stripped_font_is_smaller_and_keeps_glyphs_and_advances() {
-        let slim = strip_hinting(NOTO);
-        assert!(
-            slim.len() < NOTO.len() * 9 / 10,
-            "{} vs {}",
-            slim.len(),
-            NOTO.len()
-        );
-        let before = harfrust::Font::new(NOTO, 0).unwrap();
-        let after = harfrust::Font::new(slim.clone(), 0).unwrap();
-        assert_eq!(before.metrics().num_glyphs, after.metrics().num_glyphs);
-        // Same advances and glyph mapping.
-        let a = crate::shape::advance_units_of(&before, 36);
-        let b = crate::shape::advance_units_of(&after, 36);
-        assert_eq!(a, b);
-        assert!(!slim.windows(4).any(|w| w == b"fpgm"));
-    }
-
-    #[test]
-    fn the_checksum_adjustment_balances_the_font() {
-        let slim = strip_hinting(NOTO);
-        assert_eq!(checksum(&slim), 0xB1B0_AFBA);
-    }
-
-    #[test]
     fn subset_renumbers_glyphs_and_keeps_their_advances() {
         let font = TrueType::parse(NOTO).unwrap();
         let subset = font.subset([36, 68, 36, 1]).unwrap();
@@ -677,10 +653,54 @@ mod tests {
         assert_eq!(m.cap_height, Some(714));
     }
 
+    /// A TrueType collection of two faces whose second is `font`: its tables moved behind
+    /// the collection header, their offsets shifted.
+    fn collection_of(font: &[u8]) -> Vec<u8> {
+        let shift = 20u32;
+        let mut ttc = b"ttcf".to_vec();
+        ttc.extend(0x0001_0000u32.to_be_bytes());
+        ttc.extend(2u32.to_be_bytes());
+        ttc.extend(shift.to_be_bytes());
+        ttc.extend(shift.to_be_bytes());
+        let mut moved = font.to_vec();
+        for i in 0..usize::from(u16_at(font, 4).unwrap()) {
+            let at = 12 + 16 * i + 8;
+            let offset = u32_at(font, at).unwrap() + shift;
+            moved[at..at + 4].copy_from_slice(&offset.to_be_bytes());
+        }
+        ttc.extend(moved);
+        ttc
+    }
+
     #[test]
-    fn garbage_is_returned_untouched() {
-        let mut broken = NOTO[..200].to_vec();
-        broken.extend([0xFF; 10]);
-        assert_eq!(strip_hinting(&broken), broken);
+    fn a_face_of_a_collection_subsets_like_the_font_alone() {
+        let ttc = collection_of(NOTO);
+        assert!(TrueType::open(&ttc, 0).is_some());
+        assert!(TrueType::open(&ttc, 2).is_none(), "only two faces");
+        let alone = TrueType::parse(NOTO).unwrap().subset([36, 68]).unwrap();
+        let face = TrueType::open(&ttc, 1).unwrap();
+        assert!(!face.is_cff());
+        assert_eq!(face.postscript_name().as_deref(), Some("NotoSerif-Regular"));
+        let subset = face.subset([36, 68]).unwrap();
+        assert_eq!(subset.glyphs, alone.glyphs);
+        assert_eq!(subset.font, alone.font);
+    }
+
+    #[test]
+    fn a_cff_face_gives_metrics_and_advances_but_no_subset() {
+        let Ok(otf) = std::fs::read("/usr/share/fonts/opentype/urw-base35/NimbusRoman-Regular.otf")
+        else {
+            panic!("fonts-urw-base35 is needed for this test (installed with gs)");
+        };
+        assert!(TrueType::parse(&otf).is_none());
+        let face = TrueType::open(&otf, 0).unwrap();
+        assert!(face.is_cff());
+        assert_eq!(
+            face.postscript_name().as_deref(),
+            Some("NimbusRoman-Regular")
+        );
+        assert!(face.advance(36) > 0);
+        assert!(face.subset([36]).is_none());
+        assert!(table(&otf, b"CFF ").is_some());
     }
 }

@@ -97,16 +97,6 @@ pub fn is_unprintable(c: char) -> bool {
     c.is_control() && !c.is_whitespace()
 }
 
-/// The advance of a glyph in font units, from the font's metrics (no kerning).
-pub fn advance_units(face: &Face, gid: u16) -> i32 {
-    advance_units_of(&face.font, gid)
-}
-
-/// The advance of a glyph of a font in font units.
-pub(crate) fn advance_units_of(font: &harfrust::Font, gid: u16) -> i32 {
-    harfrust::ShaperFont::new(font).glyph_h_advance(harfrust::GlyphId::new(u32::from(gid)))
-}
-
 /// One glyph per character from the character map, without features: used only when the
 /// shaper refuses a (malformed) font, so that text is never lost.
 fn fallback(face: &Face, text: &str) -> Vec<Glyph> {

@@ -193,6 +193,131 @@ fn chinese_and_greek_recipient_names_print_from_a_fallback_face() {
     assert_eq!(embedded_subset(&pdf, "NotoSansCJKsc-Regular"), 1);
 }
 
+/// The font program of each embedded font whose name contains `face`: its descriptor's
+/// `/FontFile2` or `/FontFile3` key, the program's `/Subtype`, and its length.
+fn font_programs(pdf: &Path, face: &str) -> Vec<(String, String, usize)> {
+    let doc = lopdf::Document::load(pdf).unwrap();
+    let mut found = Vec::new();
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        let Ok(name) = dict.get(b"FontName").and_then(lopdf::Object::as_name) else {
+            continue;
+        };
+        if !String::from_utf8_lossy(name).contains(face) {
+            continue;
+        }
+        for key in ["FontFile2", "FontFile3"] {
+            let Ok(id) = dict
+                .get(key.as_bytes())
+                .and_then(lopdf::Object::as_reference)
+            else {
+                continue;
+            };
+            let stream = doc.get_object(id).unwrap().as_stream().unwrap();
+            let subtype = stream
+                .dict
+                .get(b"Subtype")
+                .and_then(lopdf::Object::as_name)
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+                .unwrap_or_default();
+            let bytes = stream
+                .decompressed_content()
+                .unwrap_or(stream.content.clone());
+            found.push((key.to_string(), subtype, bytes.len()));
+        }
+    }
+    found
+}
+
+/// A face of a CFF font collection (Noto Sans CJK's `.ttc`, 19 MB): by family name it is the
+/// collection's third face, by file path its first; either is subset to the glyphs used and
+/// embedded as a CFF CID font, and its text extracts.
+#[test]
+fn cff_collection_faces_by_name_and_by_file_are_subset_and_extract() {
+    need(NOTO_CJK, "fonts-noto-cjk");
+    for (style, face) in [
+        ("font = \"Noto Sans CJK SC\"", "NotoSansCJKsc-Regular"),
+        (
+            &*format!("font = {{ regular = \"{NOTO_CJK}\" }}"),
+            "NotoSansCJKjp-Regular",
+        ),
+    ] {
+        let (_dir, md) = folder(style, "[\"王小明\", \"北京\"]", "您好，王小明。Hello.");
+        let r = run(letterhead()
+            .args(["render", "--diagnostic-format", "short"])
+            .arg(&md));
+        assert_eq!(r.code, 0, "{style}: {}", r.stderr);
+        let pdf = md.with_extension("pdf");
+        assert!(qpdf_ok(&pdf));
+        assert_eq!(embedded_subset(&pdf, face), 1, "{style}");
+        let listing = tool("pdffonts", &[pdf.to_str().unwrap()]);
+        assert!(listing.contains("CID Type 0C"), "{listing}");
+        let programs = font_programs(&pdf, face);
+        assert_eq!(programs.len(), 1, "{programs:?}");
+        let (key, subtype, length) = &programs[0];
+        assert_eq!(
+            (key.as_str(), subtype.as_str()),
+            ("FontFile3", "CIDFontType0C")
+        );
+        assert!(
+            *length < 40_000,
+            "{style}: a program of {length} bytes is no subset"
+        );
+        for text in [
+            tool("pdftotext", &[pdf.to_str().unwrap(), "-"]),
+            tool(
+                "mutool",
+                &["draw", "-q", "-F", "txt", pdf.to_str().unwrap()],
+            ),
+        ] {
+            assert!(text.contains("王小明\n"), "{text}");
+            assert!(text.contains("您好，王小明。Hello."), "{text}");
+        }
+    }
+}
+
+/// Fuzz finds for font files (`tests/fuzz-regressions/font-*`): each a system font with some
+/// bytes changed. The letter must fail with a clear error naming the font, and write no PDF.
+#[test]
+fn a_damaged_cff_font_is_a_clear_error() {
+    need(URW, "fonts-urw-base35");
+    let regressions = common::repo().join("tests/fuzz-regressions");
+    let mut cases = 0;
+    for entry in std::fs::read_dir(&regressions).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("font-") {
+            continue;
+        }
+        cases += 1;
+        let recipe = std::fs::read_to_string(&path).unwrap();
+        let mut font = Vec::new();
+        for line in recipe.lines().filter(|l| !l.starts_with('#')) {
+            match line.split_once(' ') {
+                Some(("base", base)) => font = std::fs::read(base).unwrap(),
+                Some((at, byte)) => {
+                    font[at.parse::<usize>().unwrap()] = u8::from_str_radix(byte, 16).unwrap();
+                }
+                None => {}
+            }
+        }
+        let (dir, md) = folder("font = { regular = \"damaged.otf\" }", "[\"A\"]", "Hello.");
+        std::fs::write(dir.path().join("damaged.otf"), &font).unwrap();
+        let r = run(letterhead()
+            .args(["render", "--ignore-system-fonts"])
+            .arg(&md));
+        assert_ne!(r.code, 0, "{name}");
+        assert!(
+            r.stderr.contains("the font `damaged` cannot be embedded"),
+            "{name}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("panicked"), "{name}: {}", r.stderr);
+        assert!(!md.with_extension("pdf").exists(), "{name}");
+    }
+    assert!(cases > 0);
+}
+
 #[test]
 fn configured_fallback_file_is_used_before_the_system_fonts_without_a_warning() {
     need(DEJAVU, "fonts-dejavu-core");

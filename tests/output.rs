@@ -1,8 +1,9 @@
 //! Output that is right, read back from the PDF: link annotations (indirect objects, only
 //! clickable schemes, URIs in 7-bit ASCII), characters no font has (never extracted as another
-//! character), and the combined print file (print scaling, Info, distinct subset tags). Each
-//! runs on both PDF writers: the TrueType one (Noto Serif) and printpdf's, which letterhead
-//! uses for CFF (`.otf`) fonts — here Ghostscript's URW fonts, installed with `gs`.
+//! character), logos beside CFF fonts, and the combined print file (print scaling, Info,
+//! distinct subset tags, the same pixels as the letters alone). Each runs with both kinds of
+//! font program: TrueType (Noto Serif) and CFF (`.otf`) — here Ghostscript's URW fonts,
+//! installed with `gs`.
 
 #![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
 
@@ -14,7 +15,7 @@ use std::path::Path;
 use common::{letter, letterhead, qpdf_ok, repo, run, tool};
 use lopdf::Object;
 
-/// A CFF font: letters set in it go through printpdf's font embedding.
+/// A CFF font: embedded as a `CIDFontType0` with a `/FontFile3` program.
 const CFF_FONT: &str = "/usr/share/fonts/opentype/urw-base35/NimbusRoman-Regular.otf";
 
 /// The letterhead of these tests, with the TrueType default font or the CFF one.
@@ -380,5 +381,199 @@ fn page_boxes_are_exact_and_font_descriptors_say_serif_and_cap_height() {
             assert_eq!(flags, 2 | 32, "{descriptor:?}");
             assert_eq!(descriptor.get(b"CapHeight").unwrap().as_i64().unwrap(), 714);
         }
+    }
+}
+
+/// Page `n` (from 1) of `pdf` rendered by pdftoppm at 80 dpi, as PPM bytes.
+fn page_pixels(pdf: &Path, n: usize) -> Vec<u8> {
+    let prefix = pdf.with_extension(format!("p{n}"));
+    let n = n.to_string();
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "80",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    std::fs::read(format!("{}.ppm", prefix.display())).unwrap()
+}
+
+/// A merge's combined print file holds one subset per face and shows glyphs by their ids in
+/// the face; every page must still look exactly like the letter's own PDF.
+fn combined_pages_look_like_the_letters_alone(cff: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("letterhead.toml"), letterhead_toml(cff)).unwrap();
+    std::fs::write(
+        d.join("rows.csv"),
+        "name,gift\nZoë Quist,\"€ 12,50\"\nJÜRGEN Wax,7\nämy,1 000 000\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("thanks.md"),
+        letter(
+            "to = [\"{{ name }}\"]\nsalutation = \"Dear {{ name }},\"",
+            "Thank you for *{{ gift }}*, **{{ name }}**: fjord, quixotic, ffi.",
+        ),
+    )
+    .unwrap();
+    let combined = d.join("print.pdf");
+    let r = run(letterhead()
+        .args(["merge", "--ignore-system-fonts", "--data"])
+        .arg(d.join("rows.csv"))
+        .arg("--out-dir")
+        .arg(d.join("out"))
+        .arg("--combine")
+        .arg(&combined)
+        .arg(d.join("thanks.md")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(qpdf_ok(&combined));
+    let letters = common::pdfs_in(&d.join("out"));
+    assert_eq!(letters.len(), 3, "{letters:?}");
+    let fonts = tool("pdffonts", &[combined.to_str().unwrap()]);
+    let kind = if cff { "CID Type 0C" } else { "CID TrueType" };
+    assert!(fonts.lines().skip(2).all(|l| l.contains(kind)), "{fonts}");
+    let mut page = 0;
+    for pdf in &letters {
+        let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+        assert!(info.contains("Pages:           1\n"), "{info}");
+        page += 1;
+        assert!(
+            page_pixels(pdf, 1) == page_pixels(&combined, page),
+            "page {page} of the combined file differs from {}",
+            pdf.display()
+        );
+    }
+    let text = tool("pdftotext", &[combined.to_str().unwrap(), "-"]);
+    for words in [
+        "Dear Zoë Quist,",
+        "€ 12,50",
+        "JÜRGEN Wax",
+        "ämy",
+        "quixotic, ffi.",
+    ] {
+        assert!(text.contains(words), "{words}\n{text}");
+    }
+}
+
+#[test]
+fn combined_pages_look_like_the_letters_alone_truetype() {
+    combined_pages_look_like_the_letters_alone(false);
+}
+
+#[test]
+fn combined_pages_look_like_the_letters_alone_cff() {
+    combined_pages_look_like_the_letters_alone(true);
+}
+
+/// Logos beside a CFF font: an SVG logo drawn as vector paths, a JPEG logo passed through as
+/// its own bytes. Both print in their colour next to the text.
+#[test]
+fn cff_font_letters_carry_svg_and_jpeg_logos() {
+    let jpeg = std::fs::read(repo().join("tests/fixtures/cmyk-red.jpg")).unwrap();
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"60\" height=\"30\" \
+               viewBox=\"0 0 60 30\"><rect width=\"60\" height=\"30\" fill=\"#c8203c\"/></svg>";
+    for (file, bytes) in [("logo.svg", svg.as_bytes()), ("logo.jpg", &jpeg[..])] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join(file), bytes).unwrap();
+        std::fs::write(
+            d.join("letterhead.toml"),
+            format!(
+                "[organization]\nname = \"Acme\"\nlogo = \"{file}\"\nlogo-height = \"20mm\"\n\
+                 [style]\nfont = {{ regular = \"{CFF_FONT}\" }}\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(d.join("letter.md"), letter("to = [\"A\"]", "Hello there.")).unwrap();
+        let r = run(letterhead()
+            .args(["render", "--ignore-system-fonts"])
+            .arg(d.join("letter.md")));
+        assert_eq!(r.code, 0, "{file}: {}", r.stderr);
+        let pdf = d.join("letter.pdf");
+        assert!(qpdf_ok(&pdf));
+        let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+        assert!(fonts.contains("CID Type 0C"), "{fonts}");
+        let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+        assert!(text.contains("Hello there."), "{text}");
+        let doc = lopdf::Document::load(&pdf).unwrap();
+        let passed_through = doc.objects.values().any(|o| {
+            o.as_stream().is_ok_and(|s| {
+                s.dict.get(b"Filter").and_then(Object::as_name).ok() == Some(b"DCTDecode")
+                    && s.content == jpeg
+            })
+        });
+        assert_eq!(passed_through, file == "logo.jpg", "{file}");
+        // Red where the logo is: the top left of the page at 80 dpi.
+        let pixels = page_pixels(&pdf, 1);
+        let header_end = pixels
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(2)
+            .unwrap()
+            .0;
+        let red = pixels[header_end + 1..]
+            .chunks(3)
+            .filter(|p| p[0] > 150 && p[1] < 90 && p[2] < 110)
+            .count();
+        assert!(red > 500, "{file}: {red} red pixels");
+    }
+}
+
+/// Letters set in a CFF font share subsets across a run (the subset cache, keyed by face and
+/// glyphs): a batch in one process, with letters that use the same glyphs and ones that do
+/// not, gives each letter the bytes it gets alone.
+#[test]
+fn cff_letters_rendered_together_or_alone_give_identical_pdfs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("letterhead.toml"), letterhead_toml(true)).unwrap();
+    let bodies = [
+        "Thank you, fjord quixotic.",
+        "Thank you, fjord quixotic.",
+        "Zwölf Boxkämpfer jagen Viktor quer über den großen Sylter Deich.",
+        "Thank you, fjord quixotic.",
+    ];
+    for (i, body) in bodies.iter().enumerate() {
+        std::fs::write(
+            d.join(format!("letter-{i}.md")),
+            letter("to = [\"A\"]", body),
+        )
+        .unwrap();
+    }
+    let r = run(letterhead()
+        .args([
+            "render",
+            "-q",
+            "-j",
+            "1",
+            "--ignore-system-fonts",
+            "--out-dir",
+        ])
+        .arg(d.join("together"))
+        .arg(d));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for i in 0..bodies.len() {
+        let name = format!("letter-{i}");
+        let alone = d.join("alone").join(format!("{name}.pdf"));
+        let r = run(letterhead()
+            .args(["render", "--ignore-system-fonts"])
+            .arg(d.join(format!("{name}.md")))
+            .arg("-o")
+            .arg(&alone));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let together = d.join("together").join(format!("{name}.pdf"));
+        assert!(
+            std::fs::read(&together).unwrap() == std::fs::read(&alone).unwrap(),
+            "{name} differs between a batch and a run of its own"
+        );
     }
 }

@@ -67,8 +67,9 @@ for case in emoji-cjk-no-font rtl-text zero-width-and-combining crlf-line-ending
     cp -r "tests/bad/$case" "$work/$case"
     "$BIN" render -q "$work/$case/letter.md" || true
 done
-# Links (refused schemes, non-ASCII targets) and characters no font has, written once by the
-# TrueType writer and once by printpdf's, which a CFF (.otf) font takes (Ghostscript's URW fonts).
+# Links (refused schemes, non-ASCII targets) and characters no font has, written once with a
+# TrueType font and once with a CFF (.otf) one (Ghostscript's URW fonts); with the CFF font also
+# the merge example's combined print file (one CFF font per face, an embedded CMap encoding).
 for writer in truetype cff; do
     mkdir -p "$work/$writer"
     {
@@ -139,6 +140,9 @@ sed 's/{{ name }}/Ann Able/g' "$work/stationery/stationery.template.md" >"$work/
 "$BIN" merge -q "$work/stationery/stationery.template.md" --data "$work/stationery/people.csv" \
     --combine "$work/stationery/print.pdf"
 rm "$work/stationery/first.pdf" "$work/stationery/later.pdf"
+cp "$work/merge/thank-you.template.md" "$work/merge/supporters.csv" "$work/cff/"
+"$BIN" merge -q "$work/cff/thank-you.template.md" --data "$work/cff/supporters.csv" \
+    --out-dir "$work/cff/letters" --combine "$work/cff/print.pdf"
 mapfile -t pdfs < <(find "$work" -name '*.pdf' | sort)
 echo "${#pdfs[@]} PDFs"
 [ "${#pdfs[@]}" -ge 45 ] || { echo "readers: expected at least 45 PDFs" >&2; exit 1; }

@@ -88,6 +88,15 @@ impl PartFont {
     }
 }
 
+impl Part {
+    /// The glyphs (ids in the face, with their texts) of each font the part's pages use.
+    pub(super) fn font_glyphs(&self) -> impl Iterator<Item = BTreeMap<u16, String>> + '_ {
+        self.fonts
+            .iter()
+            .map(|f| f.glyphs.iter().cloned().collect())
+    }
+}
+
 /// A face's font in the file: its face, the id reserved for its `Type0` dictionary, and every
 /// glyph used so far with its text.
 struct SharedFont {
@@ -647,7 +656,7 @@ impl Combiner {
                 skip.insert(*id);
             }
         }
-        // Subsets of faces the file does not hold once (CFF faces, PDFs read back).
+        // Subsets of faces the file does not hold once (PDFs read back).
         self.retag_subsets(&mut doc);
         self.share_images(&mut doc, &mut skip);
         self.join_structure(&mut doc, &mut skip, title)
@@ -975,9 +984,7 @@ impl Combiner {
             let tag = format!("LF{}", &super::subset_tag(i)[2..]);
             let mut objects = lopdf::Document::new();
             let type0 = super::font::add_shared(&mut objects, &font.face, &tag, &font.glyphs)
-                .ok_or_else(|| {
-                    std::io::Error::other(format!("the font `{}` cannot be subset", font.face.name))
-                })?;
+                .map_err(std::io::Error::other)?;
             super::finish::compress(&mut objects);
             // The Type0 dictionary was added last: its new id is the last one, and it is
             // written under the id the letters' pages refer to instead.

@@ -2,7 +2,7 @@
 //! operators, with the text state (font, size, colours, line width) set only when it changes
 //! and every run of a page inside as few text objects as the rules and images allow. Glyph
 //! codes are binary literal strings: half the bytes of hex, and about a tenth less after
-//! compression.
+//! compression. A run straight below the one before is placed by a `Td` move.
 //!
 //! Why not printpdf's: it turned each run into a list of operations, translated them into
 //! lopdf's operation objects (one heap object per number and per glyph) and encoded those —
@@ -72,6 +72,7 @@ pub(super) fn page_with(
         out: Vec::with_capacity(4096),
         height: page.height.to_pt() as f32,
         in_text: false,
+        line: (0, 0),
         font: None,
         fill: None,
         stroke: None,
@@ -88,7 +89,6 @@ pub(super) fn page_with(
                     if run.glyphs.is_empty() {
                         continue;
                     }
-                    w.begin_text();
                     match actual.and_then(|a| a.get(&i)) {
                         Some(text) if matches!(tag, Tag::Element(_)) => {
                             // A sequence of its own, closed after the run.
@@ -169,6 +169,10 @@ struct Writer {
     /// Page height in points (frames measure y downwards, PDF upwards).
     height: f32,
     in_text: bool,
+    /// Where the current text line starts (the text line matrix's translation), in 1/1000
+    /// point: runs are placed by `Td` moves from it, exact because both ends are rounded to
+    /// 1/1000 point. `BT` puts it at the origin.
+    line: (i64, i64),
     /// Current font (its index in `fonts`) and size.
     font: Option<(usize, f32)>,
     fill: Option<Color>,
@@ -185,6 +189,7 @@ impl Writer {
         if !self.in_text {
             self.out.extend_from_slice(b"BT\n");
             self.in_text = true;
+            self.line = (0, 0);
         }
     }
 
@@ -215,6 +220,9 @@ impl Writer {
     fn mark(&mut self, tag: Tag, structure: &Structure, text: bool) {
         if let Some((open, inside)) = self.open {
             if open == tag && (!inside || (text && self.in_text)) {
+                if text {
+                    self.begin_text();
+                }
                 return;
             }
             self.close();
@@ -353,11 +361,27 @@ impl Writer {
             self.out.extend_from_slice(b"rg\n");
             self.fill = Some(run.color);
         }
-        self.out.extend_from_slice(b"1 0 0 1 ");
-        milli(&mut self.out, (run.x + first.x).to_pt());
-        self.out.push(b' ');
-        milli(&mut self.out, f64::from(self.height) - run.y.to_pt());
-        self.out.extend_from_slice(b" Tm\n[(");
+        let at = (
+            thousandths((run.x + first.x).to_pt()),
+            thousandths(f64::from(self.height) - run.y.to_pt()),
+        );
+        if at.0 == self.line.0 || self.line == (0, 0) {
+            // From the origin (after `BT`) or straight down from the line before: a `Td`
+            // move, shorter than a whole `Tm` matrix. Not sideways: a reader adds the move to
+            // where the line was in floating point, and an x off by a rounding error puts a
+            // glyph into another subpixel position (poppler then draws it differently).
+            write_thousandths(&mut self.out, at.0 - self.line.0);
+            self.out.push(b' ');
+            write_thousandths(&mut self.out, at.1 - self.line.1);
+            self.out.extend_from_slice(b" Td\n[(");
+        } else {
+            self.out.extend_from_slice(b"1 0 0 1 ");
+            write_thousandths(&mut self.out, at.0);
+            self.out.push(b' ');
+            write_thousandths(&mut self.out, at.1);
+            self.out.extend_from_slice(b" Tm\n[(");
+        }
+        self.line = at;
         // Track where the PDF pen really is and correct it only when it strays by half a
         // unit (1/2000 em) or more: kerning and justification become offsets, rounding noise
         // does not, which keeps the content stream small.
@@ -402,9 +426,13 @@ fn code(out: &mut Vec<u8>, code: u16) {
     }
 }
 
-/// A coordinate rounded to 1/1000 point, without trailing zeros (`72`, `738.156`).
-fn milli(out: &mut Vec<u8>, v: f64) {
-    let m = (v * 1000.0).round() as i64;
+/// A length in points as a whole number of 1/1000 point.
+fn thousandths(v: f64) -> i64 {
+    (v * 1000.0).round() as i64
+}
+
+/// A number of 1/1000 point written in points, without trailing zeros (`72`, `-14.49`).
+fn write_thousandths(out: &mut Vec<u8>, m: i64) {
     if m < 0 {
         out.push(b'-');
     }
@@ -429,10 +457,50 @@ mod tests {
     fn coordinates_are_written_to_the_thousandth_without_trailing_zeros() {
         let mut out = Vec::new();
         for v in [72.0, 738.1564, -0.25, 0.0004, 12.05] {
-            milli(&mut out, v);
+            write_thousandths(&mut out, thousandths(v));
             out.push(b' ');
         }
         assert_eq!(String::from_utf8(out).unwrap(), "72 738.156 -0.25 0 12.05 ");
+    }
+
+    #[test]
+    fn lines_below_each_other_move_by_td_and_sideways_ones_are_placed_by_tm() {
+        let face = crate::fonts::bundled()
+            .face(crate::fonts::Variant::Regular)
+            .clone();
+        let run = |x: f64, y: f64| {
+            let mut glyphs = crate::frame::Glyphs::default();
+            glyphs.push(36, Abs::pt(0.0), "A");
+            Item::Text(TextRun {
+                face: face.clone(),
+                size: Abs::pt(10.0),
+                color: Color::BLACK,
+                x: Abs::pt(x),
+                y: Abs::pt(y),
+                glyphs,
+            })
+        };
+        let doc = crate::frame::Document {
+            pages: vec![Page {
+                width: Abs::pt(600.0),
+                height: Abs::pt(800.0),
+                items: vec![run(72.0, 100.0), run(72.0, 114.49), run(90.5, 128.98)],
+            }],
+            meta: Default::default(),
+            structure: Default::default(),
+        };
+        let fonts = super::super::font::subset_all(&doc, &Default::default()).unwrap();
+        let (bytes, _) = page(&doc.pages[0], &doc.structure, &fonts, &[], None);
+        let text = String::from_utf8_lossy(&bytes);
+        let moves: Vec<&str> = text
+            .lines()
+            .filter(|l| l.ends_with(" Td") || l.ends_with(" Tm"))
+            .collect();
+        assert_eq!(
+            moves,
+            ["72 700 Td", "0 -14.49 Td", "1 0 0 1 90.5 671.02 Tm"],
+            "{text}"
+        );
     }
 
     #[test]

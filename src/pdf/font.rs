@@ -1,11 +1,17 @@
-//! Our own font objects for TrueType faces: a `Type0` font with an Identity-H encoding over a
-//! `CIDFontType2` whose program is a subset made by `sfnt`, with `/W` widths and a
-//! `/ToUnicode` map. Codes are the subset's glyph ids (1/1000 em widths, truncated).
+//! Our own font objects for every face: a `Type0` font with an Identity-H encoding over a
+//! CID font, with `/W` widths and a `/ToUnicode` map. Codes are the subset's glyph ids (1/1000
+//! em widths, truncated).
+//!
+//! - TrueType outlines (`.ttf`, TrueType collections): a `CIDFontType2` whose program
+//!   (`/FontFile2`) is a subset made by `sfnt`.
+//! - CFF outlines (`.otf`, CFF collections such as Noto Sans CJK's `.ttc`): a `CIDFontType0`
+//!   whose program (`/FontFile3 /CIDFontType0C`) is the `CFF ` table of a subset made by the
+//!   `subsetter` crate, which makes it CID-keyed with the subset's glyph ids as CIDs.
 //!
 //! Why not printpdf's: its font preparation parsed every face with allsorts and subset it by
 //! reading the whole `glyf` table again for each document, then computed widths through a
 //! glyph cache — together the costliest step of a short letter. A TrueType subset is a few
-//! table copies (see `sfnt`). Faces `sfnt` cannot read go through printpdf (`fallback`).
+//! table copies (see `sfnt`).
 //!
 //! The letters of a run mostly use the same glyphs of the same faces: a subset, its widths, and
 //! its font program and ToUnicode map already deflated are kept in a [`SubsetCache`] keyed by
@@ -22,6 +28,15 @@ use lopdf::{Dictionary as Dict, Object, Stream};
 use crate::fonts::Face;
 use crate::frame::{Document, Item};
 use crate::sfnt::{Subset, TrueType};
+
+/// A face's outlines, which decide the CID font type and how its program is embedded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outlines {
+    /// `glyf`: `CIDFontType2`, `/FontFile2`.
+    TrueType,
+    /// `CFF `: `CIDFontType0`, `/FontFile3` of subtype `CIDFontType0C`.
+    Cff,
+}
 
 /// One embedded face: its resource name and subset, and the widths the content stream
 /// positions glyphs against.
@@ -60,6 +75,7 @@ struct Prepared {
     _face: Arc<Face>,
     /// The subset's glyphs; its program is in `program`.
     subset: Subset,
+    outlines: Outlines,
     /// Width of each subset glyph, in 1/1000 em, as written to `/W`.
     widths: Vec<i64>,
     name: String,
@@ -135,9 +151,12 @@ impl SubsetCache {
     }
 }
 
-/// Subsets every face the document uses, in order of first use, or `None` when one of them
-/// is not a TrueType font `sfnt` can subset.
-pub(super) fn subset_all<'d>(doc: &'d Document, cache: &SubsetCache) -> Option<Vec<Font<'d>>> {
+/// Subsets every face the document uses, in order of first use. An error names a face that
+/// cannot be subset (tables that do not hold together).
+pub(super) fn subset_all<'d>(
+    doc: &'d Document,
+    cache: &SubsetCache,
+) -> Result<Vec<Font<'d>>, String> {
     // The glyphs of each face, with the text each stands for (the last non-empty one wins).
     let mut used: Vec<(&Arc<Face>, BTreeMap<u16, &str>)> = Vec::new();
     for page in &doc.pages {
@@ -159,8 +178,7 @@ pub(super) fn subset_all<'d>(doc: &'d Document, cache: &SubsetCache) -> Option<V
                 if g.id == 0 {
                     // Glyph 0 (.notdef) stands for every character the face lacks: giving it
                     // one of their texts would extract all of them as that one ("👋 and 你好"
-                    // as "好 and 好好"). It maps to U+FFFD, the replacement character, as
-                    // printpdf's fonts do (`fallback`).
+                    // as "好 and 好好"). It maps to U+FFFD, the replacement character.
                     *entry = "\u{FFFD}";
                 } else if !text.is_empty() {
                     *entry = text;
@@ -180,12 +198,12 @@ pub(super) fn subset_all<'d>(doc: &'d Document, cache: &SubsetCache) -> Option<V
             let prepared = match cache.get(&key) {
                 Some(p) => p,
                 None => {
-                    let p = Arc::new(prepare(face, &glyphs)?);
+                    let p = Arc::new(prepare(face, &glyphs).map_err(|e| cannot_embed(face, &e))?);
                     cache.put(key, p.clone());
                     p
                 }
             };
-            Some(Font {
+            Ok(Font {
                 face,
                 tag: super::subset_tag(i),
                 prepared,
@@ -195,9 +213,9 @@ pub(super) fn subset_all<'d>(doc: &'d Document, cache: &SubsetCache) -> Option<V
 }
 
 /// Subsets a face to `glyphs` (each with the text it stands for) and encodes its streams.
-fn prepare(face: &Arc<Face>, glyphs: &BTreeMap<u16, &str>) -> Option<Prepared> {
-    let font = TrueType::parse(face.bytes())?;
-    let mut subset = font.subset(glyphs.keys().copied())?;
+fn prepare(face: &Arc<Face>, glyphs: &BTreeMap<u16, &str>) -> Result<Prepared, String> {
+    let font = TrueType::open(face.bytes(), face.index).ok_or("its tables cannot be read")?;
+    let (mut subset, outlines) = subset(face, &font, glyphs.keys().copied())?;
     let upem = u64::from(font.units_per_em());
     let widths = subset
         .glyphs
@@ -210,7 +228,7 @@ fn prepare(face: &Arc<Face>, glyphs: &BTreeMap<u16, &str>) -> Option<Prepared> {
         .map(|g| glyphs.get(g).copied().unwrap_or(""))
         .collect();
     let program = std::mem::take(&mut subset.font);
-    Some(Prepared {
+    Ok(Prepared {
         _face: face.clone(),
         name: font
             .postscript_name()
@@ -233,8 +251,54 @@ fn prepare(face: &Arc<Face>, glyphs: &BTreeMap<u16, &str>) -> Option<Prepared> {
         to_unicode: Encoded::new(to_unicode(&texts)),
         texts: texts.iter().map(|t| (*t).to_string()).collect(),
         subset,
+        outlines,
         widths,
     })
+}
+
+/// The error of a face that cannot be embedded.
+fn cannot_embed(face: &Face, why: &str) -> String {
+    format!("the font `{}` cannot be embedded: {why}", face.name)
+}
+
+/// A subset of `face` (read as `font`) with `glyphs` (ids in the face, any order) and glyph 0:
+/// by `sfnt` for TrueType outlines; by `subsetter` for CFF, whose program is the subset's
+/// `CFF ` table alone — all a `/FontFile3 /CIDFontType0C` holds. Both keep the glyphs in
+/// ascending order, so `Subset::new_id` finds them.
+fn subset(
+    face: &Face,
+    font: &TrueType<'_>,
+    glyphs: impl IntoIterator<Item = u16>,
+) -> Result<(Subset, Outlines), String> {
+    if !font.is_cff() {
+        let subset = font
+            .subset(glyphs)
+            .ok_or("its glyph outlines (`glyf`) cannot be read")?;
+        return Ok((subset, Outlines::TrueType));
+    }
+    let used: Vec<u16> = glyphs.into_iter().collect();
+    if used.iter().any(|&g| g >= font.glyph_count()) {
+        return Err("it has fewer glyphs than its shaping tables use".into());
+    }
+    if !font.names_fit_in_16_bits() {
+        return Err("its `name` table is damaged".into());
+    }
+    let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&used);
+    // `subsetter` returns an error for the damage it looks for; for damage it does not, it can
+    // panic (arithmetic overflow in checked builds), and a user's font must not end the run:
+    // that too becomes the font's error.
+    let (bytes, index) = (face.bytes(), face.index);
+    let program = std::panic::catch_unwind(|| subsetter::subset(bytes, index, &remapper))
+        .map_err(|_| "its CFF outlines cannot be subset (they are damaged)".to_string())?
+        .map_err(|e| format!("its CFF outlines cannot be subset ({e})"))?;
+    let cff = crate::sfnt::table(&program, b"CFF ")
+        .ok_or("its CFF outlines cannot be subset")?
+        .to_vec();
+    let glyphs: Vec<u16> = remapper.remapped_gids().collect();
+    if !glyphs.is_sorted() {
+        return Err("its CFF outlines cannot be subset".into());
+    }
+    Ok((Subset { font: cff, glyphs }, Outlines::Cff))
 }
 
 /// A face name usable as a PDF name: printable ASCII without delimiters.
@@ -265,55 +329,79 @@ pub(super) fn add(lo: &mut lopdf::Document, font: &Font<'_>) -> lopdf::ObjectId 
         program_length: p.program_length,
         to_unicode: p.to_unicode.stream(Dict::new()),
         widths,
+        outlines: p.outlines,
         cid_to_gid: Name(b"Identity".to_vec()),
     };
     add_parts(lo, parts)
 }
 
 /// One face's font for a whole combined print file: the subset of every glyph its letters
-/// use, shown by the glyphs' ids in the face (the codes of `content::Codes::Original`), which
-/// a `/CIDToGIDMap` maps to the subset's. `glyphs` are the face's glyph ids with their texts.
-/// Its streams are left uncompressed. `None` when the face is not a TrueType font `sfnt` can
-/// subset.
+/// use, shown by the glyphs' ids in the face (the codes of `content::Codes::Original`). For
+/// TrueType a `/CIDToGIDMap` maps those codes, which are the CIDs, to the subset's glyphs; a CFF
+/// font has no such map (its CIDs are the subset's glyph ids), so an embedded CMap as its
+/// encoding maps the codes to them. `glyphs` are the face's glyph ids with their texts. Its
+/// streams are left uncompressed.
 pub(super) fn add_shared(
     lo: &mut lopdf::Document,
     face: &Face,
     tag: &str,
     glyphs: &BTreeMap<u16, String>,
-) -> Option<lopdf::ObjectId> {
-    let font = TrueType::parse(face.bytes())?;
-    let subset = font.subset(glyphs.keys().copied())?;
+) -> Result<lopdf::ObjectId, String> {
+    let font = TrueType::open(face.bytes(), face.index)
+        .ok_or_else(|| cannot_embed(face, "its tables cannot be read"))?;
+    let (subset, outlines) =
+        subset(face, &font, glyphs.keys().copied()).map_err(|e| cannot_embed(face, &e))?;
     let upem = u64::from(font.units_per_em().max(1));
     let width = |g: u16| (u64::from(font.advance(g)) * 1000 / upem) as i64;
-    // /W: runs of consecutive ids, each `first [w w …]`.
-    let mut widths: Vec<Object> = Vec::new();
-    let mut run: Vec<Object> = Vec::new();
-    let mut previous: Option<u16> = None;
-    for &g in glyphs.keys() {
-        if previous.is_none_or(|p| p.checked_add(1) != Some(g)) {
-            if !run.is_empty() {
-                widths.push(Array(std::mem::take(&mut run)));
-            }
-            widths.push(Integer(i64::from(g)));
-        }
-        run.push(Integer(width(g)));
-        previous = Some(g);
-    }
-    if !run.is_empty() {
-        widths.push(Array(run));
-    }
     let last = glyphs.keys().next_back().copied().unwrap_or(0);
-    let mut map = vec![0u8; (usize::from(last) + 1) * 2];
     let mut texts = vec![""; usize::from(last) + 1];
     for (&g, text) in glyphs {
-        let new = subset.new_id(g).unwrap_or(0);
-        map[usize::from(g) * 2..usize::from(g) * 2 + 2].copy_from_slice(&new.to_be_bytes());
         texts[usize::from(g)] = text;
     }
-    let cid_to_gid = lo.add_object(Stream::new(Dict::new(), map));
     let name = font
         .postscript_name()
         .unwrap_or_else(|| sanitize(&face.name));
+    let (widths, cid_to_gid, encoding) = match outlines {
+        Outlines::TrueType => {
+            let mut map = vec![0u8; (usize::from(last) + 1) * 2];
+            for &g in glyphs.keys() {
+                let new = subset.new_id(g).unwrap_or(0);
+                map[usize::from(g) * 2..usize::from(g) * 2 + 2].copy_from_slice(&new.to_be_bytes());
+            }
+            let cid_to_gid = lo.add_object(Stream::new(Dict::new(), map));
+            (
+                runs_of_widths(glyphs.keys().map(|&g| (g, width(g)))),
+                Some(Reference(cid_to_gid)),
+                Name(b"Identity-H".to_vec()),
+            )
+        }
+        Outlines::Cff => {
+            let pairs: Vec<(u16, u16)> = glyphs
+                .keys()
+                .filter_map(|&g| Some((g, subset.new_id(g)?)))
+                .collect();
+            let cmap_name = format!("{tag}-{name}");
+            let cmap = lo.add_object(Stream::new(
+                Dict::from_iter([
+                    ("Type", Name(b"CMap".to_vec())),
+                    ("CMapName", Name(cmap_name.clone().into_bytes())),
+                    ("CIDSystemInfo", Dictionary(identity_system_info())),
+                ]),
+                code_to_cid(&cmap_name, &pairs),
+            ));
+            (
+                runs_of_widths(
+                    subset
+                        .glyphs
+                        .iter()
+                        .enumerate()
+                        .map(|(cid, &g)| (cid as u16, width(g))),
+                ),
+                None,
+                Reference(cmap),
+            )
+        }
+    };
     let program_length = subset.font.len();
     let parts = FontParts {
         name: format!("{tag}+{name}"),
@@ -321,10 +409,80 @@ pub(super) fn add_shared(
         program: Stream::new(Dict::new(), subset.font),
         program_length,
         to_unicode: Stream::new(Dict::new(), to_unicode(&texts)),
-        widths: Array(widths),
-        cid_to_gid: Reference(cid_to_gid),
+        widths,
+        outlines,
+        cid_to_gid: cid_to_gid.unwrap_or(Name(b"Identity".to_vec())),
     };
-    Some(add_parts(lo, parts))
+    let type0 = add_parts(lo, parts);
+    if let Ok(dict) = lo.get_dictionary_mut(type0) {
+        dict.set("Encoding", encoding);
+    }
+    Ok(type0)
+}
+
+/// A `/W` array from (CID, width) in ascending CIDs: runs of consecutive CIDs, each
+/// `first [w w …]`.
+fn runs_of_widths(widths: impl Iterator<Item = (u16, i64)>) -> Object {
+    let mut out: Vec<Object> = Vec::new();
+    let mut run: Vec<Object> = Vec::new();
+    let mut previous: Option<u16> = None;
+    for (g, w) in widths {
+        if previous.is_none_or(|p| p.checked_add(1) != Some(g)) {
+            if !run.is_empty() {
+                out.push(Array(std::mem::take(&mut run)));
+            }
+            out.push(Integer(i64::from(g)));
+        }
+        run.push(Integer(w));
+        previous = Some(g);
+    }
+    if !run.is_empty() {
+        out.push(Array(run));
+    }
+    Array(out)
+}
+
+/// `/CIDSystemInfo` of Adobe-Identity-0: CIDs that mean nothing outside the font.
+fn identity_system_info() -> Dict {
+    Dict::from_iter([
+        ("Registry", Object::String(b"Adobe".to_vec(), Literal)),
+        ("Ordering", Object::String(b"Identity".to_vec(), Literal)),
+        ("Supplement", Integer(0)),
+    ])
+}
+
+/// An embedded CMap (ISO 32000-1 §9.7.5.3) for two-byte codes: each (code, CID) of `pairs`
+/// (ascending in both), runs of consecutive codes with consecutive CIDs as one `cidrange`.
+fn code_to_cid(name: &str, pairs: &[(u16, u16)]) -> Vec<u8> {
+    let mut out = String::with_capacity(400 + pairs.len() * 8);
+    let _ = write!(
+        out,
+        "%!PS-Adobe-3.0 Resource-CMap\n/CIDInit /ProcSet findresource begin\n12 dict begin\n\
+         begincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
+         def\n/CMapName /{name} def\n/CMapType 1 def\n/WMode 0 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+    );
+    let mut ranges: Vec<(u16, u16, u16)> = Vec::new();
+    for &(code, cid) in pairs {
+        match ranges.last_mut() {
+            Some((first, last, start))
+                if last.checked_add(1) == Some(code)
+                    && u32::from(*start) + u32::from(code - *first) == u32::from(cid) =>
+            {
+                *last = code;
+            }
+            _ => ranges.push((code, code, cid)),
+        }
+    }
+    for block in ranges.chunks(100) {
+        let _ = writeln!(out, "{} begincidrange", block.len());
+        for (first, last, cid) in block {
+            let _ = writeln!(out, "<{first:04X}> <{last:04X}> {cid}");
+        }
+        out.push_str("endcidrange\n");
+    }
+    out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    out.into_bytes()
 }
 
 /// What a font's objects are made of.
@@ -339,7 +497,9 @@ struct FontParts<'m> {
     to_unicode: Stream,
     /// The `/W` array.
     widths: Object,
-    /// `/Identity` or a reference to a CID-to-glyph map.
+    /// TrueType or CFF.
+    outlines: Outlines,
+    /// `/Identity` or a reference to a CID-to-glyph map (TrueType only).
     cid_to_gid: Object,
 }
 
@@ -352,6 +512,7 @@ fn add_parts(lo: &mut lopdf::Document, parts: FontParts<'_>) -> lopdf::ObjectId 
         program_length,
         to_unicode,
         widths,
+        outlines,
         cid_to_gid,
     } = parts;
     let upem = f64::from(m.units_per_em.max(1));
@@ -379,7 +540,16 @@ fn add_parts(lo: &mut lopdf::Document, parts: FontParts<'_>) -> lopdf::ObjectId 
     } else {
         50 + (f64::from(m.weight) / 65.0).powi(2).round() as i64
     };
-    program.dict.set("Length1", Integer(program_length as i64));
+    let (subtype, file) = match outlines {
+        Outlines::TrueType => {
+            program.dict.set("Length1", Integer(program_length as i64));
+            (&b"CIDFontType2"[..], "FontFile2")
+        }
+        Outlines::Cff => {
+            program.dict.set("Subtype", Name(b"CIDFontType0C".to_vec()));
+            (&b"CIDFontType0"[..], "FontFile3")
+        }
+    };
     let program = lo.add_object(program);
     let descriptor = lo.add_object(Dict::from_iter([
         ("Type", Name(b"FontDescriptor".to_vec())),
@@ -394,25 +564,21 @@ fn add_parts(lo: &mut lopdf::Document, parts: FontParts<'_>) -> lopdf::ObjectId 
         ("Descent", Integer(scale(m.descender))),
         ("CapHeight", Integer(m.cap_height.map_or(ascent, scale))),
         ("StemV", Integer(stem_v)),
-        ("FontFile2", Reference(program)),
+        (file, Reference(program)),
     ]));
     let to_unicode = lo.add_object(to_unicode);
-    let cid_font = Dict::from_iter([
+    let mut cid_font = Dict::from_iter([
         ("Type", Name(b"Font".to_vec())),
-        ("Subtype", Name(b"CIDFontType2".to_vec())),
+        ("Subtype", Name(subtype.to_vec())),
         ("BaseFont", Name(name.clone().into_bytes())),
-        (
-            "CIDSystemInfo",
-            Dictionary(Dict::from_iter([
-                ("Registry", Object::String(b"Adobe".to_vec(), Literal)),
-                ("Ordering", Object::String(b"Identity".to_vec(), Literal)),
-                ("Supplement", Integer(0)),
-            ])),
-        ),
+        ("CIDSystemInfo", Dictionary(identity_system_info())),
         ("FontDescriptor", Reference(descriptor)),
         ("W", widths),
-        ("CIDToGIDMap", cid_to_gid),
     ]);
+    // A CIDFontType0's CIDs select glyphs through the CFF program's own charset.
+    if outlines == Outlines::TrueType {
+        cid_font.set("CIDToGIDMap", cid_to_gid);
+    }
     lo.add_object(Dict::from_iter([
         ("Type", Name(b"Font".to_vec())),
         ("Subtype", Name(b"Type0".to_vec())),
@@ -500,6 +666,23 @@ fn to_unicode(texts: &[&str]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_to_cid_groups_consecutive_codes_and_cids_into_ranges() {
+        let cmap = String::from_utf8(code_to_cid(
+            "LFAAAA-X",
+            &[(0, 0), (36, 1), (37, 2), (38, 3), (40, 4), (300, 5)],
+        ))
+        .unwrap();
+        assert!(
+            cmap.contains(
+                "4 begincidrange\n<0000> <0000> 0\n<0024> <0026> 1\n<0028> <0028> 4\n\
+                 <012C> <012C> 5\nendcidrange\n"
+            ),
+            "{cmap}"
+        );
+        assert!(cmap.contains("/CMapName /LFAAAA-X def"), "{cmap}");
+    }
 
     #[test]
     fn to_unicode_groups_ascending_letters_into_ranges() {

@@ -5,8 +5,7 @@
 //! identical bytes.
 //!
 //! The recipe, in `export`:
-//! 1. fonts: subset every TrueType face ourselves (`font`, with `sfnt`); a document with a
-//!    face we cannot subset (CFF outlines) goes through printpdf's fonts instead (`fallback`);
+//! 1. fonts: subset every face ourselves (`font`: TrueType with `sfnt`, CFF with `subsetter`);
 //! 2. document: printpdf pages carrying the link annotations;
 //! 3. images: our own image XObjects (`image`), compressed, with soft masks, deduplicated;
 //! 4. content: our own content streams (`content`) and font objects replace printpdf's;
@@ -19,7 +18,6 @@
 pub mod combine;
 mod content;
 pub mod enclosure;
-mod fallback;
 mod finish;
 mod font;
 mod image;
@@ -29,15 +27,13 @@ mod save;
 mod stationery;
 mod tagged;
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use printpdf::{
-    Actions, BorderArray, ColorArray, LinkAnnotation, Op, ParsedFont, PdfDocument, PdfPage,
-    PdfSaveOptions, Pt, Rect,
+    Actions, BorderArray, ColorArray, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions, Pt,
+    Rect,
 };
 
-use crate::config::Color;
 use crate::fonts::Face;
 use crate::frame::{Document, Image, Item};
 
@@ -48,38 +44,15 @@ pub use finish::creator;
 /// face alive, so an address is never reused for another face.
 type FaceKey = usize;
 
-/// A face and printpdf's parse of it.
-type Parsed = (Arc<Face>, Arc<ParsedFont>);
-
 fn face_key(face: &Arc<Face>) -> FaceKey {
     Arc::as_ptr(face) as usize
 }
 
-/// Fonts shared by every letter of a run: printpdf's font parsing, which only faces our own
-/// TrueType path cannot embed need, is done once per face; subsets are kept for the letters
-/// that use the same glyphs.
+/// Fonts shared by every letter of a run: subsets are kept for the letters that use the same
+/// glyphs of the same face.
 #[derive(Default)]
 pub struct FontCache {
-    parsed: Mutex<BTreeMap<FaceKey, Parsed>>,
     subsets: font::SubsetCache,
-}
-
-impl FontCache {
-    fn parsed(&self, face: &Arc<Face>) -> Result<Arc<ParsedFont>, String> {
-        let mut map = self
-            .parsed
-            .lock()
-            .map_err(|_| "font cache poisoned".to_string())?;
-        if let Some((_, parsed)) = map.get(&face_key(face)) {
-            return Ok(parsed.clone());
-        }
-        let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(face.bytes(), face.index as usize, &mut warnings)
-            .ok_or_else(|| format!("the font `{}` cannot be embedded", face.name))?;
-        let parsed = Arc::new(parsed);
-        map.insert(face_key(face), (face.clone(), parsed.clone()));
-        Ok(parsed)
-    }
 }
 
 /// Writes a document as PDF bytes. Warnings (a font that could not be subset) are returned
@@ -134,23 +107,11 @@ fn export_inner(
     }
     let mut warnings = Vec::new();
     let images = image::collect(doc);
-    let subsets = font::subset_all(doc, &fonts.subsets);
-    let (mut lo, marks) = match &subsets {
-        Some(subsets) => {
-            let pdf = document(doc);
-            let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
-            image::add(&mut lo, &images);
-            let marks = replace_content(&mut lo, doc, subsets, &images)?;
-            (lo, marks)
-        }
-        None => {
-            let (pdf, marks) = fallback::document(doc, fonts, &images)?;
-            let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
-            image::add(&mut lo, &images);
-            fallback::slim_fonts(&mut lo);
-            (lo, marks)
-        }
-    };
+    let subsets = font::subset_all(doc, &fonts.subsets)?;
+    let pdf = document(doc);
+    let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
+    image::add(&mut lo, &images);
+    let marks = replace_content(&mut lo, doc, &subsets, &images)?;
     let problems: Vec<String> = warnings
         .iter()
         .filter(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
@@ -167,16 +128,67 @@ fn export_inner(
     // writes its own bookmarks.
     enclosure::remove_outline(&mut lo);
     stationery::unwrap(&mut lo, &appended.stationery);
-    let part = match &subsets {
-        Some(subsets) => part_of(lo, doc, subsets, &images)?,
-        None => combine::Part::new(lo, Vec::new()),
-    }
-    .with_enclosures(
-        appended.bookmarks,
-        enclosure::claims(extras, doc.meta.pdfa).pdfua,
-    )
-    .with_stationery(&appended.stationery);
+    let part = part_of(lo, doc, &subsets, &images)?
+        .with_enclosures(
+            appended.bookmarks,
+            enclosure::claims(extras, doc.meta.pdfa).pdfua,
+        )
+        .with_stationery(&appended.stationery);
     Ok((bytes, problems, Some(part)))
+}
+
+/// Puts a font file's bytes through what a letter does with a user's font: loaded with the
+/// checks of `style.font` files, a line of text in it (each character's glyph, and the first
+/// glyphs of the face) subset and embedded in a one-page PDF, then in a combined print file's
+/// one font per face. Gives the PDF's size; an error is the message a user would see. For the
+/// fuzz target `font` (`fuzz/`): whatever the bytes, this must return, never panic.
+#[doc(hidden)]
+pub fn embed_font_bytes(bytes: Vec<u8>) -> Result<usize, String> {
+    use crate::length::Abs;
+    let face = crate::fonts::face_from_bytes(bytes, 0).ok_or("not a usable font")?;
+    let face = Arc::new(face);
+    let mut glyphs = crate::frame::Glyphs::default();
+    let mut x = 0.0;
+    let mut push = |id: u16, text: &str| {
+        glyphs.push(id, Abs::pt(x), text);
+        x += 6.0;
+    };
+    let charmap = face.font.charmap();
+    for c in "Hello, Wörld — ﬁne ffi 你好 ✓ −".chars() {
+        if let Some(g) = charmap.map_unicode(c) {
+            push(
+                u16::try_from(g.to_u32()).unwrap_or(0),
+                c.encode_utf8(&mut [0; 4]),
+            );
+        }
+    }
+    let count = u16::try_from(face.font.metrics().num_glyphs).unwrap_or(u16::MAX);
+    for id in (0..count.min(24)).step_by(3) {
+        push(id, "");
+    }
+    let run = crate::frame::TextRun {
+        face: face.clone(),
+        size: Abs::pt(11.0),
+        color: crate::config::Color::BLACK,
+        x: Abs::pt(72.0),
+        y: Abs::pt(72.0),
+        glyphs,
+    };
+    let doc = Document {
+        pages: vec![crate::frame::Page {
+            width: Abs::mm(210.0),
+            height: Abs::mm(297.0),
+            items: vec![Item::Text(run)],
+        }],
+        meta: Default::default(),
+        structure: Default::default(),
+    };
+    let (pdf, _, part) = export_for_combining(&doc, &FontCache::default(), &Extras::default())?;
+    let mut shared = lopdf::Document::new();
+    for glyphs in part.font_glyphs() {
+        font::add_shared(&mut shared, &face, "LFAAAA", &glyphs)?;
+    }
+    Ok(pdf.len())
 }
 
 /// A letter's objects for the combined print file: its pages show glyphs by their ids in the
@@ -244,11 +256,13 @@ fn part_of(
             };
             if let Some(descriptor) = descriptor {
                 gone.push(descriptor);
-                gone.extend(
-                    lo.get_dictionary(descriptor)
-                        .and_then(|d| d.get(b"FontFile2"))
-                        .and_then(Object::as_reference),
-                );
+                if let Ok(d) = lo.get_dictionary(descriptor) {
+                    gone.extend(
+                        [b"FontFile2".as_slice(), b"FontFile3"]
+                            .iter()
+                            .find_map(|key| d.get(key).and_then(Object::as_reference).ok()),
+                    );
+                }
             }
         }
         for id in gone {
@@ -400,15 +414,6 @@ fn subset_tag(index: usize) -> String {
     String::from_utf8_lossy(&tag).into_owned()
 }
 
-fn rgb(c: Color) -> printpdf::Color {
-    printpdf::Color::Rgb(printpdf::Rgb {
-        r: c.r,
-        g: c.g,
-        b: c.b,
-        icc_profile: None,
-    })
-}
-
 fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
@@ -416,6 +421,21 @@ fn round3(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn font_bytes_embed_or_fail_with_a_message() {
+        let serif = include_bytes!("../../fonts/noto-serif/NotoSerif-Regular.ttf");
+        assert!(embed_font_bytes(serif.to_vec()).is_ok_and(|n| n > 1000));
+        if let Ok(otf) =
+            std::fs::read("/usr/share/fonts/opentype/urw-base35/NimbusRoman-Regular.otf")
+        {
+            assert!(embed_font_bytes(otf).is_ok_and(|n| n > 1000));
+        }
+        assert_eq!(
+            embed_font_bytes(b"not a font".to_vec()),
+            Err("not a usable font".to_string())
+        );
+    }
 
     #[test]
     fn subset_tags_are_six_capitals_and_distinct() {
