@@ -267,6 +267,57 @@ fn watch_sees_a_logo_added_to_the_letterhead_and_then_changed() {
 }
 
 #[test]
+fn watch_sees_an_enclosure_appear_and_change() {
+    let dir = letter_dir("With an enclosure.");
+    let d = dir.path();
+    let text = letter("With an enclosure.").replace(
+        "[signature]",
+        "enclosures = [{ title = \"Report\", file = \"report.pdf\" }]\n\n[signature]",
+    );
+    std::fs::write(d.join("letter.md"), text).unwrap();
+    let pdf = d.join("letter.pdf");
+    let mut watch = Watch::start(d, &["letter.md"]);
+    // Not there yet: an error naming it.
+    watch.wait_for("missing enclosure error", |w| {
+        w.stderr().contains("report.pdf")
+    });
+    // Saved (a PDF letterhead writes will do): the letter renders with its page after it.
+    let renders = |w: &Watch| w.stderr().matches("wrote letter.pdf").count();
+    let other = d.join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("one.md"), letter("The enclosed report.")).unwrap();
+    let r = run(letterhead()
+        .arg("render")
+        .arg(other.join("one.md"))
+        .arg("-l")
+        .arg(d.join("letterhead.toml"))
+        .arg("-o")
+        .arg(other.join("report.pdf")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::rename(other.join("report.pdf"), d.join("report.pdf")).unwrap();
+    watch.wait_for("a render with the enclosure", |w| renders(w) > 0);
+    assert!(says(&pdf, "The enclosed report."));
+    // Changed: rendered again with the new enclosure.
+    let before = renders(&watch);
+    std::fs::write(other.join("one.md"), letter("The revised report.")).unwrap();
+    let r = run(letterhead()
+        .arg("render")
+        .arg(other.join("one.md"))
+        .arg("-l")
+        .arg(d.join("letterhead.toml"))
+        .arg("-o")
+        .arg(other.join("report.pdf")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::rename(other.join("report.pdf"), d.join("report.pdf")).unwrap();
+    watch.wait_for("a render with the changed enclosure", |w| {
+        renders(w) > before
+    });
+    assert!(says(&pdf, "The revised report."));
+    let (code, _) = watch.interrupt();
+    assert_eq!(code, Some(0));
+}
+
+#[test]
 fn watch_refuses_what_it_cannot_watch() {
     let dir = tempfile::tempdir().unwrap();
     let r = run(letterhead()

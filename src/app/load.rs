@@ -253,6 +253,8 @@ impl Resources {
         if let Some(pdf) = locked(&self.pdfs).get(path) {
             return Ok(pdf.clone());
         }
+        // Named, read or not: `watch` sees an enclosure appear, change or be fixed.
+        locked(&self.named).push(path.to_path_buf());
         let pdf = Arc::new(pdf::import::read(path)?);
         locked(&self.pdfs).insert(path.to_path_buf(), pdf.clone());
         Ok(pdf)
@@ -317,7 +319,8 @@ impl Resources {
     }
 
     /// Every file the letterheads loaded so far were read from or name: the letterheads,
-    /// their font files and logos (whether they loaded or not), and the signature images read.
+    /// their font files, logos and stationery (whether they loaded or not), the signature
+    /// images and the enclosure PDFs read.
     /// `watch` renders again when one of them changes.
     pub(super) fn files_read(&self) -> Vec<PathBuf> {
         let mut files = locked(&self.named).clone();
@@ -335,6 +338,10 @@ impl Resources {
         let mut named = locked(&self.named);
         named.extend(lh.path.clone());
         named.extend(lh.organization.logo.clone());
+        if let Some(stationery) = &lh.stationery {
+            named.push(stationery.first.path.clone());
+            named.extend(stationery.later.as_ref().map(|p| p.path.clone()));
+        }
         if let config::FontChoice::Files {
             regular,
             bold,
