@@ -212,6 +212,10 @@ pub struct RenderArgs {
     /// Open the PDF in the system's viewer once it is written (a single letter only).
     #[arg(long)]
     pub open: bool,
+    /// For printing on both sides: every enclosure PDF starts on a front side (a blank page
+    /// before it when it would start on a back).
+    #[arg(long)]
+    pub duplex: bool,
     /// What to write: the PDF, or a PNG preview of each page (LETTER-1.png, LETTER-2.png, …
     /// where the PDF would go; `-o OUT.png` gives OUT-1.png, …).
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = OutputFormat::Pdf)]
@@ -279,8 +283,9 @@ pub struct MergeArgs {
     /// Also write every letter, in order, into this one PDF for printing.
     #[arg(long, value_name = "FILE.pdf")]
     pub combine: Option<PathBuf>,
-    /// In the combined PDF, start every letter on a front side (blank page after odd counts).
-    #[arg(long, requires = "combine")]
+    /// For printing on both sides: every enclosure PDF starts on a front side, and in the
+    /// combined PDF every letter does (a blank page after odd counts).
+    #[arg(long)]
     pub duplex: bool,
     /// Email options.
     #[command(flatten)]

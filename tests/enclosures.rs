@@ -289,6 +289,43 @@ fn duplex_merge_starts_each_enclosure_on_a_front_side_in_the_combined_file() {
 }
 
 #[test]
+fn duplex_render_and_merge_without_a_combined_file_start_enclosures_on_a_front_side() {
+    let dir = folder();
+    let d = dir.path();
+    std::fs::write(
+        d.join("letter.md"),
+        letter(TWO, "Please find them enclosed."),
+    )
+    .unwrap();
+    // Without --duplex: the letter's page, the report's two, the statement's one.
+    render(d, &["render", "letter.md"]);
+    assert_eq!(pages(&d.join("letter.pdf")), 4);
+    // With it: a blank back after the one-page letter, so the report starts on page 3 and
+    // the statement, after the report's two pages, on page 5 (both fronts).
+    render(d, &["render", "letter.md", "--duplex", "-o", "duplex.pdf"]);
+    let pdf = d.join("duplex.pdf");
+    assert!(qpdf_ok(&pdf));
+    assert_eq!(pages(&pdf), 5);
+    assert!(page_text(&pdf, 2).trim().is_empty(), "page 2 is blank");
+    assert!(page_text(&pdf, 3).contains("Report page one"));
+    assert!(page_text(&pdf, 5).contains("Statement of account"));
+    // `merge --duplex` without --combine pads each letter's own file the same way.
+    std::fs::write(
+        d.join("notice.md"),
+        letter(TWO, "Dear {{ name }}.").replace("Jane Doe", "{{ name }}"),
+    )
+    .unwrap();
+    std::fs::write(d.join("people.csv"), "name\nAnn Able\n").unwrap();
+    render(
+        d,
+        &["merge", "notice.md", "--data", "people.csv", "--duplex"],
+    );
+    let own = d.join("notice/notice-0001.pdf");
+    assert_eq!(pages(&own), 5);
+    assert!(page_text(&own, 2).trim().is_empty());
+}
+
+#[test]
 fn a_broken_enclosure_fails_its_letter_only() {
     let dir = folder();
     let d = dir.path();

@@ -81,6 +81,7 @@ pub fn main() -> ExitCode {
                 .then(|| args.dpi.unwrap_or(crate::raster::DEFAULT_DPI));
             let run_as = RunAs {
                 combine: None,
+                duplex: args.duplex,
                 rerun: Some(rerun),
                 shard: args.shard,
                 email: None,
@@ -150,6 +151,7 @@ pub fn main() -> ExitCode {
             let rerun = check_command(&args.batch, [&args.template], Some(&args.data));
             let run_as = RunAs {
                 combine,
+                duplex: args.duplex,
                 rerun: Some(rerun),
                 shard: args.shard,
                 email: email_request(args.email.email.clone(), Some(&args.email)),
@@ -184,6 +186,8 @@ pub fn main() -> ExitCode {
 struct RunAs {
     /// The combined print file of a merge and whether it is for duplex printing.
     combine: Option<(PathBuf, bool)>,
+    /// `--duplex`: enclosure PDFs start on a front side.
+    duplex: bool,
     /// The `check` command that shows the warnings, for the summary line.
     rerun: Option<String>,
     /// `--shard`: render only this part of the letters.
@@ -296,6 +300,7 @@ fn run_reporting(
 ) -> u8 {
     let RunAs {
         combine,
+        duplex,
         rerun,
         shard,
         email,
@@ -387,7 +392,7 @@ fn run_reporting(
         ),
         keep_pdf: mailer.is_some(),
         keep_part: combine.is_some(),
-        duplex: combine.as_ref().is_some_and(|(_, duplex)| *duplex),
+        duplex,
         preview,
     };
     let mut combiner = match &combine {
