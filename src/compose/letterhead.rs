@@ -19,9 +19,10 @@ use crate::frame::{self, Item, Role, Structure};
 use crate::length::Abs;
 use crate::paragraph::{Line, Span};
 
+use super::links::{mailto, tel};
 use super::{
-    Composer, LOGO_SCALE, NAME_SCALE, Origin, SMALL_SCALE, TAGLINE_TRACKING, draw, mailto,
-    reduced_warning, shorten, tel,
+    Composer, LOGO_SCALE, NAME_SCALE, Origin, SMALL_SCALE, TAGLINE_TRACKING, draw, reduced_warning,
+    shorten,
 };
 
 /// The smallest size, as a fraction of its own, at which the organization's name is set on

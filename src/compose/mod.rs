@@ -35,6 +35,7 @@ mod body;
 pub mod envelope;
 mod footer;
 mod letterhead;
+mod links;
 mod notations;
 mod reuse;
 mod signature;
@@ -1246,68 +1247,11 @@ fn offset(item: &Item, dx: Abs, dy: Abs) -> Item {
     }
 }
 
-/// A `mailto:` URI, percent-encoding what needs it.
-fn mailto(address: &str) -> String {
-    format!("mailto:{}", percent_encode(address.trim()))
-}
-
-/// A `tel:` URI: digits and a leading plus only.
-/// The `tel:` link of a phone number as written on a letterhead (RFC 3966 global numbers):
-/// the digits, without the trunk prefix `(0)` written after a country code
-/// (`+49 (0)211 …` dials `+49211…`), and without an extension (`ext. 12`, `x12`), which a
-/// dialled number cannot carry.
-fn tel(phone: &str) -> String {
-    let lower = phone.to_ascii_lowercase();
-    let number = ["ext", "x", "#", "durchwahl"]
-        .iter()
-        .filter_map(|m| lower.find(m))
-        .min()
-        .map_or(phone, |at| &phone[..at]);
-    let number = if number.trim_start().starts_with('+') {
-        number.replacen("(0)", "", 1)
-    } else {
-        number.to_string()
-    };
-    let digits: String = number
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '+')
-        .collect();
-    format!("tel:{digits}")
-}
-
-/// Percent-encodes non-ASCII and unsafe bytes (PDF URIs are written byte for byte).
-fn percent_encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~@+:/?#&=!$*,;%".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 fn shorten(word: &str) -> String {
     if word.chars().count() > 40 {
         let head: String = word.chars().take(37).collect();
         format!("{}…", head.trim_end())
     } else {
         word.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phone_numbers_dial_without_trunk_prefix_or_extension() {
-        assert_eq!(tel("+1 555 0100"), "tel:+15550100");
-        assert_eq!(tel("+49 (0)211 123 45-0"), "tel:+49211123450");
-        assert_eq!(tel("+1 (555) 010-0100 ext. 12"), "tel:+15550100100");
-        assert_eq!(tel("030 1234567 x 3"), "tel:0301234567");
-        // A national number keeps its leading zero, in brackets or not.
-        assert_eq!(tel("(0221) 99 88 77-0"), "tel:02219988770");
     }
 }

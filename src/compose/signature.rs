@@ -3,8 +3,9 @@
 //! side by side in columns of equal width. The block is one flow block, kept together and with
 //! the last two lines of the body, so a signature never starts a page alone.
 
+use super::links::{mailto, tel};
 use super::tags::{LineTags, tag_line};
-use super::{Composer, FlowBlock, FlowLine, Origin, SIGNING_SPACE, SIGNING_SPACE_MIN, mailto, tel};
+use super::{Composer, FlowBlock, FlowLine, Origin, SIGNING_SPACE, SIGNING_SPACE_MIN};
 use crate::diag::Diagnostic;
 use crate::fonts::Variant;
 use crate::frame::{Item, Role, Structure, Tag};
