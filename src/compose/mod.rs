@@ -32,6 +32,7 @@ use crate::paginate;
 use crate::paragraph::{self, Line, ParStyle, Span, Warning};
 
 mod body;
+mod continuation;
 pub mod envelope;
 mod footer;
 mod letterhead;
@@ -1019,45 +1020,6 @@ impl Composer<'_> {
         for extra in &line.extras {
             items.push(offset(extra, left, top));
         }
-    }
-
-    /// The header of pages after the first: recipient · date · Page N of M.
-    fn continuation_header(&mut self, n: usize, total: usize) -> Vec<Item> {
-        self.origin = Origin::Letter(0);
-        let lh = self.input.letterhead;
-        let page = &lh.page;
-        let front = &self.input.letter.front;
-        let mut parts = Vec::new();
-        if let Some(to) = front.to.first() {
-            parts.push(to.clone());
-        } else if !lh.organization.name.is_empty() {
-            parts.push(lh.organization.name.clone());
-        }
-        parts.push(self.input.date.clone());
-        if lh.footer.page_numbers {
-            parts.push(self.lang().page_of(n + 1, total));
-        }
-        let small = self.size * SMALL_SCALE;
-        let style = self.display_style(small, self.width);
-        let spans = [Span {
-            text: parts.join("  ·  "),
-            variant: Variant::Regular,
-            color: Color::GREY,
-            link: None,
-        }];
-        let mut items = Vec::new();
-        let baseline = page.top + small;
-        if let Some(line) = self.set(&spans, &style).into_iter().next() {
-            draw(line, page.left, baseline, small, small * 1.3, &mut items);
-        }
-        let rule_y = baseline + small * 0.7;
-        items.push(Item::Rule {
-            from: (page.left, rule_y),
-            to: (page.width - page.right, rule_y),
-            thickness: Abs::pt(0.4),
-            color: Color::GREY,
-        });
-        items
     }
 
     /// The footer line, centred in the bottom margin.
