@@ -52,36 +52,13 @@ impl Composer<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-    use std::sync::Arc;
-
-    use super::super::Input;
+    use super::super::with_composer;
     use super::*;
     use crate::config::Letterhead;
-    use crate::diag::Source;
-    use crate::frame::Structure;
 
     /// The text and the rules of the continuation header of page `n` (from 0) of `total`.
     fn header(front: &str, lh: &Letterhead, n: usize, total: usize) -> (String, usize) {
-        let letter = crate::letter::parse(Source {
-            path: PathBuf::from("letter.md"),
-            text: Arc::from(format!("+++\n{front}\n+++\nText.\n")),
-        })
-        .unwrap();
-        let family = crate::fonts::bundled();
-        let input = Input {
-            letter: &letter,
-            body: &[],
-            letterhead: lh,
-            family: &family,
-            logo: None,
-            signature_images: Vec::new(),
-            date: "5 August 2015".into(),
-            your_letter: None,
-            created: 0,
-        };
-        let mut composer = Composer::new(&input, Structure::default());
-        let items = composer.continuation_header(n, total);
+        let items = with_composer(front, lh, |c| c.continuation_header(n, total));
         let text = items
             .iter()
             .filter_map(|item| match item {

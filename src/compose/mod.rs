@@ -80,9 +80,6 @@ const LOGO_SCALE: f64 = 4.0;
 /// A line may run this far past its measure without failing the letter: under a tenth of a
 /// millimetre, which no reader sees.
 const OVERFULL_TOLERANCE: Abs = Abs::pt(0.25);
-/// The strip at the foot of the page that the footer keeps clear: most printers cannot print
-/// nearer the edge.
-const FOOTER_EDGE_MM: f64 = 4.0;
 
 /// What composition needs besides the letter and the letterhead.
 pub struct Input<'a> {
@@ -1022,57 +1019,6 @@ impl Composer<'_> {
         }
     }
 
-    /// The footer line, centred in the bottom margin.
-    fn footer(&mut self) -> Vec<Item> {
-        let lh = self.input.letterhead;
-        let page = &lh.page;
-        let mut items = Vec::new();
-        if let Some(text) = &lh.footer.text {
-            let small = self.size * SMALL_SCALE * 0.95;
-            let mut style = self.style(small, self.width);
-            style.hyphenate = false;
-            let spans = [Span {
-                text: text.clone(),
-                variant: Variant::Regular,
-                color: Color::GREY,
-                link: None,
-            }];
-            let lines = self.set_field(
-                &["footer", "text"],
-                &spans,
-                &style,
-                1,
-                "shorten it, e.g. to the web address",
-            );
-            let mut baseline = page.height - page.bottom * 0.55;
-            // Lines that would fall off the page (or into the edge no printer reaches) are
-            // damage: the footer would be cut.
-            let last = baseline + small * 1.3 * lines.len().saturating_sub(1) as f64;
-            if last + small * 0.3 > page.height - Abs::mm(FOOTER_EDGE_MM) {
-                let room = page.height - Abs::mm(FOOTER_EDGE_MM) - small * 0.3 - baseline;
-                let holds = if room < Abs::ZERO {
-                    0
-                } else {
-                    (room / (small * 1.3)).floor() as usize + 1
-                };
-                let d = Diagnostic::error(format!(
-                    "the footer text needs {} {}, and the bottom margin holds {holds}",
-                    lines.len(),
-                    if lines.len() == 1 { "line" } else { "lines" }
-                ))
-                .hint("shorten it, put the details in [footer] columns, or make the bottom margin larger");
-                let d = self.letterhead_error(&["footer", "text"], d);
-                self.damage.get_or_insert(d);
-            }
-            for line in lines {
-                let x = page.left + (self.width - line.width) / 2.0;
-                draw(line, x, baseline, small, small * 1.3, &mut items);
-                baseline += small * 1.3;
-            }
-        }
-        items
-    }
-
     /// Fold and punch marks on the left edge, when the letterhead asks for them.
     fn fold_marks(&self) -> Vec<Item> {
         let page = &self.input.letterhead.page;
@@ -1216,4 +1162,28 @@ fn shorten(word: &str) -> String {
     } else {
         word.to_string()
     }
+}
+
+/// Runs `f` on a composer for a letter with front matter `front` (and one line of text) on
+/// `lh`, in the built-in font, dated "5 August 2015": for the rooms' unit tests.
+#[cfg(test)]
+fn with_composer<R>(front: &str, lh: &Letterhead, f: impl FnOnce(&mut Composer<'_>) -> R) -> R {
+    let letter = crate::letter::parse(crate::diag::Source {
+        path: std::path::PathBuf::from("letter.md"),
+        text: Arc::from(format!("+++\n{front}\n+++\nText.\n")),
+    })
+    .unwrap();
+    let family = crate::fonts::bundled();
+    let input = Input {
+        letter: &letter,
+        body: &[],
+        letterhead: lh,
+        family: &family,
+        logo: None,
+        signature_images: Vec::new(),
+        date: "5 August 2015".into(),
+        your_letter: None,
+        created: 0,
+    };
+    f(&mut Composer::new(&input, Structure::default()))
 }
