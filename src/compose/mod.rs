@@ -1018,29 +1018,6 @@ impl Composer<'_> {
             items.push(offset(extra, left, top));
         }
     }
-
-    /// Fold and punch marks on the left edge, when the letterhead asks for them.
-    fn fold_marks(&self) -> Vec<Item> {
-        let page = &self.input.letterhead.page;
-        let mut items = Vec::new();
-        if page.fold_marks {
-            let (folds, punch) = window::marks(page);
-            let left = Abs::mm(window::MARK_LEFT_MM);
-            let marks = folds
-                .into_iter()
-                .map(|y| (y, window::FOLD_MARK_MM))
-                .chain(punch.map(|y| (y, window::PUNCH_MARK_MM)));
-            for (y, length) in marks {
-                items.push(Item::Rule {
-                    from: (left, y),
-                    to: (left + Abs::mm(length), y),
-                    thickness: Abs::pt(0.4),
-                    color: Color::GREY,
-                });
-            }
-        }
-        items
-    }
 }
 
 /// The quote bars of the line drawn last on a page, and where its box ends.

@@ -199,6 +199,29 @@ pub const FOLD_MARK_MM: f64 = 5.0;
 pub const PUNCH_MARK_MM: f64 = 8.0;
 
 impl Composer<'_> {
+    /// Fold and punch marks on the left edge, when the letterhead asks for them.
+    pub(super) fn fold_marks(&self) -> Vec<Item> {
+        let page = &self.input.letterhead.page;
+        let mut items = Vec::new();
+        if page.fold_marks {
+            let (folds, punch) = marks(page);
+            let left = Abs::mm(MARK_LEFT_MM);
+            let marks = folds
+                .into_iter()
+                .map(|y| (y, FOLD_MARK_MM))
+                .chain(punch.map(|y| (y, PUNCH_MARK_MM)));
+            for (y, length) in marks {
+                items.push(Item::Rule {
+                    from: (left, y),
+                    to: (left + Abs::mm(length), y),
+                    thickness: Abs::pt(0.4),
+                    color: Color::GREY,
+                });
+            }
+        }
+        items
+    }
+
     /// The lines of the reference block: `your-ref`, `your-letter`, `our-ref`, `customer`, each
     /// "Label: value", in that order.
     pub(super) fn references(&self) -> Vec<(Reference, String)> {
@@ -708,5 +731,29 @@ mod tests {
             [93.13, 186.27]
         );
         assert_eq!(punch, None);
+    }
+
+    #[test]
+    fn fold_marks_are_drawn_only_when_asked_for() {
+        let mut lh = Letterhead::builtin();
+        lh.page = page(Layout::Din5008A, None, true);
+        lh.page.fold_marks = true;
+        let rules: Vec<_> = super::super::with_composer("", &lh, |c| c.fold_marks())
+            .into_iter()
+            .map(|item| match item {
+                Item::Rule { from, to, .. } => [from.0, from.1, to.0, to.1].map(mm),
+                _ => panic!("a fold mark is a rule"),
+            })
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                [4.0, 87.0, 9.0, 87.0],
+                [4.0, 192.0, 9.0, 192.0],
+                [4.0, 148.5, 12.0, 148.5],
+            ]
+        );
+        lh.page.fold_marks = false;
+        assert!(super::super::with_composer("", &lh, |c| c.fold_marks()).is_empty());
     }
 }
