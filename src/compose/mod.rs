@@ -38,6 +38,7 @@ mod footer;
 mod letterhead;
 mod links;
 mod notations;
+mod opening;
 mod reuse;
 mod signature;
 mod table;
@@ -874,75 +875,9 @@ impl Composer<'_> {
     }
 
     fn flow(&mut self) {
-        let front = &self.input.letter.front;
         self.origin = Origin::Letter(0);
         let gap = self.line_height * PARAGRAPH_GAP;
-        // Date and references, recipient, subject, salutation. A window layout places the
-        // recipient in its address field, and DIN 5008 the date and references in its
-        // information block.
-        let page = &self.input.letterhead.page;
-        let windowed = window::field(page).is_some();
-        let mut first_gap = Abs::ZERO;
-        if !page.layout.is_din() {
-            let mut lines = self.date_lines();
-            if self.date_above_window() {
-                lines.remove(0);
-            }
-            if !lines.is_empty() {
-                let b = self.simple_block(
-                    &lines,
-                    Variant::Regular,
-                    Abs::ZERO,
-                    Structure::ROOT,
-                    Role::P,
-                );
-                self.blocks[b].keep_together = true;
-                first_gap = gap * 1.5;
-            }
-        }
-        if !front.to.is_empty() && !windowed {
-            // The recipient block: one paragraph per line of the address.
-            let block = self.structure.add(Structure::ROOT, Role::Div);
-            let b = self.simple_block(&front.to, Variant::Regular, first_gap, block, Role::P);
-            self.blocks[b].keep_together = true;
-        }
-        if let Some(subject) = &front.subject {
-            let space = if self.blocks.is_empty() {
-                Abs::ZERO
-            } else {
-                gap * 1.5
-            };
-            // The subject is the letter's title (and the PDF's): a heading of level 1, so
-            // that a screen reader's heading navigation starts at it; the body's Markdown
-            // headings come one level below it.
-            let b = self.simple_block(
-                std::slice::from_ref(subject),
-                Variant::Bold,
-                space,
-                Structure::ROOT,
-                Role::H(1),
-            );
-            self.heading = 1;
-            self.blocks[b].keep_with_next = true;
-        }
-        let mut body_gap = gap;
-        if let Some(salutation) = &front.salutation {
-            let space = if front.subject.is_some() {
-                gap
-            } else {
-                gap * 1.5
-            };
-            let b = self.simple_block(
-                std::slice::from_ref(salutation),
-                Variant::Regular,
-                space,
-                Structure::ROOT,
-                Role::P,
-            );
-            self.blocks[b].keep_with_next = true;
-        } else if front.subject.is_none() {
-            body_gap = gap * 1.5;
-        }
+        let body_gap = self.opening(gap);
         // Body.
         let body_start = self.blocks.len();
         let mut first = true;
