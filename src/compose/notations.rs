@@ -98,3 +98,55 @@ impl Composer<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::with_composer;
+    use crate::config::Letterhead;
+    use crate::length::Abs;
+
+    /// The notations' lines as (text, indent in em) per block, each block marked as a notation.
+    fn notations(front: &str) -> Vec<Vec<(String, f64)>> {
+        let lh = Letterhead::builtin();
+        with_composer(front, &lh, |c| {
+            c.notations(Abs::pt(10.0));
+            c.blocks
+                .iter()
+                .map(|b| {
+                    assert!(b.notation);
+                    b.lines
+                        .iter()
+                        .map(|l| {
+                            let text = l.line.runs.iter().map(|r| r.glyphs.text()).collect();
+                            (text, l.indent / c.size)
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+    }
+
+    fn block(lines: &[(&str, f64)]) -> Vec<(String, f64)> {
+        lines.iter().map(|(t, x)| ((*t).to_string(), *x)).collect()
+    }
+
+    #[test]
+    fn one_item_stands_on_the_label_line_several_under_it() {
+        let front = r#"enclosures = ["Annual report"]
+cc = ["Jane Roe", "John Doe"]
+ps = "See you in May.""#;
+        assert_eq!(
+            notations(front),
+            [
+                block(&[("Enclosure: Annual report", 0.0)]),
+                block(&[("cc:", 0.0), ("Jane Roe", 1.6), ("John Doe", 1.6)]),
+                block(&[("P.S. See you in May.", 0.0)]),
+            ]
+        );
+    }
+
+    #[test]
+    fn no_notations_no_blocks() {
+        assert!(notations("").is_empty());
+    }
+}
