@@ -645,3 +645,67 @@ impl Composer<'_> {
         d.boxed()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::with_composer;
+    use crate::config::Letterhead;
+    use crate::length::Abs;
+
+    #[test]
+    fn the_contact_column_is_web_email_phone_then_address_with_links() {
+        let mut lh = Letterhead::builtin();
+        let org = &mut lh.organization;
+        org.url = Some("https://www.example.org/".into());
+        org.email = Some("info@example.org".into());
+        org.phone = Some("+49 (0)211 123 45-0".into());
+        org.address = vec!["Königsallee 1".into(), "40212 Düsseldorf".into()];
+        let lines = with_composer("", &lh, |c| {
+            let lines = c.contact_lines(Abs::mm(80.0));
+            assert!(c.warnings.is_empty());
+            lines
+        });
+        let got: Vec<_> = lines
+            .iter()
+            .map(|(keys, line)| {
+                let text: String = line.runs.iter().map(|r| r.glyphs.text()).collect();
+                let links: Vec<&str> = line.links.iter().map(|l| l.2.as_str()).collect();
+                (keys[1], text, links)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "url",
+                    "www.example.org".into(),
+                    vec!["https://www.example.org/"]
+                ),
+                (
+                    "email",
+                    "info@example.org".into(),
+                    vec!["mailto:info@example.org"]
+                ),
+                (
+                    "phone",
+                    "+49 (0)211 123 45-0".into(),
+                    vec!["tel:+49211123450"]
+                ),
+                ("address", "Königsallee 1".into(), vec![]),
+                ("address", "40212 Düsseldorf".into(), vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_contact_line_too_long_for_the_column_takes_two_lines_and_warns() {
+        let mut lh = Letterhead::builtin();
+        lh.organization.address = vec!["Kurfürstendamm 195, 10707 Berlin-Charlottenburg".into()];
+        let (lines, warnings) = with_composer("", &lh, |c| {
+            let lines = c.contact_lines(Abs::mm(30.0));
+            (lines.len(), c.warnings.len())
+        });
+        assert!(lines >= 2, "{lines} lines");
+        assert_eq!(warnings, 1);
+    }
+}
