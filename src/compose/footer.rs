@@ -160,7 +160,7 @@ mod tests {
     fn the_footer_line_is_centred_in_the_bottom_margin() {
         let mut lh = Letterhead::builtin();
         lh.footer.text = Some("www.example.org".into());
-        let page = lh.page.clone();
+        let page = lh.page;
         let (items, line_width) = with_composer("", &lh, |c| {
             let mut style = c.style(c.size * SMALL_SCALE * 0.95, c.width);
             style.hyphenate = false;

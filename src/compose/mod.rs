@@ -16,6 +16,13 @@
 //! paragraphs, headings, lists, quotes and tables in the order of the source; what is not
 //! content (rules, marks, the continuation header, the footer) is an artifact.
 //!
+//! Each part of the letter has its room: `letterhead` (page one's head), `window` (the
+//! address field, the DIN information block, the fold marks), `opening` (date, recipient,
+//! subject, salutation), `body` (the Markdown blocks; `table` for tables), `signature` (closing
+//! and signatories), `notations` (enclosures, cc, P.S.), `continuation` (the header of later
+//! pages) and `footer`; `links`, `tags` and `reuse` serve them, and `envelope` addresses the
+//! envelope. This module holds the recipe, the flow's shared types and the setting of lines.
+//!
 //! It knows the letter and the letterhead but not how a PDF is written.
 
 use std::sync::Arc;
