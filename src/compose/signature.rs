@@ -273,4 +273,44 @@ mod tests {
         assert_eq!(merged.links[1].1, Abs::pt(110.0));
         assert_eq!(merged.width, Abs::pt(110.0));
     }
+
+    #[test]
+    fn the_block_is_the_closing_the_signing_space_and_the_signatory() {
+        let lh = crate::config::Letterhead::builtin();
+        let front = r#"closing = "Yours sincerely,"
+[signature]
+name = "Penelope Saunders"
+title = "Coordinator"
+email = "p@example.org""#;
+        let (lines, keep) = super::super::with_composer(front, &lh, |c| {
+            c.signature(Abs::pt(10.0), true);
+            assert_eq!(c.blocks.len(), 1);
+            let block = &c.blocks[0];
+            let lines: Vec<(String, Vec<String>, f64)> = block
+                .lines
+                .iter()
+                .map(|l| {
+                    let text = l.line.runs.iter().map(|r| r.glyphs.text()).collect();
+                    let links = l.line.links.iter().map(|k| k.2.clone()).collect();
+                    (text, links, (l.height / c.line_height * 1e6).round() / 1e6)
+                })
+                .collect();
+            (lines, (block.keep_together, block.keep_lines_before))
+        });
+        let texts: Vec<&str> = lines.iter().map(|(t, _, _)| t.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "Yours sincerely,",
+                "Penelope Saunders",
+                "Coordinator",
+                "Email: p@example.org"
+            ]
+        );
+        assert_eq!(lines[3].1, ["mailto:p@example.org"]);
+        // The closing's line box holds the space to sign in.
+        let heights: Vec<f64> = lines.iter().map(|(_, _, h)| *h).collect();
+        assert_eq!(heights, [1.0 + SIGNING_SPACE, 1.0, 1.0, 1.0]);
+        assert_eq!(keep, (true, 2));
+    }
 }
