@@ -7,7 +7,6 @@ pub(super) fn mailto(address: &str) -> String {
     format!("mailto:{}", percent_encode(address.trim()))
 }
 
-/// A `tel:` URI: digits and a leading plus only.
 /// The `tel:` link of a phone number as written on a letterhead (RFC 3966 global numbers):
 /// the digits, without the trunk prefix `(0)` written after a country code
 /// (`+49 (0)211 …` dials `+49211…`), and without an extension (`ext. 12`, `x12`), which a
