@@ -14,6 +14,11 @@
 //! overfull lines, character breaks). It knows nothing about pages or the letter around it.
 
 mod coverage;
+mod hyphenate;
+mod names;
+mod sections;
+#[cfg(test)]
+mod testing;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -26,6 +31,10 @@ use crate::fonts::{Face, Family, Variant};
 use crate::length::Abs;
 use crate::linebreak::{self, INFINITY_PENALTY, Item, Params};
 use crate::shape::{self, Glyph};
+use hyphenate::{Cut, inner_breaks};
+use names::is_name;
+pub use names::proper_names;
+use sections::{section_cuts, split_spans};
 
 /// Penalty for a break at a hyphenation point. Ragged-right text has no need to hyphenate to
 /// fill lines, so it is discouraged more there.
@@ -66,14 +75,6 @@ const SPACE_SHRINK: f64 = 1.0 / 3.0;
 /// to 1.8 times their width stays under 1.6.
 const LETTER_STRETCH: f64 = 0.025;
 const LETTER_SHRINK: f64 = 0.0125;
-/// Shortest word that is hyphenated.
-const MIN_HYPHENATED_WORD: usize = 5;
-/// Longest word that is hyphenated: German compounds run to 60 letters and more
-/// (`Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung`, 68 bytes), but
-/// longer "words" are not language (a string of letters and digits, a pasted token), and are
-/// better reported as overfull than cut where patterns happen to allow. Below 256, so every
-/// syllable's length fits a byte.
-const MAX_HYPHENATED_BYTES: usize = 80;
 /// Justified text: the first pass allows spaces up to 1.6 times their width (an adjustment
 /// ratio of 1.2 with `SPACE_STRETCH`, TeX's `\tolerance=200` is 1.26); the second up to
 /// twice (ratio 2); only then does emergency stretch loosen the judgement, as a last pass.
@@ -236,69 +237,6 @@ pub fn layout(spans: &[Span], family: &Family, style: &ParStyle) -> (Vec<Line>, 
         warnings.insert(0, Warning::MissingGlyphs(missing));
     }
     (lines, warnings)
-}
-
-/// Where a long paragraph's text is cut into sections (byte offsets, each a section's end):
-/// every `SECTION_BYTES` or a little before, after the last whitespace in the last quarter of
-/// the section, else at a character boundary (within a word too long to matter).
-fn section_cuts(text: &str) -> Vec<usize> {
-    let boundary = |mut i: usize| {
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let mut cuts = Vec::new();
-    let mut start = 0;
-    while text.len() - start > SECTION_BYTES {
-        let mut end = boundary(start + SECTION_BYTES);
-        let window = boundary(start + SECTION_BYTES * 3 / 4);
-        if let Some(ws) = text[window..end].rfind(char::is_whitespace) {
-            let at = window + ws;
-            end = at + text[at..].chars().next().map_or(1, char::len_utf8);
-        }
-        if end <= start {
-            break;
-        }
-        cuts.push(end);
-        start = end;
-    }
-    cuts
-}
-
-/// The spans of each section, cut at `cuts` (offsets into the spans' joined text, ascending).
-fn split_spans(spans: &[Span], cuts: &[usize]) -> Vec<Vec<Span>> {
-    let piece = |span: &Span, text: &str| Span {
-        text: text.to_string(),
-        variant: span.variant,
-        color: span.color,
-        link: span.link.clone(),
-    };
-    let mut sections = vec![Vec::new()];
-    let mut cuts = cuts.iter().copied().peekable();
-    let mut pos = 0;
-    for span in spans {
-        let mut text = span.text.as_str();
-        while let Some(cut) = cuts.next_if(|&c| c < pos + text.len()) {
-            let (before, after) = text.split_at(cut.saturating_sub(pos));
-            if !before.is_empty()
-                && let Some(section) = sections.last_mut()
-            {
-                section.push(piece(span, before));
-            }
-            sections.push(Vec::new());
-            pos += before.len();
-            text = after;
-        }
-        if !text.is_empty()
-            && let Some(section) = sections.last_mut()
-        {
-            section.push(piece(span, text));
-        }
-        pos += text.len();
-    }
-    sections.retain(|s| !s.is_empty());
-    sections
 }
 
 /// Lays out a paragraph, or a section of a long one.
@@ -554,48 +492,6 @@ impl Builder {
         self.glue(Abs::ZERO, Abs::pt(1e5), Abs::ZERO, Content::Nothing);
         self.penalty(Abs::ZERO, -INFINITY_PENALTY, false, Content::Nothing);
     }
-}
-
-/// Whether `word` (with any punctuation around it) is one of `names`, or one followed by a
-/// genitive `s`.
-fn is_name(word: &str, names: &[String]) -> bool {
-    if names.is_empty() {
-        return false;
-    }
-    let core = word.trim_matches(|c: char| !c.is_alphabetic());
-    names.iter().any(|name| {
-        core.strip_prefix(name.as_str())
-            .is_some_and(|rest| rest.is_empty() || rest == "s")
-    })
-}
-
-/// The words of proper names in `texts` (a recipient's name line, a signatory's name, the
-/// organization's name) that hyphenation could break: capitalised, all letters, five or more
-/// of them (`MIN_HYPHENATED_WORD`); the parts of a double name (`Müller-Lüdenscheidt`) each.
-/// Sorted, without duplicates.
-///
-/// ```
-/// use letterhead::internals::paragraph::proper_names;
-/// assert_eq!(
-///     proper_names(["Herrn Dipl.-Ing. Thomas Reinhardt", "Anna Müller-Lüdenscheidt"]),
-///     ["Herrn", "Lüdenscheidt", "Müller", "Reinhardt", "Thomas"].map(String::from)
-/// );
-/// ```
-pub fn proper_names<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut names: Vec<String> = texts
-        .into_iter()
-        .flat_map(|t| t.split(|c: char| c.is_whitespace() || c == '-' || c == '\u{2010}'))
-        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()))
-        .filter(|w| {
-            w.chars().next().is_some_and(char::is_uppercase)
-                && w.chars().all(char::is_alphabetic)
-                && w.chars().count() >= MIN_HYPHENATED_WORD
-        })
-        .map(str::to_string)
-        .collect();
-    names.sort();
-    names.dedup();
-    names
 }
 
 /// Spaces whose width is part of their meaning, never stretched or shrunk in justified text:
@@ -856,86 +752,6 @@ fn split_overlong_boxes(
         }
     }
     (out_items, out_contents)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Cut {
-    Hyphen,
-    Url,
-}
-
-/// Break points inside a word: byte offsets (relative to the span) where a piece starts.
-fn inner_breaks(word: &str, offset: usize, is_url: bool, style: &ParStyle) -> Vec<(usize, Cut)> {
-    let mut cuts = Vec::new();
-    if is_url {
-        return breakpoints::url_breaks(word)
-            .into_iter()
-            .map(|at| (offset + at, Cut::Url))
-            .collect();
-    }
-    if !style.hyphenate
-        || word.chars().count() < MIN_HYPHENATED_WORD
-        || word.len() > MAX_HYPHENATED_BYTES
-    {
-        return cuts;
-    }
-    // Only plain alphabetic words; punctuation stays attached.
-    let letters_start = word.find(|c: char| c.is_alphabetic()).unwrap_or(word.len());
-    let letters_end = word
-        .rfind(|c: char| c.is_alphabetic())
-        .map_or(letters_start, |i| {
-            i + word[i..].chars().next().map_or(1, char::len_utf8)
-        });
-    let core = &word[letters_start..letters_end];
-    if core.chars().count() < MIN_HYPHENATED_WORD || !core.chars().all(char::is_alphabetic) {
-        return cuts;
-    }
-    let lower = core.to_lowercase();
-    if lower.len() != core.len() {
-        return cuts;
-    }
-    let mut pos = letters_start;
-    let lang = crate::lang::Language::from_tag(&style.language).unwrap_or_default();
-    with_syllable_lengths(&lower, lang, |lengths| {
-        for &length in lengths {
-            pos += usize::from(length);
-            cuts.push((offset + pos, Cut::Hyphen));
-        }
-    });
-    cuts
-}
-
-/// Words hyphenated by this thread, with the byte lengths of their syllables but the last.
-/// Most words of a letter recur (in it and in the letters after it), and the pattern match is
-/// the costliest step of preparing a paragraph. Cleared when full, so memory stays bounded.
-/// One map per language (only looked up, never iterated: its order reaches no output).
-type HyphenCache = [std::collections::HashMap<Box<str>, Box<[u8]>>; crate::lang::TAGS.len()];
-const HYPHEN_CACHE_WORDS: usize = 20_000;
-
-thread_local! {
-    static HYPHENATED: std::cell::RefCell<HyphenCache> = Default::default();
-}
-
-/// Calls `f` with the byte lengths of a lower-case word's syllables, but the last
-/// (`MAX_HYPHENATED_BYTES` keeps each below 256).
-fn with_syllable_lengths(word: &str, lang: crate::lang::Language, f: impl FnOnce(&[u8])) {
-    HYPHENATED.with(|caches| {
-        let mut caches = caches.borrow_mut();
-        let cache = &mut caches[lang as usize];
-        if let Some(lengths) = cache.get(word) {
-            return f(lengths);
-        }
-        let syllables: Vec<&str> = hypher::hyphenate(word, lang.hyphenation()).collect();
-        let lengths: Box<[u8]> = syllables[..syllables.len().saturating_sub(1)]
-            .iter()
-            .map(|s| u8::try_from(s.len()).unwrap_or(u8::MAX))
-            .collect();
-        f(&lengths);
-        if cache.len() >= HYPHEN_CACHE_WORDS {
-            cache.clear();
-        }
-        cache.insert(word.into(), lengths);
-    })
 }
 
 fn hyphen_width(face: &Face, style: &ParStyle) -> Abs {
@@ -1215,54 +1031,6 @@ mod tests {
     }
 
     #[test]
-    fn a_long_paragraph_is_cut_after_spaces_and_keeps_every_character() {
-        let text = "lorem ipsum dolor sit amet ".repeat(SECTION_BYTES / 10);
-        let cuts = section_cuts(&text);
-        assert_eq!(cuts.len(), 2);
-        for &cut in &cuts {
-            assert_eq!(&text[cut - 1..cut], " ");
-            assert!(cut > SECTION_BYTES / 2);
-        }
-        let mut link = span("click here ");
-        link.link = Some("https://example.org".into());
-        let spans = [span(&text[..100]), link.clone(), span(&text[100..])];
-        let sections = split_spans(&spans, &[50, 105, 120_000]);
-        let joined: Vec<String> = sections
-            .iter()
-            .map(|s| s.iter().map(|p| p.text.as_str()).collect())
-            .collect();
-        assert_eq!(
-            joined.concat(),
-            spans.iter().map(|s| s.text.as_str()).collect::<String>()
-        );
-        assert_eq!(joined[0].len(), 50);
-        assert_eq!(joined[1].len(), 55);
-        // The link's cut pieces keep its target.
-        assert_eq!(sections[1][1].text, "click");
-        assert_eq!(sections[1][1].link, link.link);
-        assert_eq!(sections[2][0].text, " here ");
-        assert_eq!(sections[2][0].link, link.link);
-    }
-
-    #[test]
-    fn a_word_longer_than_a_section_is_cut_between_characters() {
-        let text = "é".repeat(SECTION_BYTES);
-        let cuts = section_cuts(&text);
-        assert_eq!(cuts, vec![SECTION_BYTES]);
-        let family = bundled();
-        let (lines, warnings) = layout(&[span(&text)], &family, &style(200.0, Align::Left));
-        assert_eq!(texts(&lines).concat(), text);
-        assert!(
-            warnings
-                .iter()
-                .all(|w| matches!(w, Warning::CharacterBreak(_))),
-            "{warnings:?}"
-        );
-        let width = Abs::pt(200.0) + Abs::pt(0.01);
-        assert!(lines.iter().all(|l| l.width <= width));
-    }
-
-    #[test]
     fn every_word_survives_line_breaking_in_order() {
         let family = bundled();
         let text = "The Best Practices Policy Project is a national organization dedicated to \
@@ -1442,56 +1210,6 @@ mod tests {
             &style(300.0, Align::Left),
         );
         assert_eq!(texts(&lines), vec!["one", "two"]);
-    }
-
-    fn style_in(language: &str, width: f64, align: Align) -> ParStyle {
-        ParStyle {
-            language: language.into(),
-            ..style(width, align)
-        }
-    }
-
-    #[test]
-    fn german_compounds_over_forty_bytes_are_hyphenated() {
-        let de = style_in("de-DE", 300.0, Align::Justify);
-        // 66 letters, 68 bytes.
-        let word = "Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnung";
-        assert!(word.len() > 40);
-        let cuts = inner_breaks(word, 0, false, &de);
-        let pieces: Vec<&str> = std::iter::once(0)
-            .chain(cuts.iter().map(|&(at, _)| at))
-            .zip(cuts.iter().map(|&(at, _)| at).chain([word.len()]))
-            .map(|(a, b)| &word[a..b])
-            .collect();
-        assert!(pieces.len() > 10, "{pieces:?}");
-        // The parts of the compound are among the break points.
-        for joint in [
-            "Grundstücks",
-            "verkehrs",
-            "genehmigungs",
-            "zuständigkeits",
-            "übertragungs",
-        ] {
-            let at = word.find(joint).unwrap();
-            assert!(
-                at == 0 || cuts.iter().any(|&(c, _)| c == at),
-                "no break before `{joint}` in {pieces:?}"
-            );
-        }
-        // Set in a narrow column, it breaks with hyphens instead of between characters.
-        let (lines, warnings) = layout(
-            &[span(word)],
-            &bundled(),
-            &style_in("de-DE", 120.0, Align::Justify),
-        );
-        assert!(
-            warnings
-                .iter()
-                .all(|w| !matches!(w, Warning::CharacterBreak(_))),
-            "{warnings:?}"
-        );
-        assert!(lines.len() >= 3);
-        assert_eq!(texts(&lines).concat().replace('-', ""), word);
     }
 
     #[test]
@@ -1700,25 +1418,6 @@ mod justify_tests {
             }
         }
         assert!(seen >= 20, "{seen}");
-    }
-
-    #[test]
-    fn names_are_recognised_with_punctuation_and_a_genitive_s() {
-        let names = proper_names(["Herrn Dipl.-Ing. Thomas Reinhardt", "Dr. Annette Brandt"]);
-        assert_eq!(names, ["Annette", "Brandt", "Herrn", "Reinhardt", "Thomas"]);
-        for word in [
-            "Reinhardt",
-            "Reinhardts",
-            "„Reinhardt“,",
-            "(Brandt)",
-            "Annette.",
-        ] {
-            assert!(is_name(word, &names), "{word}");
-        }
-        for word in ["Reinhardtstraße", "reinhardt", "Brandtschutz", "Anne"] {
-            assert!(!is_name(word, &names), "{word}");
-        }
-        assert!(!is_name("Reinhardt", &[]));
     }
 
     #[test]
