@@ -7,6 +7,7 @@ use super::{Line, ParStyle, Span, line_text};
 use crate::config::{Align, Color};
 use crate::fonts::Variant;
 use crate::length::Abs;
+use crate::shape::Glyph;
 
 /// 11 pt on 15 pt, American English, hyphenated, `width` points wide.
 pub(super) fn style(width: f64, align: Align) -> ParStyle {
@@ -30,6 +31,20 @@ pub(super) fn style_in(language: &str, width: f64, align: Align) -> ParStyle {
     }
 }
 
+/// 10 pt on 14 pt, hyphenated, with the letter's proper names.
+pub(super) fn style_10pt(language: &str, width: f64, align: Align, names: &[&str]) -> ParStyle {
+    ParStyle {
+        size: Abs::pt(10.0),
+        line_height: Abs::pt(14.0),
+        width: Abs::pt(width),
+        align,
+        hyphenate: true,
+        language: language.into(),
+        tracking: 0.0,
+        names: names.iter().map(|n| n.to_string()).collect(),
+    }
+}
+
 pub(super) fn span(text: &str) -> Span {
     Span {
         text: text.into(),
@@ -41,4 +56,9 @@ pub(super) fn span(text: &str) -> Span {
 
 pub(super) fn texts(lines: &[Line]) -> Vec<String> {
     lines.iter().map(line_text).collect()
+}
+
+/// The advance of `glyphs` at `size` points.
+pub(super) fn advance(glyphs: &[Glyph], size: f64) -> Abs {
+    glyphs.iter().map(|g| Abs::pt(size * g.advance)).sum()
 }
