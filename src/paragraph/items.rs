@@ -467,7 +467,7 @@ mod tests {
     use super::*;
     use crate::fonts::{Variant, bundled};
     use crate::paragraph::layout;
-    use crate::paragraph::line_text;
+    use crate::paragraph::lines::line_text;
     use crate::paragraph::testing::{advance, span, style, style_10pt, style_in, texts};
 
     /// The items `layout` breaks into lines, for one span of regular text.

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use super::{Line, ParStyle, Span, line_text};
+use super::lines::line_text;
+use super::{Line, ParStyle, Span};
 use crate::config::{Align, Color};
 use crate::fonts::Variant;
 use crate::length::Abs;
