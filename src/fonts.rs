@@ -99,7 +99,38 @@ pub struct Face {
     /// Cap height, as a fraction of the em.
     pub cap_height: f64,
     /// Shaping plans by script and language, built on first use (see `shape`).
-    pub(crate) plans: crate::shape::PlanCache,
+    pub(crate) plans: PlanCache,
+}
+
+/// Shaping plans of one face, by script and language: compiling a plan costs more than
+/// shaping a paragraph with it.
+#[derive(Default)]
+pub(crate) struct PlanCache(Mutex<Vec<PlanEntry>>);
+
+type PlanEntry = (Option<harfrust::Script>, String, Arc<harfrust::ShapePlan>);
+
+impl PlanCache {
+    pub(crate) fn get(
+        &self,
+        font: &harfrust::Font,
+        script: Option<harfrust::Script>,
+        language: &str,
+    ) -> Option<Arc<harfrust::ShapePlan>> {
+        let mut plans = self.0.lock().ok()?;
+        if let Some((_, _, plan)) = plans.iter().find(|(s, l, _)| *s == script && l == language) {
+            return Some(plan.clone());
+        }
+        let lang = language.parse::<harfrust::Language>().ok();
+        let plan = Arc::new(harfrust::ShapePlan::new(
+            font,
+            harfrust::Direction::LeftToRight,
+            script,
+            lang.as_ref(),
+            &[],
+        ));
+        plans.push((script, language.to_string(), plan.clone()));
+        Some(plan)
+    }
 }
 
 impl fmt::Debug for Face {

@@ -2,43 +2,10 @@
 //! `harfrust`, the maintained Rust port of HarfBuzz.
 //!
 //! It takes text and a `Face` and gives glyphs with advances in em and the byte offset of the
-//! cluster each belongs to. It knows nothing about lines, pages or PDF, and is the only module
-//! that uses `harfrust`.
-
-use std::sync::{Arc, Mutex};
+//! cluster each belongs to, compiling each shaping plan once into the face's `PlanCache`. It
+//! knows nothing about lines, pages or PDF.
 
 use crate::fonts::Face;
-
-/// Shaping plans of one face, by script and language: compiling a plan costs more than
-/// shaping a paragraph with it.
-#[derive(Default)]
-pub(crate) struct PlanCache(Mutex<Vec<PlanEntry>>);
-
-type PlanEntry = (Option<harfrust::Script>, String, Arc<harfrust::ShapePlan>);
-
-impl PlanCache {
-    fn get(
-        &self,
-        font: &harfrust::Font,
-        script: Option<harfrust::Script>,
-        language: &str,
-    ) -> Option<Arc<harfrust::ShapePlan>> {
-        let mut plans = self.0.lock().ok()?;
-        if let Some((_, _, plan)) = plans.iter().find(|(s, l, _)| *s == script && l == language) {
-            return Some(plan.clone());
-        }
-        let lang = language.parse::<harfrust::Language>().ok();
-        let plan = Arc::new(harfrust::ShapePlan::new(
-            font,
-            harfrust::Direction::LeftToRight,
-            script,
-            lang.as_ref(),
-            &[],
-        ));
-        plans.push((script, language.to_string(), plan.clone()));
-        Some(plan)
-    }
-}
 
 /// One shaped glyph.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
-use super::finish::text_string;
+use super::strings::text_string;
 use crate::fonts::Face;
 
 /// One letter's objects for the combined file, as its PDF was built (see `export_for_combining`).
@@ -1141,7 +1141,7 @@ impl Combiner {
         let mut info = Dictionary::new();
         info.set("Title", text_string(&title));
         info.set("Creator", text_string(&super::creator()));
-        info.set("Producer", text_string(&super::finish::producer()));
+        info.set("Producer", text_string(&super::strings::producer()));
         info.set(
             "CreationDate",
             Object::String(date.clone(), StringFormat::Literal),

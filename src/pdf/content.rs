@@ -259,7 +259,7 @@ impl Writer {
             self.marks.mcids.push(e);
         }
         self.out.extend_from_slice(b"/ActualText ");
-        self.out.extend(super::tagged::content_string(text));
+        self.out.extend(super::strings::content_string(text));
         self.out.extend_from_slice(b">> BDC\n");
         self.open = Some((tag, true));
     }

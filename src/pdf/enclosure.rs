@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 
-use super::finish::text_string;
 use super::import::{self, Foreign, Geometry};
+use super::strings::text_string;
 
 /// One enclosure with a file, read.
 #[derive(Debug, Clone)]

@@ -4,48 +4,8 @@
 
 use sha2::{Digest, Sha256};
 
+use super::strings::{creator, producer, text_string};
 use crate::frame::Document;
-
-/// Producer and creator string.
-pub fn creator() -> String {
-    format!("letterhead {}", env!("CARGO_PKG_VERSION"))
-}
-
-/// The PDF's Producer: letterhead and the library it writes with.
-pub fn producer() -> String {
-    format!("{} (printpdf)", creator())
-}
-
-/// A PDF text string: UTF-16BE with BOM for anything beyond ASCII, as PDF text strings require.
-/// It is metadata (Info, alternative text, link descriptions) a viewer shows on one line:
-/// control characters from the front matter are left out, and line breaks and tabs become
-/// spaces.
-pub(super) fn text_string(s: &str) -> lopdf::Object {
-    use lopdf::StringFormat::{Hexadecimal, Literal};
-    let printable;
-    let s = if s.chars().any(char::is_control) {
-        printable = s
-            .chars()
-            .filter_map(|c| match c {
-                '\t' | '\n' | '\r' => Some(' '),
-                c if c.is_control() => None,
-                c => Some(c),
-            })
-            .collect::<String>();
-        printable.as_str()
-    } else {
-        s
-    };
-    if s.is_ascii() {
-        lopdf::Object::String(s.as_bytes().to_vec(), Literal)
-    } else {
-        let mut bytes = vec![0xFE, 0xFF];
-        for unit in s.encode_utf16() {
-            bytes.extend(unit.to_be_bytes());
-        }
-        lopdf::Object::String(bytes, Hexadecimal)
-    }
-}
 
 /// Fixes what printpdf writes: version, Info dictionary, trailer ID; writes the structure tree
 /// from each page's marked content (`marks`); appends the enclosures (`extras`), saying where

@@ -17,9 +17,11 @@
 //! its font program and ToUnicode map already deflated are kept in a [`SubsetCache`] keyed by
 //! the face and its glyphs with their texts, so a letter like the one before only copies them.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
+use std::panic::UnwindSafe;
+use std::sync::{Arc, Mutex, Once};
 
 use lopdf::Object::{Array, Dictionary, Integer, Name, Reference};
 use lopdf::StringFormat::Literal;
@@ -285,10 +287,11 @@ fn subset(
     }
     let remapper = subsetter::GlyphRemapper::new_from_glyphs_sorted(&used);
     // `subsetter` returns an error for the damage it looks for; for damage it does not, it can
-    // panic (arithmetic overflow in checked builds), and a user's font must not end the run:
-    // that too becomes the font's error.
+    // panic (arithmetic overflow in checked builds, `unreachable!()` for a real number too
+    // large for an f32 in a DICT), and a user's font must not end the run: that too becomes
+    // the font's error, without the panic's message.
     let (bytes, index) = (face.bytes(), face.index);
-    let program = std::panic::catch_unwind(|| subsetter::subset(bytes, index, &remapper))
+    let program = quietly(|| subsetter::subset(bytes, index, &remapper))
         .map_err(|_| "its CFF outlines cannot be subset (they are damaged)".to_string())?
         .map_err(|e| format!("its CFF outlines cannot be subset ({e})"))?;
     let cff = crate::sfnt::table(&program, b"CFF ")
@@ -299,6 +302,31 @@ fn subset(
         return Err("its CFF outlines cannot be subset".into());
     }
     Ok((Subset { font: cff, glyphs }, Outlines::Cff))
+}
+
+thread_local! {
+    /// Whether this thread is inside `quietly`.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic as `catch_unwind` does, without the panic hook's message: a
+/// damaged font the user supplied must give an error, not "thread … panicked" on stderr. The
+/// process-wide hook is wrapped once; it stays silent only for a panic on a thread inside
+/// `quietly`, and passes every other panic to the hook it wrapped.
+fn quietly<R>(f: impl FnOnce() -> R + UnwindSafe) -> std::thread::Result<R> {
+    static WRAP: Once = Once::new();
+    WRAP.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.try_with(Cell::get).unwrap_or(false) {
+                previous(info);
+            }
+        }));
+    });
+    let outer = QUIET.replace(true);
+    let result = std::panic::catch_unwind(f);
+    QUIET.set(outer);
+    result
 }
 
 /// A face name usable as a PDF name: printable ASCII without delimiters.
@@ -666,6 +694,14 @@ fn to_unicode(texts: &[&str]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quietly_catches_a_panic_and_is_quiet_only_inside() {
+        assert_eq!(quietly(|| 7).unwrap(), 7);
+        assert!(quietly(|| -> u8 { unreachable!() }).is_err());
+        assert!(quietly(|| quietly(|| -> u8 { panic!("inner") }).is_err()).unwrap());
+        assert!(!QUIET.with(Cell::get));
+    }
 
     #[test]
     fn code_to_cid_groups_consecutive_codes_and_cids_into_ranges() {

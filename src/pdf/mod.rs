@@ -25,6 +25,7 @@ pub mod import;
 mod pdfa;
 mod save;
 mod stationery;
+mod strings;
 mod tagged;
 
 use std::sync::Arc;
@@ -38,7 +39,7 @@ use crate::fonts::Face;
 use crate::frame::{Document, Image, Item};
 
 pub use enclosure::{Enclosure, Extras};
-pub use finish::creator;
+pub use strings::creator;
 
 /// Identity of a face within a run: the address of its shared `Face`. The cache keeps the
 /// face alive, so an address is never reused for another face.

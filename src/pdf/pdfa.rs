@@ -10,7 +10,7 @@
 
 use lopdf::{Dictionary, Object, Stream};
 
-use super::finish::{creator, producer};
+use super::strings::{creator, producer};
 use crate::frame::{Document, Item};
 
 /// The sRGB IEC 61966-2.1 profile (ICC v2, from Debian's `icc-profiles-free`; see

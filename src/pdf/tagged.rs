@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use lopdf::{Dictionary, Object, ObjectId};
 
 use super::content::Marks;
-use super::finish::text_string;
+use super::strings::text_string;
 use crate::frame::{Document, ElementId, Item, Role, Structure, Tag};
 use crate::length::Abs;
 
@@ -363,45 +363,4 @@ pub(super) fn actual_texts(doc: &Document) -> Vec<BTreeMap<usize, String>> {
         flush(&mut word);
     }
     out
-}
-
-/// `text` as a PDF string for a content stream: literal when it is printable ASCII, else
-/// UTF-16BE with its byte-order mark, in hex.
-pub(super) fn content_string(text: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() + 2);
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-        out.push(b'(');
-        for b in text.bytes() {
-            if matches!(b, b'(' | b')' | b'\\') {
-                out.push(b'\\');
-            }
-            out.push(b);
-        }
-        out.push(b')');
-    } else {
-        out.extend_from_slice(b"<FEFF");
-        for unit in text.encode_utf16() {
-            out.extend_from_slice(format!("{unit:04X}").as_bytes());
-        }
-        out.push(b'>');
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn replacement_text_is_a_literal_when_ascii_else_utf16_hex() {
-        assert_eq!(
-            content_string("https://a.org/(x)\\"),
-            b"(https://a.org/\\(x\\)\\\\)"
-        );
-        assert_eq!(content_string(""), b"()");
-        assert_eq!(
-            content_string("bücher/é"),
-            b"<FEFF006200FC0063006800650072002F00E9>"
-        );
-    }
 }
