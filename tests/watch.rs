@@ -285,30 +285,25 @@ fn watch_sees_an_enclosure_appear_and_change() {
     let renders = |w: &Watch| w.stderr().matches("wrote letter.pdf").count();
     let other = d.join("other");
     std::fs::create_dir(&other).unwrap();
-    std::fs::write(other.join("one.md"), letter("The enclosed report.")).unwrap();
-    let r = run(letterhead()
-        .arg("render")
-        .arg(other.join("one.md"))
-        .arg("-l")
-        .arg(d.join("letterhead.toml"))
-        .arg("-o")
-        .arg(other.join("report.pdf")));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    std::fs::rename(other.join("report.pdf"), d.join("report.pdf")).unwrap();
+    // Writes an enclosure saying `words` beside the letter, whole, by a rename.
+    let save_enclosure = |words: &str| {
+        std::fs::write(other.join("one.md"), letter(words)).unwrap();
+        let r = run(letterhead()
+            .arg("render")
+            .arg(other.join("one.md"))
+            .arg("-l")
+            .arg(d.join("letterhead.toml"))
+            .arg("-o")
+            .arg(other.join("report.pdf")));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        std::fs::rename(other.join("report.pdf"), d.join("report.pdf")).unwrap();
+    };
+    save_enclosure("The enclosed report.");
     watch.wait_for("a render with the enclosure", |w| renders(w) > 0);
     assert!(says(&pdf, "The enclosed report."));
     // Changed: rendered again with the new enclosure.
     let before = renders(&watch);
-    std::fs::write(other.join("one.md"), letter("The revised report.")).unwrap();
-    let r = run(letterhead()
-        .arg("render")
-        .arg(other.join("one.md"))
-        .arg("-l")
-        .arg(d.join("letterhead.toml"))
-        .arg("-o")
-        .arg(other.join("report.pdf")));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    std::fs::rename(other.join("report.pdf"), d.join("report.pdf")).unwrap();
+    save_enclosure("The revised report.");
     watch.wait_for("a render with the changed enclosure", |w| {
         renders(w) > before
     });
