@@ -263,26 +263,16 @@ fn overlong_run(items: &[Item], from: usize, marker: f64, width: f64) -> Vec<Bre
     for (index, item) in items.iter().enumerate().skip(from) {
         match *item {
             Item::Box { width } => pending += finite_length(width),
-            Item::Penalty {
-                width,
-                penalty,
-                flagged,
-            } if penalty == marker && penalty.abs() < INFINITY_PENALTY => {
+            Item::Penalty { penalty, .. }
+                if penalty == marker && penalty.abs() < INFINITY_PENALTY =>
+            {
                 if run.is_empty() {
                     run_width = 0.0;
                 } else {
                     run_width += pending;
                 }
                 pending = 0.0;
-                run.push(Breakpoint {
-                    index,
-                    width: finite_length(width),
-                    penalty,
-                    flagged,
-                    forced: false,
-                    fil: 0,
-                    last: false,
-                });
+                run.push(breakpoint_at(items, index));
             }
             _ => {
                 if run_width > limit {
@@ -707,51 +697,23 @@ impl Paragraph {
 
         let mut breakpoints = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let breakpoint = match *item {
-                Item::Box { .. } => None,
+            let allowed = match *item {
+                Item::Box { .. } => false,
                 Item::Glue { .. } => {
                     let after_box = i > 0 && matches!(items[i - 1], Item::Box { .. });
-                    (after_box && box_follows(i)).then_some(Breakpoint {
-                        index: i,
-                        width: 0.0,
-                        penalty: 0.0,
-                        flagged: false,
-                        forced: false,
-                        fil: 0,
-                        last: false,
-                    })
+                    after_box && box_follows(i)
                 }
-                Item::Penalty {
-                    width,
-                    penalty,
-                    flagged,
-                } => {
-                    let forced = penalty <= -INFINITY_PENALTY;
+                Item::Penalty { penalty, .. } => {
                     // NaN compares false: neither forced nor allowed.
-                    let allowed = forced || (penalty < INFINITY_PENALTY && box_follows(i));
-                    allowed.then_some(Breakpoint {
-                        index: i,
-                        width: finite_length(width),
-                        penalty: if forced { 0.0 } else { penalty },
-                        flagged,
-                        forced,
-                        fil: 0,
-                        last: false,
-                    })
+                    penalty <= -INFINITY_PENALTY || (penalty < INFINITY_PENALTY && box_follows(i))
                 }
             };
-            breakpoints.extend(breakpoint);
+            if allowed {
+                breakpoints.push(breakpoint_at(items, i));
+            }
         }
         if !items.last().is_some_and(is_forced) {
-            breakpoints.push(Breakpoint {
-                index: n,
-                width: 0.0,
-                penalty: 0.0,
-                flagged: false,
-                forced: true,
-                fil: 1,
-                last: false,
-            });
+            breakpoints.push(breakpoint_at(items, n));
         }
         if let Some(end) = breakpoints.last_mut() {
             end.last = true;
