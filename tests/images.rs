@@ -9,9 +9,13 @@
 
 mod common;
 
+/// The halves of the test JPEGs: left red, right blue.
+const RED: [u8; 3] = [220, 20, 20];
+const BLUE: [u8; 3] = [20, 20, 220];
+
 use std::path::Path;
 
-use common::{letter, letterhead, qpdf_ok, repo, run};
+use common::{jpeg_with_orientation, letter, letterhead, qpdf_ok, repo, run};
 use lopdf::Object;
 
 /// A 600 × 200 logo on a transparent ground: a red disc at the left and a dark bar, with
@@ -223,40 +227,13 @@ fn cmyk_jpeg_without_adobe_marker_prints_its_colour_passed_through_or_reduced() 
     }
 }
 
-/// A JPEG of `width` × `height` (left half red, right half blue) stored with EXIF
-/// `orientation`, as a camera or phone writes it.
-fn jpeg_with_orientation(width: u32, height: u32, orientation: u8) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, _| {
-        if x < width / 2 {
-            image::Rgb([220, 20, 20])
-        } else {
-            image::Rgb([20, 20, 220])
-        }
-    });
-    let mut plain = Vec::new();
-    img.write_to(
-        &mut std::io::Cursor::new(&mut plain),
-        image::ImageFormat::Jpeg,
-    )
-    .unwrap();
-    // APP1: "Exif\0\0", a big-endian TIFF header, one IFD entry (0x0112 Orientation, SHORT).
-    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
-    exif.extend([0, orientation, 0, 0, 0, 0, 0, 0]);
-    let mut out = plain[..2].to_vec();
-    out.extend([0xFF, 0xE1]);
-    out.extend(u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
-    out.extend(exif);
-    out.extend(&plain[2..]);
-    out
-}
-
 #[test]
 fn exif_rotated_jpeg_is_drawn_upright_from_its_own_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // Stored 80 × 40, red left, blue right; orientation 6 shows it turned clockwise: 40 wide,
     // 80 tall, red on top.
-    let jpeg = jpeg_with_orientation(80, 40, 6);
+    let jpeg = jpeg_with_orientation(80, 40, 6, RED, BLUE);
     std::fs::write(d.join("photo.jpg"), &jpeg).unwrap();
     with_logo(d, "photo.jpg");
     let pdf = render(d);
@@ -276,7 +253,7 @@ fn exif_rotated_jpeg_is_drawn_upright_from_its_own_bytes() {
 fn truncated_jpeg_is_refused_with_no_pdf() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let jpeg = jpeg_with_orientation(200, 100, 1);
+    let jpeg = jpeg_with_orientation(200, 100, 1, RED, BLUE);
     std::fs::write(d.join("logo.jpg"), &jpeg[..jpeg.len() / 2]).unwrap();
     with_logo(d, "logo.jpg");
     let r = run(letterhead().current_dir(d).args(["render", "letter.md"]));

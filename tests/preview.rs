@@ -9,7 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{letter, letterhead, repo, run};
+use common::{jpeg_with_orientation, letter, letterhead, repo, run};
 
 const DPI: u32 = 80;
 
@@ -180,32 +180,6 @@ fn logo_png(path: &Path) {
     img.save(path).unwrap();
 }
 
-/// A JPEG stored `width` × `height`, dark left half, light right half, with an EXIF
-/// orientation.
-fn jpeg_with_orientation(width: u32, height: u32, orientation: u8) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, _| {
-        if x < width / 2 {
-            image::Rgb([20, 20, 120])
-        } else {
-            image::Rgb([230, 200, 60])
-        }
-    });
-    let mut plain = Vec::new();
-    img.write_to(
-        &mut std::io::Cursor::new(&mut plain),
-        image::ImageFormat::Jpeg,
-    )
-    .unwrap();
-    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
-    exif.extend([0, orientation, 0, 0, 0, 0, 0, 0]);
-    let mut out = plain[..2].to_vec();
-    out.extend([0xFF, 0xE1]);
-    out.extend(u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
-    out.extend(exif);
-    out.extend(&plain[2..]);
-    out
-}
-
 const SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100" viewBox="0 0 300 100">
   <rect x="5" y="5" width="90" height="90" rx="15" fill="#1a4d8f"/>
   <path d="M120 20 L290 20 L290 40 L120 40 Z M120 60 L250 60 L250 80 L120 80 Z" fill="#333"/>
@@ -218,7 +192,11 @@ fn logos_look_like_their_pdfs() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     logo_png(&d.join("logo.png"));
-    std::fs::write(d.join("photo.jpg"), jpeg_with_orientation(160, 80, 6)).unwrap();
+    std::fs::write(
+        d.join("photo.jpg"),
+        jpeg_with_orientation(160, 80, 6, [20, 20, 120], [230, 200, 60]),
+    )
+    .unwrap();
     std::fs::write(d.join("logo.svg"), SVG).unwrap();
     std::fs::copy(
         repo().join("tests/fixtures/cmyk-red.jpg"),

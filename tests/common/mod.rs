@@ -208,3 +208,32 @@ pub fn ghostscript(dir: &Path, name: &str, ps: &str) {
         ],
     );
 }
+
+/// A JPEG stored `width` × `height`, its left half `left` and right half `right` (RGB), with
+/// an EXIF `orientation` as a camera or phone writes it.
+pub fn jpeg_with_orientation(
+    width: u32,
+    height: u32,
+    orientation: u8,
+    left: [u8; 3],
+    right: [u8; 3],
+) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, _| {
+        image::Rgb(if x < width / 2 { left } else { right })
+    });
+    let mut plain = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut plain),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    // APP1: "Exif\0\0", a big-endian TIFF header, one IFD entry (0x0112 Orientation, SHORT).
+    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+    exif.extend([0, orientation, 0, 0, 0, 0, 0, 0]);
+    let mut out = plain[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    out.extend(exif);
+    out.extend(&plain[2..]);
+    out
+}
