@@ -129,10 +129,107 @@ fn key(spans: &[Span], family: &Family, style: &ParStyle) -> Vec<u8> {
     bytes(&[*align as u8, u8::from(*hyphenate)]);
     bytes(language.as_bytes());
     bytes(&tracking.to_bits().to_le_bytes());
-    // The proper names protected from hyphenation differ from letter to letter.
-    bytes(&(names.len() as u64).to_le_bytes());
-    for name in names.iter() {
+    // The proper names protected from hyphenation differ from letter to letter, but only
+    // those in the text can change its lines (a name is matched within one span's word): the
+    // others are left out, so a paragraph recurs across letters to other recipients.
+    let present: Vec<&String> = names
+        .iter()
+        .filter(|name| spans.iter().any(|s| s.text.contains(name.as_str())))
+        .collect();
+    bytes(&(present.len() as u64).to_le_bytes());
+    for name in present {
         bytes(name.as_bytes());
     }
     key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Align, Color};
+    use crate::fonts::Variant;
+    use crate::length::Abs;
+
+    fn span(text: &str) -> Span {
+        Span {
+            text: text.into(),
+            variant: Variant::Regular,
+            color: Color::BLACK,
+            link: None,
+        }
+    }
+
+    fn style(names: &[&str]) -> ParStyle {
+        ParStyle {
+            size: Abs::pt(10.0),
+            line_height: Abs::pt(14.0),
+            width: Abs::pt(90.0),
+            align: Align::Left,
+            hyphenate: true,
+            language: "de-DE".into(),
+            tracking: 0.0,
+            names: names.iter().map(|n| n.to_string()).collect(),
+        }
+    }
+
+    /// Each line's glyph ids and positions, to compare two layouts exactly.
+    fn placed(lines: &[Line]) -> Vec<Vec<(u16, i64)>> {
+        lines
+            .iter()
+            .map(|line| {
+                line.runs
+                    .iter()
+                    .flat_map(|run| run.glyphs.iter())
+                    .map(|g| (g.id, (g.x.to_pt() * 1000.0).round() as i64))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_the_names_in_the_text_are_part_of_the_key() {
+        let family = crate::fonts::bundled();
+        let text = [span("Wir danken Herrn Reinhardt für die Unterlagen.")];
+        let key_for = |names: &[&str]| key(&text, &family, &style(names));
+        // Other letters' recipients do not change the key …
+        assert_eq!(key_for(&[]), key_for(&["Okafor", "Lindqvist"]));
+        // … a name in the text does.
+        assert_ne!(key_for(&[]), key_for(&["Reinhardt"]));
+        assert_eq!(key_for(&["Reinhardt"]), key_for(&["Okafor", "Reinhardt"]));
+    }
+
+    #[test]
+    fn a_paragraph_set_for_one_recipient_is_set_alike_for_another() {
+        let family = crate::fonts::bundled();
+        let text = [span(
+            "Wir danken Ihnen für das Gespräch mit Frau Wiedemeyer-Schüttelkopf und bitten Sie, \
+             die Unterlagen an Herrn Kaltenbrunner weiterzugeben, sobald sie vollständig sind.",
+        )];
+        let ours = ["Kaltenbrunner", "Schüttelkopf", "Wiedemeyer"];
+        let at = |width: f64, names: &[&str]| ParStyle {
+            width: Abs::pt(width),
+            ..style(names)
+        };
+        // A width at which the names change the lines: a key without them would give one
+        // recipient the other's lines there.
+        let width = (120..470)
+            .map(f64::from)
+            .find(|&w| {
+                let with = paragraph::layout(&text, &family, &at(w, &ours));
+                let without = paragraph::layout(&text, &family, &at(w, &[]));
+                placed(&with.0) != placed(&without.0)
+            })
+            .expect("a width where the names matter");
+        // Set first for a letter to someone else, then for the letter that names them, then
+        // again for someone else: each time as a fresh layout sets it.
+        for names in [&["Okafor"][..], &ours[..], &[][..], &ours[..]] {
+            let fresh = paragraph::layout(&text, &family, &at(width, names));
+            let reused = layout(&text, &family, &at(width, names));
+            assert_eq!(
+                placed(&fresh.0),
+                placed(&reused.0),
+                "{names:?} at {width} pt"
+            );
+        }
+    }
 }
