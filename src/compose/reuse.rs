@@ -146,30 +146,12 @@ fn key(spans: &[Span], family: &Family, style: &ParStyle) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Align, Color};
-    use crate::fonts::Variant;
+    use crate::config::Align;
     use crate::length::Abs;
-
-    fn span(text: &str) -> Span {
-        Span {
-            text: text.into(),
-            variant: Variant::Regular,
-            color: Color::BLACK,
-            link: None,
-        }
-    }
+    use crate::paragraph::testing::{span, style_10pt};
 
     fn style(names: &[&str]) -> ParStyle {
-        ParStyle {
-            size: Abs::pt(10.0),
-            line_height: Abs::pt(14.0),
-            width: Abs::pt(90.0),
-            align: Align::Left,
-            hyphenate: true,
-            language: "de-DE".into(),
-            tracking: 0.0,
-            names: names.iter().map(|n| n.to_string()).collect(),
-        }
+        style_10pt("de-DE", 90.0, Align::Left, names)
     }
 
     /// Each line's glyph ids and positions, to compare two layouts exactly.

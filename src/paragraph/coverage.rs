@@ -126,17 +126,8 @@ fn note(found: &mut Vec<(String, Vec<char>)>, face: &str, c: char) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Color;
     use crate::fonts::{Variant, bundled};
-
-    fn span(text: &str) -> Span {
-        Span {
-            text: text.into(),
-            variant: Variant::Regular,
-            color: Color::BLACK,
-            link: None,
-        }
-    }
+    use crate::paragraph::testing::span;
 
     #[test]
     fn covered_text_stays_one_span() {

@@ -26,7 +26,7 @@ mod lines;
 mod names;
 mod sections;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 use std::sync::Arc;
 

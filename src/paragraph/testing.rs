@@ -33,7 +33,7 @@ pub(super) fn style_in(language: &str, width: f64, align: Align) -> ParStyle {
 }
 
 /// 10 pt on 14 pt, hyphenated, with the letter's proper names.
-pub(super) fn style_10pt(language: &str, width: f64, align: Align, names: &[&str]) -> ParStyle {
+pub(crate) fn style_10pt(language: &str, width: f64, align: Align, names: &[&str]) -> ParStyle {
     ParStyle {
         size: Abs::pt(10.0),
         line_height: Abs::pt(14.0),
@@ -46,7 +46,7 @@ pub(super) fn style_10pt(language: &str, width: f64, align: Align, names: &[&str
     }
 }
 
-pub(super) fn span(text: &str) -> Span {
+pub(crate) fn span(text: &str) -> Span {
     Span {
         text: text.into(),
         variant: Variant::Regular,

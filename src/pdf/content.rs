@@ -435,7 +435,8 @@ fn thousandths(v: f64) -> i64 {
 /// baseline has no rounding instruction, and the call was a fifth of writing a page's text.
 /// Exact: below 2⁵² the truncation and the difference from it are exact in `f64`.
 fn round(v: f64) -> f64 {
-    if !(v.abs() < 4_503_599_627_370_496.0) {
+    // Also NaN and the infinities.
+    if !v.is_finite() || v.abs() >= 4_503_599_627_370_496.0 {
         return v.round();
     }
     let whole = v as i64 as f64;
