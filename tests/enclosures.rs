@@ -13,7 +13,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{ghostscript, letterhead, qpdf_ok, run, tool};
+use common::{ghostscript, letterhead, pages, qpdf_ok, run, tool, uncompressed};
 
 const LETTERHEAD: &str = "[organization]\nname = \"Example Ltd\"\n\
     address = [\"1 Main Street\", \"Springfield\"]\n[page]\nsize = \"a4\"\n";
@@ -69,13 +69,6 @@ fn render(dir: &Path, args: &[&str]) -> common::Run {
     r
 }
 
-fn pages(pdf: &Path) -> usize {
-    tool("qpdf", &["--show-npages", pdf.to_str().unwrap()])
-        .trim()
-        .parse()
-        .unwrap()
-}
-
 fn page_text(pdf: &Path, page: usize) -> String {
     let p = page.to_string();
     tool(
@@ -111,17 +104,6 @@ fn outline(pdf: &Path) -> Vec<(String, usize)> {
 /// An object of the file by its path from the trailer (`mutool show`; arrays count from 1).
 fn show(pdf: &Path, path: &str) -> String {
     tool("mutool", &["show", pdf.to_str().unwrap(), path])
-}
-
-/// The whole file uncompressed, for looking for what must not be in it.
-fn uncompressed(pdf: &Path) -> String {
-    let out = std::process::Command::new("qpdf")
-        .args(["--qdf", "--object-streams=disable"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]

@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{files_below, letterhead, qpdf_ok, repo, run, tool};
+use common::{files_below, letterhead, pages, qpdf_ok, repo, run, tool};
 
 /// A copy of the merge example's template and letterhead, with `rows` generated rows.
 fn merge_dir(rows: usize) -> tempfile::TempDir {
@@ -70,12 +70,6 @@ fn bookmarks(pdf: &Path) -> Vec<String> {
         .iter()
         .map(|o| o["title"].as_str().unwrap().to_string())
         .collect()
-}
-
-fn pages(pdf: &Path) -> usize {
-    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
-    let line = info.lines().find(|l| l.starts_with("Pages:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 #[test]

@@ -14,7 +14,7 @@ mod common;
 use std::path::Path;
 
 use common::pdfread::render_page;
-use common::{ghostscript, letterhead, qpdf_ok, run, tool};
+use common::{ghostscript, letterhead, pages, qpdf_ok, run, tool, uncompressed};
 
 /// A4 page one: a blue band across the top with the name, a blue stripe down the left edge,
 /// the registered office at the foot.
@@ -82,26 +82,23 @@ fn raw_text(pdf: &Path, page: usize) -> String {
     )
 }
 
-fn pages(pdf: &Path) -> usize {
-    tool("qpdf", &["--show-npages", pdf.to_str().unwrap()])
-        .trim()
-        .parse()
-        .unwrap()
-}
-
-fn uncompressed(pdf: &Path) -> String {
-    let out = std::process::Command::new("qpdf")
-        .args(["--qdf", "--object-streams=disable"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// Form XObjects in the file.
 fn forms(pdf: &Path) -> usize {
     uncompressed(pdf).matches("/Subtype /Form").count()
+}
+
+/// A one-page letter with a one-page enclosure, `report.pdf`, that reads "The report".
+fn letter_with_report(d: &Path) {
+    ghostscript(
+        d,
+        "report.pdf",
+        &LATER_PS.replace("Continuation sheet", "The report"),
+    );
+    std::fs::write(
+        d.join("letter.md"),
+        "+++\nto = [\"Jane Doe\"]\nenclosures = { title = \"Report\", file = \"report.pdf\" }\n+++\n\nBody.\n",
+    )
+    .unwrap();
 }
 
 #[test]
@@ -224,16 +221,7 @@ fn our_letterhead_is_drawn_over_it_when_asked() {
 fn enclosures_are_not_drawn_on_stationery() {
     let dir = folder("");
     let d = dir.path();
-    ghostscript(
-        d,
-        "report.pdf",
-        &LATER_PS.replace("Continuation sheet", "The report"),
-    );
-    std::fs::write(
-        d.join("letter.md"),
-        "+++\nto = [\"Jane Doe\"]\nenclosures = { title = \"Report\", file = \"report.pdf\" }\n+++\n\nBody.\n",
-    )
-    .unwrap();
+    letter_with_report(d);
     render(d, &["render", "letter.md"]);
     let pdf = d.join("letter.pdf");
     assert_eq!(pages(&pdf), 2);
@@ -272,16 +260,7 @@ fn scripts_in_stationery_never_come_along() {
 fn a_preview_says_it_leaves_out_the_stationery_and_the_enclosures() {
     let dir = folder("");
     let d = dir.path();
-    ghostscript(
-        d,
-        "report.pdf",
-        &LATER_PS.replace("Continuation sheet", "The report"),
-    );
-    std::fs::write(
-        d.join("letter.md"),
-        "+++\nto = [\"Jane Doe\"]\nenclosures = { title = \"Report\", file = \"report.pdf\" }\n+++\n\nBody.\n",
-    )
-    .unwrap();
+    letter_with_report(d);
     let r = run(letterhead().current_dir(d).args([
         "render",
         "letter.md",

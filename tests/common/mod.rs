@@ -66,6 +66,25 @@ pub fn tool(name: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The number of pages of a PDF, as qpdf counts them.
+pub fn pages(pdf: &Path) -> usize {
+    tool("qpdf", &["--show-npages", pdf.to_str().unwrap()])
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// The whole file uncompressed, for looking for what must not be in it.
+pub fn uncompressed(pdf: &Path) -> String {
+    let out = Command::new("qpdf")
+        .args(["--qdf", "--object-streams=disable"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Whether `qpdf --check` passes on a file (without failing the test).
 pub fn qpdf_ok(path: &Path) -> bool {
     Command::new("qpdf")
