@@ -562,3 +562,44 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
         .read_to_end(&mut existing)
         .is_ok_and(|_| existing == bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// A worker that asks for letter `index`, on its own thread: its channel says when the
+    /// wait is over.
+    fn waiting(ahead: &Arc<Ahead>, stop: &Arc<AtomicBool>, index: usize) -> mpsc::Receiver<()> {
+        let (done, finished) = mpsc::channel();
+        let (ahead, stop) = (ahead.clone(), stop.clone());
+        std::thread::spawn(move || {
+            ahead.wait_for(index, &stop);
+            let _ = done.send(());
+        });
+        finished
+    }
+
+    #[test]
+    fn workers_wait_for_the_reporting_past_the_window() {
+        let ahead = Arc::new(Ahead::new(2));
+        let stop = Arc::new(AtomicBool::new(false));
+        // Letters 0 to 15 are within the window of two threads before anything is reported.
+        assert!(
+            waiting(&ahead, &stop, 15)
+                .recv_timeout(Duration::from_secs(10))
+                .is_ok()
+        );
+        let sixteenth = waiting(&ahead, &stop, 16);
+        let eighteenth = waiting(&ahead, &stop, 18);
+        assert!(sixteenth.recv_timeout(Duration::from_millis(100)).is_err());
+        ahead.reported(1);
+        assert!(sixteenth.recv_timeout(Duration::from_secs(10)).is_ok());
+        assert!(eighteenth.recv_timeout(Duration::from_millis(100)).is_err());
+        // A stopped batch waits for nothing.
+        stop.store(true, Ordering::Relaxed);
+        ahead.wake();
+        assert!(eighteenth.recv_timeout(Duration::from_secs(10)).is_ok());
+    }
+}
