@@ -354,7 +354,10 @@ fn replace_content(
         }
         let (bytes, page_marks) = content::page(page, &doc.structure, fonts, images, actual.get(p));
         marks.push(page_marks);
-        let stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes);
+        // Deflated now, not with the other streams at the end: a long letter holds its pages'
+        // content compressed, a quarter of its size.
+        let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes);
+        finish::compress_stream(&mut stream);
         lo.objects.insert(contents, Object::Stream(stream));
     }
     for id in empty {
