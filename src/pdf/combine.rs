@@ -347,7 +347,7 @@ impl Combiner {
             ]),
             content,
         );
-        super::finish::compress_stream(&mut stream);
+        super::finish::compress_stream_fast(&mut stream);
         for (index, id) in ids.drain(..).enumerate() {
             self.set_entry(id, Entry::inside(stream_id, index as u16));
         }

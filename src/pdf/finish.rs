@@ -216,10 +216,19 @@ pub(super) fn compress(lo: &mut lopdf::Document) {
 
 /// Deflates a stream that has no filter yet, where that makes it smaller.
 pub(super) fn compress_stream(stream: &mut lopdf::Stream) {
+    compress_stream_with(stream, super::save::deflate);
+}
+
+/// `compress_stream` at a fast level: for the streams only a combined print file holds.
+pub(super) fn compress_stream_fast(stream: &mut lopdf::Stream) {
+    compress_stream_with(stream, super::save::deflate_fast);
+}
+
+fn compress_stream_with(stream: &mut lopdf::Stream, deflate: fn(&[u8]) -> Option<Vec<u8>>) {
     if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
         return;
     }
-    let Some(compressed) = super::save::deflate(&stream.content) else {
+    let Some(compressed) = deflate(&stream.content) else {
         return;
     };
     if compressed.len() + 19 < stream.content.len() {

@@ -232,7 +232,7 @@ fn part_of(
             content::Codes::Original,
         );
         let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes);
-        finish::compress_stream(&mut stream);
+        finish::compress_stream_fast(&mut stream);
         lo.objects.insert(contents, Object::Stream(stream));
     }
     let mut shared = Vec::with_capacity(fonts.len());
