@@ -296,8 +296,16 @@ pub struct PlacedGlyph {
 /// ligature stands for several letters; the later glyphs of a multi-glyph cluster stand for
 /// nothing). The texts are kept end to end in one string rather than one string per glyph: a
 /// long letter has millions of glyphs, and a string each tripled the memory it took.
+///
+/// A clone shares the glyphs (they are copied only when one of the two is changed): a
+/// paragraph set again from the cache of set paragraphs (`compose::reuse`), as every letter of
+/// a merge does with the template's, costs no copy of its lines' glyphs and no memory for
+/// them.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Glyphs {
+pub struct Glyphs(Arc<GlyphList>);
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct GlyphList {
     placed: Vec<PlacedGlyph>,
     text: String,
 }
@@ -308,41 +316,42 @@ impl Glyphs {
         // A cluster of over 4 GB cannot occur (letters are limited far below that); saturating
         // keeps the count honest for the rest of the run even so.
         let text_len = u32::try_from(text.len()).unwrap_or(u32::MAX);
-        self.text.push_str(&text[..text_len as usize]);
-        self.placed.push(PlacedGlyph { x, id, text_len });
+        let list = Arc::make_mut(&mut self.0);
+        list.text.push_str(&text[..text_len as usize]);
+        list.placed.push(PlacedGlyph { x, id, text_len });
     }
 
     /// The number of glyphs.
     pub fn len(&self) -> usize {
-        self.placed.len()
+        self.0.placed.len()
     }
 
     /// Whether there are no glyphs.
     pub fn is_empty(&self) -> bool {
-        self.placed.is_empty()
+        self.0.placed.is_empty()
     }
 
     /// The first glyph.
     pub fn first(&self) -> Option<&PlacedGlyph> {
-        self.placed.first()
+        self.0.placed.first()
     }
 
     /// Glyph `i`.
     pub fn get(&self, i: usize) -> Option<&PlacedGlyph> {
-        self.placed.get(i)
+        self.0.placed.get(i)
     }
 
     /// The glyphs in order.
     pub fn iter(&self) -> std::slice::Iter<'_, PlacedGlyph> {
-        self.placed.iter()
+        self.0.placed.iter()
     }
 
     /// The glyphs in order, each with the text it stands for.
     pub fn with_text(&self) -> impl Iterator<Item = (&PlacedGlyph, &str)> {
         let mut at = 0;
-        self.placed.iter().map(move |g| {
+        self.0.placed.iter().map(move |g| {
             let end = at + g.text_len as usize;
-            let text = &self.text[at..end];
+            let text = &self.0.text[at..end];
             at = end;
             (g, text)
         })
@@ -350,20 +359,23 @@ impl Glyphs {
 
     /// The text of all the glyphs.
     pub fn text(&self) -> &str {
-        &self.text
+        &self.0.text
     }
 
     /// Moves every glyph `dx` to the right.
     pub fn shift(&mut self, dx: Abs) {
-        for g in &mut self.placed {
+        for g in &mut Arc::make_mut(&mut self.0).placed {
             g.x += dx;
         }
     }
 
-    /// Gives back spare capacity (a line's runs are built glyph by glyph).
+    /// Gives back spare capacity (a line's runs are built glyph by glyph), unless the glyphs
+    /// are shared: then they were given back before they were first cloned.
     pub fn shrink_to_fit(&mut self) {
-        self.placed.shrink_to_fit();
-        self.text.shrink_to_fit();
+        if let Some(list) = Arc::get_mut(&mut self.0) {
+            list.placed.shrink_to_fit();
+            list.text.shrink_to_fit();
+        }
     }
 }
 

@@ -62,7 +62,11 @@ pub(super) fn layout(
     if let Some(hit) = hit {
         return hit;
     }
-    let (lines, warnings) = paragraph::layout(spans, family, style);
+    let (mut lines, warnings) = paragraph::layout(spans, family, style);
+    // Tight before the cache shares the glyphs with the pages: shared, they stay as they are.
+    for run in lines.iter_mut().flat_map(|l| &mut l.runs) {
+        run.glyphs.shrink_to_fit();
+    }
     SET.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.bytes + text > BUDGET {
