@@ -312,14 +312,15 @@ pub fn render(
             &document,
             &mut warnings,
         )?;
+        let pages = document.pages.len();
         let exported = typeset::export(
-            &document,
+            document,
             &pdf::FontCache::default(),
             &extras,
             false,
             &source.path,
         )?;
-        Ok((document.pages.len(), exported))
+        Ok((pages, exported))
     });
     match made {
         Ok((pages, exported)) => {

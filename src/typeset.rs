@@ -215,7 +215,7 @@ pub(crate) struct Exported {
 /// Writes a laid-out letter (read from `path`) as PDF, keeping its objects for a combined file
 /// when `keep_part` is set.
 pub(crate) fn export(
-    document: &frame::Document,
+    document: frame::Document,
     fonts: &pdf::FontCache,
     extras: &pdf::Extras,
     keep_part: bool,
@@ -374,7 +374,7 @@ pub fn typeset_plain(text: &str) -> diag::Result<(Vec<u8>, Vec<Diagnostic>)> {
     };
     let (document, layout_warnings) = lay_out(&parsed, &setup, Vec::new(), 0)?;
     let exported = export(
-        &document,
+        document,
         &pdf::FontCache::default(),
         &pdf::Extras::default(),
         false,

@@ -438,7 +438,7 @@ fn lay_out_and_write(
     }
     // Write.
     let exported = typeset::export(
-        &document,
+        document,
         &resources.fonts,
         &extras,
         settings.keep_part,

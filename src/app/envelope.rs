@@ -185,7 +185,8 @@ pub(super) fn envelope(args: &EnvelopeArgs) -> u8 {
         }
     }
     // 4. written whole, or not at all.
-    let bytes = match pdf::export(&document, &resources.fonts) {
+    let sheets = document.pages.len();
+    let bytes = match pdf::export(document, &resources.fonts) {
         Ok((bytes, _)) => bytes,
         Err(err) => {
             eprint_diag(
@@ -210,7 +211,7 @@ pub(super) fn envelope(args: &EnvelopeArgs) -> u8 {
             Make::Labels(sheet, _) => format!(
                 "{} on {} of {}",
                 plural(inputs.len(), "label", "labels"),
-                plural(document.pages.len(), "sheet", "sheets"),
+                plural(sheets, "sheet", "sheets"),
                 sheet.name
             ),
         };

@@ -51,7 +51,7 @@ pub(super) enum Codes {
 pub(super) fn page(
     page: &Page,
     structure: &Structure,
-    fonts: &[Font<'_>],
+    fonts: &[Font],
     images: &[(Arc<Image>, String)],
     actual: Option<&BTreeMap<usize, String>>,
 ) -> (Vec<u8>, Marks) {
@@ -62,7 +62,7 @@ pub(super) fn page(
 pub(super) fn page_with(
     page: &Page,
     structure: &Structure,
-    fonts: &[Font<'_>],
+    fonts: &[Font],
     images: &[(Arc<Image>, String)],
     actual: Option<&BTreeMap<usize, String>>,
     codes: Codes,
@@ -85,7 +85,7 @@ pub(super) fn page_with(
         match item {
             Item::Tag(t) => tag = *t,
             Item::Text(run) => {
-                if let Some(index) = fonts.iter().position(|f| Arc::ptr_eq(f.face, &run.face)) {
+                if let Some(index) = fonts.iter().position(|f| Arc::ptr_eq(&f.face, &run.face)) {
                     if run.glyphs.is_empty() {
                         continue;
                     }
@@ -345,7 +345,7 @@ impl Writer {
 
     /// One run: the text matrix at its origin, then its glyphs in one `TJ` with offsets that
     /// put each glyph exactly where layout placed it, measured against the `/W` widths.
-    fn text(&mut self, run: &TextRun, font: &Font<'_>, index: usize) {
+    fn text(&mut self, run: &TextRun, font: &Font, index: usize) {
         let Some(first) = run.glyphs.first() else {
             return;
         };

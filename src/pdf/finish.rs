@@ -14,7 +14,9 @@ pub(super) fn finish(
     lo: &mut lopdf::Document,
     doc: &Document,
     marks: &[super::content::Marks],
+    link_texts: &std::collections::BTreeMap<crate::frame::ElementId, String>,
     extras: &super::enclosure::Extras,
+    written: Option<&mut super::save::Written>,
 ) -> super::enclosure::Appended {
     use lopdf::Object;
     use lopdf::StringFormat::{Hexadecimal, Literal};
@@ -52,7 +54,7 @@ pub(super) fn finish(
     }
     annotations_indirect(lo);
     exact_page_boxes(lo, doc);
-    super::tagged::write(lo, doc, marks);
+    super::tagged::write(lo, doc, marks, link_texts, written);
     let size = doc
         .pages
         .first()

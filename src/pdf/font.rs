@@ -42,16 +42,16 @@ enum Outlines {
 
 /// One embedded face: its resource name and subset, and the widths the content stream
 /// positions glyphs against.
-pub(super) struct Font<'d> {
+pub(super) struct Font {
     /// The face.
-    pub face: &'d Arc<Face>,
+    pub face: Arc<Face>,
     /// Resource name and subset tag (six capital letters).
     pub tag: String,
     /// The subset, ready to embed.
     prepared: Arc<Prepared>,
 }
 
-impl Font<'_> {
+impl Font {
     /// Each glyph of the subset (its id in the face) and the text it stands for.
     pub fn glyph_texts(&self) -> impl Iterator<Item = (u16, &str)> {
         self.prepared
@@ -232,10 +232,7 @@ impl SubsetCache {
 
 /// Subsets every face the document uses, in order of first use. An error names a face that
 /// cannot be subset (tables that do not hold together).
-pub(super) fn subset_all<'d>(
-    doc: &'d Document,
-    cache: &SubsetCache,
-) -> Result<Vec<Font<'d>>, String> {
+pub(super) fn subset_all(doc: &Document, cache: &SubsetCache) -> Result<Vec<Font>, String> {
     // The glyphs of each face, with the text each stands for (the last non-empty one wins),
     // by glyph id: a letter shows thousands of glyphs, and a tree's search for each was a
     // tenth of a batch's time.
@@ -296,7 +293,7 @@ pub(super) fn subset_all<'d>(
                 }
             };
             Ok(Font {
-                face,
+                face: face.clone(),
                 tag: super::subset_tag(i),
                 prepared,
             })
@@ -434,7 +431,7 @@ fn sanitize(name: &str) -> String {
 }
 
 /// Adds the font's objects to the document; returns the id of its `Type0` dictionary.
-pub(super) fn add(lo: &mut lopdf::Document, font: &Font<'_>) -> lopdf::ObjectId {
+pub(super) fn add(lo: &mut lopdf::Document, font: &Font) -> lopdf::ObjectId {
     let p = &font.prepared;
     let widths = Array(vec![
         Integer(0),

@@ -58,13 +58,13 @@ pub struct FontCache {
 
 /// Writes a document as PDF bytes. Warnings (a font that could not be subset) are returned
 /// beside the bytes.
-pub fn export(doc: &Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>), String> {
+pub fn export(doc: Document, fonts: &FontCache) -> Result<(Vec<u8>, Vec<String>), String> {
     export_with(doc, fonts, &Extras::default())
 }
 
 /// `export`, with enclosures appended after the letter.
 pub fn export_with(
-    doc: &Document,
+    doc: Document,
     fonts: &FontCache,
     extras: &Extras,
 ) -> Result<(Vec<u8>, Vec<String>), String> {
@@ -74,7 +74,7 @@ pub fn export_with(
 /// `export`, and the letter's objects for the combined print file of a merge, which takes
 /// them as they are instead of reading the PDF back.
 pub fn export_for_combining(
-    doc: &Document,
+    doc: Document,
     fonts: &FontCache,
     extras: &Extras,
 ) -> Result<(Vec<u8>, Vec<String>, combine::Part), String> {
@@ -87,7 +87,7 @@ pub fn export_for_combining(
 type Exported = (Vec<u8>, Vec<String>, Option<combine::Part>);
 
 fn export_inner(
-    doc: &Document,
+    mut doc: Document,
     fonts: &FontCache,
     extras: &Extras,
     keep: bool,
@@ -99,7 +99,7 @@ fn export_inner(
         image_optimization: None,
     };
     if doc.meta.pdfa
-        && let Some(missing) = pdfa::notdef(doc)
+        && let Some(missing) = pdfa::notdef(&doc)
     {
         return Err(format!(
             "PDF/A allows no character without a glyph, and no font has `{missing}`; \
@@ -107,21 +107,35 @@ fn export_inner(
         ));
     }
     let mut warnings = Vec::new();
-    let images = image::collect(doc);
-    let subsets = font::subset_all(doc, &fonts.subsets)?;
-    let pdf = document(doc);
+    let images = image::collect(&doc);
+    let subsets = font::subset_all(&doc, &fonts.subsets)?;
+    let pdf = document(&doc);
     let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
     image::add(&mut lo, &images);
-    let marks = replace_content(&mut lo, doc, &subsets, &images)?;
+    let links = tagged::link_texts(&doc);
+    // Each page's items go once its content is written, unless the combined file needs them:
+    // a long letter's glyphs need not outlive their page (and its structure tree is built
+    // after the pages).
+    let marks = replace_content(&mut lo, &mut doc, &subsets, &images, !keep)?;
     let problems: Vec<String> = warnings
         .iter()
         .filter(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
         .map(|w| w.msg.clone())
         .collect();
-    let appended = finish::finish(&mut lo, doc, &marks, extras);
+    // The structure tree's elements are written out at once, unless the combined file takes
+    // them as objects.
+    let mut written = save::Written::new();
+    let appended = finish::finish(
+        &mut lo,
+        &doc,
+        &marks,
+        &links,
+        extras,
+        (!keep).then_some(&mut written),
+    );
     // Dictionaries in compressed object streams, and a compressed cross-reference stream
     // (PDF 1.5): a fifth of a short letter's size is dictionaries and cross-references.
-    let bytes = save::save(&lo);
+    let bytes = save::save(&lo, &written);
     if !keep {
         return Ok((bytes, problems, None));
     }
@@ -129,7 +143,7 @@ fn export_inner(
     // writes its own bookmarks.
     enclosure::remove_outline(&mut lo);
     stationery::unwrap(&mut lo, &appended.stationery);
-    let part = part_of(lo, doc, &subsets, &images)?
+    let part = part_of(lo, &doc, &subsets, &images)?
         .with_enclosures(
             appended.bookmarks,
             enclosure::claims(extras, doc.meta.pdfa).pdfua,
@@ -184,7 +198,7 @@ pub fn embed_font_bytes(bytes: Vec<u8>) -> Result<usize, String> {
         meta: Default::default(),
         structure: Default::default(),
     };
-    let (pdf, _, part) = export_for_combining(&doc, &FontCache::default(), &Extras::default())?;
+    let (pdf, _, part) = export_for_combining(doc, &FontCache::default(), &Extras::default())?;
     let mut shared = lopdf::Document::new();
     for glyphs in part.font_glyphs() {
         font::add_shared(&mut shared, &face, "LFAAAA", &glyphs)?;
@@ -198,7 +212,7 @@ pub fn embed_font_bytes(bytes: Vec<u8>) -> Result<usize, String> {
 fn part_of(
     mut lo: lopdf::Document,
     doc: &Document,
-    fonts: &[font::Font<'_>],
+    fonts: &[font::Font],
     images: &[(Arc<Image>, String)],
 ) -> Result<combine::Part, String> {
     use lopdf::Object;
@@ -304,9 +318,10 @@ fn document(doc: &Document) -> PdfDocument {
 /// Puts our content streams into printpdf's pages and our fonts into its font resources.
 fn replace_content(
     lo: &mut lopdf::Document,
-    doc: &Document,
-    fonts: &[font::Font<'_>],
+    doc: &mut Document,
+    fonts: &[font::Font],
     images: &[(Arc<Image>, String)],
+    release: bool,
 ) -> Result<Vec<content::Marks>, String> {
     use lopdf::Object;
     let mut marks = Vec::with_capacity(doc.pages.len());
@@ -318,7 +333,7 @@ fn replace_content(
     let mut font_dict = None;
     let mut empty = Vec::new();
     let actual = tagged::actual_texts(doc);
-    for (p, (page, id)) in doc.pages.iter().zip(page_ids).enumerate() {
+    for (p, (page, id)) in doc.pages.iter_mut().zip(page_ids).enumerate() {
         let dict = lo.get_dictionary(id).map_err(|_| broken())?;
         let contents = dict
             .get(b"Contents")
@@ -354,6 +369,9 @@ fn replace_content(
         }
         let (bytes, page_marks) = content::page(page, &doc.structure, fonts, images, actual.get(p));
         marks.push(page_marks);
+        if release {
+            page.items = Vec::new();
+        }
         // Deflated now, not with the other streams at the end: a long letter holds its pages'
         // content compressed (a 1,001-page letter's peak is 1.7 MB lower).
         let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes);

@@ -42,18 +42,37 @@ enum Entry {
     InStream(u32, usize),
 }
 
-/// The document as PDF bytes.
-pub(super) fn save(lo: &lopdf::Document) -> Vec<u8> {
+/// Objects of the document already written out in PDF syntax (none of them a stream), for
+/// `save` to put into object streams with the others. A long letter's structure tree held as
+/// lopdf dictionaries was the largest part of its memory: some 1.5 KB an element, against
+/// about 60 bytes written.
+pub(super) type Written = Vec<(lopdf::ObjectId, Vec<u8>)>;
+
+/// An object for an object stream: one of the document's, or one written before.
+#[derive(Clone, Copy)]
+enum Packed<'a> {
+    Object(&'a Object),
+    Written(&'a [u8]),
+}
+
+/// The document, with the objects in `written`, as PDF bytes.
+pub(super) fn save(lo: &lopdf::Document, written: &Written) -> Vec<u8> {
     let mut out = Vec::with_capacity(16 * 1024);
     let _ = write!(out, "%PDF-{}\n%", lo.version);
     out.extend_from_slice(&lo.binary_mark);
     out.push(b'\n');
 
-    let max_id = lo.objects.keys().map(|id| id.0).max().unwrap_or(0);
+    let max_id = lo
+        .objects
+        .keys()
+        .chain(written.iter().map(|(id, _)| id))
+        .map(|id| id.0)
+        .max()
+        .unwrap_or(0);
     let mut entries = vec![Entry::Free; max_id as usize + 1];
     // Streams (and the rare object of a later generation) are written directly; the rest is
-    // gathered into object streams.
-    let mut packed: Vec<(u32, &Object)> = Vec::new();
+    // gathered into object streams, in the order of their numbers.
+    let mut packed: Vec<(u32, Packed<'_>)> = Vec::with_capacity(lo.objects.len() + written.len());
     for (&(id, generation), object) in &lo.objects {
         if matches!(object, Object::Stream(_)) || generation != 0 {
             entries[id as usize] = Entry::Direct(out.len());
@@ -61,9 +80,15 @@ pub(super) fn save(lo: &lopdf::Document) -> Vec<u8> {
             write_object(&mut out, object);
             out.extend_from_slice(b"\nendobj\n");
         } else {
-            packed.push((id, object));
+            packed.push((id, Packed::Object(object)));
         }
     }
+    packed.extend(
+        written
+            .iter()
+            .map(|(id, bytes)| (id.0, Packed::Written(bytes))),
+    );
+    packed.sort_by_key(|&(id, _)| id);
     let mut next_id = max_id + 1;
     let mut header = Vec::new();
     let mut body = Vec::new();
@@ -74,7 +99,10 @@ pub(super) fn save(lo: &lopdf::Document) -> Vec<u8> {
         body.clear();
         for (index, &(id, object)) in group.iter().enumerate() {
             let _ = write!(header, "{id} {} ", body.len());
-            write_object(&mut body, object);
+            match object {
+                Packed::Object(object) => write_object(&mut body, object),
+                Packed::Written(bytes) => body.extend_from_slice(bytes),
+            }
             body.push(b'\n');
             entries[id as usize] = Entry::InStream(stream_id, index);
         }
@@ -182,11 +210,14 @@ fn up_predicted(data: &[u8], row: usize) -> Vec<u8> {
     out
 }
 
+/// A compressor and the scratch buffer it writes into.
+type Deflater = (libdeflater::Compressor, Vec<u8>);
+
 thread_local! {
     /// One compressor per thread: setting one up (its tables) costs more than compressing a
     /// letter's small streams.
-    static DEFLATE: RefCell<Option<libdeflater::Compressor>> = const { RefCell::new(None) };
-    static DEFLATE_FAST: RefCell<Option<libdeflater::Compressor>> = const { RefCell::new(None) };
+    static DEFLATE: RefCell<Option<Deflater>> = const { RefCell::new(None) };
+    static DEFLATE_FAST: RefCell<Option<Deflater>> = const { RefCell::new(None) };
 }
 
 /// `data` as a zlib stream at the default level (6).
@@ -206,18 +237,31 @@ pub(super) fn deflate_fast(data: &[u8]) -> Option<Vec<u8>> {
     deflate_with(&DEFLATE_FAST, libdeflater::CompressionLvl::fastest(), data)
 }
 
+/// The largest scratch buffer a thread keeps between streams (a letter's are a few KB).
+const SCRATCH_KEPT: usize = 1 << 20;
+
 fn deflate_with(
-    compressor: &'static std::thread::LocalKey<RefCell<Option<libdeflater::Compressor>>>,
+    compressor: &'static std::thread::LocalKey<RefCell<Option<Deflater>>>,
     level: libdeflater::CompressionLvl,
     data: &[u8],
 ) -> Option<Vec<u8>> {
     compressor.with(|cell| {
         let mut cell = cell.borrow_mut();
-        let z = cell.get_or_insert_with(|| libdeflater::Compressor::new(level));
-        let mut out = vec![0; z.zlib_compress_bound(data.len())];
-        let length = z.zlib_compress(data, &mut out).ok()?;
-        out.truncate(length);
-        Some(out)
+        let (z, scratch) =
+            cell.get_or_insert_with(|| (libdeflater::Compressor::new(level), Vec::new()));
+        // Into the thread's scratch buffer, then copied out at its exact length: a buffer of
+        // the bound for each stream was zeroed first, and kept its whole capacity (a long
+        // letter's deflated pages held three times their size).
+        scratch.resize(z.zlib_compress_bound(data.len()), 0);
+        let out = z
+            .zlib_compress(data, scratch)
+            .ok()
+            .map(|length| scratch[..length].to_vec());
+        // An image's stream can be megabytes: the thread does not keep a buffer that large.
+        if scratch.capacity() > SCRATCH_KEPT {
+            *scratch = Vec::new();
+        }
+        out
     })
 }
 

@@ -28,8 +28,15 @@ enum Kid {
 }
 
 /// Writes the structure tree for `doc`, whose pages' marked content is `marks` (one per page,
-/// in order).
-pub(super) fn write(lo: &mut lopdf::Document, doc: &Document, marks: &[Marks]) {
+/// in order). With `written`, its elements go there already written out, not into `lo`
+/// (which keeps them only for a combined file).
+pub(super) fn write(
+    lo: &mut lopdf::Document,
+    doc: &Document,
+    marks: &[Marks],
+    link_text: &BTreeMap<ElementId, String>,
+    mut written: Option<&mut super::save::Written>,
+) {
     let Ok(Object::Reference(catalog)) = lo.trailer.get(b"Root").cloned() else {
         return;
     };
@@ -94,7 +101,6 @@ pub(super) fn write(lo: &mut lopdf::Document, doc: &Document, marks: &[Marks]) {
         .map(|e| keep[e].then(|| lo.new_object_id()))
         .collect();
     let tree_root = lo.new_object_id();
-    let link_text = link_texts(doc);
     for e in 0..n {
         let Some(id) = ids[e] else { continue };
         let el = &elements[e];
@@ -191,7 +197,15 @@ pub(super) fn write(lo: &mut lopdf::Document, doc: &Document, marks: &[Marks]) {
             ),
             _ => {}
         }
-        lo.objects.insert(id, Object::Dictionary(dict));
+        let dict = Object::Dictionary(dict);
+        match written.as_deref_mut() {
+            Some(written) => {
+                let mut bytes = Vec::with_capacity(64);
+                super::save::write_object(&mut bytes, &dict);
+                written.push((id, bytes));
+            }
+            None => _ = lo.objects.insert(id, dict),
+        }
     }
     // The parent tree: for each page the element of each MCID, for each annotation its
     // element.
@@ -280,8 +294,8 @@ pub(super) fn suspect(lo: &mut lopdf::Document) {
 }
 
 /// The text of each link element (what its annotations' `/Contents` say when it has no
-/// alternative text).
-fn link_texts(doc: &Document) -> BTreeMap<ElementId, String> {
+/// alternative text). Read before the pages' content is written, which lets their items go.
+pub(super) fn link_texts(doc: &Document) -> BTreeMap<ElementId, String> {
     let mut out = BTreeMap::new();
     let structure = &doc.structure;
     for page in &doc.pages {
