@@ -281,15 +281,36 @@ pub struct TextRun {
     pub glyphs: Glyphs,
 }
 
-/// A glyph at a position relative to its run's origin.
+/// A glyph at a position relative to its run's origin: eight bytes, as a long letter holds
+/// millions (with the position as an `f64` and a 32-bit text length they took twice that, the
+/// largest part of a 1,000-page letter's memory).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlacedGlyph {
-    /// Horizontal position from the run's origin.
-    pub x: Abs,
+    /// Horizontal position from the run's origin, in 1/65,536 pt: within 8 × 10⁻⁶ pt of where
+    /// layout put it, a thousandth of the 1/1000 em a content stream places glyphs to.
+    x: i32,
     /// Glyph id in the run's face.
     pub id: u16,
-    /// How many bytes of the run's text this glyph stands for.
-    text_len: u32,
+    /// How many bytes of the run's text this glyph stands for; `u16::MAX`: the length is the
+    /// run's next entry in `GlyphList::long`.
+    text_len: u16,
+}
+
+/// Units of `PlacedGlyph::x` in a point.
+const GLYPH_UNITS_PER_PT: f64 = 65_536.0;
+
+impl PlacedGlyph {
+    /// Horizontal position from the run's origin.
+    pub fn x(&self) -> Abs {
+        Abs::pt(f64::from(self.x) / GLYPH_UNITS_PER_PT)
+    }
+
+    /// `x` in the units it is kept in (beyond ±32,768 pt, which no page reaches, held at the
+    /// limit).
+    fn units(x: Abs) -> i32 {
+        // `as` saturates, and takes NaN to 0.
+        (x.to_pt() * GLYPH_UNITS_PER_PT).round() as i32
+    }
 }
 
 /// The glyphs of a run, left to right, with the text each stands for (for copy and paste: a
@@ -308,6 +329,9 @@ pub struct Glyphs(Arc<GlyphList>);
 struct GlyphList {
     placed: Vec<PlacedGlyph>,
     text: String,
+    /// The text lengths of the glyphs that stand for 65,535 bytes or more, in order: a cluster
+    /// that long (one letter under thousands of combining marks) is possible, never common.
+    long: Vec<u32>,
 }
 
 impl Glyphs {
@@ -315,10 +339,21 @@ impl Glyphs {
     pub fn push(&mut self, id: u16, x: Abs, text: &str) {
         // A cluster of over 4 GB cannot occur (letters are limited far below that); saturating
         // keeps the count honest for the rest of the run even so.
-        let text_len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
         let list = Arc::make_mut(&mut self.0);
-        list.text.push_str(&text[..text_len as usize]);
-        list.placed.push(PlacedGlyph { x, id, text_len });
+        list.text.push_str(&text[..len as usize]);
+        let text_len = match u16::try_from(len) {
+            Ok(short) if short < u16::MAX => short,
+            _ => {
+                list.long.push(len);
+                u16::MAX
+            }
+        };
+        list.placed.push(PlacedGlyph {
+            x: PlacedGlyph::units(x),
+            id,
+            text_len,
+        });
     }
 
     /// The number of glyphs.
@@ -349,8 +384,13 @@ impl Glyphs {
     /// The glyphs in order, each with the text it stands for.
     pub fn with_text(&self) -> impl Iterator<Item = (&PlacedGlyph, &str)> {
         let mut at = 0;
+        let mut long = self.0.long.iter();
         self.0.placed.iter().map(move |g| {
-            let end = at + g.text_len as usize;
+            let len = match g.text_len {
+                u16::MAX => long.next().map_or(0, |&l| l as usize),
+                short => usize::from(short),
+            };
+            let end = at + len;
             let text = &self.0.text[at..end];
             at = end;
             (g, text)
@@ -365,7 +405,7 @@ impl Glyphs {
     /// Moves every glyph `dx` to the right.
     pub fn shift(&mut self, dx: Abs) {
         for g in &mut Arc::make_mut(&mut self.0).placed {
-            g.x += dx;
+            g.x = PlacedGlyph::units(g.x() + dx);
         }
     }
 
@@ -375,6 +415,7 @@ impl Glyphs {
         if let Some(list) = Arc::get_mut(&mut self.0) {
             list.placed.shrink_to_fit();
             list.text.shrink_to_fit();
+            list.long.shrink_to_fit();
         }
     }
 }
@@ -497,4 +538,50 @@ pub enum Colour {
     Rgb,
     /// An index into a palette of RGB triples.
     Indexed(Vec<u8>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glyphs_give_back_their_texts_and_positions() {
+        let long = "e\u{301}".repeat(40_000); // 120,000 bytes: one cluster
+        let mut glyphs = Glyphs::default();
+        glyphs.push(1, Abs::pt(0.0), "a");
+        glyphs.push(2, Abs::pt(5.25), &long);
+        glyphs.push(3, Abs::pt(7.0), "");
+        glyphs.push(4, Abs::pt(612.123_456), &long[..70_000]);
+        glyphs.push(5, Abs::pt(-3.5), "fi");
+        let got: Vec<(u16, f64, usize)> = glyphs
+            .with_text()
+            .map(|(g, t)| (g.id, g.x().to_pt(), t.len()))
+            .collect();
+        assert_eq!(got.len(), 5);
+        let want = [
+            (1, 0.0, 1),
+            (2, 5.25, 120_000),
+            (3, 7.0, 0),
+            (4, 612.123_456, 70_000),
+            (5, -3.5, 2),
+        ];
+        for ((id, x, len), (wid, wx, wlen)) in got.into_iter().zip(want) {
+            assert_eq!((id, len), (wid, wlen));
+            assert!((x - wx).abs() <= 0.5 / 65_536.0, "{x} for {wx}");
+        }
+        assert_eq!(glyphs.text().len(), 1 + 120_000 + 70_000 + 2);
+        assert!(glyphs.text().ends_with("fi"));
+    }
+
+    #[test]
+    fn a_clone_shares_its_glyphs_until_one_of_them_changes() {
+        let mut a = Glyphs::default();
+        a.push(7, Abs::pt(1.0), "x");
+        let mut b = a.clone();
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        b.shift(Abs::pt(2.0));
+        assert!(!Arc::ptr_eq(&a.0, &b.0));
+        assert_eq!(a.first().map(|g| g.x().to_pt()), Some(1.0));
+        assert_eq!(b.first().map(|g| g.x().to_pt()), Some(3.0));
+    }
 }

@@ -321,7 +321,7 @@ fn text(pixmap: &mut Pixmap, run: &TextRun, scale: f32, glyphs: &mut GlyphCache)
         let Some(path) = glyphs.get(&run.face, g.id) else {
             continue;
         };
-        let x = ((x0 + g.x.to_pt() as f32) * scale * 4.0).floor() / 4.0;
+        let x = ((x0 + g.x().to_pt() as f32) * scale * 4.0).floor() / 4.0;
         let transform = Transform::from_row(em * scale, 0.0, 0.0, -em * scale, x, baseline);
         pixmap.fill_path(path, &paint, FillRule::Winding, transform, None);
     }

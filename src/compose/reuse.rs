@@ -166,7 +166,7 @@ mod tests {
                 line.runs
                     .iter()
                     .flat_map(|run| run.glyphs.iter())
-                    .map(|g| (g.id, (g.x.to_pt() * 1000.0).round() as i64))
+                    .map(|g| (g.id, (g.x().to_pt() * 1000.0).round() as i64))
                     .collect()
             })
             .collect()

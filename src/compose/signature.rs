@@ -266,7 +266,7 @@ mod tests {
         let xs: Vec<f64> = merged
             .runs
             .iter()
-            .map(|r| r.glyphs.first().unwrap().x.to_pt())
+            .map(|r| r.glyphs.first().unwrap().x().to_pt())
             .collect();
         assert_eq!(xs, [0.0, 102.0]);
         assert_eq!(merged.links[1].0, Abs::pt(100.0));

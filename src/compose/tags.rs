@@ -58,7 +58,7 @@ pub(super) fn tag_line(
         .runs
         .iter()
         .filter_map(|r| r.glyphs.first())
-        .map(|g| g.x)
+        .map(|g| g.x())
         .fold(None, |m: Option<Abs>, x| Some(m.map_or(x, |m| m.min(x))));
     let half = Abs::pt(0.5);
     for (i, (x0, _, target)) in line.links.iter().enumerate() {
@@ -107,14 +107,14 @@ pub(super) fn tag_line(
         for (i, (g, text)) in run.glyphs.with_text().enumerate() {
             let part = if hyphen.is_some_and(|(hr, hi)| r == hr && i >= hi) {
                 Part::Hyphen
-            } else if g.x >= end {
+            } else if g.x() >= end {
                 last
             } else {
-                link_at(g.x).map_or(Part::Text, Part::Link)
+                link_at(g.x()).map_or(Part::Text, Part::Link)
             };
             last = part;
             match &mut piece {
-                Some((p, glyphs)) if *p == part => glyphs.push(g.id, g.x, text),
+                Some((p, glyphs)) if *p == part => glyphs.push(g.id, g.x(), text),
                 _ => {
                     if let Some((p, glyphs)) = piece.take() {
                         runs.push(LineRun {
@@ -125,7 +125,7 @@ pub(super) fn tag_line(
                         runs_tags.push(tag_of(p));
                     }
                     let mut glyphs = Glyphs::default();
-                    glyphs.push(g.id, g.x, text);
+                    glyphs.push(g.id, g.x(), text);
                     piece = Some((part, glyphs));
                 }
             }

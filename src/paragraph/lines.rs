@@ -345,7 +345,7 @@ mod tests {
                         .runs
                         .iter()
                         .flat_map(|r| r.glyphs.with_text())
-                        .filter(|(g, _)| g.x >= l.width - Abs::pt(0.01))
+                        .filter(|(g, _)| g.x() >= l.width - Abs::pt(0.01))
                         .map(|(_, t)| t)
                         .collect();
                     (text, past == " " || past.is_empty(), l.hyphen)
@@ -441,7 +441,7 @@ mod tests {
         let glyphs: Vec<_> = first.runs[0].glyphs.with_text().collect();
         let face = family.face(Variant::Regular);
         let word_end = glyphs.iter().position(|(_, t)| *t == " ").unwrap();
-        let set = glyphs[word_end].0.x - glyphs[0].0.x;
+        let set = glyphs[word_end].0.x() - glyphs[0].0.x();
         let natural = advance(&shape::shape(face, "Wir", "de-DE"), 10.0);
         assert!(set > natural, "{set:?} {natural:?}");
         assert!(set - natural < natural * 0.025 * 1.2, "{set:?} {natural:?}");

@@ -362,7 +362,7 @@ impl Writer {
             self.fill = Some(run.color);
         }
         let at = (
-            thousandths((run.x + first.x).to_pt()),
+            thousandths((run.x + first.x()).to_pt()),
             thousandths(f64::from(self.height) - run.y.to_pt()),
         );
         if at.0 == self.line.0 || self.line == (0, 0) {
@@ -402,7 +402,7 @@ impl Writer {
             code(&mut self.out, glyph);
             pen += width;
             if let Some(next) = run.glyphs.get(i + 1) {
-                let target = (next.x - first.x).to_pt() * units_per_pt;
+                let target = (next.x() - first.x()).to_pt() * units_per_pt;
                 let units = round(target - pen as f64) as i64;
                 if units != 0 {
                     pen += units;
