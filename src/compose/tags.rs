@@ -87,10 +87,13 @@ pub(super) fn tag_line(
         tags.runs = vec![Tag::Element(parent); line.runs.len()];
         return tags;
     }
+    // A glyph's position is kept to 1/65,536 pt (`PlacedGlyph`): the one just after a link,
+    // placed where the link ends, may read as a hair before that end. Glyphs are far wider
+    // than the 0.01 pt allowed either way.
     let link_at = |x: Abs| {
         line.links
             .iter()
-            .position(|(x0, x1, _)| x + Abs::pt(0.01) >= *x0 && x < *x1)
+            .position(|(x0, x1, _)| x + Abs::pt(0.01) >= *x0 && x + Abs::pt(0.01) < *x1)
     };
     // Where the added hyphen starts: (run, glyph).
     let hyphen = line.runs.len().checked_sub(1).and_then(|r| {
