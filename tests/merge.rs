@@ -915,3 +915,45 @@ fn a_full_disk_fails_the_combined_file_not_the_letters() {
         .count();
     assert_eq!(temporaries, 0, "a temporary file was left behind");
 }
+
+/// The streams of a combined print file that were left as they are (no `/Filter`), other than
+/// its XMP metadata, by `qpdf --json`: `(object, length)`.
+fn unfiltered_streams(pdf: &Path) -> Vec<(String, u64)> {
+    let json: serde_json::Value =
+        serde_json::from_str(&tool("qpdf", &["--json", pdf.to_str().unwrap()])).unwrap();
+    let objects = json["qpdf"][1]
+        .as_object()
+        .expect("qpdf --json gives the objects");
+    objects
+        .iter()
+        .filter_map(|(name, object)| {
+            let dict = object["stream"]["dict"].as_object()?;
+            let metadata = dict.get("/Type").and_then(|t| t.as_str()) == Some("/Metadata");
+            (!dict.contains_key("/Filter") && !metadata)
+                .then(|| (name.clone(), dict["/Length"].as_u64().unwrap_or(0)))
+        })
+        .collect()
+}
+
+#[test]
+fn a_combined_file_is_compressed() {
+    let dir = merge_dir();
+    let d = dir.path();
+    let r = run(&mut combined_merge(d, "print.pdf"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let combined = d.join("print.pdf");
+    assert!(qpdf_ok(&combined));
+    // Its pages and object streams are deflated like the letters' own.
+    let unfiltered = unfiltered_streams(&combined);
+    assert!(unfiltered.is_empty(), "left as they are: {unfiltered:?}");
+    // And it is smaller than the letters it holds, whose fonts it holds once per face.
+    let letters: u64 = pdfs_in(&d.join("out"))
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum();
+    let size = std::fs::metadata(&combined).unwrap().len();
+    assert!(
+        size < letters,
+        "{size} bytes against the letters' {letters}"
+    );
+}

@@ -229,12 +229,19 @@ pub(super) fn deflate(data: &[u8]) -> Option<Vec<u8>> {
     deflate_with(&DEFLATE, libdeflater::CompressionLvl::default(), data)
 }
 
-/// `data` as a zlib stream at the fastest level, for the streams only a combined print file
+/// `data` as a zlib stream at libdeflate's level 1, for the streams only a combined print file
 /// holds: its pages' content as the file's shared fonts show it, and the object streams its
-/// appending writes. Measured on a 5,000-row merge with `--combine`: 4–9 % less CPU (paired
-/// medians) for a print file 5 % larger (13.9 → 14.6 MB); level 3 made it 14.4 MB.
+/// appending writes. Measured on a 5,000-row merge with `--combine --duplex`: 3.8 % less CPU
+/// than level 6 (paired medians) for a print file 5 % larger (13.9 → 14.6 MB; level 4:
+/// 14.3 MB).
 pub(super) fn deflate_fast(data: &[u8]) -> Option<Vec<u8>> {
-    deflate_with(&DEFLATE_FAST, libdeflater::CompressionLvl::fastest(), data)
+    deflate_with(&DEFLATE_FAST, fast_level(), data)
+}
+
+/// libdeflate's level 1. Not `CompressionLvl::fastest()`: that is level 0, which stores the
+/// data as it is (a combined print file of 5,000 letters was 38 MB).
+fn fast_level() -> libdeflater::CompressionLvl {
+    libdeflater::CompressionLvl::new(1).unwrap_or_default()
 }
 
 /// The largest scratch buffer a thread keeps between streams (a letter's are a few KB).
