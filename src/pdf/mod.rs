@@ -124,7 +124,7 @@ fn export_inner(
         .collect();
     // The structure tree's elements are written out at once, unless the combined file takes
     // them as objects.
-    let mut written = save::Written::new();
+    let mut written = save::Written::default();
     let appended = finish::finish(
         &mut lo,
         &doc,

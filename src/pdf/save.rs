@@ -46,7 +46,30 @@ enum Entry {
 /// `save` to put into object streams with the others. A long letter's structure tree held as
 /// lopdf dictionaries was the largest part of its memory: some 1.5 KB an element, against
 /// about 60 bytes written.
-pub(super) type Written = Vec<(lopdf::ObjectId, Vec<u8>)>;
+#[derive(Default)]
+pub(super) struct Written {
+    /// The objects' bytes, one after another.
+    bytes: Vec<u8>,
+    /// Each object and where its bytes end.
+    objects: Vec<(lopdf::ObjectId, usize)>,
+}
+
+impl Written {
+    /// Adds object `id`, which `write` writes out.
+    pub(super) fn push_with(&mut self, id: lopdf::ObjectId, write: impl FnOnce(&mut Vec<u8>)) {
+        write(&mut self.bytes);
+        self.objects.push((id, self.bytes.len()));
+    }
+
+    /// Each object with its bytes, in the order they were added.
+    fn iter(&self) -> impl Iterator<Item = (lopdf::ObjectId, &[u8])> {
+        let starts = std::iter::once(0).chain(self.objects.iter().map(|&(_, end)| end));
+        self.objects
+            .iter()
+            .zip(starts)
+            .map(|(&(id, end), start)| (id, &self.bytes[start..end]))
+    }
+}
 
 /// An object for an object stream: one of the document's, or one written before.
 #[derive(Clone, Copy)]
@@ -65,14 +88,15 @@ pub(super) fn save(lo: &lopdf::Document, written: &Written) -> Vec<u8> {
     let max_id = lo
         .objects
         .keys()
-        .chain(written.iter().map(|(id, _)| id))
         .map(|id| id.0)
+        .chain(written.iter().map(|(id, _)| id.0))
         .max()
         .unwrap_or(0);
     let mut entries = vec![Entry::Free; max_id as usize + 1];
     // Streams (and the rare object of a later generation) are written directly; the rest is
     // gathered into object streams, in the order of their numbers.
-    let mut packed: Vec<(u32, Packed<'_>)> = Vec::with_capacity(lo.objects.len() + written.len());
+    let mut packed: Vec<(u32, Packed<'_>)> =
+        Vec::with_capacity(lo.objects.len() + written.objects.len());
     for (&(id, generation), object) in &lo.objects {
         if matches!(object, Object::Stream(_)) || generation != 0 {
             entries[id as usize] = Entry::Direct(out.len());
