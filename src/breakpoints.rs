@@ -101,7 +101,17 @@ fn is_month(word: &str, lang: crate::lang::Language) -> bool {
             .months()
             .iter()
             .chain(lang.months())
-            .any(|m| m.to_lowercase() == word.to_lowercase())
+            .any(|m| same_ignoring_case(m, word))
+}
+
+/// Whether `a` and `b` are the same lowercased; without allocating when `b` is ASCII (as most
+/// words are): a name with letters beyond ASCII lowercases to letters beyond ASCII.
+fn same_ignoring_case(a: &str, b: &str) -> bool {
+    match (a.is_ascii(), b.is_ascii()) {
+        (true, true) => a.eq_ignore_ascii_case(b),
+        (_, true) => false,
+        _ => a.to_lowercase() == b.to_lowercase(),
+    }
 }
 
 /// Where a web or mail address may break (byte offsets of the piece after each break), by the

@@ -94,7 +94,7 @@ pub(super) fn layout(
 /// link, then the style.
 fn key(spans: &[Span], family: &Family, style: &ParStyle) -> Vec<u8> {
     let text: usize = spans.iter().map(|s| s.text.len()).sum();
-    let mut key = Vec::with_capacity(text + spans.len() * 48 + 64 + style.language.len());
+    let mut key = Vec::with_capacity(text + spans.len() * 112 + 160 + style.language.len());
     let mut bytes = |b: &[u8]| {
         key.extend_from_slice(&(b.len() as u64).to_le_bytes());
         key.extend_from_slice(b);

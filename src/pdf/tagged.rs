@@ -47,7 +47,7 @@ enum KidRef {
 struct Element<'a> {
     role: Role,
     parent: ObjectId,
-    kids: Vec<KidRef>,
+    kids: &'a [KidRef],
     page: Option<ObjectId>,
     alt: Option<&'a str>,
     lang: Option<&'a str>,
@@ -84,7 +84,7 @@ impl Element<'_> {
             }
             KidRef::Element(id) => reference(out, id),
         };
-        match self.kids.as_slice() {
+        match self.kids {
             [one] => {
                 if !matches!(one, KidRef::Mcr(..) | KidRef::Objr(..)) {
                     out.push(b' ');
@@ -149,7 +149,7 @@ impl Element<'_> {
         ]);
         // One kid stands alone (the usual case for a heading or a link): shorter, and what
         // checkers that expect an MCID read most reliably.
-        match self.kids.as_slice() {
+        match self.kids {
             [one] => dict.set("K", kid(one)),
             kids => dict.set("K", Object::Array(kids.iter().map(kid).collect())),
         }
@@ -184,6 +184,36 @@ impl Element<'_> {
     }
 }
 
+/// Items grouped by element, each element's in the order given: a few allocations for a
+/// letter's few hundred elements instead of a list each.
+struct Grouped<T> {
+    /// Element `e`'s items are `items[starts[e]..starts[e + 1]]`.
+    starts: Vec<usize>,
+    items: Vec<T>,
+}
+
+impl<T> Grouped<T> {
+    fn new(n: usize, mut items: Vec<(ElementId, T)>) -> Grouped<T> {
+        // A stable sort: each element's items keep their order.
+        items.sort_by_key(|&(e, _)| e);
+        let mut starts = vec![0; n + 1];
+        for &(e, _) in &items {
+            starts[e + 1] += 1;
+        }
+        for e in 0..n {
+            starts[e + 1] += starts[e];
+        }
+        Grouped {
+            starts,
+            items: items.into_iter().map(|(_, item)| item).collect(),
+        }
+    }
+
+    fn of(&self, e: ElementId) -> &[T] {
+        &self.items[self.starts[e]..self.starts[e + 1]]
+    }
+}
+
 /// Writes the structure tree for `doc`, whose pages' marked content is `marks` (one per page,
 /// in order). With `written`, its elements go there already written out, not into `lo`
 /// (which keeps them only for a combined file).
@@ -204,13 +234,13 @@ pub(super) fn write(
     let elements = doc.structure.elements();
     let n = elements.len();
     // Each element's own content, in the order it is drawn, with its position in the document.
-    let mut own: Vec<Vec<(usize, Kid)>> = vec![Vec::new(); n];
+    let mut own: Vec<(ElementId, (usize, Kid))> = Vec::new();
     let mut annots_of: Vec<(ObjectId, ElementId)> = Vec::new();
     let mut pos = 0;
     for (p, (page, m)) in pages.iter().zip(marks).enumerate() {
         for (mcid, &e) in m.mcids.iter().enumerate() {
             if e < n {
-                own[e].push((pos, Kid::Mcid(p, mcid)));
+                own.push((e, (pos, Kid::Mcid(p, mcid))));
             }
             pos += 1;
         }
@@ -223,7 +253,7 @@ pub(super) fn write(
             .unwrap_or_default();
         for (annot, e) in annots.into_iter().zip(&m.links) {
             if let Some(e) = e.filter(|&e| e < n) {
-                own[e].push((pos, Kid::Annot(p, annot)));
+                own.push((e, (pos, Kid::Annot(p, annot))));
                 annots_of.push((annot, e));
                 pos += 1;
             }
@@ -231,7 +261,8 @@ pub(super) fn write(
     }
     // Where each element first appears (its own content or its children's); parents are made
     // before their children, so one pass from the end carries it up.
-    let mut first: Vec<Option<usize>> = own.iter().map(|o| o.first().map(|k| k.0)).collect();
+    let own = Grouped::new(n, own);
+    let mut first: Vec<Option<usize>> = (0..n).map(|e| own.of(e).first().map(|k| k.0)).collect();
     for e in (1..n).rev() {
         if let Some(f) = first[e] {
             let p = elements[e].parent;
@@ -248,33 +279,38 @@ pub(super) fn write(
                     && first[elements[e].parent].is_some())
         })
         .collect();
-    let mut children: Vec<Vec<ElementId>> = vec![Vec::new(); n];
-    for e in 1..n {
-        if keep[e] {
-            children[elements[e].parent].push(e);
-        }
-    }
+    let children = Grouped::new(
+        n,
+        (1..n)
+            .filter(|&e| keep[e])
+            .map(|e| (elements[e].parent, e))
+            .collect(),
+    );
     let ids: Vec<Option<ObjectId>> = (0..n)
         .map(|e| keep[e].then(|| lo.new_object_id()))
         .collect();
     let tree_root = lo.new_object_id();
+    // Reused from element to element.
+    let mut kids = Vec::new();
+    let mut kid_refs = Vec::new();
     for e in 0..n {
         let Some(id) = ids[e] else { continue };
         let el = &elements[e];
+        let (own, children) = (own.of(e), children.of(e));
         // Own content and children, merged by first appearance.
-        let mut kids = Vec::new();
+        kids.clear();
         let (mut i, mut j) = (0, 0);
-        while i < own[e].len() || j < children[e].len() {
-            let take_own = match (own[e].get(i), children[e].get(j)) {
+        while i < own.len() || j < children.len() {
+            let take_own = match (own.get(i), children.get(j)) {
                 (Some((p, _)), Some(&c)) => first[c].is_none_or(|f| *p < f),
                 (Some(_), None) => true,
                 _ => false,
             };
             if take_own {
-                kids.push(own[e][i].1);
+                kids.push(own[i].1);
                 i += 1;
             } else {
-                kids.push(Kid::Element(children[e][j]));
+                kids.push(Kid::Element(children[j]));
                 j += 1;
             }
         }
@@ -289,15 +325,16 @@ pub(super) fn write(
             } else {
                 ids[el.parent].unwrap_or(tree_root)
             },
-            kids: kids
-                .iter()
-                .filter_map(|kid| match *kid {
+            kids: {
+                kid_refs.clear();
+                kid_refs.extend(kids.iter().filter_map(|kid| match *kid {
                     Kid::Mcid(p, mcid) if Some(p) == page_of => Some(KidRef::Mcid(mcid)),
                     Kid::Mcid(p, mcid) => Some(KidRef::Mcr(pages[p], mcid)),
                     Kid::Annot(p, annot) => Some(KidRef::Objr(pages[p], annot)),
                     Kid::Element(c) => ids[c].map(KidRef::Element),
-                })
-                .collect(),
+                }));
+                &kid_refs
+            },
             page: page_of.map(|p| pages[p]),
             alt: el.alt.as_deref(),
             lang: el.lang.as_deref(),
@@ -509,7 +546,7 @@ mod tests {
             Element {
                 role: Role::P,
                 parent: (7, 0),
-                kids: vec![KidRef::Mcid(3)],
+                kids: &[KidRef::Mcid(3)],
                 page: Some(page),
                 alt: None,
                 lang: None,
@@ -518,7 +555,7 @@ mod tests {
             Element {
                 role: Role::Link,
                 parent: (7, 0),
-                kids: vec![KidRef::Objr(page, (12, 0))],
+                kids: &[KidRef::Objr(page, (12, 0))],
                 page: None,
                 alt: Some("Spenden (online) \\ überweisen"),
                 lang: Some("de-DE"),
@@ -527,7 +564,7 @@ mod tests {
             Element {
                 role: Role::Figure,
                 parent: (2, 0),
-                kids: vec![
+                kids: &[
                     KidRef::Mcid(0),
                     KidRef::Mcr((9, 0), 1),
                     KidRef::Element((10, 0)),
@@ -542,7 +579,7 @@ mod tests {
             Element {
                 role: Role::TH,
                 parent: (2, 0),
-                kids: vec![KidRef::Mcr(page, 2)],
+                kids: &[KidRef::Mcr(page, 2)],
                 page: None,
                 alt: None,
                 lang: None,
@@ -551,7 +588,7 @@ mod tests {
             Element {
                 role: Role::Document,
                 parent: (1, 0),
-                kids: vec![KidRef::Element((3, 0)), KidRef::Element((5, 0))],
+                kids: &[KidRef::Element((3, 0)), KidRef::Element((5, 0))],
                 page: None,
                 alt: None,
                 lang: Some("en"),
