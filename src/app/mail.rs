@@ -68,7 +68,7 @@ impl Mailer {
         let folder = jobs
             .iter()
             .find_map(|j| match &j.input {
-                Input::Row { folder, .. } => Some(folder.clone()),
+                Input::Row { folder, .. } => Some(folder.to_path_buf()),
                 _ => None,
             })
             .unwrap_or_default();

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diag::{self, Diagnostic};
 use crate::merge::{self, Template};
@@ -52,14 +53,17 @@ pub(super) fn plan(mode: Mode, request: &MergeRequest<'_>) -> diag::Result<(Vec<
     // Names first, all of them: a clash is refused before anything is written.
     let mut taken: BTreeMap<String, usize> = BTreeMap::new();
     let mut jobs = Vec::with_capacity(data.rows.len());
+    // Shared by the rows.
+    let (data_path, template_folder): (Arc<Path>, Arc<Path>) =
+        (Arc::from(data.path.as_path()), Arc::from(folder.as_path()));
     for (index, row) in data.rows.iter().enumerate() {
         let input = Input::Row {
             index,
             number: row.number,
             line: row.line,
-            data: data.path.clone(),
+            data: data_path.clone(),
             name: PathBuf::from(merge::row_label(row, &data.path)),
-            folder: folder.clone(),
+            folder: template_folder.clone(),
         };
         if row.problem.is_some() {
             // A row whose fields cannot be matched to the columns fails when it is filled in;

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::cli::{BatchArgs, ReportFormat};
 use crate::diag::{self, Diagnostic};
@@ -19,8 +20,9 @@ pub(super) enum Input {
     Stdin,
     File {
         path: PathBuf,
-        /// The folder argument it was found under, for `--out-dir` mirroring.
-        root: Option<PathBuf>,
+        /// The folder argument it was found under, for `--out-dir` mirroring (shared by the
+        /// letters found under it).
+        root: Option<Arc<Path>>,
     },
     /// A row of mail-merge data, filled into the template.
     Row {
@@ -30,11 +32,11 @@ pub(super) enum Input {
         /// JSON and TOML) and the data file, for the JSON report.
         number: usize,
         line: usize,
-        data: PathBuf,
+        data: Arc<Path>,
         /// How messages name it: `donors.csv row 7`.
         name: PathBuf,
         /// The template's folder.
-        folder: PathBuf,
+        folder: Arc<Path>,
     },
 }
 
@@ -53,7 +55,7 @@ impl Input {
         match self {
             Input::Stdin => std::env::current_dir().unwrap_or_default(),
             Input::File { path, .. } => path.parent().unwrap_or(Path::new("")).to_path_buf(),
-            Input::Row { folder, .. } => folder.clone(),
+            Input::Row { folder, .. } => folder.to_path_buf(),
         }
     }
 }
@@ -137,11 +139,12 @@ pub(super) fn plan(
                 ))
                 .boxed());
             }
+            let root: Arc<Path> = Arc::from(arg.as_path());
             for path in found {
                 if seen.insert(real.of(&path)) {
                     inputs.push(Input::File {
                         path,
-                        root: Some(arg.clone()),
+                        root: Some(root.clone()),
                     });
                 }
             }

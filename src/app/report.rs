@@ -35,8 +35,15 @@ pub(super) struct Reporter {
     /// A single letter says where it was written (`wrote appeal.pdf (2 pages)`) instead of
     /// giving a summary: on a terminal, and always while watching.
     say_written: bool,
-    /// The PDFs written, with their pages, in input order.
+    /// The PDFs written, with their pages, in input order: all of them while watching (which
+    /// must know its own outputs), else only the first (a single letter says where it went).
+    /// A mailing of a million letters keeps no list of them.
     written: Vec<(std::path::PathBuf, usize)>,
+    /// Whether `written` keeps every PDF.
+    keep_written: bool,
+    /// How many PDFs were written, and the folder that holds them all.
+    written_count: usize,
+    written_folder: Option<std::path::PathBuf>,
     /// The files the diagnostics named (a logo that is missing, a letterhead with a mistake).
     named: Vec<std::path::PathBuf>,
     counts: Counts,
@@ -238,6 +245,9 @@ impl Reporter {
             terminal,
             say_written: terminal,
             written: Vec::new(),
+            keep_written: false,
+            written_count: 0,
+            written_folder: None,
             named: Vec::new(),
             counts: Counts::default(),
             templates: 0,
@@ -262,11 +272,17 @@ impl Reporter {
     pub(super) fn for_a_person(&mut self) {
         self.say_written = true;
         self.failures_only = false;
+        self.keep_written = true;
     }
 
-    /// The PDFs written so far, in input order.
+    /// The PDFs written so far, in input order: every one while watching, else the one when
+    /// one was written (none are listed for more).
     pub(super) fn written(&self) -> impl Iterator<Item = &Path> {
-        self.written.iter().map(|(path, _)| path.as_path())
+        let listed = self.keep_written || self.written_count == 1;
+        self.written
+            .iter()
+            .filter(move |_| listed)
+            .map(|(path, _)| path.as_path())
     }
 
     /// The files the diagnostics so far named, in the order they came.
@@ -353,7 +369,11 @@ impl Reporter {
             if let Output::File(path) = &job.output
                 && self.mode == Mode::Render
             {
-                self.written.push((path.clone(), outcome.pages));
+                self.written_count += 1;
+                self.written_folder = Some(narrow(self.written_folder.take(), path));
+                if self.keep_written || self.written.is_empty() {
+                    self.written.push((path.clone(), outcome.pages));
+                }
             }
         }
         if self.json {
@@ -579,11 +599,11 @@ impl Reporter {
             )
         };
         // Where the PDFs went, right after what was done.
-        if let Some(folder) = common_folder(self.written()) {
+        if let Some(folder) = &self.written_folder {
             line.push_str(&format!(
                 " → {} ({})",
-                folder_display(&folder),
-                plural(self.written.len(), "file", "files")
+                folder_display(folder),
+                plural(self.written_count, "file", "files")
             ));
         }
         if self.counts.unchanged > 0 {
@@ -656,23 +676,21 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The folder that holds every one of `paths` (the nearest one they share), or `None` when
-/// there are none.
-fn common_folder<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Option<std::path::PathBuf> {
-    let mut common: Option<std::path::PathBuf> = None;
-    for path in paths {
-        let folder = path.parent().unwrap_or(Path::new(""));
-        common = Some(match common {
-            None => folder.to_path_buf(),
-            Some(common) => common
-                .components()
-                .zip(folder.components())
-                .take_while(|(a, b)| a == b)
-                .map(|(a, _)| a)
-                .collect(),
-        });
+/// The folder that holds both `path` and everything `common` holds (`path`'s own folder when
+/// there is no `common` yet).
+fn narrow(common: Option<std::path::PathBuf>, path: &Path) -> std::path::PathBuf {
+    let folder = path.parent().unwrap_or(Path::new(""));
+    match common {
+        None => folder.components().collect(),
+        // Most often the same folder: nothing to build.
+        Some(common) if common == folder => common,
+        Some(common) => common
+            .components()
+            .zip(folder.components())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect(),
     }
-    common
 }
 
 /// A folder as the summary names it: with a trailing `/`, and `./` for the current one.
@@ -714,6 +732,16 @@ fn short_with_hints(d: &Diagnostic) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The folder that holds every one of `paths` (the nearest one they share), or `None` when
+    /// there are none.
+    fn common_folder<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Option<std::path::PathBuf> {
+        let mut common: Option<std::path::PathBuf> = None;
+        for path in paths {
+            common = Some(narrow(common, path));
+        }
+        common
+    }
 
     #[test]
     fn the_summary_names_the_folder_all_pdfs_share() {
