@@ -483,6 +483,11 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
                     composer.draw_line(line, page.left, y, &mut bars, &mut items);
                     y += height;
                 }
+                // A block whose last line is drawn is done with: a long letter's lines do not
+                // wait for the whole document.
+                if piece.lines.end >= blocks[piece.block].len() {
+                    blocks[piece.block] = Vec::new();
+                }
             }
         }
         items.push(Item::Tag(Tag::Pagination));
