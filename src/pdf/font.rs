@@ -49,6 +49,11 @@ pub(super) struct Font {
     pub tag: String,
     /// The subset, ready to embed.
     prepared: Arc<Prepared>,
+    /// The code (subset glyph id) of each original glyph id up to the largest the subset has
+    /// (0, `.notdef`, for those it has not): looked up for every glyph written, where a binary
+    /// search of the subset's glyphs was a third of writing a page's text. The letter's own,
+    /// not kept with the cached subset (a few KB each).
+    codes: Vec<u16>,
 }
 
 impl Font {
@@ -64,9 +69,9 @@ impl Font {
 
     /// The code (subset glyph id) and width of an original glyph id.
     pub fn glyph(&self, gid: u16) -> (u16, i64) {
-        let p = &self.prepared;
-        let code = p.codes.get(usize::from(gid)).copied().unwrap_or(0);
-        (code, p.widths.get(usize::from(code)).copied().unwrap_or(0))
+        let code = self.codes.get(usize::from(gid)).copied().unwrap_or(0);
+        let widths = &self.prepared.widths;
+        (code, widths.get(usize::from(code)).copied().unwrap_or(0))
     }
 }
 
@@ -77,10 +82,6 @@ struct Prepared {
     _face: Arc<Face>,
     /// The subset's glyphs; its program is in `program`.
     subset: Subset,
-    /// The code (subset glyph id) of each original glyph id up to the largest the subset has
-    /// (0, `.notdef`, for those it has not): looked up for every glyph written, where a binary
-    /// search of the subset's glyphs was a third of writing a page's text.
-    codes: Vec<u16>,
     outlines: Outlines,
     /// Width of each subset glyph, in 1/1000 em, as written to `/W`.
     widths: Vec<i64>,
@@ -101,7 +102,6 @@ impl Prepared {
     fn size(&self) -> usize {
         std::mem::size_of::<Prepared>()
             + self.subset.glyphs.len() * 2
-            + self.codes.len() * 2
             + self.widths.len() * 8
             + self.name.len()
             + self.program.content.len()
@@ -297,10 +297,16 @@ pub(super) fn subset_all(doc: &Document, cache: &SubsetCache) -> Result<Vec<Font
                     p
                 }
             };
+            let glyphs = &prepared.subset.glyphs;
+            let mut codes = vec![0; glyphs.last().map_or(0, |&g| usize::from(g) + 1)];
+            for (code, &glyph) in glyphs.iter().enumerate() {
+                codes[usize::from(glyph)] = u16::try_from(code).unwrap_or(0);
+            }
             Ok(Font {
                 face: face.clone(),
                 tag: super::subset_tag(i),
                 prepared,
+                codes,
             })
         })
         .collect()
@@ -322,13 +328,8 @@ fn prepare(face: &Arc<Face>, glyphs: &BTreeMap<u16, &str>) -> Result<Prepared, S
         .map(|g| glyphs.get(g).copied().unwrap_or(""))
         .collect();
     let program = std::mem::take(&mut subset.font);
-    let mut codes = vec![0; subset.glyphs.last().map_or(0, |&g| usize::from(g) + 1)];
-    for (code, &glyph) in subset.glyphs.iter().enumerate() {
-        codes[usize::from(glyph)] = u16::try_from(code).unwrap_or(0);
-    }
     Ok(Prepared {
         _face: face.clone(),
-        codes,
         name: font
             .postscript_name()
             .unwrap_or_else(|| sanitize(&face.name)),
