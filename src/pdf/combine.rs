@@ -287,7 +287,8 @@ impl Combiner {
 
     fn write_object(&mut self, id: u32, object: &Object) -> std::io::Result<()> {
         self.set_entry(id, Entry::at(self.offset));
-        let mut buf = format!("{id} 0 obj\n").into_bytes();
+        let mut buf = Vec::new();
+        let _ = writeln!(buf, "{id} 0 obj");
         serialize(object, &mut buf);
         buf.extend_from_slice(b"\nendobj\n");
         self.write(&buf)
@@ -312,7 +313,7 @@ impl Combiner {
                 body.push(b'\n');
                 header.push(' ');
             }
-            header.push_str(&format!("{id} {}", body.len()));
+            let _ = std::fmt::Write::write_fmt(&mut header, format_args!("{id} {}", body.len()));
             serialize(object, &mut body);
             packed.push(id);
             if packed.len() == PACK {
@@ -1361,27 +1362,25 @@ fn serialize(object: &Object, out: &mut Vec<u8>) {
     match object {
         Object::Null => out.extend_from_slice(b"null"),
         Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Object::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
-        Object::Real(r) => {
-            let text = format!("{r:.4}");
-            let text = text.trim_end_matches('0').trim_end_matches('.');
-            out.extend_from_slice(if text.is_empty() || text == "-" {
-                b"0"
-            } else {
-                text.as_bytes()
-            });
+        Object::Integer(i) => {
+            let _ = write!(out, "{i}");
         }
-        Object::Name(name) => {
-            out.push(b'/');
-            for &b in name {
-                let regular = b.is_ascii_graphic() && !b"()<>[]{}/%#".contains(&b);
-                if regular {
-                    out.push(b);
-                } else {
-                    out.extend_from_slice(format!("#{b:02X}").as_bytes());
-                }
+        Object::Real(r) => {
+            // Four decimals, trailing zeros and a bare point left out.
+            let start = out.len();
+            let _ = write!(out, "{r:.4}");
+            while out.len() > start && out.last() == Some(&b'0') {
+                out.pop();
+            }
+            if out.last() == Some(&b'.') {
+                out.pop();
+            }
+            if out.len() == start || out[start..] == *b"-" {
+                out.truncate(start);
+                out.push(b'0');
             }
         }
+        Object::Name(name) => serialize_name(name, out),
         Object::String(bytes, StringFormat::Literal) => {
             out.push(b'(');
             for &b in bytes {
@@ -1393,7 +1392,9 @@ fn serialize(object: &Object, out: &mut Vec<u8>) {
                     b'\n' => out.extend_from_slice(b"\\n"),
                     b'\r' => out.extend_from_slice(b"\\r"),
                     0x20..=0x7e => out.push(b),
-                    _ => out.extend_from_slice(format!("\\{b:03o}").as_bytes()),
+                    _ => {
+                        let _ = write!(out, "\\{b:03o}");
+                    }
                 }
             }
             out.push(b')');
@@ -1401,7 +1402,7 @@ fn serialize(object: &Object, out: &mut Vec<u8>) {
         Object::String(bytes, StringFormat::Hexadecimal) => {
             out.push(b'<');
             for b in bytes {
-                out.extend_from_slice(format!("{b:02X}").as_bytes());
+                let _ = write!(out, "{b:02X}");
             }
             out.push(b'>');
         }
@@ -1425,7 +1426,19 @@ fn serialize(object: &Object, out: &mut Vec<u8>) {
             out.extend_from_slice(b"\nendstream");
         }
         Object::Reference((id, generation)) => {
-            out.extend_from_slice(format!("{id} {generation} R").as_bytes());
+            let _ = write!(out, "{id} {generation} R");
+        }
+    }
+}
+
+fn serialize_name(name: &[u8], out: &mut Vec<u8>) {
+    out.push(b'/');
+    for &b in name {
+        let regular = b.is_ascii_graphic() && !b"()<>[]{}/%#".contains(&b);
+        if regular {
+            out.push(b);
+        } else {
+            let _ = write!(out, "#{b:02X}");
         }
     }
 }
@@ -1433,7 +1446,7 @@ fn serialize(object: &Object, out: &mut Vec<u8>) {
 fn serialize_dict(dict: &Dictionary, out: &mut Vec<u8>) {
     out.extend_from_slice(b"<<");
     for (key, value) in dict.iter() {
-        serialize(&Object::Name(key.clone()), out);
+        serialize_name(key, out);
         out.push(b' ');
         serialize(value, out);
     }
