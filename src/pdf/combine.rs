@@ -1380,7 +1380,7 @@ fn serialize(object: &Object, out: &mut Vec<u8>) {
                 out.push(b'0');
             }
         }
-        Object::Name(name) => serialize_name(name, out),
+        Object::Name(name) => super::save::write_name(out, name),
         Object::String(bytes, StringFormat::Literal) => {
             out.push(b'(');
             for &b in bytes {
@@ -1431,22 +1431,10 @@ fn serialize(object: &Object, out: &mut Vec<u8>) {
     }
 }
 
-fn serialize_name(name: &[u8], out: &mut Vec<u8>) {
-    out.push(b'/');
-    for &b in name {
-        let regular = b.is_ascii_graphic() && !b"()<>[]{}/%#".contains(&b);
-        if regular {
-            out.push(b);
-        } else {
-            let _ = write!(out, "#{b:02X}");
-        }
-    }
-}
-
 fn serialize_dict(dict: &Dictionary, out: &mut Vec<u8>) {
     out.extend_from_slice(b"<<");
     for (key, value) in dict.iter() {
-        serialize_name(key, out);
+        super::save::write_name(out, key);
         out.push(b' ');
         serialize(value, out);
     }

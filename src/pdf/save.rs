@@ -360,7 +360,7 @@ fn write_dictionary(out: &mut Vec<u8>, dict: &Dictionary) {
 }
 
 /// A name, with white space, delimiters and bytes outside `!`..`~` as `#` escapes.
-fn write_name(out: &mut Vec<u8>, name: &[u8]) {
+pub(super) fn write_name(out: &mut Vec<u8>, name: &[u8]) {
     out.push(b'/');
     for &byte in name {
         if b" \t\n\r\x0C()<>[]{}/%#".contains(&byte) || !(33..=126).contains(&byte) {

@@ -84,9 +84,12 @@ impl Element<'_> {
             }
             KidRef::Element(id) => reference(out, id),
         };
+        // A number or a reference needs a space after what comes before it (a name, or
+        // another kid); a dictionary does not.
+        let spaced = |kid: &KidRef| !matches!(kid, KidRef::Mcr(..) | KidRef::Objr(..));
         match self.kids {
             [one] => {
-                if !matches!(one, KidRef::Mcr(..) | KidRef::Objr(..)) {
+                if spaced(one) {
                     out.push(b' ');
                 }
                 kid(out, one);
@@ -94,7 +97,7 @@ impl Element<'_> {
             kids => {
                 out.push(b'[');
                 for (i, k) in kids.iter().enumerate() {
-                    if i > 0 && !matches!(k, KidRef::Mcr(..) | KidRef::Objr(..)) {
+                    if i > 0 && spaced(k) {
                         out.push(b' ');
                     }
                     kid(out, k);
