@@ -209,7 +209,16 @@ pub struct Combiner {
     /// Why writing the file failed (a full disk), when it did: the file is lost, while the
     /// letters being appended are not at fault.
     broken: Option<String>,
+    /// An object serialised before it is written, and an object stream's offsets and bodies
+    /// as it is filled: kept from object to object.
+    scratch: Vec<u8>,
+    pack_header: String,
+    pack_body: Vec<u8>,
 }
+
+/// The largest buffer the combiner keeps between objects (an image's stream can be
+/// megabytes).
+const SCRATCH_KEPT: usize = 1 << 20;
 
 impl Drop for Combiner {
     /// A combined file never finished (an error, a panic) leaves no temporary file behind.
@@ -258,6 +267,9 @@ impl Combiner {
             pdfua: true,
             stationery: BTreeMap::new(),
             broken: None,
+            scratch: Vec::new(),
+            pack_header: String::new(),
+            pack_body: Vec::new(),
         };
         // A binary comment after the header marks the file as binary for transfer tools.
         c.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
@@ -287,11 +299,18 @@ impl Combiner {
 
     fn write_object(&mut self, id: u32, object: &Object) -> std::io::Result<()> {
         self.set_entry(id, Entry::at(self.offset));
-        let mut buf = Vec::new();
+        // Into the buffer kept for it: a new one for each object grew, copy by copy, to the
+        // size of each content stream.
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
         let _ = writeln!(buf, "{id} 0 obj");
         serialize(object, &mut buf);
         buf.extend_from_slice(b"\nendobj\n");
-        self.write(&buf)
+        let written = self.write(&buf);
+        if buf.capacity() <= SCRATCH_KEPT {
+            self.scratch = buf;
+        }
+        written
     }
 
     /// Writes objects, those that are not streams packed into compressed object streams (PDF
@@ -302,11 +321,17 @@ impl Combiner {
         objects: impl IntoIterator<Item = (u32, &'o Object)>,
     ) -> std::io::Result<()> {
         let mut packed: Vec<u32> = Vec::new();
-        let mut header = String::new();
-        let mut body: Vec<u8> = Vec::new();
+        let mut header = std::mem::take(&mut self.pack_header);
+        let mut body = std::mem::take(&mut self.pack_body);
+        header.clear();
+        body.clear();
+        let mut written = Ok(());
         for (id, object) in objects {
             if matches!(object, Object::Stream(_)) {
-                self.write_object(id, object)?;
+                written = self.write_object(id, object);
+                if written.is_err() {
+                    break;
+                }
                 continue;
             }
             if !body.is_empty() {
@@ -317,17 +342,26 @@ impl Combiner {
             serialize(object, &mut body);
             packed.push(id);
             if packed.len() == PACK {
-                self.write_pack(&mut packed, &mut header, &mut body)?;
+                written = self.write_pack(&mut packed, &mut header, &mut body);
+                if written.is_err() {
+                    break;
+                }
             }
         }
-        if !packed.is_empty() {
-            self.write_pack(&mut packed, &mut header, &mut body)?;
+        if written.is_ok() && !packed.is_empty() {
+            written = self.write_pack(&mut packed, &mut header, &mut body);
         }
-        Ok(())
+        if body.capacity() <= SCRATCH_KEPT {
+            self.pack_header = header;
+            self.pack_body = body;
+        }
+        written
     }
 
     /// Writes one object stream of the objects `ids` (header and serialised bodies given),
-    /// and empties them.
+    /// and empties them. Its dictionary is written as `serialize` writes a stream's
+    /// (`/Type /ObjStm /N /First /Length`, then `/Filter` when deflating made it smaller: lopdf's
+    /// `Stream::new` sets the length first).
     fn write_pack(
         &mut self,
         ids: &mut Vec<u32>,
@@ -338,21 +372,48 @@ impl Combiner {
         self.next_id += 1;
         header.push('\n');
         let first = header.len();
-        let mut content = std::mem::take(header).into_bytes();
-        content.append(body);
-        let mut stream = lopdf::Stream::new(
-            Dictionary::from_iter([
-                ("Type", Object::Name(b"ObjStm".to_vec())),
-                ("N", Object::Integer(ids.len() as i64)),
-                ("First", Object::Integer(first as i64)),
-            ]),
-            content,
-        );
-        super::finish::compress_stream_fast(&mut stream);
+        let mut content = std::mem::take(&mut self.scratch);
+        content.clear();
+        content.extend_from_slice(header.as_bytes());
+        content.extend_from_slice(body);
+        header.clear();
+        body.clear();
+        let compressed = super::save::deflate_fast(&content)
+            .filter(|compressed| compressed.len() + 19 < content.len());
+        let count = ids.len();
         for (index, id) in ids.drain(..).enumerate() {
             self.set_entry(id, Entry::inside(stream_id, index as u16));
         }
-        self.write_object(stream_id, &Object::Stream(stream))
+        self.set_entry(stream_id, Entry::at(self.offset));
+        let data = compressed.as_deref().unwrap_or(&content);
+        let mut head = Vec::with_capacity(96);
+        let _ = writeln!(head, "{stream_id} 0 obj");
+        head.extend_from_slice(b"<<");
+        let integer = |head: &mut Vec<u8>, key: &[u8], value: usize| {
+            super::save::write_name(head, key);
+            head.push(b' ');
+            serialize(&Object::Integer(value as i64), head);
+        };
+        super::save::write_name(&mut head, b"Type");
+        head.push(b' ');
+        super::save::write_name(&mut head, b"ObjStm");
+        integer(&mut head, b"N", count);
+        integer(&mut head, b"First", first);
+        integer(&mut head, b"Length", data.len());
+        if compressed.is_some() {
+            super::save::write_name(&mut head, b"Filter");
+            head.push(b' ');
+            super::save::write_name(&mut head, b"FlateDecode");
+        }
+        head.extend_from_slice(b">>\nstream\n");
+        let written = self
+            .write(&head)
+            .and_then(|()| self.write(data))
+            .and_then(|()| self.write(b"\nendstream\nendobj\n"));
+        if content.capacity() <= SCRATCH_KEPT {
+            self.scratch = content;
+        }
+        written
     }
 
     /// Appends one letter's objects; `title` is its bookmark.
@@ -1418,9 +1479,20 @@ fn serialize(object: &Object, out: &mut Vec<u8>) {
         }
         Object::Dictionary(dict) => serialize_dict(dict, out),
         Object::Stream(stream) => {
-            let mut dict = stream.dict.clone();
-            dict.set("Length", Object::Integer(stream.content.len() as i64));
-            serialize_dict(&dict, out);
+            // The dictionary with its `/Length` set: in its place when it has one, else last.
+            let length = Object::Integer(stream.content.len() as i64);
+            out.extend_from_slice(b"<<");
+            for (key, value) in stream.dict.iter() {
+                super::save::write_name(out, key);
+                out.push(b' ');
+                serialize(if key == b"Length" { &length } else { value }, out);
+            }
+            if !stream.dict.has(b"Length") {
+                super::save::write_name(out, b"Length");
+                out.push(b' ');
+                serialize(&length, out);
+            }
+            out.extend_from_slice(b">>");
             out.extend_from_slice(b"\nstream\n");
             out.extend_from_slice(&stream.content);
             out.extend_from_slice(b"\nendstream");
