@@ -2,12 +2,17 @@
 //! PDF, with a bookmark per letter and, for duplex printing, a blank page after each letter with
 //! an odd page count so that every letter starts on a front side.
 //!
-//! Letters are streamed: each letter's objects, as the worker that wrote its PDF built them (a
-//! `Part`), are renumbered and written out at once, so memory holds only the byte offsets, page
-//! references and the glyphs used, however many letters there are. The objects are serialised
-//! here because lopdf writes whole documents only (its object writer is private), and holding
+//! Letters are streamed: each letter's objects, made ready by the worker that wrote its PDF (a
+//! `Part`: serialised, with marks where the ids and keys only the file knows go), are given
+//! their ids and written out at once, so memory holds only the byte offsets, page references
+//! and the glyphs used, however many letters there are. The objects are serialised by our own
+//! writer because lopdf writes whole documents only (its object writer is private), and holding
 //! thousands of letters as one lopdf document is what streaming avoids. It writes a temporary
 //! file that `finish` renames into place.
+//!
+//! The thread appending letters does one letter at a time while the workers make the next:
+//! when it renumbered and serialised each letter's lopdf objects itself (and freed what the
+//! workers had allocated), a 5,000-row merge spent a sixth of its CPU time there.
 //!
 //! Fonts are held once per face for the whole file: a letter's part leaves its font subsets
 //! out and shows glyphs by their ids in the face, and `finish` writes one subset of each face
@@ -33,46 +38,11 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use super::strings::text_string;
 use crate::fonts::Face;
 
-/// One letter's objects for the combined file, as its PDF was built (see `export_for_combining`).
-pub struct Part {
-    doc: lopdf::Document,
-    fonts: Vec<PartFont>,
-    /// Its enclosures' titles and first pages (0-based, within the part).
-    enclosures: Vec<(String, usize)>,
-    /// Whether it may be claimed PDF/UA (no pages from other files).
-    pdfua: bool,
-    /// Its stationery forms and the file each shows: held once in the combined file.
-    stationery: Vec<(ObjectId, Arc<super::import::Foreign>)>,
-}
+mod part;
 
-impl Part {
-    pub(super) fn new(doc: lopdf::Document, fonts: Vec<PartFont>) -> Part {
-        Part {
-            doc,
-            fonts,
-            enclosures: Vec::new(),
-            pdfua: true,
-            stationery: Vec::new(),
-        }
-    }
-
-    /// The part with its stationery drawn again under its pages (it was taken off for
-    /// `part_of`), its forms to be held once in the file.
-    pub(super) fn with_stationery(mut self, drawn: &super::stationery::Drawn) -> Part {
-        super::stationery::rewrap(&mut self.doc, drawn);
-        self.stationery.clone_from(&drawn.forms);
-        self
-    }
-
-    /// The part with enclosures: their bookmarks, and whether PDF/UA may still be claimed.
-    pub(super) fn with_enclosures(self, enclosures: Vec<(String, usize)>, pdfua: bool) -> Part {
-        Part {
-            enclosures,
-            pdfua,
-            ..self
-        }
-    }
-}
+pub(super) use part::Draft;
+pub use part::Part;
+use part::{Num, Piece};
 
 /// A font a part's pages use and the file holds once: the id its font resources give it (no
 /// object of the part has it), its face, and the glyphs used with the text each stands for.
@@ -212,8 +182,16 @@ pub struct Combiner {
     /// An object serialised before it is written, and an object stream's offsets and bodies
     /// as it is filled: kept from object to object.
     scratch: Vec<u8>,
-    pack_header: String,
-    pack_body: Vec<u8>,
+    packing: Pack,
+}
+
+/// An object stream being filled: its objects' ids, the offsets of their bodies, and the
+/// bodies.
+#[derive(Default)]
+struct Pack {
+    ids: Vec<u32>,
+    header: String,
+    body: Vec<u8>,
 }
 
 /// The largest buffer the combiner keeps between objects (an image's stream can be
@@ -268,8 +246,7 @@ impl Combiner {
             stationery: BTreeMap::new(),
             broken: None,
             scratch: Vec::new(),
-            pack_header: String::new(),
-            pack_body: Vec::new(),
+            packing: Pack::default(),
         };
         // A binary comment after the header marks the file as binary for transfer tools.
         c.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
@@ -320,69 +297,56 @@ impl Combiner {
         &mut self,
         objects: impl IntoIterator<Item = (u32, &'o Object)>,
     ) -> std::io::Result<()> {
-        let mut packed: Vec<u32> = Vec::new();
-        let mut header = std::mem::take(&mut self.pack_header);
-        let mut body = std::mem::take(&mut self.pack_body);
-        header.clear();
-        body.clear();
-        let mut written = Ok(());
         for (id, object) in objects {
             if matches!(object, Object::Stream(_)) {
-                written = self.write_object(id, object);
-                if written.is_err() {
-                    break;
-                }
-                continue;
-            }
-            if !body.is_empty() {
-                body.push(b'\n');
-                header.push(' ');
-            }
-            let _ = std::fmt::Write::write_fmt(&mut header, format_args!("{id} {}", body.len()));
-            serialize(object, &mut body);
-            packed.push(id);
-            if packed.len() == PACK {
-                written = self.write_pack(&mut packed, &mut header, &mut body);
-                if written.is_err() {
-                    break;
-                }
+                self.write_object(id, object)?;
+            } else {
+                self.pack(id, |out| serialize(object, out))?;
             }
         }
-        if written.is_ok() && !packed.is_empty() {
-            written = self.write_pack(&mut packed, &mut header, &mut body);
-        }
-        if body.capacity() <= SCRATCH_KEPT {
-            self.pack_header = header;
-            self.pack_body = body;
-        }
-        written
+        self.flush_pack()
     }
 
-    /// Writes one object stream of the objects `ids` (header and serialised bodies given),
-    /// and empties them. Its dictionary is written as `serialize` writes a stream's
-    /// (`/Type /ObjStm /N /First /Length`, then `/Filter` when deflating made it smaller: lopdf's
-    /// `Stream::new` sets the length first).
-    fn write_pack(
-        &mut self,
-        ids: &mut Vec<u32>,
-        header: &mut String,
-        body: &mut Vec<u8>,
-    ) -> std::io::Result<()> {
+    /// Adds object `id`, which `fill` serialises, to the object stream being filled, and
+    /// writes that stream once it holds `PACK` objects.
+    fn pack(&mut self, id: u32, fill: impl FnOnce(&mut Vec<u8>)) -> std::io::Result<()> {
+        let pack = &mut self.packing;
+        if !pack.body.is_empty() {
+            pack.body.push(b'\n');
+            pack.header.push(' ');
+        }
+        let _ =
+            std::fmt::Write::write_fmt(&mut pack.header, format_args!("{id} {}", pack.body.len()));
+        fill(&mut pack.body);
+        pack.ids.push(id);
+        if pack.ids.len() == PACK {
+            self.flush_pack()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the object stream being filled, if it holds any object, as one object stream
+    /// (its dictionary as `serialize` writes a stream's: `/Type /ObjStm /N /First /Length`,
+    /// then `/Filter` when deflating made it smaller, as lopdf's `Stream::new` sets the
+    /// length first).
+    fn flush_pack(&mut self) -> std::io::Result<()> {
+        if self.packing.ids.is_empty() {
+            return Ok(());
+        }
+        let mut pack = std::mem::take(&mut self.packing);
         let stream_id = self.next_id;
         self.next_id += 1;
-        header.push('\n');
-        let first = header.len();
+        pack.header.push('\n');
+        let first = pack.header.len();
         let mut content = std::mem::take(&mut self.scratch);
         content.clear();
-        content.extend_from_slice(header.as_bytes());
-        content.extend_from_slice(body);
-        header.clear();
-        body.clear();
+        content.extend_from_slice(pack.header.as_bytes());
+        content.extend_from_slice(&pack.body);
         let compressed = super::save::deflate_fast(&content)
             .filter(|compressed| compressed.len() + 19 < content.len());
-        let count = ids.len();
-        for (index, id) in ids.drain(..).enumerate() {
-            self.set_entry(id, Entry::inside(stream_id, index as u16));
+        let count = pack.ids.len();
+        for (index, id) in pack.ids.iter().enumerate() {
+            self.set_entry(*id, Entry::inside(stream_id, index as u16));
         }
         self.set_entry(stream_id, Entry::at(self.offset));
         let data = compressed.as_deref().unwrap_or(&content);
@@ -413,13 +377,23 @@ impl Combiner {
         if content.capacity() <= SCRATCH_KEPT {
             self.scratch = content;
         }
+        pack.ids.clear();
+        pack.header.clear();
+        pack.body.clear();
+        if pack.body.capacity() <= SCRATCH_KEPT {
+            self.packing = pack;
+        }
         written
     }
 
     /// Appends one letter's objects; `title` is its bookmark.
     pub fn append(&mut self, part: Part, title: &str) -> Result<Placement, String> {
         let Part {
-            mut doc,
+            objects,
+            text,
+            pages,
+            last_media_box,
+            tree,
             fonts,
             enclosures,
             pdfua,
@@ -454,9 +428,148 @@ impl Combiner {
             }
             fixed.insert(font.id, shared.id);
         }
-        self.share_stationery(&mut doc, stationery, &mut fixed);
-        self.next_id = renumber(&mut doc, self.next_id, &fixed);
-        let placement = self.append_document(doc, title)?;
+        let local: Vec<ObjectId> = objects.iter().map(|(id, _)| *id).collect();
+        let index = |id: ObjectId| local.binary_search(&id).ok();
+        // A stationery form the file holds already is left out, with what it reaches; a new
+        // one is written with the letter, under the id it is about to get.
+        let mut gone = vec![false; objects.len()];
+        let mut new_forms = Vec::new();
+        for (form, reached, pdf) in stationery {
+            let key = Arc::as_ptr(&pdf) as usize;
+            match self.stationery.get(&key) {
+                Some((shared, _)) => {
+                    for i in reached.into_iter().filter_map(index) {
+                        gone[i] = true;
+                    }
+                    fixed.insert(form.0, *shared);
+                }
+                None => new_forms.push((form, pdf)),
+            }
+        }
+        for (form, pdf) in new_forms {
+            if let Some(i) = index(form).filter(|&i| !gone[i]) {
+                let position = gone[..i].iter().filter(|g| !**g).count() as u32;
+                let key = Arc::as_ptr(&pdf) as usize;
+                self.stationery.insert(key, (self.next_id + position, pdf));
+            }
+        }
+        // The letter's ids in the file, in the order of its own.
+        let mut ids = vec![NOTHING; objects.len()];
+        let mut next = self.next_id;
+        for (id, g) in ids.iter_mut().zip(&gone) {
+            if !g {
+                *id = next;
+                next += 1;
+            }
+        }
+        self.next_id = next;
+        let number = |id: ObjectId| -> u32 {
+            match (fixed.get(&id.0), index(id).filter(|&i| !gone[i])) {
+                (Some(&to), _) => to,
+                (None, Some(i)) => ids[i],
+                (None, None) => NOTHING,
+            }
+        };
+        if pages.is_empty() {
+            return Err("it has no pages".into());
+        }
+        // The objects the file may change, under their ids in the file.
+        let mut changed = lopdf::Document::new();
+        let mut objects = objects;
+        for (i, (_, piece)) in objects.iter_mut().enumerate() {
+            if let Piece::Object(object) = piece
+                && !gone[i]
+            {
+                let mut object = std::mem::replace(object, Object::Null);
+                renumber_object(&mut object, &|id| (number(id), 0));
+                changed.objects.insert((ids[i], 0), object);
+            }
+        }
+        self.retag_subsets(&mut changed);
+        let mut skip = BTreeSet::new();
+        let images = self.share_images(&mut changed, &mut skip);
+        let resolve = |id: ObjectId| -> u32 {
+            let to = number(id);
+            images.get(&(to, 0)).map_or(to, |shared| shared.0)
+        };
+        let write_error = |e: std::io::Error| format!("cannot write the combined file: {e}");
+        let mut key_offset = 0;
+        match tree {
+            None => self.all_tagged = false,
+            Some(tree) => {
+                if self.lang.is_none() {
+                    self.lang = tree.lang.clone();
+                }
+                key_offset = self.next_key;
+                self.next_key += tree.next_key;
+                shift_struct_parents(&mut changed, key_offset);
+                for (k, value) in tree.nums {
+                    let id = match value {
+                        Num::Ref(r) => resolve(r),
+                        Num::Text(range) => {
+                            let id = self.next_id;
+                            self.next_id += 1;
+                            self.write_marked(id, &text[range], None, &resolve, key_offset)
+                                .map_err(write_error)?;
+                            id
+                        }
+                    };
+                    self.parent_tree.push((k + key_offset, id));
+                }
+                // The document element becomes the letter's section.
+                for kid in tree.kids {
+                    let id = resolve(kid);
+                    if let Ok(dict) = changed.get_dictionary_mut((id, 0)) {
+                        dict.set("S", Object::Name(b"Sect".to_vec()));
+                        dict.set("T", text_string(title));
+                        dict.set("P", Object::Reference((STRUCT_DOCUMENT, 0)));
+                        if let Some(lang) = &tree.lang {
+                            dict.set("Lang", lang.clone());
+                        }
+                        self.sections.push(id);
+                    }
+                }
+            }
+        }
+        let first_page = self.kids.len() + 1;
+        for page in &pages {
+            self.kids.push(resolve(*page));
+        }
+        let page_one = resolve(pages[0]);
+        for (i, (_, piece)) in objects.into_iter().enumerate() {
+            let id = ids[i];
+            if gone[i] || skip.contains(&(id, 0)) {
+                continue;
+            }
+            let written = match piece {
+                Piece::Skipped => continue,
+                Piece::Text(range) => self.pack(id, |out| {
+                    resolve_marked(&text[range], out, &resolve, key_offset);
+                }),
+                Piece::Stream(range, data) => {
+                    self.write_marked(id, &text[range], Some(&data), &resolve, key_offset)
+                }
+                Piece::Object(_) => match changed.objects.remove(&(id, 0)) {
+                    Some(object @ Object::Stream(_)) => self.write_object(id, &object),
+                    Some(object) => self.pack(id, |out| serialize(&object, out)),
+                    None => continue,
+                },
+            };
+            written.map_err(write_error)?;
+        }
+        self.flush_pack().map_err(write_error)?;
+        self.bookmarks.push((title.to_string(), page_one));
+        if self.duplex && pages.len() % 2 == 1 {
+            let media_box = last_media_box.map(|mut m| {
+                renumber_object(&mut m, &|id| (resolve(id), 0));
+                m
+            });
+            self.write_blank(media_box).map_err(write_error)?;
+        }
+        let placement = Placement {
+            first_page,
+            pages: pages.len(),
+        };
         // Each enclosure's bookmark, after the letter's.
         for (enclosure, index) in enclosures {
             if let Some(&page) = self.kids.get(placement.first_page - 1 + index) {
@@ -467,43 +580,51 @@ impl Combiner {
         Ok(placement)
     }
 
-    /// Holds each stationery form once: a form the file has already is left out of the part
-    /// (it and what only it uses) and its references point at the file's (`fixed`); a new one
-    /// is written with the part, under the id `renumber` will give it.
-    fn share_stationery(
+    /// Writes object `id` from its marked text (see `part`): a dictionary, array or number,
+    /// or with `data` a stream's dictionary and the stream.
+    fn write_marked(
         &mut self,
-        doc: &mut lopdf::Document,
-        forms: Vec<(ObjectId, Arc<super::import::Foreign>)>,
-        fixed: &mut BTreeMap<u32, u32>,
-    ) {
-        let mut new = Vec::new();
-        for (form, pdf) in forms {
-            let key = Arc::as_ptr(&pdf) as usize;
-            match self.stationery.get(&key) {
-                Some((shared, _)) => {
-                    let mut todo = vec![form];
-                    while let Some(id) = todo.pop() {
-                        if let Some(object) = doc.objects.remove(&id) {
-                            super::import::each_reference(&object, &mut |r| todo.push(r));
-                        }
-                    }
-                    fixed.insert(form.0, *shared);
-                }
-                None => new.push((form, pdf)),
-            }
+        id: u32,
+        text: &[u8],
+        data: Option<&[u8]>,
+        resolve: &dyn Fn(ObjectId) -> u32,
+        key_offset: i64,
+    ) -> std::io::Result<()> {
+        self.set_entry(id, Entry::at(self.offset));
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
+        let _ = writeln!(buf, "{id} 0 obj");
+        resolve_marked(text, &mut buf, resolve, key_offset);
+        if data.is_some() {
+            buf.extend_from_slice(b"\nstream\n");
         }
-        for (form, pdf) in new {
-            let position = doc
-                .objects
-                .iter()
-                .filter(|(_, o)| !is_packing(o))
-                .position(|(id, _)| *id == form);
-            if let Some(position) = position {
-                let key = Arc::as_ptr(&pdf) as usize;
-                self.stationery
-                    .insert(key, (self.next_id + position as u32, pdf));
-            }
+        let mut written = self.write(&buf);
+        if let Some(data) = data {
+            written = written
+                .and_then(|()| self.write(data))
+                .and_then(|()| self.write(b"\nendstream"));
         }
+        written = written.and_then(|()| self.write(b"\nendobj\n"));
+        if buf.capacity() <= SCRATCH_KEPT {
+            self.scratch = buf;
+        }
+        written
+    }
+
+    /// A blank page after a letter with an odd page count, as large as its last page.
+    fn write_blank(&mut self, media_box: Option<Object>) -> std::io::Result<()> {
+        let mut blank = Dictionary::new();
+        blank.set("Type", Object::Name(b"Page".to_vec()));
+        blank.set("Parent", Object::Reference((PAGES, 0)));
+        if let Some(media_box) = media_box {
+            blank.set("MediaBox", media_box);
+        }
+        blank.set("Resources", Object::Dictionary(Dictionary::new()));
+        let id = self.next_id;
+        self.next_id += 1;
+        self.write_object(id, &Object::Dictionary(blank))?;
+        self.kids.push(id);
+        Ok(())
     }
 
     /// Appends a PDF letterhead wrote, read back: a letter (`title` is its bookmark) or a
@@ -659,7 +780,7 @@ impl Combiner {
             }
             None => self.all_tagged = false,
         }
-        self.share_images(&mut doc, &mut skip);
+        let _ = self.share_images(&mut doc, &mut skip);
         let first_page = self.kids.len() + 1;
         for page in &pages {
             if let Ok(Object::Dictionary(dict)) = doc.get_object_mut(*page) {
@@ -720,7 +841,7 @@ impl Combiner {
         }
         // Subsets of faces the file does not hold once (PDFs read back).
         self.retag_subsets(&mut doc);
-        self.share_images(&mut doc, &mut skip);
+        let _ = self.share_images(&mut doc, &mut skip);
         self.join_structure(&mut doc, &mut skip, title)
             .map_err(|e| format!("cannot write the combined file: {e}"))?;
         let first_page = self.kids.len() + 1;
@@ -741,18 +862,8 @@ impl Combiner {
         self.write_objects(&doc, &skip)?;
         self.bookmarks.push((title.to_string(), pages[0].0));
         if self.duplex && pages.len() % 2 == 1 {
-            let mut blank = Dictionary::new();
-            blank.set("Type", Object::Name(b"Page".to_vec()));
-            blank.set("Parent", Object::Reference((PAGES, 0)));
-            if let Some(media_box) = last_media_box {
-                blank.set("MediaBox", media_box);
-            }
-            blank.set("Resources", Object::Dictionary(Dictionary::new()));
-            let id = self.next_id;
-            self.next_id += 1;
-            self.write_object(id, &Object::Dictionary(blank))
+            self.write_blank(last_media_box)
                 .map_err(|e| format!("cannot write the combined file: {e}"))?;
-            self.kids.push(id);
         }
         Ok(Placement {
             first_page,
@@ -963,7 +1074,11 @@ impl Combiner {
     /// Points the letter at image XObjects an earlier letter wrote already, and leaves its own
     /// copies out (`skip`). Soft masks come first, so that an image's `/SMask` reference is
     /// already the shared one when the image itself is compared.
-    fn share_images(&mut self, doc: &mut lopdf::Document, skip: &mut BTreeSet<ObjectId>) {
+    fn share_images(
+        &mut self,
+        doc: &mut lopdf::Document,
+        skip: &mut BTreeSet<ObjectId>,
+    ) -> BTreeMap<ObjectId, ObjectId> {
         let is_image = |o: &Object| match o {
             Object::Stream(s) => {
                 s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image")
@@ -996,16 +1111,16 @@ impl Combiner {
                 }
             }
         }
-        if remap.is_empty() {
-            return;
-        }
-        for object in doc.objects.values_mut() {
-            match object {
-                Object::Dictionary(dict) => rewrite(dict, &remap),
-                Object::Stream(stream) => rewrite(&mut stream.dict, &remap),
-                _ => {}
+        if !remap.is_empty() {
+            for object in doc.objects.values_mut() {
+                match object {
+                    Object::Dictionary(dict) => rewrite(dict, &remap),
+                    Object::Stream(stream) => rewrite(&mut stream.dict, &remap),
+                    _ => {}
+                }
             }
         }
+        remap
     }
 
     /// Pages in the combined file so far (blank padding included).
@@ -1306,26 +1421,62 @@ fn renumber(doc: &mut lopdf::Document, first: u32, fixed: &BTreeMap<u32, u32>) -
             (None, None) => (NOTHING, 0),
         }
     };
-    fn walk(object: &mut Object, map: &dyn Fn(ObjectId) -> ObjectId) {
-        match object {
-            Object::Reference(id) => *id = map(*id),
-            Object::Array(items) => items.iter_mut().for_each(|i| walk(i, map)),
-            Object::Dictionary(dict) => dict.iter_mut().for_each(|(_, v)| walk(v, map)),
-            Object::Stream(stream) => stream.dict.iter_mut().for_each(|(_, v)| walk(v, map)),
-            _ => {}
-        }
-    }
     let next = first + ids.len() as u32;
     doc.objects = objects
         .into_iter()
         .map(|(id, mut object)| {
-            walk(&mut object, &map);
+            renumber_object(&mut object, &map);
             (map(id), object)
         })
         .collect();
-    doc.trailer.iter_mut().for_each(|(_, v)| walk(v, &map));
+    doc.trailer
+        .iter_mut()
+        .for_each(|(_, v)| renumber_object(v, &map));
     doc.max_id = next.saturating_sub(1);
     next
+}
+
+/// Points every reference in `object` where `map` says.
+fn renumber_object(object: &mut Object, map: &dyn Fn(ObjectId) -> ObjectId) {
+    match object {
+        Object::Reference(id) => *id = map(*id),
+        Object::Array(items) => items.iter_mut().for_each(|i| renumber_object(i, map)),
+        Object::Dictionary(dict) => dict.iter_mut().for_each(|(_, v)| renumber_object(v, map)),
+        Object::Stream(stream) => stream
+            .dict
+            .iter_mut()
+            .for_each(|(_, v)| renumber_object(v, map)),
+        _ => {}
+    }
+}
+
+/// Copies a part's marked text (see `part`) to `out`, each reference written as the object
+/// `resolve` gives and each structure parent key moved up by `key_offset`.
+fn resolve_marked(
+    mut text: &[u8],
+    out: &mut Vec<u8>,
+    resolve: &dyn Fn(ObjectId) -> u32,
+    key_offset: i64,
+) {
+    while let Some(at) = text.iter().position(|&b| b == part::REF || b == part::KEY) {
+        out.extend_from_slice(&text[..at]);
+        let rest = &text[at + 1..];
+        if text[at] == part::REF && rest.len() >= 6 {
+            let number = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+            let generation = u16::from_le_bytes([rest[4], rest[5]]);
+            let _ = write!(out, "{} 0 R", resolve((number, generation)));
+            text = &rest[6..];
+        } else if text[at] == part::KEY && rest.len() >= 8 {
+            let mut key = [0; 8];
+            key.copy_from_slice(&rest[..8]);
+            let _ = write!(out, "{}", i64::from_le_bytes(key) + key_offset);
+            text = &rest[8..];
+        } else {
+            // Not made by `part` (it never cuts a mark short): left out.
+            text = &[];
+        }
+    }
+    out.extend_from_slice(text);
 }
 
 /// An object or cross-reference stream: packing of a PDF as written, not content. lopdf reads
@@ -1407,7 +1558,7 @@ fn rewrite(dict: &mut Dictionary, remap: &BTreeMap<ObjectId, ObjectId>) {
 /// A 128-bit digest of an image stream: its dictionary as written and its data.
 fn image_digest(stream: &lopdf::Stream) -> u128 {
     let mut bytes = Vec::new();
-    serialize_dict(&stream.dict, &mut bytes);
+    serialize_dict(&stream.dict, &mut bytes, &mut write_reference);
     let mut a = std::collections::hash_map::DefaultHasher::new();
     let mut b = std::collections::hash_map::DefaultHasher::new();
     "letterhead-combined-image".hash(&mut b);
@@ -1420,6 +1571,19 @@ fn image_digest(stream: &lopdf::Stream) -> u128 {
 
 /// Serialises one PDF object (PDF 1.7, section 7.3).
 fn serialize(object: &Object, out: &mut Vec<u8>) {
+    serialize_with(object, out, &mut write_reference);
+}
+
+fn write_reference(out: &mut Vec<u8>, (id, generation): ObjectId) {
+    let _ = write!(out, "{id} {generation} R");
+}
+
+/// `serialize`, with each reference written by `reference`.
+fn serialize_with(
+    object: &Object,
+    out: &mut Vec<u8>,
+    reference: &mut dyn FnMut(&mut Vec<u8>, ObjectId),
+) {
     match object {
         Object::Null => out.extend_from_slice(b"null"),
         Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
@@ -1473,11 +1637,11 @@ fn serialize(object: &Object, out: &mut Vec<u8>) {
                 if i > 0 {
                     out.push(b' ');
                 }
-                serialize(item, out);
+                serialize_with(item, out, reference);
             }
             out.push(b']');
         }
-        Object::Dictionary(dict) => serialize_dict(dict, out),
+        Object::Dictionary(dict) => serialize_dict(dict, out, reference),
         Object::Stream(stream) => {
             // The dictionary with its `/Length` set: in its place when it has one, else last.
             let length = Object::Integer(stream.content.len() as i64);
@@ -1485,30 +1649,36 @@ fn serialize(object: &Object, out: &mut Vec<u8>) {
             for (key, value) in stream.dict.iter() {
                 super::save::write_name(out, key);
                 out.push(b' ');
-                serialize(if key == b"Length" { &length } else { value }, out);
+                serialize_with(
+                    if key == b"Length" { &length } else { value },
+                    out,
+                    reference,
+                );
             }
             if !stream.dict.has(b"Length") {
                 super::save::write_name(out, b"Length");
                 out.push(b' ');
-                serialize(&length, out);
+                serialize_with(&length, out, reference);
             }
             out.extend_from_slice(b">>");
             out.extend_from_slice(b"\nstream\n");
             out.extend_from_slice(&stream.content);
             out.extend_from_slice(b"\nendstream");
         }
-        Object::Reference((id, generation)) => {
-            let _ = write!(out, "{id} {generation} R");
-        }
+        Object::Reference(id) => reference(out, *id),
     }
 }
 
-fn serialize_dict(dict: &Dictionary, out: &mut Vec<u8>) {
+fn serialize_dict(
+    dict: &Dictionary,
+    out: &mut Vec<u8>,
+    reference: &mut dyn FnMut(&mut Vec<u8>, ObjectId),
+) {
     out.extend_from_slice(b"<<");
     for (key, value) in dict.iter() {
         super::save::write_name(out, key);
         out.push(b' ');
-        serialize(value, out);
+        serialize_with(value, out, reference);
     }
     out.extend_from_slice(b">>");
 }

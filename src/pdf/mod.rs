@@ -148,7 +148,8 @@ fn export_inner(
             appended.bookmarks,
             enclosure::claims(extras, doc.meta.pdfa).pdfua,
         )
-        .with_stationery(&appended.stationery);
+        .with_stationery(&appended.stationery)
+        .ready();
     Ok((bytes, problems, Some(part)))
 }
 
@@ -214,7 +215,7 @@ fn part_of(
     doc: &Document,
     fonts: &[font::Font],
     images: &[(Arc<Image>, String)],
-) -> Result<combine::Part, String> {
+) -> Result<combine::Draft, String> {
     use lopdf::Object;
     let broken = || "the letter's pages cannot be read".to_string();
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
@@ -289,7 +290,7 @@ fn part_of(
             .collect();
         shared.push(combine::PartFont::new(type0.0, font.face.clone(), glyphs));
     }
-    Ok(combine::Part::new(lo, shared))
+    Ok(combine::Draft::new(lo, shared))
 }
 
 /// printpdf pages with only what printpdf writes for us: link annotations. Their content
