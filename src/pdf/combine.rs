@@ -1335,15 +1335,18 @@ impl Combiner {
         let xref_at = self.offset;
         self.entries[xref_id as usize] = Entry::at(xref_at);
         let wide = if xref_at > u64::from(u32::MAX) { 8 } else { 4 };
-        // Compressed as the rows are made: memory holds the compressed table only.
-        let mut rows = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        // The rows, then deflated whole by libdeflate: fed to a streaming compressor 7 bytes
+        // at a time they took 60 ms for 5,000 letters, in larger pieces they came out larger.
+        // Memory holds 7 bytes a row for a moment, as `entries` holds 8 all along.
+        let mut rows = Vec::with_capacity(self.entries.len() * (3 + wide));
         for entry in &self.entries {
             let (kind, field, index) = entry.fields();
-            rows.write_all(&[kind])?;
-            rows.write_all(&field.to_be_bytes()[8 - wide..])?;
-            rows.write_all(&index.to_be_bytes())?;
+            rows.push(kind);
+            rows.extend_from_slice(&field.to_be_bytes()[8 - wide..]);
+            rows.extend_from_slice(&index.to_be_bytes());
         }
-        let rows = rows.finish()?;
+        let rows = super::save::deflate(&rows)
+            .ok_or_else(|| std::io::Error::other("cannot compress the cross-reference table"))?;
         let mut id = self.hash.to_be_bytes().to_vec();
         id.extend_from_slice(&(self.hash.rotate_left(29) ^ self.offset).to_be_bytes());
         let id = Object::String(id, StringFormat::Hexadecimal);
