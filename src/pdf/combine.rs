@@ -49,11 +49,11 @@ use part::{Num, Piece};
 pub(super) struct PartFont {
     id: u32,
     face: Arc<Face>,
-    glyphs: Vec<(u16, String)>,
+    glyphs: super::font::GlyphTexts,
 }
 
 impl PartFont {
-    pub(super) fn new(id: u32, face: Arc<Face>, glyphs: Vec<(u16, String)>) -> PartFont {
+    pub(super) fn new(id: u32, face: Arc<Face>, glyphs: super::font::GlyphTexts) -> PartFont {
         PartFont { id, face, glyphs }
     }
 }
@@ -61,9 +61,12 @@ impl PartFont {
 impl Part {
     /// The glyphs (ids in the face, with their texts) of each font the part's pages use.
     pub(super) fn font_glyphs(&self) -> impl Iterator<Item = BTreeMap<u16, String>> + '_ {
-        self.fonts
-            .iter()
-            .map(|f| f.glyphs.iter().cloned().collect())
+        self.fonts.iter().map(|f| {
+            f.glyphs
+                .iter()
+                .map(|(g, text)| (g, text.to_string()))
+                .collect()
+        })
     }
 }
 
@@ -420,10 +423,10 @@ impl Combiner {
                 }
             };
             let shared = &mut self.fonts[index];
-            for (glyph, text) in font.glyphs {
+            for (glyph, text) in font.glyphs.iter() {
                 let entry = shared.glyphs.entry(glyph).or_default();
                 if entry.is_empty() {
-                    *entry = text;
+                    text.clone_into(entry);
                 }
             }
             fixed.insert(font.id, shared.id);

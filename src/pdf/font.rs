@@ -57,14 +57,11 @@ pub(super) struct Font {
 }
 
 impl Font {
-    /// Each glyph of the subset (its id in the face) and the text it stands for.
-    pub fn glyph_texts(&self) -> impl Iterator<Item = (u16, &str)> {
-        self.prepared
-            .subset
-            .glyphs
-            .iter()
-            .copied()
-            .zip(self.prepared.texts.iter().map(String::as_str))
+    /// Each glyph of the subset (its id in the face) and the text it stands for, shared with
+    /// the subset rather than copied (a combined file's letters hand them to the thread
+    /// appending them).
+    pub fn glyph_texts(&self) -> GlyphTexts {
+        GlyphTexts(self.prepared.clone())
     }
 
     /// The code (subset glyph id) and width of an original glyph id.
@@ -72,6 +69,20 @@ impl Font {
         let code = self.codes.get(usize::from(gid)).copied().unwrap_or(0);
         let widths = &self.prepared.widths;
         (code, widths.get(usize::from(code)).copied().unwrap_or(0))
+    }
+}
+
+/// The glyphs of a subset (their ids in the face) and the text each stands for.
+pub(super) struct GlyphTexts(Arc<Prepared>);
+
+impl GlyphTexts {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (u16, &str)> {
+        self.0
+            .subset
+            .glyphs
+            .iter()
+            .copied()
+            .zip(self.0.texts.iter().map(String::as_str))
     }
 }
 

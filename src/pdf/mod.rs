@@ -284,11 +284,11 @@ fn part_of(
         for id in gone {
             lo.objects.remove(&id);
         }
-        let glyphs = font
-            .glyph_texts()
-            .map(|(g, text)| (g, text.to_string()))
-            .collect();
-        shared.push(combine::PartFont::new(type0.0, font.face.clone(), glyphs));
+        shared.push(combine::PartFont::new(
+            type0.0,
+            font.face.clone(),
+            font.glyph_texts(),
+        ));
     }
     Ok(combine::Draft::new(lo, shared))
 }
