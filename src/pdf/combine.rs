@@ -38,37 +38,16 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use super::strings::text_string;
 use crate::fonts::Face;
 
+mod objects;
 mod part;
 
-pub(super) use part::Draft;
+use objects::{
+    CATALOG, FIRST_FREE, INFO, METADATA, NOTHING, OUTLINES, PAGES, STRUCT_DOCUMENT, STRUCT_TREE,
+    inherited_attributes, is_packing, serialize, serialize_dict, write_reference,
+};
 pub use part::Part;
-use part::{Num, Piece};
-
-/// A font a part's pages use and the file holds once: the id its font resources give it (no
-/// object of the part has it), its face, and the glyphs used with the text each stands for.
-pub(super) struct PartFont {
-    id: u32,
-    face: Arc<Face>,
-    glyphs: super::font::GlyphTexts,
-}
-
-impl PartFont {
-    pub(super) fn new(id: u32, face: Arc<Face>, glyphs: super::font::GlyphTexts) -> PartFont {
-        PartFont { id, face, glyphs }
-    }
-}
-
-impl Part {
-    /// The glyphs (ids in the face, with their texts) of each font the part's pages use.
-    pub(super) fn font_glyphs(&self) -> impl Iterator<Item = BTreeMap<u16, String>> + '_ {
-        self.fonts.iter().map(|f| {
-            f.glyphs
-                .iter()
-                .map(|(g, text)| (g, text.to_string()))
-                .collect()
-        })
-    }
-}
+use part::{Num, Piece, resolve_marked};
+pub(super) use part::{PartFont, RawPart};
 
 /// A face's font in the file: its face, the id reserved for its `Type0` dictionary, and every
 /// glyph used so far with its text.
@@ -77,18 +56,6 @@ struct SharedFont {
     id: u32,
     glyphs: BTreeMap<u16, String>,
 }
-
-/// Ids reserved for the combined file's own objects.
-const CATALOG: u32 = 1;
-const PAGES: u32 = 2;
-const OUTLINES: u32 = 3;
-const INFO: u32 = 4;
-const STRUCT_TREE: u32 = 5;
-const STRUCT_DOCUMENT: u32 = 6;
-const METADATA: u32 = 7;
-/// Never written: what a reference to an object a PDF lacks points at (read as null).
-const NOTHING: u32 = 8;
-const FIRST_FREE: u32 = 9;
 
 /// Objects packed into one object stream at most.
 const PACK: usize = 100;
@@ -195,6 +162,14 @@ struct Pack {
     ids: Vec<u32>,
     header: String,
     body: Vec<u8>,
+}
+
+impl Pack {
+    fn clear(&mut self) {
+        self.ids.clear();
+        self.header.clear();
+        self.body.clear();
+    }
 }
 
 /// The largest buffer the combiner keeps between objects (an image's stream can be
@@ -380,9 +355,7 @@ impl Combiner {
         if content.capacity() <= SCRATCH_KEPT {
             self.scratch = content;
         }
-        pack.ids.clear();
-        pack.header.clear();
-        pack.body.clear();
+        pack.clear();
         if pack.body.capacity() <= SCRATCH_KEPT {
             self.packing = pack;
         }
@@ -402,6 +375,11 @@ impl Combiner {
             pdfua,
             stationery,
         } = part;
+        if pages.is_empty() {
+            return Err("it has no pages".into());
+        }
+        // What a letter that failed halfway (a panic) left in the object stream being filled.
+        self.packing.clear();
         // The letter's fonts become references to the file's font of each face.
         let mut fixed: BTreeMap<u32, u32> = BTreeMap::new();
         for font in fonts {
@@ -467,15 +445,15 @@ impl Combiner {
         }
         self.next_id = next;
         let number = |id: ObjectId| -> u32 {
+            if id == part::FILE_PAGES {
+                return PAGES;
+            }
             match (fixed.get(&id.0), index(id).filter(|&i| !gone[i])) {
                 (Some(&to), _) => to,
                 (None, Some(i)) => ids[i],
                 (None, None) => NOTHING,
             }
         };
-        if pages.is_empty() {
-            return Err("it has no pages".into());
-        }
         // The objects the file may change, under their ids in the file.
         let mut changed = lopdf::Document::new();
         let mut objects = objects;
@@ -674,7 +652,7 @@ impl Combiner {
         self.pdfua &= !suspects;
         self.duplex_inputs &= duplex;
         self.read_back += 1;
-        self.next_id = renumber(&mut doc, self.next_id, &BTreeMap::new());
+        self.next_id = renumber(&mut doc, self.next_id);
         self.retag_subsets(&mut doc);
         if combined {
             return self.append_combined(doc);
@@ -1171,7 +1149,7 @@ impl Combiner {
             if objects.objects.keys().next_back() != Some(&type0) {
                 return Err(std::io::Error::other("font objects out of order"));
             }
-            let next = renumber(&mut objects, self.next_id, &BTreeMap::new());
+            let next = renumber(&mut objects, self.next_id);
             for (id, object) in &objects.objects {
                 let id = if id.0 + 1 == next { font.id } else { id.0 };
                 self.write_object(id, object)?;
@@ -1405,11 +1383,9 @@ fn shift_struct_parents(doc: &mut lopdf::Document, offset: i64) {
     }
 }
 
-/// Gives a document's objects the ids from `first` on, in the order of their ids, and points
-/// references to the ids in `fixed` (objects the document lacks, held by the file) where it
-/// says; a reference to an object the document lacks otherwise points at `NOTHING`. Returns
-/// the next free id.
-fn renumber(doc: &mut lopdf::Document, first: u32, fixed: &BTreeMap<u32, u32>) -> u32 {
+/// Gives a document's objects the ids from `first` on, in the order of their ids; a reference
+/// to an object the document lacks points at `NOTHING`. Returns the next free id.
+fn renumber(doc: &mut lopdf::Document, first: u32) -> u32 {
     let objects = std::mem::take(&mut doc.objects);
     let objects: Vec<(ObjectId, Object)> = objects
         .into_iter()
@@ -1420,13 +1396,7 @@ fn renumber(doc: &mut lopdf::Document, first: u32, fixed: &BTreeMap<u32, u32>) -
         .zip(first..)
         .map(|((id, _), new)| (*id, new))
         .collect();
-    let map = |id: ObjectId| -> ObjectId {
-        match (fixed.get(&id.0), ids.get(&id)) {
-            (Some(&to), _) => (to, 0),
-            (None, Some(&to)) => (to, 0),
-            (None, None) => (NOTHING, 0),
-        }
-    };
+    let map = |id: ObjectId| -> ObjectId { (ids.get(&id).copied().unwrap_or(NOTHING), 0) };
     let next = first + ids.len() as u32;
     doc.objects = objects
         .into_iter()
@@ -1456,42 +1426,6 @@ fn renumber_object(object: &mut Object, map: &dyn Fn(ObjectId) -> ObjectId) {
     }
 }
 
-/// Copies a part's marked text (see `part`) to `out`, each reference written as the object
-/// `resolve` gives and each structure parent key moved up by `key_offset`.
-fn resolve_marked(
-    mut text: &[u8],
-    out: &mut Vec<u8>,
-    resolve: &dyn Fn(ObjectId) -> u32,
-    key_offset: i64,
-) {
-    while let Some(at) = text.iter().position(|&b| b == part::REF || b == part::KEY) {
-        out.extend_from_slice(&text[..at]);
-        let rest = &text[at + 1..];
-        if text[at] == part::REF && rest.len() >= 6 {
-            let number = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
-            let generation = u16::from_le_bytes([rest[4], rest[5]]);
-            let _ = write!(out, "{} 0 R", resolve((number, generation)));
-            text = &rest[6..];
-        } else if text[at] == part::KEY && rest.len() >= 8 {
-            let mut key = [0; 8];
-            key.copy_from_slice(&rest[..8]);
-            let _ = write!(out, "{}", i64::from_le_bytes(key) + key_offset);
-            text = &rest[8..];
-        } else {
-            // Not made by `part` (it never cuts a mark short): left out.
-            text = &[];
-        }
-    }
-    out.extend_from_slice(text);
-}
-
-/// An object or cross-reference stream: packing of a PDF as written, not content. lopdf reads
-/// the objects they hold as objects of their own, which the combined file writes one by one.
-fn is_packing(object: &Object) -> bool {
-    matches!(object, Object::Stream(stream)
-        if matches!(stream.dict.get(b"Type").and_then(Object::as_name), Ok(b"ObjStm" | b"XRef")))
-}
-
 /// A PDF text string's text: UTF-16BE after a byte-order mark, else PDFDocEncoding (read as
 /// Latin-1, which it is for the text letterhead writes).
 fn decode_text(bytes: &[u8]) -> String {
@@ -1514,34 +1448,6 @@ fn subset_tag_of(name: &[u8]) -> Option<(&[u8], &[u8])> {
     tag.iter()
         .all(u8::is_ascii_uppercase)
         .then_some((tag, base))
-}
-
-/// Page attributes a page may inherit from its page-tree ancestors.
-fn inherited_attributes(doc: &lopdf::Document, page: ObjectId) -> Vec<(Vec<u8>, Object)> {
-    let mut found: Vec<(Vec<u8>, Object)> = Vec::new();
-    let mut node = doc
-        .get_dictionary(page)
-        .ok()
-        .and_then(|d| d.get(b"Parent").ok().cloned());
-    let mut depth = 0;
-    while let Some(Object::Reference(id)) = node {
-        depth += 1;
-        let Ok(dict) = doc.get_dictionary(id) else {
-            break;
-        };
-        if depth > 64 {
-            break;
-        }
-        for key in [b"MediaBox".as_slice(), b"Resources", b"CropBox", b"Rotate"] {
-            if !found.iter().any(|(k, _)| k == key)
-                && let Ok(value) = dict.get(key)
-            {
-                found.push((key.to_vec(), value.clone()));
-            }
-        }
-        node = dict.get(b"Parent").ok().cloned();
-    }
-    found
 }
 
 /// Replaces references by `remap`, anywhere in a dictionary.
@@ -1573,120 +1479,6 @@ fn image_digest(stream: &lopdf::Stream) -> u128 {
         stream.content.hash(h);
     }
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
-}
-
-/// Serialises one PDF object (PDF 1.7, section 7.3).
-fn serialize(object: &Object, out: &mut Vec<u8>) {
-    serialize_with(object, out, &mut write_reference);
-}
-
-fn write_reference(out: &mut Vec<u8>, (id, generation): ObjectId) {
-    let _ = write!(out, "{id} {generation} R");
-}
-
-/// `serialize`, with each reference written by `reference`.
-fn serialize_with(
-    object: &Object,
-    out: &mut Vec<u8>,
-    reference: &mut dyn FnMut(&mut Vec<u8>, ObjectId),
-) {
-    match object {
-        Object::Null => out.extend_from_slice(b"null"),
-        Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Object::Integer(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Object::Real(r) => {
-            // Four decimals, trailing zeros and a bare point left out.
-            let start = out.len();
-            let _ = write!(out, "{r:.4}");
-            while out.len() > start && out.last() == Some(&b'0') {
-                out.pop();
-            }
-            if out.last() == Some(&b'.') {
-                out.pop();
-            }
-            if out.len() == start || out[start..] == *b"-" {
-                out.truncate(start);
-                out.push(b'0');
-            }
-        }
-        Object::Name(name) => super::save::write_name(out, name),
-        Object::String(bytes, StringFormat::Literal) => {
-            out.push(b'(');
-            for &b in bytes {
-                match b {
-                    b'(' | b')' | b'\\' => {
-                        out.push(b'\\');
-                        out.push(b);
-                    }
-                    b'\n' => out.extend_from_slice(b"\\n"),
-                    b'\r' => out.extend_from_slice(b"\\r"),
-                    0x20..=0x7e => out.push(b),
-                    _ => {
-                        let _ = write!(out, "\\{b:03o}");
-                    }
-                }
-            }
-            out.push(b')');
-        }
-        Object::String(bytes, StringFormat::Hexadecimal) => {
-            out.push(b'<');
-            for b in bytes {
-                let _ = write!(out, "{b:02X}");
-            }
-            out.push(b'>');
-        }
-        Object::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b' ');
-                }
-                serialize_with(item, out, reference);
-            }
-            out.push(b']');
-        }
-        Object::Dictionary(dict) => serialize_dict(dict, out, reference),
-        Object::Stream(stream) => {
-            // The dictionary with its `/Length` set: in its place when it has one, else last.
-            let length = Object::Integer(stream.content.len() as i64);
-            out.extend_from_slice(b"<<");
-            for (key, value) in stream.dict.iter() {
-                super::save::write_name(out, key);
-                out.push(b' ');
-                serialize_with(
-                    if key == b"Length" { &length } else { value },
-                    out,
-                    reference,
-                );
-            }
-            if !stream.dict.has(b"Length") {
-                super::save::write_name(out, b"Length");
-                out.push(b' ');
-                serialize_with(&length, out, reference);
-            }
-            out.extend_from_slice(b">>");
-            out.extend_from_slice(b"\nstream\n");
-            out.extend_from_slice(&stream.content);
-            out.extend_from_slice(b"\nendstream");
-        }
-        Object::Reference(id) => reference(out, *id),
-    }
-}
-
-fn serialize_dict(
-    dict: &Dictionary,
-    out: &mut Vec<u8>,
-    reference: &mut dyn FnMut(&mut Vec<u8>, ObjectId),
-) {
-    out.extend_from_slice(b"<<");
-    for (key, value) in dict.iter() {
-        super::save::write_name(out, key);
-        out.push(b' ');
-        serialize_with(value, out, reference);
-    }
-    out.extend_from_slice(b">>");
 }
 
 #[cfg(test)]

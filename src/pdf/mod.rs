@@ -215,7 +215,7 @@ fn part_of(
     doc: &Document,
     fonts: &[font::Font],
     images: &[(Arc<Image>, String)],
-) -> Result<combine::Draft, String> {
+) -> Result<combine::RawPart, String> {
     use lopdf::Object;
     let broken = || "the letter's pages cannot be read".to_string();
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
@@ -290,7 +290,7 @@ fn part_of(
             font.glyph_texts(),
         ));
     }
-    Ok(combine::Draft::new(lo, shared))
+    Ok(combine::RawPart::new(lo, shared))
 }
 
 /// printpdf pages with only what printpdf writes for us: link annotations. Their content

@@ -14,12 +14,15 @@
 //! strings (octal escapes below space) and hex strings are all printable, and stream data is
 //! kept apart.
 
+use std::collections::BTreeMap;
+use std::io::Write;
 use std::ops::Range;
 use std::sync::Arc;
 
 use lopdf::{Object, ObjectId};
 
-use super::{PAGES, PartFont, inherited_attributes, is_packing, serialize_with};
+use super::objects::{PAGES, inherited_attributes, is_packing, serialize_with};
+use crate::fonts::Face;
 use crate::pdf::import::{Foreign, each_reference};
 
 /// Marks a reference: the object number follows as 4 bytes and the generation as 2, little
@@ -31,11 +34,70 @@ pub(super) const KEY: u8 = 1;
 
 /// What a page's `/Parent` is set to before it is serialised: the file's page tree, written
 /// as it is rather than marked (no object of the letter has this number).
-const FILE_PAGES: ObjectId = (u32::MAX, u16::MAX);
+pub(super) const FILE_PAGES: ObjectId = (u32::MAX, u16::MAX);
+
+/// A font a part's pages use and the file holds once: the id its font resources give it (no
+/// object of the part has it), its face, and the glyphs used with the text each stands for.
+pub(in crate::pdf) struct PartFont {
+    pub(super) id: u32,
+    pub(super) face: Arc<Face>,
+    pub(super) glyphs: crate::pdf::font::GlyphTexts,
+}
+
+impl PartFont {
+    pub(in crate::pdf) fn new(
+        id: u32,
+        face: Arc<Face>,
+        glyphs: crate::pdf::font::GlyphTexts,
+    ) -> PartFont {
+        PartFont { id, face, glyphs }
+    }
+}
+
+impl Part {
+    /// The glyphs (ids in the face, with their texts) of each font the part's pages use.
+    pub(in crate::pdf) fn font_glyphs(&self) -> impl Iterator<Item = BTreeMap<u16, String>> + '_ {
+        self.fonts.iter().map(|f| {
+            f.glyphs
+                .iter()
+                .map(|(g, text)| (g, text.to_string()))
+                .collect()
+        })
+    }
+}
+
+/// Copies a part's marked text (see the module's documentation) to `out`, each reference written as the object
+/// `resolve` gives and each structure parent key moved up by `key_offset`.
+pub(super) fn resolve_marked(
+    mut text: &[u8],
+    out: &mut Vec<u8>,
+    resolve: &dyn Fn(ObjectId) -> u32,
+    key_offset: i64,
+) {
+    while let Some(at) = text.iter().position(|&b| b == REF || b == KEY) {
+        out.extend_from_slice(&text[..at]);
+        let rest = &text[at + 1..];
+        if text[at] == REF && rest.len() >= 6 {
+            let number = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+            let generation = u16::from_le_bytes([rest[4], rest[5]]);
+            let _ = write!(out, "{} 0 R", resolve((number, generation)));
+            text = &rest[6..];
+        } else if text[at] == KEY && rest.len() >= 8 {
+            let mut key = [0; 8];
+            key.copy_from_slice(&rest[..8]);
+            let _ = write!(out, "{}", i64::from_le_bytes(key) + key_offset);
+            text = &rest[8..];
+        } else {
+            // Not made by `part` (it never cuts a mark short): left out.
+            text = &[];
+        }
+    }
+    out.extend_from_slice(text);
+}
 
 /// A letter's objects for the combined file, as its PDF was built (see
 /// `export_for_combining`), before they are made ready.
-pub struct Draft {
+pub struct RawPart {
     doc: lopdf::Document,
     fonts: Vec<PartFont>,
     enclosures: Vec<(String, usize)>,
@@ -43,9 +105,9 @@ pub struct Draft {
     stationery: Vec<(ObjectId, Arc<Foreign>)>,
 }
 
-impl Draft {
-    pub(in crate::pdf) fn new(doc: lopdf::Document, fonts: Vec<PartFont>) -> Draft {
-        Draft {
+impl RawPart {
+    pub(in crate::pdf) fn new(doc: lopdf::Document, fonts: Vec<PartFont>) -> RawPart {
+        RawPart {
             doc,
             fonts,
             enclosures: Vec::new(),
@@ -59,7 +121,7 @@ impl Draft {
     pub(in crate::pdf) fn with_stationery(
         mut self,
         drawn: &crate::pdf::stationery::Drawn,
-    ) -> Draft {
+    ) -> RawPart {
         crate::pdf::stationery::rewrap(&mut self.doc, drawn);
         self.stationery.clone_from(&drawn.forms);
         self
@@ -70,8 +132,8 @@ impl Draft {
         self,
         enclosures: Vec<(String, usize)>,
         pdfua: bool,
-    ) -> Draft {
-        Draft {
+    ) -> RawPart {
+        RawPart {
             enclosures,
             pdfua,
             ..self
@@ -133,13 +195,14 @@ pub(super) struct Tree {
     pub(super) kids: Vec<ObjectId>,
 }
 
+/// A parent-tree value: an object of the letter, or an object written in the tree itself.
 pub(super) enum Num {
     Ref(ObjectId),
     Text(Range<usize>),
 }
 
-fn prepare(draft: Draft) -> Part {
-    let Draft {
+fn prepare(draft: RawPart) -> Part {
+    let RawPart {
         mut doc,
         fonts,
         enclosures,
@@ -184,8 +247,10 @@ fn prepare(draft: Draft) -> Part {
                     let value = match value {
                         Object::Reference(r) => Num::Ref(*r),
                         other => {
+                            // Written as an object of its own: its own keys are not the
+                            // page's, and stay as they are.
                             let start = text.len();
-                            serialize_marked(other, &mut text);
+                            serialize_with(other, &mut text, &mut mark);
                             Num::Text(start..text.len())
                         }
                     };
@@ -217,11 +282,11 @@ fn prepare(draft: Draft) -> Part {
                 if kind == Some(b"Pages".as_slice()) {
                     skipped.push(*id);
                 }
-                // Subset fonts, their descendants, descriptors and programs: the file may
-                // give them other tags.
+                // Fonts, with the objects `retag_subsets` reads and may rename: a descendant
+                // font, descriptors and their programs, whatever their `/Type` says.
                 if kind == Some(b"Font".as_slice()) || kind == Some(b"FontDescriptor".as_slice()) {
                     kept.push(*id);
-                    each_reference(object, &mut |r| kept.push(r));
+                    kept.extend(font_objects(&doc, dict));
                 }
             }
             Object::Stream(stream)
@@ -235,6 +300,22 @@ fn prepare(draft: Draft) -> Part {
     }
     skipped.sort_unstable();
     kept.sort_unstable();
+    let stationery = stationery
+        .into_iter()
+        .map(|(form, pdf)| {
+            // What leaving the form out takes along: every object it reaches.
+            let mut reached = std::collections::BTreeSet::new();
+            let mut todo = vec![form];
+            while let Some(id) = todo.pop() {
+                if let Some(object) = doc.objects.get(&id)
+                    && reached.insert(id)
+                {
+                    each_reference(object, &mut |r| todo.push(r));
+                }
+            }
+            (form, reached.into_iter().collect(), pdf)
+        })
+        .collect();
     let mut last_media_box = None;
     for page in &pages {
         let inherited = inherited_attributes(&doc, *page);
@@ -248,24 +329,6 @@ fn prepare(draft: Draft) -> Part {
             last_media_box = dict.get(b"MediaBox").ok().cloned();
         }
     }
-    let stationery = stationery
-        .into_iter()
-        .map(|(form, pdf)| {
-            // What leaving the form out takes along: every object it reaches.
-            let mut reached = Vec::new();
-            let mut todo = vec![form];
-            while let Some(id) = todo.pop() {
-                if reached.contains(&id) {
-                    continue;
-                }
-                if let Some(object) = doc.objects.get(&id) {
-                    reached.push(id);
-                    each_reference(object, &mut |r| todo.push(r));
-                }
-            }
-            (form, reached, pdf)
-        })
-        .collect();
     let mut objects = Vec::with_capacity(doc.objects.len());
     for (id, object) in std::mem::take(&mut doc.objects) {
         if is_packing(&object) {
@@ -299,6 +362,34 @@ fn prepare(draft: Draft) -> Part {
     }
 }
 
+/// The objects a font's names are in besides its own dictionary: the descendant font of a
+/// `Type0` font, the font descriptors of either, and the descriptors' font programs.
+fn font_objects(doc: &lopdf::Document, font: &lopdf::Dictionary) -> Vec<ObjectId> {
+    let mut found = Vec::new();
+    let mut holders = vec![font];
+    if let Ok(Object::Array(list)) = font.get(b"DescendantFonts") {
+        match list.first() {
+            Some(Object::Reference(r)) => {
+                found.push(*r);
+                holders.extend(doc.get_dictionary(*r).ok());
+            }
+            Some(Object::Dictionary(d)) => holders.push(d),
+            _ => {}
+        }
+    }
+    for holder in holders {
+        if let Ok(descriptor) = holder.get(b"FontDescriptor").and_then(Object::as_reference) {
+            found.push(descriptor);
+            if let Ok(d) = doc.get_dictionary(descriptor) {
+                for key in [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"] {
+                    found.extend(d.get(key).and_then(Object::as_reference).ok());
+                }
+            }
+        }
+    }
+    found
+}
+
 /// Serialises `object` with its references marked, and in a dictionary (not a stream's) the
 /// structure parent keys at its top: those the file moves up.
 fn serialize_marked(object: &Object, out: &mut Vec<u8>) {
@@ -318,7 +409,7 @@ fn marked_dictionary(dict: &lopdf::Dictionary, length: Option<usize>, out: &mut 
         out.push(b' ');
         match (value, length) {
             (_, Some(length)) if key.as_slice() == b"Length" => {
-                let _ = std::io::Write::write_fmt(out, format_args!("{length}"));
+                let _ = write!(out, "{length}");
             }
             (Object::Integer(k), None)
                 if key.as_slice() == b"StructParents" || key.as_slice() == b"StructParent" =>
@@ -332,7 +423,7 @@ fn marked_dictionary(dict: &lopdf::Dictionary, length: Option<usize>, out: &mut 
     if let Some(length) = length
         && !dict.has(b"Length")
     {
-        let _ = std::io::Write::write_fmt(out, format_args!("/Length {length}"));
+        let _ = write!(out, "/Length {length}");
     }
     out.extend_from_slice(b">>");
 }
@@ -340,7 +431,7 @@ fn marked_dictionary(dict: &lopdf::Dictionary, length: Option<usize>, out: &mut 
 /// Writes a reference marked, or the file's page tree as it is.
 fn mark(out: &mut Vec<u8>, id: ObjectId) {
     if id == FILE_PAGES {
-        let _ = std::io::Write::write_fmt(out, format_args!("{PAGES} 0 R"));
+        let _ = write!(out, "{PAGES} 0 R");
     } else {
         out.push(REF);
         out.extend_from_slice(&id.0.to_le_bytes());
@@ -389,16 +480,16 @@ mod tests {
         let mut marked = Vec::new();
         serialize_marked(&page, &mut marked);
         let mut resolved = Vec::new();
-        super::super::resolve_marked(&marked, &mut resolved, &|(id, _)| id, 0);
+        resolve_marked(&marked, &mut resolved, &|(id, _)| id, 0);
         let mut plain = Vec::new();
-        super::super::serialize(&page, &mut plain);
+        super::super::objects::serialize(&page, &mut plain);
         // Generation 2 becomes 0: the file gives every object generation 0.
         let plain = String::from_utf8_lossy(&plain).replace("300 2 R", "300 0 R");
         assert_eq!(String::from_utf8_lossy(&resolved), plain);
         // The keys move up at the top of the dictionary only, references go where they are
         // told.
         let mut moved = Vec::new();
-        super::super::resolve_marked(&marked, &mut moved, &|(id, _)| id + 1000, 40);
+        resolve_marked(&marked, &mut moved, &|(id, _)| id + 1000, 40);
         let moved = String::from_utf8_lossy(&moved);
         assert!(moved.contains("/StructParents 47"), "{moved}");
         assert!(moved.contains("/StructParent 3"), "{moved}");
@@ -425,9 +516,9 @@ mod tests {
             marked_dictionary(&stream.dict, Some(stream.content.len()), &mut marked);
             marked.extend_from_slice(b"\nstream\n0123456789\nendstream");
             let mut resolved = Vec::new();
-            super::super::resolve_marked(&marked, &mut resolved, &|(id, _)| id, 0);
+            resolve_marked(&marked, &mut resolved, &|(id, _)| id, 0);
             let mut plain = Vec::new();
-            super::super::serialize(&Object::Stream(stream), &mut plain);
+            super::super::objects::serialize(&Object::Stream(stream), &mut plain);
             assert_eq!(resolved, plain);
         }
     }
