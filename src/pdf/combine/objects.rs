@@ -169,3 +169,30 @@ pub(super) fn serialize_dict(
     }
     out.extend_from_slice(b">>");
 }
+
+/// Moves the parent-tree keys of a document's pages and annotations up by `offset`.
+pub(super) fn shift_struct_parents(doc: &mut lopdf::Document, offset: i64) {
+    for object in doc.objects.values_mut() {
+        if let Object::Dictionary(dict) = object {
+            for key in [b"StructParents".as_slice(), b"StructParent"] {
+                if let Ok(k) = dict.get(key).and_then(Object::as_i64) {
+                    dict.set(key.to_vec(), Object::Integer(k + offset));
+                }
+            }
+        }
+    }
+}
+
+/// Points every reference in `object` where `map` says.
+pub(super) fn renumber_object(object: &mut Object, map: &dyn Fn(ObjectId) -> ObjectId) {
+    match object {
+        Object::Reference(id) => *id = map(*id),
+        Object::Array(items) => items.iter_mut().for_each(|i| renumber_object(i, map)),
+        Object::Dictionary(dict) => dict.iter_mut().for_each(|(_, v)| renumber_object(v, map)),
+        Object::Stream(stream) => stream
+            .dict
+            .iter_mut()
+            .for_each(|(_, v)| renumber_object(v, map)),
+        _ => {}
+    }
+}
