@@ -382,59 +382,10 @@ impl Combiner {
         // What a letter that failed halfway (a panic) left in the object stream being filled.
         self.packing.clear();
         // The letter's fonts become references to the file's font of each face.
-        let mut fixed: BTreeMap<u32, u32> = BTreeMap::new();
-        for font in fonts {
-            let index = match self
-                .fonts
-                .iter()
-                .position(|f| Arc::ptr_eq(&f.face, &font.face))
-            {
-                Some(i) => i,
-                None => {
-                    let id = self.next_id;
-                    self.next_id += 1;
-                    self.fonts.push(SharedFont {
-                        face: font.face,
-                        id,
-                        glyphs: BTreeMap::new(),
-                    });
-                    self.fonts.len() - 1
-                }
-            };
-            let shared = &mut self.fonts[index];
-            for (glyph, text) in font.glyphs.iter() {
-                let entry = shared.glyphs.entry(glyph).or_default();
-                if entry.is_empty() {
-                    text.clone_into(entry);
-                }
-            }
-            fixed.insert(font.id, shared.id);
-        }
+        let mut fixed = self.share_fonts(fonts);
         let local: Vec<ObjectId> = objects.iter().map(|(id, _)| *id).collect();
         let index = |id: ObjectId| local.binary_search(&id).ok();
-        // A stationery form the file holds already is left out, with what it reaches; a new
-        // one is written with the letter, under the id it is about to get.
-        let mut gone = vec![false; objects.len()];
-        let mut new_forms = Vec::new();
-        for (form, reached, pdf) in stationery {
-            let key = Arc::as_ptr(&pdf) as usize;
-            match self.stationery.get(&key) {
-                Some((shared, _)) => {
-                    for i in reached.into_iter().filter_map(index) {
-                        gone[i] = true;
-                    }
-                    fixed.insert(form.0, *shared);
-                }
-                None => new_forms.push((form, pdf)),
-            }
-        }
-        for (form, pdf) in new_forms {
-            if let Some(i) = index(form).filter(|&i| !gone[i]) {
-                let position = gone[..i].iter().filter(|g| !**g).count() as u32;
-                let key = Arc::as_ptr(&pdf) as usize;
-                self.stationery.insert(key, (self.next_id + position, pdf));
-            }
-        }
+        let gone = self.share_forms(stationery, &local, &mut fixed);
         // The letter's ids in the file, in the order of its own.
         let mut ids = vec![NOTHING; objects.len()];
         let mut next = self.next_id;
@@ -475,44 +426,15 @@ impl Combiner {
             images.get(&(to, 0)).map_or(to, |shared| shared.0)
         };
         let write_error = |e: std::io::Error| format!("cannot write the combined file: {e}");
-        let mut key_offset = 0;
-        match tree {
-            None => self.all_tagged = false,
-            Some(tree) => {
-                if self.lang.is_none() {
-                    self.lang = tree.lang.clone();
-                }
-                key_offset = self.next_key;
-                self.next_key += tree.next_key;
-                shift_struct_parents(&mut changed, key_offset);
-                for (k, value) in tree.nums {
-                    let id = match value {
-                        Num::Ref(r) => resolve(r),
-                        Num::Text(range) => {
-                            let id = self.next_id;
-                            self.next_id += 1;
-                            self.write_marked(id, &text[range], None, &resolve, key_offset)
-                                .map_err(write_error)?;
-                            id
-                        }
-                    };
-                    self.parent_tree.push((k + key_offset, id));
-                }
-                // The document element becomes the letter's section.
-                for kid in tree.kids {
-                    let id = resolve(kid);
-                    if let Ok(dict) = changed.get_dictionary_mut((id, 0)) {
-                        dict.set("S", Object::Name(b"Sect".to_vec()));
-                        dict.set("T", text_string(title));
-                        dict.set("P", Object::Reference((STRUCT_DOCUMENT, 0)));
-                        if let Some(lang) = &tree.lang {
-                            dict.set("Lang", lang.clone());
-                        }
-                        self.sections.push(id);
-                    }
-                }
+        let key_offset = match tree {
+            None => {
+                self.all_tagged = false;
+                0
             }
-        }
+            Some(tree) => self
+                .join_sections(tree, &text, &mut changed, &resolve, title)
+                .map_err(write_error)?,
+        };
         let first_page = self.kids.len() + 1;
         for page in &pages {
             self.kids.push(resolve(*page));
@@ -560,6 +482,120 @@ impl Combiner {
         }
         self.pdfua &= pdfua;
         Ok(placement)
+    }
+
+    /// Adds a letter's glyphs to the file's font of each face (made at its first use), and
+    /// gives the ids its font resources are to point at instead of its own fonts.
+    fn share_fonts(&mut self, fonts: Vec<PartFont>) -> BTreeMap<u32, u32> {
+        let mut fixed = BTreeMap::new();
+        for font in fonts {
+            let index = match self
+                .fonts
+                .iter()
+                .position(|f| Arc::ptr_eq(&f.face, &font.face))
+            {
+                Some(i) => i,
+                None => {
+                    let id = self.next_id;
+                    self.next_id += 1;
+                    self.fonts.push(SharedFont {
+                        face: font.face,
+                        id,
+                        glyphs: BTreeMap::new(),
+                    });
+                    self.fonts.len() - 1
+                }
+            };
+            let shared = &mut self.fonts[index];
+            for (glyph, text) in font.glyphs.iter() {
+                let entry = shared.glyphs.entry(glyph).or_default();
+                if entry.is_empty() {
+                    text.clone_into(entry);
+                }
+            }
+            fixed.insert(font.id, shared.id);
+        }
+        fixed
+    }
+
+    /// Holds each stationery form once: a form the file holds already is left out, with what
+    /// it reaches (which of the letter's objects, `local` in order, are gone), and points at
+    /// the file's (`fixed`); a new one is written with the letter, under the id it is about
+    /// to get.
+    fn share_forms(
+        &mut self,
+        forms: Vec<(ObjectId, Vec<ObjectId>, Arc<super::import::Foreign>)>,
+        local: &[ObjectId],
+        fixed: &mut BTreeMap<u32, u32>,
+    ) -> Vec<bool> {
+        let index = |id: ObjectId| local.binary_search(&id).ok();
+        let mut gone = vec![false; local.len()];
+        let mut new_forms = Vec::new();
+        for (form, reached, pdf) in forms {
+            let key = Arc::as_ptr(&pdf) as usize;
+            match self.stationery.get(&key) {
+                Some((shared, _)) => {
+                    for i in reached.into_iter().filter_map(index) {
+                        gone[i] = true;
+                    }
+                    fixed.insert(form.0, *shared);
+                }
+                None => new_forms.push((form, pdf)),
+            }
+        }
+        for (form, pdf) in new_forms {
+            if let Some(i) = index(form).filter(|&i| !gone[i]) {
+                let position = gone[..i].iter().filter(|g| !**g).count() as u32;
+                let key = Arc::as_ptr(&pdf) as usize;
+                self.stationery.insert(key, (self.next_id + position, pdf));
+            }
+        }
+        gone
+    }
+
+    /// Makes a letter's structure tree part of the file's: its document element becomes a
+    /// section (titled like its bookmark) of the file's document, and its parent-tree keys
+    /// move up past those of the letters before it; values written in its tree are written
+    /// as objects now. Gives how far the keys moved.
+    fn join_sections(
+        &mut self,
+        tree: part::Tree,
+        text: &[u8],
+        changed: &mut lopdf::Document,
+        resolve: &dyn Fn(ObjectId) -> u32,
+        title: &str,
+    ) -> std::io::Result<i64> {
+        if self.lang.is_none() {
+            self.lang = tree.lang.clone();
+        }
+        let key_offset = self.next_key;
+        self.next_key += tree.next_key;
+        shift_struct_parents(changed, key_offset);
+        for (k, value) in tree.nums {
+            let id = match value {
+                Num::Ref(r) => resolve(r),
+                Num::Text(range) => {
+                    let id = self.next_id;
+                    self.next_id += 1;
+                    self.write_marked(id, &text[range], None, resolve, key_offset)?;
+                    id
+                }
+            };
+            self.parent_tree.push((k + key_offset, id));
+        }
+        for kid in tree.kids {
+            let id = resolve(kid);
+            if let Ok(dict) = changed.get_dictionary_mut((id, 0)) {
+                dict.set("S", Object::Name(b"Sect".to_vec()));
+                dict.set("T", text_string(title));
+                dict.set("P", Object::Reference((STRUCT_DOCUMENT, 0)));
+                if let Some(lang) = &tree.lang {
+                    dict.set("Lang", lang.clone());
+                }
+                self.sections.push(id);
+            }
+        }
+        Ok(key_offset)
     }
 
     /// Writes object `id` from its marked text (see `part`): a dictionary, array or number,

@@ -210,71 +210,9 @@ fn prepare(draft: RawPart) -> Part {
         stationery,
     } = draft;
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
-    let catalog_id = doc.trailer.get(b"Root").and_then(Object::as_reference).ok();
-    let catalog = catalog_id.and_then(|r| doc.get_dictionary(r).ok());
-    let mut skipped: Vec<ObjectId> = Vec::new();
-    skipped.extend(catalog_id);
-    skipped.extend(doc.trailer.get(b"Info").and_then(Object::as_reference).ok());
-    skipped.extend(
-        catalog
-            .and_then(|c| c.get(b"Metadata").ok())
-            .and_then(|m| m.as_reference().ok()),
-    );
-    let tree_id = catalog
-        .and_then(|c| c.get(b"StructTreeRoot").ok())
-        .and_then(|t| t.as_reference().ok());
-    let lang = catalog.and_then(|c| c.get(b"Lang").ok()).cloned();
-    let tree_dict = tree_id.and_then(|t| doc.get_dictionary(t).ok()).cloned();
     let mut text = Vec::new();
-    let mut kept: Vec<ObjectId> = Vec::new();
-    let tree = match (tree_id, tree_dict) {
-        (Some(tree_id), Some(tree)) => {
-            skipped.push(tree_id);
-            let nums = match tree.get(b"ParentTree") {
-                Ok(Object::Dictionary(d)) => d.get(b"Nums").ok().cloned(),
-                Ok(Object::Reference(r)) => doc
-                    .get_dictionary(*r)
-                    .ok()
-                    .and_then(|d| d.get(b"Nums").ok().cloned()),
-                _ => None,
-            };
-            let mut entries = Vec::new();
-            if let Some(Object::Array(nums)) = nums {
-                for pair in nums.chunks(2) {
-                    let [Object::Integer(k), value] = pair else {
-                        continue;
-                    };
-                    let value = match value {
-                        Object::Reference(r) => Num::Ref(*r),
-                        other => {
-                            // Written as an object of its own: its own keys are not the
-                            // page's, and stay as they are.
-                            let start = text.len();
-                            serialize_with(other, &mut text, &mut mark);
-                            Num::Text(start..text.len())
-                        }
-                    };
-                    entries.push((*k, value));
-                }
-            }
-            let kids: Vec<ObjectId> = match tree.get(b"K") {
-                Ok(Object::Reference(r)) => vec![*r],
-                Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
-                _ => Vec::new(),
-            };
-            kept.extend(&kids);
-            Some(Tree {
-                lang,
-                next_key: tree
-                    .get(b"ParentTreeNextKey")
-                    .and_then(Object::as_i64)
-                    .unwrap_or(0),
-                nums: entries,
-                kids,
-            })
-        }
-        _ => None,
-    };
+    let (mut skipped, tree) = catalog(&doc, &mut text);
+    let mut kept: Vec<ObjectId> = tree.iter().flat_map(|t| t.kids.iter().copied()).collect();
     for (id, object) in &doc.objects {
         match object {
             Object::Dictionary(dict) => {
@@ -300,35 +238,13 @@ fn prepare(draft: RawPart) -> Part {
     }
     skipped.sort_unstable();
     kept.sort_unstable();
+    // What leaving a form out takes along: every object it reaches (before the pages point
+    // at the file's page tree).
     let stationery = stationery
         .into_iter()
-        .map(|(form, pdf)| {
-            // What leaving the form out takes along: every object it reaches.
-            let mut reached = std::collections::BTreeSet::new();
-            let mut todo = vec![form];
-            while let Some(id) = todo.pop() {
-                if let Some(object) = doc.objects.get(&id)
-                    && reached.insert(id)
-                {
-                    each_reference(object, &mut |r| todo.push(r));
-                }
-            }
-            (form, reached.into_iter().collect(), pdf)
-        })
+        .map(|(form, pdf)| (form, reached(&doc, form), pdf))
         .collect();
-    let mut last_media_box = None;
-    for page in &pages {
-        let inherited = inherited_attributes(&doc, *page);
-        if let Ok(Object::Dictionary(dict)) = doc.get_object_mut(*page) {
-            for (key, value) in inherited {
-                if !dict.has(&key) {
-                    dict.set(key, value);
-                }
-            }
-            dict.set("Parent", Object::Reference(FILE_PAGES));
-            last_media_box = dict.get(b"MediaBox").ok().cloned();
-        }
-    }
+    let last_media_box = join_page_tree(&mut doc, &pages);
     let mut objects = Vec::with_capacity(doc.objects.len());
     for (id, object) in std::mem::take(&mut doc.objects) {
         if is_packing(&object) {
@@ -360,6 +276,105 @@ fn prepare(draft: RawPart) -> Part {
         pdfua,
         stationery,
     }
+}
+
+/// What the letter's catalog says: the objects the file leaves out (the catalog, info,
+/// metadata and structure tree root), and its structure tree, whose parent-tree values
+/// written in the tree itself are serialised into `text`.
+fn catalog(doc: &lopdf::Document, text: &mut Vec<u8>) -> (Vec<ObjectId>, Option<Tree>) {
+    let catalog_id = doc.trailer.get(b"Root").and_then(Object::as_reference).ok();
+    let catalog = catalog_id.and_then(|r| doc.get_dictionary(r).ok());
+    let mut skipped: Vec<ObjectId> = Vec::new();
+    skipped.extend(catalog_id);
+    skipped.extend(doc.trailer.get(b"Info").and_then(Object::as_reference).ok());
+    skipped.extend(
+        catalog
+            .and_then(|c| c.get(b"Metadata").ok())
+            .and_then(|m| m.as_reference().ok()),
+    );
+    let tree_id = catalog
+        .and_then(|c| c.get(b"StructTreeRoot").ok())
+        .and_then(|t| t.as_reference().ok());
+    let (Some(tree_id), Some(tree)) = (tree_id, tree_id.and_then(|t| doc.get_dictionary(t).ok()))
+    else {
+        return (skipped, None);
+    };
+    skipped.push(tree_id);
+    let nums = match tree.get(b"ParentTree") {
+        Ok(Object::Dictionary(d)) => d.get(b"Nums").ok(),
+        Ok(Object::Reference(r)) => doc
+            .get_dictionary(*r)
+            .ok()
+            .and_then(|d| d.get(b"Nums").ok()),
+        _ => None,
+    };
+    let mut entries = Vec::new();
+    if let Some(Object::Array(nums)) = nums {
+        for pair in nums.chunks(2) {
+            let [Object::Integer(k), value] = pair else {
+                continue;
+            };
+            let value = match value {
+                Object::Reference(r) => Num::Ref(*r),
+                other => {
+                    // Written as an object of its own: its own keys are not the page's, and
+                    // stay as they are.
+                    let start = text.len();
+                    serialize_with(other, text, &mut mark);
+                    Num::Text(start..text.len())
+                }
+            };
+            entries.push((*k, value));
+        }
+    }
+    let kids: Vec<ObjectId> = match tree.get(b"K") {
+        Ok(Object::Reference(r)) => vec![*r],
+        Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+        _ => Vec::new(),
+    };
+    let tree = Tree {
+        lang: catalog.and_then(|c| c.get(b"Lang").ok()).cloned(),
+        next_key: tree
+            .get(b"ParentTreeNextKey")
+            .and_then(Object::as_i64)
+            .unwrap_or(0),
+        nums: entries,
+        kids,
+    };
+    (skipped, Some(tree))
+}
+
+/// Every object `form` reaches, itself included.
+fn reached(doc: &lopdf::Document, form: ObjectId) -> Vec<ObjectId> {
+    let mut reached = std::collections::BTreeSet::new();
+    let mut todo = vec![form];
+    while let Some(id) = todo.pop() {
+        if let Some(object) = doc.objects.get(&id)
+            && reached.insert(id)
+        {
+            each_reference(object, &mut |r| todo.push(r));
+        }
+    }
+    reached.into_iter().collect()
+}
+
+/// Makes `pages` pages of the file's page tree: each takes what it inherited from the
+/// letter's. Gives the last page's `/MediaBox`.
+fn join_page_tree(doc: &mut lopdf::Document, pages: &[ObjectId]) -> Option<Object> {
+    let mut last_media_box = None;
+    for page in pages {
+        let inherited = inherited_attributes(doc, *page);
+        if let Ok(Object::Dictionary(dict)) = doc.get_object_mut(*page) {
+            for (key, value) in inherited {
+                if !dict.has(&key) {
+                    dict.set(key, value);
+                }
+            }
+            dict.set("Parent", Object::Reference(FILE_PAGES));
+            last_media_box = dict.get(b"MediaBox").ok().cloned();
+        }
+    }
+    last_media_box
 }
 
 /// The objects a font's names are in besides its own dictionary: the descendant font of a
