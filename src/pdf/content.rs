@@ -36,16 +36,6 @@ pub(super) struct Marks {
     pub boxes: Vec<(ElementId, [f64; 4])>,
 }
 
-/// Which codes a content stream shows glyphs by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Codes {
-    /// The glyph's id in the letter's own subset (a letter's PDF).
-    Subset,
-    /// The glyph's id in the face (the combined print file, whose one font per face covers
-    /// every letter's glyphs; the widths are the same).
-    Original,
-}
-
 /// The content stream of a page, and its marked content. `images` names each image (`Im1`, ...);
 /// `actual` gives text items their replacement text (`tagged::actual_texts`).
 pub(super) fn page(
@@ -55,20 +45,44 @@ pub(super) fn page(
     images: &[(Arc<Image>, String)],
     actual: Option<&BTreeMap<usize, String>>,
 ) -> (Vec<u8>, Marks) {
-    page_with(page, structure, fonts, images, actual, Codes::Subset)
+    let (bytes, marks, _) = page_with(page, structure, fonts, images, actual, false);
+    (bytes, marks)
 }
 
-/// `page`, with glyphs shown by `codes`.
-pub(super) fn page_with(
+/// `page`, and the same stream as the combined print file shows it: glyphs by their ids in
+/// the face (its one font per face covers every letter's glyphs; the widths are the same).
+/// That stream is the page's own with each glyph's code replaced, not written a second time.
+pub(super) fn page_for_combining(
     page: &Page,
     structure: &Structure,
     fonts: &[Font],
     images: &[(Arc<Image>, String)],
     actual: Option<&BTreeMap<usize, String>>,
-    codes: Codes,
-) -> (Vec<u8>, Marks) {
+) -> (Vec<u8>, Vec<u8>, Marks) {
+    let (bytes, marks, glyphs) = page_with(page, structure, fonts, images, actual, true);
+    let mut original = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    for (offset, length, glyph) in glyphs {
+        original.extend_from_slice(&bytes[at..offset]);
+        code(&mut original, glyph);
+        at = offset + usize::from(length);
+    }
+    original.extend_from_slice(&bytes[at..]);
+    (bytes, original, marks)
+}
+
+/// `page`; with `record`, also where each glyph's code is (its offset and length in the
+/// stream) and the glyph's id in the face.
+fn page_with(
+    page: &Page,
+    structure: &Structure,
+    fonts: &[Font],
+    images: &[(Arc<Image>, String)],
+    actual: Option<&BTreeMap<usize, String>>,
+    record: bool,
+) -> (Vec<u8>, Marks, Vec<(usize, u8, u16)>) {
     let mut w = Writer {
-        codes,
+        glyphs: record.then(Vec::new),
         out: Vec::with_capacity(4096),
         height: page.height.to_pt() as f32,
         in_text: false,
@@ -160,11 +174,13 @@ pub(super) fn page_with(
     }
     w.close();
     w.end_text();
-    (w.out, w.marks)
+    (w.out, w.marks, w.glyphs.unwrap_or_default())
 }
 
 struct Writer {
-    codes: Codes,
+    /// Where each glyph's code went and the glyph's id in the face, when they are recorded
+    /// (see `page_for_combining`).
+    glyphs: Option<Vec<(usize, u8, u16)>>,
     out: Vec<u8>,
     /// Page height in points (frames measure y downwards, PDF upwards).
     height: f32,
@@ -391,15 +407,16 @@ impl Writer {
         let mut pen: i64 = 0;
         let mut open = true;
         for (i, g) in run.glyphs.iter().enumerate() {
-            let (mut glyph, width) = font.glyph(g.id);
-            if self.codes == Codes::Original {
-                glyph = g.id;
-            }
+            let (glyph, width) = font.glyph(g.id);
             if !open {
                 self.out.push(b'(');
                 open = true;
             }
+            let at = self.out.len();
             code(&mut self.out, glyph);
+            if let Some(glyphs) = &mut self.glyphs {
+                glyphs.push((at, (self.out.len() - at) as u8, g.id));
+            }
             pen += width;
             if let Some(next) = run.glyphs.get(i + 1) {
                 let target = (next.x() - first.x()).to_pt() * units_per_pt;

@@ -473,7 +473,7 @@ pub(super) fn add(lo: &mut lopdf::Document, font: &Font) -> lopdf::ObjectId {
 }
 
 /// One face's font for a whole combined print file: the subset of every glyph its letters
-/// use, shown by the glyphs' ids in the face (the codes of `content::Codes::Original`). For
+/// use, shown by the glyphs' ids in the face (the codes of `content::page_for_combining`). For
 /// TrueType a `/CIDToGIDMap` maps those codes, which are the CIDs, to the subset's glyphs; a CFF
 /// font has no such map (its CIDs are the subset's glyph ids), so an embedded CMap as its
 /// encoding maps the codes to them. `glyphs` are the face's glyph ids with their texts. Its

@@ -113,10 +113,10 @@ fn export_inner(
     let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
     image::add(&mut lo, &images);
     let links = tagged::link_texts(&doc);
-    // Each page's items go once its content is written, unless the combined file needs them:
-    // a long letter's glyphs need not outlive their page (and its structure tree is built
-    // after the pages).
-    let marks = replace_content(&mut lo, &mut doc, &subsets, &images, !keep)?;
+    // Each page's items go once its content is written: a long letter's glyphs need not
+    // outlive their page (and its structure tree is built after the pages). For the combined
+    // file, each page's content as it shows glyphs is made with it.
+    let (marks, combined) = replace_content(&mut lo, &mut doc, &subsets, &images, keep)?;
     let problems: Vec<String> = warnings
         .iter()
         .filter(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
@@ -143,7 +143,7 @@ fn export_inner(
     // writes its own bookmarks.
     enclosure::remove_outline(&mut lo);
     stationery::unwrap(&mut lo, &appended.stationery);
-    let part = part_of(lo, &doc, &subsets, &images)?
+    let part = part_of(lo, combined, &subsets)?
         .with_enclosures(
             appended.bookmarks,
             enclosure::claims(extras, doc.meta.pdfa).pdfua,
@@ -207,23 +207,24 @@ pub fn embed_font_bytes(bytes: Vec<u8>) -> Result<usize, String> {
     Ok(pdf.len())
 }
 
-/// A letter's objects for the combined print file: its pages show glyphs by their ids in the
-/// face (`content::Codes::Original`), and its font objects are left out for the file's one
-/// font per face, which covers the glyphs listed with the part.
+/// A letter's objects for the combined print file: its pages' content is `combined`, which
+/// shows glyphs by their ids in the face (`content::page_for_combining`), and its font objects
+/// are left out for the file's one font per face, which covers the glyphs listed with the
+/// part.
 fn part_of(
     mut lo: lopdf::Document,
-    doc: &Document,
+    combined: Vec<lopdf::Stream>,
     fonts: &[font::Font],
-    images: &[(Arc<Image>, String)],
 ) -> Result<combine::RawPart, String> {
     use lopdf::Object;
     let broken = || "the letter's pages cannot be read".to_string();
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    // The letter's own pages come first; enclosures' pages after them keep their content.
+    if page_ids.len() < combined.len() {
+        return Err(broken());
+    }
     let mut font_dict = None;
-    // The same replacement texts as the letter's pages: the marked content, and so the
-    // structure tree's references into it, stay the letter's.
-    let actual = tagged::actual_texts(doc);
-    for (p, (page, id)) in doc.pages.iter().zip(page_ids).enumerate() {
+    for (stream, id) in combined.into_iter().zip(page_ids) {
         let dict = lo.get_dictionary(id).map_err(|_| broken())?;
         let contents = dict
             .get(b"Contents")
@@ -238,16 +239,6 @@ fn part_of(
                 .and_then(Object::as_reference)
                 .ok();
         }
-        let (bytes, _) = content::page_with(
-            page,
-            &doc.structure,
-            fonts,
-            images,
-            actual.get(p),
-            content::Codes::Original,
-        );
-        let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes);
-        finish::compress_stream_fast(&mut stream);
         lo.objects.insert(contents, Object::Stream(stream));
     }
     let mut shared = Vec::with_capacity(fonts.len());
@@ -316,16 +307,18 @@ fn document(doc: &Document) -> PdfDocument {
     pdf
 }
 
-/// Puts our content streams into printpdf's pages and our fonts into its font resources.
+/// Puts our content streams into printpdf's pages and our fonts into its font resources;
+/// when `combining`, gives each page's content as the combined print file shows it too.
 fn replace_content(
     lo: &mut lopdf::Document,
     doc: &mut Document,
     fonts: &[font::Font],
     images: &[(Arc<Image>, String)],
-    release: bool,
-) -> Result<Vec<content::Marks>, String> {
+    combining: bool,
+) -> Result<(Vec<content::Marks>, Vec<lopdf::Stream>), String> {
     use lopdf::Object;
     let mut marks = Vec::with_capacity(doc.pages.len());
+    let mut combined = Vec::new();
     let broken = || "printpdf wrote pages we cannot read".to_string();
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
     if page_ids.len() != doc.pages.len() {
@@ -368,11 +361,19 @@ fn replace_content(
             resources.remove(&key);
             empty.push(id);
         }
-        let (bytes, page_marks) = content::page(page, &doc.structure, fonts, images, actual.get(p));
+        let (bytes, page_marks) = if !combining {
+            content::page(page, &doc.structure, fonts, images, actual.get(p))
+        } else {
+            // The combined file's too, deflated at once (see `part_of`).
+            let (bytes, original, page_marks) =
+                content::page_for_combining(page, &doc.structure, fonts, images, actual.get(p));
+            let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), original);
+            finish::compress_stream_fast(&mut stream);
+            combined.push(stream);
+            (bytes, page_marks)
+        };
         marks.push(page_marks);
-        if release {
-            page.items = Vec::new();
-        }
+        page.items = Vec::new();
         // Deflated now, not with the other streams at the end: a long letter holds its pages'
         // content compressed (a 1,001-page letter's peak is 1.7 MB lower).
         let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes);
@@ -392,7 +393,7 @@ fn replace_content(
             dict.set(tag, Object::Reference(id));
         }
     }
-    Ok(marks)
+    Ok((marks, combined))
 }
 
 /// The annotation of a link item, without a visible border.
