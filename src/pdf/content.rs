@@ -579,6 +579,90 @@ mod tests {
         );
     }
 
+    /// The literal strings of a content stream, unescaped, and the stream with each emptied.
+    fn strings(stream: &[u8]) -> (Vec<Vec<u8>>, Vec<u8>) {
+        let (mut found, mut rest) = (Vec::new(), Vec::new());
+        let mut bytes = stream.iter().copied();
+        while let Some(b) = bytes.next() {
+            rest.push(b);
+            if b != b'(' {
+                continue;
+            }
+            let mut string = Vec::new();
+            while let Some(b) = bytes.next() {
+                match b {
+                    b')' => break,
+                    b'\\' => string.push(match bytes.next() {
+                        Some(b'r') => b'\r',
+                        Some(other) => other,
+                        None => break,
+                    }),
+                    other => string.push(other),
+                }
+            }
+            rest.push(b')');
+            found.push(string);
+        }
+        (found, rest)
+    }
+
+    /// The combined file's stream is the page's own but for the glyph codes: the glyphs' ids
+    /// in the face instead of their codes in the subset, escaped on their own where either
+    /// needs it (`(`, `)`, `\`, carriage return), whatever the lengths.
+    #[test]
+    fn a_page_for_combining_shows_the_same_glyphs_by_their_ids_in_the_face() {
+        let face = crate::fonts::bundled()
+            .face(crate::fonts::Variant::Regular)
+            .clone();
+        let ids: Vec<u16> = vec![
+            36, 40, 41, 92, 13, 0x0128, 0x0129, 0x015C, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77,
+        ];
+        let run = |y: f64, ids: &[u16]| {
+            let mut glyphs = crate::frame::Glyphs::default();
+            for (i, &id) in ids.iter().enumerate() {
+                glyphs.push(id, Abs::pt(i as f64 * 6.1), "x");
+            }
+            Item::Text(TextRun {
+                face: face.clone(),
+                size: Abs::pt(10.0),
+                color: Color::BLACK,
+                x: Abs::pt(72.0),
+                y: Abs::pt(y),
+                glyphs,
+            })
+        };
+        let doc = crate::frame::Document {
+            pages: vec![Page {
+                width: Abs::pt(600.0),
+                height: Abs::pt(800.0),
+                items: vec![run(100.0, &ids), run(120.0, &ids[3..9])],
+            }],
+            meta: Default::default(),
+            structure: Default::default(),
+        };
+        let fonts = super::super::font::subset_all(&doc, &Default::default()).unwrap();
+        let (own, original, _) =
+            page_for_combining(&doc.pages[0], &doc.structure, &fonts, &[], None);
+        assert_eq!(
+            own,
+            page(&doc.pages[0], &doc.structure, &fonts, &[], None).0
+        );
+        let (own_strings, own_rest) = strings(&own);
+        let (original_strings, original_rest) = strings(&original);
+        assert_eq!(own_rest, original_rest);
+        let codes = |strings: &[Vec<u8>]| -> Vec<u16> {
+            strings
+                .iter()
+                .flat_map(|s| s.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])))
+                .collect()
+        };
+        let shown: Vec<u16> = ids.iter().chain(&ids[3..9]).copied().collect();
+        assert_eq!(codes(&original_strings), shown);
+        let subset: Vec<u16> = shown.iter().map(|&g| fonts[0].glyph(g).0).collect();
+        assert_eq!(codes(&own_strings), subset);
+        assert_ne!(subset, shown);
+    }
+
     #[test]
     fn codes_are_two_bytes_escaped_where_needed() {
         let mut out = Vec::new();
