@@ -539,33 +539,49 @@ mod tests {
         assert_eq!(String::from_utf8(out).unwrap(), "72 738.156 -0.25 0 12.05 ");
     }
 
-    #[test]
-    fn lines_below_each_other_move_by_td_and_sideways_ones_are_placed_by_tm() {
+    /// A page of runs of the bundled regular face, each (x, y, glyph ids) set 6.1 pt apart,
+    /// and its fonts.
+    fn page_of_runs(runs: &[(f64, f64, &[u16])]) -> (crate::frame::Document, Vec<Font>) {
         let face = crate::fonts::bundled()
             .face(crate::fonts::Variant::Regular)
             .clone();
-        let run = |x: f64, y: f64| {
-            let mut glyphs = crate::frame::Glyphs::default();
-            glyphs.push(36, Abs::pt(0.0), "A");
-            Item::Text(TextRun {
-                face: face.clone(),
-                size: Abs::pt(10.0),
-                color: Color::BLACK,
-                x: Abs::pt(x),
-                y: Abs::pt(y),
-                glyphs,
+        let items = runs
+            .iter()
+            .map(|&(x, y, ids)| {
+                let mut glyphs = crate::frame::Glyphs::default();
+                for (i, &id) in ids.iter().enumerate() {
+                    glyphs.push(id, Abs::pt(i as f64 * 6.1), "x");
+                }
+                Item::Text(TextRun {
+                    face: face.clone(),
+                    size: Abs::pt(10.0),
+                    color: Color::BLACK,
+                    x: Abs::pt(x),
+                    y: Abs::pt(y),
+                    glyphs,
+                })
             })
-        };
+            .collect();
         let doc = crate::frame::Document {
             pages: vec![Page {
                 width: Abs::pt(600.0),
                 height: Abs::pt(800.0),
-                items: vec![run(72.0, 100.0), run(72.0, 114.49), run(90.5, 128.98)],
+                items,
             }],
             meta: Default::default(),
             structure: Default::default(),
         };
         let fonts = super::super::font::subset_all(&doc, &Default::default()).unwrap();
+        (doc, fonts)
+    }
+
+    #[test]
+    fn lines_below_each_other_move_by_td_and_sideways_ones_are_placed_by_tm() {
+        let (doc, fonts) = page_of_runs(&[
+            (72.0, 100.0, &[36]),
+            (72.0, 114.49, &[36]),
+            (90.5, 128.98, &[36]),
+        ]);
         let (bytes, _) = page(&doc.pages[0], &doc.structure, &fonts, &[], None);
         let text = String::from_utf8_lossy(&bytes);
         let moves: Vec<&str> = text
@@ -611,36 +627,10 @@ mod tests {
     /// needs it (`(`, `)`, `\`, carriage return), whatever the lengths.
     #[test]
     fn a_page_for_combining_shows_the_same_glyphs_by_their_ids_in_the_face() {
-        let face = crate::fonts::bundled()
-            .face(crate::fonts::Variant::Regular)
-            .clone();
         let ids: Vec<u16> = vec![
             36, 40, 41, 92, 13, 0x0128, 0x0129, 0x015C, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77,
         ];
-        let run = |y: f64, ids: &[u16]| {
-            let mut glyphs = crate::frame::Glyphs::default();
-            for (i, &id) in ids.iter().enumerate() {
-                glyphs.push(id, Abs::pt(i as f64 * 6.1), "x");
-            }
-            Item::Text(TextRun {
-                face: face.clone(),
-                size: Abs::pt(10.0),
-                color: Color::BLACK,
-                x: Abs::pt(72.0),
-                y: Abs::pt(y),
-                glyphs,
-            })
-        };
-        let doc = crate::frame::Document {
-            pages: vec![Page {
-                width: Abs::pt(600.0),
-                height: Abs::pt(800.0),
-                items: vec![run(100.0, &ids), run(120.0, &ids[3..9])],
-            }],
-            meta: Default::default(),
-            structure: Default::default(),
-        };
-        let fonts = super::super::font::subset_all(&doc, &Default::default()).unwrap();
+        let (doc, fonts) = page_of_runs(&[(72.0, 100.0, &ids), (72.0, 120.0, &ids[3..9])]);
         let (own, original, _) =
             page_for_combining(&doc.pages[0], &doc.structure, &fonts, &[], None);
         assert_eq!(
