@@ -254,15 +254,34 @@ impl Combiner {
     }
 
     fn write_object(&mut self, id: u32, object: &Object) -> std::io::Result<()> {
+        self.write_indirect(id, |buf| serialize(object, buf), None)
+    }
+
+    /// Writes object `id`: what `head` serialises, and with `data` a stream of it (`head`
+    /// then writes the stream's dictionary).
+    fn write_indirect(
+        &mut self,
+        id: u32,
+        head: impl FnOnce(&mut Vec<u8>),
+        data: Option<&[u8]>,
+    ) -> std::io::Result<()> {
         self.set_entry(id, Entry::at(self.offset));
         // Into the buffer kept for it: a new one for each object grew, copy by copy, to the
         // size of each content stream.
         let mut buf = std::mem::take(&mut self.scratch);
         buf.clear();
         let _ = writeln!(buf, "{id} 0 obj");
-        serialize(object, &mut buf);
-        buf.extend_from_slice(b"\nendobj\n");
-        let written = self.write(&buf);
+        head(&mut buf);
+        if data.is_some() {
+            buf.extend_from_slice(b"\nstream\n");
+        }
+        let mut written = self.write(&buf);
+        if let Some(data) = data {
+            written = written
+                .and_then(|()| self.write(data))
+                .and_then(|()| self.write(b"\nendstream"));
+        }
+        written = written.and_then(|()| self.write(b"\nendobj\n"));
         if buf.capacity() <= SCRATCH_KEPT {
             self.scratch = buf;
         }
@@ -317,45 +336,37 @@ impl Combiner {
         self.next_id += 1;
         pack.header.push('\n');
         let first = pack.header.len();
-        let mut content = std::mem::take(&mut self.scratch);
-        content.clear();
-        content.extend_from_slice(pack.header.as_bytes());
-        content.extend_from_slice(&pack.body);
-        let compressed = super::save::deflate_fast(&content)
+        // The offsets, then the bodies.
+        pack.body.splice(0..0, pack.header.bytes());
+        let content = &pack.body;
+        let compressed = super::save::deflate_fast(content)
             .filter(|compressed| compressed.len() + 19 < content.len());
         let count = pack.ids.len();
         for (index, id) in pack.ids.iter().enumerate() {
             self.set_entry(*id, Entry::inside(stream_id, index as u16));
         }
-        self.set_entry(stream_id, Entry::at(self.offset));
-        let data = compressed.as_deref().unwrap_or(&content);
-        let mut head = Vec::with_capacity(96);
-        let _ = writeln!(head, "{stream_id} 0 obj");
-        head.extend_from_slice(b"<<");
-        let integer = |head: &mut Vec<u8>, key: &[u8], value: usize| {
-            super::save::write_name(head, key);
+        let data = compressed.as_deref().unwrap_or(content);
+        let dictionary = |head: &mut Vec<u8>| {
+            let integer = |head: &mut Vec<u8>, key: &[u8], value: usize| {
+                super::save::write_name(head, key);
+                head.push(b' ');
+                serialize(&Object::Integer(value as i64), head);
+            };
+            head.extend_from_slice(b"<<");
+            super::save::write_name(head, b"Type");
             head.push(b' ');
-            serialize(&Object::Integer(value as i64), head);
+            super::save::write_name(head, b"ObjStm");
+            integer(head, b"N", count);
+            integer(head, b"First", first);
+            integer(head, b"Length", data.len());
+            if compressed.is_some() {
+                super::save::write_name(head, b"Filter");
+                head.push(b' ');
+                super::save::write_name(head, b"FlateDecode");
+            }
+            head.extend_from_slice(b">>");
         };
-        super::save::write_name(&mut head, b"Type");
-        head.push(b' ');
-        super::save::write_name(&mut head, b"ObjStm");
-        integer(&mut head, b"N", count);
-        integer(&mut head, b"First", first);
-        integer(&mut head, b"Length", data.len());
-        if compressed.is_some() {
-            super::save::write_name(&mut head, b"Filter");
-            head.push(b' ');
-            super::save::write_name(&mut head, b"FlateDecode");
-        }
-        head.extend_from_slice(b">>\nstream\n");
-        let written = self
-            .write(&head)
-            .and_then(|()| self.write(data))
-            .and_then(|()| self.write(b"\nendstream\nendobj\n"));
-        if content.capacity() <= SCRATCH_KEPT {
-            self.scratch = content;
-        }
+        let written = self.write_indirect(stream_id, dictionary, Some(data));
         pack.clear();
         if pack.body.capacity() <= SCRATCH_KEPT {
             self.packing = pack;
@@ -608,25 +619,11 @@ impl Combiner {
         resolve: &dyn Fn(ObjectId) -> u32,
         key_offset: i64,
     ) -> std::io::Result<()> {
-        self.set_entry(id, Entry::at(self.offset));
-        let mut buf = std::mem::take(&mut self.scratch);
-        buf.clear();
-        let _ = writeln!(buf, "{id} 0 obj");
-        resolve_marked(text, &mut buf, resolve, key_offset);
-        if data.is_some() {
-            buf.extend_from_slice(b"\nstream\n");
-        }
-        let mut written = self.write(&buf);
-        if let Some(data) = data {
-            written = written
-                .and_then(|()| self.write(data))
-                .and_then(|()| self.write(b"\nendstream"));
-        }
-        written = written.and_then(|()| self.write(b"\nendobj\n"));
-        if buf.capacity() <= SCRATCH_KEPT {
-            self.scratch = buf;
-        }
-        written
+        self.write_indirect(
+            id,
+            |buf| resolve_marked(text, buf, resolve, key_offset),
+            data,
+        )
     }
 
     /// A blank page after a letter with an odd page count, as large as its last page.
