@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use lopdf::{Dictionary, Object, ObjectId};
 
 use super::Combiner;
-use super::objects::{serialize_dict, write_reference};
+use super::objects::{renumber_object, serialize_dict, write_reference};
 
 impl Combiner {
     /// Gives each distinct font subset of the letter a subset tag no other subset of the same
@@ -186,19 +186,8 @@ fn subset_tag_of(name: &[u8]) -> Option<(&[u8], &[u8])> {
 
 /// Replaces references by `remap`, anywhere in a dictionary.
 fn rewrite(dict: &mut Dictionary, remap: &BTreeMap<ObjectId, ObjectId>) {
-    fn walk(object: &mut Object, remap: &BTreeMap<ObjectId, ObjectId>) {
-        match object {
-            Object::Reference(id) => {
-                if let Some(to) = remap.get(id) {
-                    *id = *to;
-                }
-            }
-            Object::Array(items) => items.iter_mut().for_each(|i| walk(i, remap)),
-            Object::Dictionary(dict) => dict.iter_mut().for_each(|(_, v)| walk(v, remap)),
-            _ => {}
-        }
-    }
-    dict.iter_mut().for_each(|(_, v)| walk(v, remap));
+    let map = |id: ObjectId| remap.get(&id).copied().unwrap_or(id);
+    dict.iter_mut().for_each(|(_, v)| renumber_object(v, &map));
 }
 
 /// A 128-bit digest of an image stream: its dictionary as written and its data.
