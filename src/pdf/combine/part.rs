@@ -281,7 +281,7 @@ fn prepare(draft: RawPart) -> Part {
 /// What the letter's catalog says: the objects the file leaves out (the catalog, info,
 /// metadata and structure tree root), and its structure tree, whose parent-tree values
 /// written in the tree itself are serialised into `text`.
-fn catalog(doc: &lopdf::Document, text: &mut Vec<u8>) -> (Vec<ObjectId>, Option<Tree>) {
+pub(super) fn catalog(doc: &lopdf::Document, text: &mut Vec<u8>) -> (Vec<ObjectId>, Option<Tree>) {
     let catalog_id = doc.trailer.get(b"Root").and_then(Object::as_reference).ok();
     let catalog = catalog_id.and_then(|r| doc.get_dictionary(r).ok());
     let mut skipped: Vec<ObjectId> = Vec::new();

@@ -10,8 +10,7 @@ use super::objects::{
     NOTHING, PAGES, STRUCT_DOCUMENT, inherited_attributes, is_packing, renumber_object,
     shift_struct_parents,
 };
-use super::{Combiner, Placement};
-use crate::pdf::strings::text_string;
+use super::{Combiner, Placement, part};
 
 impl Combiner {
     /// Appends a PDF letterhead wrote, read back: a letter (`title` is its bookmark) or a
@@ -261,93 +260,21 @@ impl Combiner {
         })
     }
 
-    /// Makes the letter's structure tree part of the file's: its document element becomes a
-    /// section (titled like its bookmark) of the file's document, its parent-tree keys move up
-    /// past those of the letters before it, and its tree root is left out (`skip`). The parent
-    /// tree's arrays are written at once, so memory holds one key and id per page and link.
+    /// Makes the letter's structure tree part of the file's (see `join_sections`), and
+    /// leaves out its metadata and tree root (`skip`).
     pub(super) fn join_structure(
         &mut self,
         doc: &mut lopdf::Document,
         skip: &mut BTreeSet<ObjectId>,
         title: &str,
     ) -> std::io::Result<()> {
-        let catalog = doc
-            .trailer
-            .get(b"Root")
-            .and_then(Object::as_reference)
-            .and_then(|r| doc.get_dictionary(r))
-            .ok();
-        let lang = catalog.and_then(|c| c.get(b"Lang").ok()).cloned();
-        // The letter's metadata is the file's no more (the file writes its own).
-        if let Some(metadata) = catalog
-            .and_then(|c| c.get(b"Metadata").ok())
-            .and_then(|m| m.as_reference().ok())
-        {
-            skip.insert(metadata);
-        }
-        let tree_id = catalog
-            .and_then(|c| c.get(b"StructTreeRoot").ok())
-            .and_then(|t| t.as_reference().ok());
-        let Some(tree_id) = tree_id else {
-            self.all_tagged = false;
-            return Ok(());
-        };
-        let Ok(tree) = doc.get_dictionary(tree_id).cloned() else {
-            self.all_tagged = false;
-            return Ok(());
-        };
-        skip.insert(tree_id);
-        if self.lang.is_none() {
-            self.lang = lang.clone();
-        }
-        let offset = self.next_key;
-        let next = tree
-            .get(b"ParentTreeNextKey")
-            .and_then(Object::as_i64)
-            .unwrap_or(0);
-        self.next_key += next;
-        shift_struct_parents(doc, offset);
-        // The parent tree's entries.
-        let nums = match tree.get(b"ParentTree") {
-            Ok(Object::Dictionary(d)) => d.get(b"Nums").ok().cloned(),
-            Ok(Object::Reference(r)) => doc
-                .get_dictionary(*r)
-                .ok()
-                .and_then(|d| d.get(b"Nums").ok().cloned()),
-            _ => None,
-        };
-        if let Some(Object::Array(nums)) = nums {
-            for pair in nums.chunks(2) {
-                let [Object::Integer(k), value] = pair else {
-                    continue;
-                };
-                let id = match value {
-                    Object::Reference(r) => r.0,
-                    other => {
-                        let id = self.next_id;
-                        self.next_id += 1;
-                        self.write_object(id, other)?;
-                        id
-                    }
-                };
-                self.parent_tree.push((k + offset, id));
-            }
-        }
-        // The document element becomes the letter's section.
-        let kids = match tree.get(b"K") {
-            Ok(Object::Reference(r)) => vec![*r],
-            Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
-            _ => Vec::new(),
-        };
-        for kid in kids {
-            if let Ok(dict) = doc.get_dictionary_mut(kid) {
-                dict.set("S", Object::Name(b"Sect".to_vec()));
-                dict.set("T", text_string(title));
-                dict.set("P", Object::Reference((STRUCT_DOCUMENT, 0)));
-                if let Some(lang) = &lang {
-                    dict.set("Lang", lang.clone());
-                }
-                self.sections.push(kid.0);
+        let mut text = Vec::new();
+        let (left_out, tree) = part::catalog(doc, &mut text);
+        skip.extend(left_out);
+        match tree {
+            None => self.all_tagged = false,
+            Some(tree) => {
+                self.join_sections(tree, &text, doc, &|id| id.0, title)?;
             }
         }
         Ok(())
