@@ -28,6 +28,13 @@ done
 echo "== build (cargo build --release --locked)"
 # A cold release build takes several minutes (10+ on a 2-core machine); later runs are quick.
 cargo build --release --locked
+# The functions build.rs places first (see benches/hot-functions.sh): a list made before the
+# toolchain or a dependency changed names fewer of them, and a run maps more of the binary.
+if [[ -f link/hot-functions.txt ]] && command -v nm >/dev/null; then
+    listed=$(wc -l <link/hot-functions.txt)
+    present=$(nm "$BIN" | awk '{ print $NF }' | sort -u | comm -12 - <(sort -u link/hot-functions.txt) | wc -l)
+    echo "hot functions: $present of the $listed listed are in the binary (bash benches/hot-functions.sh renews the list)"
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
