@@ -93,7 +93,12 @@ pub(super) fn plan(
     outputs: &Outputs,
     batch: &BatchArgs,
 ) -> diag::Result<(Vec<Job>, Found)> {
-    let mut inputs = Vec::new();
+    // The letters found go straight into the jobs, the one list that lasts the run: sorted and
+    // sifted in place, with no second list of paths or inputs to free. Beyond its first 128
+    // KiB, each list of a 10,000-letter folder is a block of its own, and glibc's malloc, once
+    // such a block is freed, raises the size under which it keeps freed memory for the rest of
+    // the run: 2 MiB more resident at 10,000 letters.
+    let mut jobs: Vec<Job> = Vec::new();
     let mut templates = 0;
     let mut unreadable = Vec::new();
     // A letter named twice (itself and in a folder, or a folder and its subfolder) is one job.
@@ -101,10 +106,10 @@ pub(super) fn plan(
     let mut real = RealPaths::default();
     for arg in args {
         if arg.as_os_str() == "-" {
-            if inputs.contains(&Input::Stdin) {
+            if jobs.iter().any(|job| job.input == Input::Stdin) {
                 return Err(Diagnostic::error("standard input (`-`) is given twice").boxed());
             }
-            inputs.push(Input::Stdin);
+            jobs.push(Job::of(Input::Stdin));
             continue;
         }
         let meta = std::fs::metadata(arg).map_err(|err| {
@@ -125,51 +130,43 @@ pub(super) fn plan(
                 ))
                 .boxed());
             }
-            let mut found = Vec::new();
+            let start = jobs.len();
             let unreadable_before = unreadable.len();
-            collect_letters(arg, &mut found, &mut BTreeSet::new(), &mut unreadable);
-            found.sort();
-            let before = found.len();
-            found.retain(|p| !is_template(p));
-            templates += before - found.len();
-            if found.is_empty() && unreadable.len() == unreadable_before {
+            let root: Arc<Path> = Arc::from(arg.as_path());
+            collect_letters(arg, &root, &mut jobs, &mut BTreeSet::new(), &mut unreadable);
+            jobs[start..].sort_unstable_by(|a, b| a.input.cmp(&b.input));
+            let before = jobs.len();
+            keep_from(&mut jobs, start, |job| !is_template(job.path()));
+            templates += before - jobs.len();
+            if jobs.len() == start && unreadable.len() == unreadable_before {
                 return Err(Diagnostic::error(format!(
                     "the folder `{}` holds no .md letters",
                     arg.display()
                 ))
                 .boxed());
             }
-            let root: Arc<Path> = Arc::from(arg.as_path());
-            for path in found {
-                if seen.insert(real.of(&path)) {
-                    inputs.push(Input::File {
-                        path,
-                        root: Some(root.clone()),
-                    });
-                }
-            }
+            keep_from(&mut jobs, start, |job| seen.insert(real.of(job.path())));
         } else if seen.insert(real.of(arg)) {
-            inputs.push(Input::File {
+            jobs.push(Job::of(Input::File {
                 path: arg.clone(),
                 root: None,
-            });
+            }));
         }
     }
-    if outputs.file.is_some() && inputs.len() != 1 {
+    if outputs.file.is_some() && jobs.len() != 1 {
         return Err(Diagnostic::error(format!(
             "`-o` names one output file, but there are {} letters",
-            inputs.len()
+            jobs.len()
         ))
         .hint("use --out-dir DIR for several letters")
         .boxed());
     }
-    let mut jobs = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        let output = match mode {
+    jobs.shrink_to_fit();
+    for job in &mut jobs {
+        job.output = match mode {
             Mode::Check => Output::Nowhere,
-            Mode::Render => output_for(&input, outputs),
+            Mode::Render => output_for(&job.input, outputs),
         };
-        jobs.push(Job { input, output });
     }
     if batch.report == Some(ReportFormat::Json) && jobs.iter().any(|j| j.output == Output::Stdout) {
         return Err(Diagnostic::error(
@@ -186,6 +183,36 @@ pub(super) fn plan(
             unreadable,
         },
     ))
+}
+
+impl Job {
+    /// A job for `input`, its output not yet planned.
+    fn of(input: Input) -> Job {
+        Job {
+            input,
+            output: Output::Nowhere,
+        }
+    }
+
+    /// The path of a letter found in a folder (empty for standard input and merge rows).
+    fn path(&self) -> &Path {
+        match &self.input {
+            Input::File { path, .. } => path,
+            Input::Stdin | Input::Row { .. } => Path::new(""),
+        }
+    }
+}
+
+/// Keeps the jobs from `start` on for which `keep` holds, in their order, in place.
+fn keep_from(jobs: &mut Vec<Job>, start: usize, mut keep: impl FnMut(&Job) -> bool) {
+    let mut kept = start;
+    for i in start..jobs.len() {
+        if keep(&jobs[i]) {
+            jobs.swap(kept, i);
+            kept += 1;
+        }
+    }
+    jobs.truncate(kept);
 }
 
 /// What the folders of a batch held besides the letters to render.
@@ -238,13 +265,13 @@ fn output_for(input: &Input, outputs: &Outputs) -> Output {
 /// No two letters to one file, and no output over an input or a file that is not a PDF.
 pub(super) fn refuse_collisions(jobs: &[Job]) -> diag::Result<()> {
     let mut real = RealPaths::default();
-    let inputs: BTreeSet<PathBuf> = jobs
-        .iter()
-        .filter_map(|j| match &j.input {
-            Input::File { path, .. } => Some(real.of(path)),
-            Input::Stdin | Input::Row { .. } => None,
-        })
-        .collect();
+    // One at a time: collected, a set is first a sorted list, freed when it is built (see `plan`).
+    let mut inputs: BTreeSet<PathBuf> = BTreeSet::new();
+    for job in jobs {
+        if let Input::File { path, .. } = &job.input {
+            inputs.insert(real.of(path));
+        }
+    }
     let mut outputs: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for job in jobs {
         if let Output::File(out) = &job.output {
@@ -404,12 +431,15 @@ impl RealPaths {
     }
 }
 
-/// Every `*.md` file below `dir`, following symlinks but never the same folder twice. A
-/// folder or entry that cannot be read is added to `unreadable` (it may hold letters: skipping
-/// it in silence would leave them unwritten with exit 0).
+/// Adds a job for every `*.md` file below `dir`, following symlinks but never the same folder
+/// twice; `root` is the folder named on the command line. The entries of each folder are put
+/// at the end of `jobs`, sorted there, and the ones that are not letters taken out again. A
+/// folder or entry that cannot be read is added to `unreadable` (it may hold letters:
+/// skipping it in silence would leave them unwritten with exit 0).
 fn collect_letters(
     dir: &Path,
-    out: &mut Vec<PathBuf>,
+    root: &Arc<Path>,
+    jobs: &mut Vec<Job>,
     visited: &mut BTreeSet<PathBuf>,
     unreadable: &mut Vec<Diagnostic>,
 ) {
@@ -432,29 +462,40 @@ fn collect_letters(
         Ok(entries) => entries,
         Err(err) => return unreadable.push(cannot_read(dir, err)),
     };
-    let mut paths = Vec::new();
+    let start = jobs.len();
     for entry in entries {
         match entry {
-            Ok(entry) => paths.push(entry.path()),
-            Err(err) => return unreadable.push(cannot_read(dir, err)),
+            Ok(entry) => jobs.push(Job::of(Input::File {
+                path: entry.path(),
+                root: Some(root.clone()),
+            })),
+            Err(err) => {
+                jobs.truncate(start);
+                return unreadable.push(cannot_read(dir, err));
+            }
         }
     }
-    paths.sort();
-    for path in paths {
-        if is_markdown(&path) {
-            // A `.md` that is a folder or a broken link is reported when it is read.
-            out.push(path);
+    let end = jobs.len();
+    jobs[start..].sort_unstable_by(|a, b| a.input.cmp(&b.input));
+    for i in start..end {
+        let path = jobs[i].path();
+        // A `.md` that is a folder or a broken link is reported when it is read.
+        if is_markdown(path) {
             continue;
         }
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => collect_letters(&path, out, visited, unreadable),
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                let path = path.to_path_buf();
+                collect_letters(&path, root, jobs, visited, unreadable);
+            }
             Ok(_) => {}
             // A broken link to something that is not a letter: nothing to read.
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
             // A link loop, a folder on the way that cannot be searched: it may be a folder.
-            Err(err) => unreadable.push(cannot_read(&path, err)),
+            Err(err) => unreadable.push(cannot_read(path, err)),
         }
     }
+    keep_from(jobs, start, |job| is_markdown(job.path()));
 }
 
 /// The nearest `letterhead.toml` in `dir` or a folder above it.
