@@ -33,7 +33,8 @@ fn main() {
 }
 
 /// Hands `link/hot-functions.txt` to the linker as its symbol order, when the linker is known to
-/// be LLD: Rust's default on x86-64 Linux from 1.90, unless the build names a linker of its own.
+/// be LLD: Rust's default on x86-64 Linux from 1.90 with a toolchain that ships it, unless the
+/// build names a linker of its own. Any other linker would refuse the option.
 /// The list's names carry this target's hashes; names the binary lacks are skipped.
 fn hot_functions_first() {
     println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
@@ -53,16 +54,27 @@ fn hot_functions_first() {
         return;
     }
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let minor = Command::new(rustc)
-        .arg("-vV")
-        .output()
-        .ok()
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .and_then(|text| {
-            let release = text.lines().find_map(|l| l.strip_prefix("release: "))?;
-            release.split('.').nth(1)?.parse::<u32>().ok()
-        });
-    if minor.is_some_and(|minor| minor >= 90) {
+    let ask = |arg: &str| {
+        Command::new(&rustc)
+            .arg(arg)
+            .output()
+            .ok()
+            .and_then(|out| String::from_utf8(out.stdout).ok())
+    };
+    let minor = ask("-vV").and_then(|text| {
+        let release = text.lines().find_map(|l| l.strip_prefix("release: "))?;
+        release.split('.').nth(1)?.parse::<u32>().ok()
+    });
+    // A toolchain that ships its own LLD (rustup's does) links with it by default; one built
+    // without it (some distributions') links with the system's linker, which may be GNU ld.
+    let own_lld = ask("--print=sysroot").is_some_and(|sysroot| {
+        Path::new(sysroot.trim())
+            .join("lib/rustlib")
+            .join(&target)
+            .join("bin/gcc-ld/ld.lld")
+            .is_file()
+    });
+    if own_lld && minor.is_some_and(|minor| minor >= 90) {
         println!(
             "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={},--no-warn-symbol-ordering",
             list.display()
