@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes link/hot-functions.txt: the functions the release binary runs for the common commands,
-# in the order they are first met. `build.rs` hands the list to the linker, which places these
+# run by run (one letter first), each run's new ones in name order. `build.rs` hands the list to the linker, which places these
 # functions together at the start of the program's code; everything else follows as before.
 #
 #   bash benches/hot-functions.sh      (from anywhere; needs valgrind, python3, nm)
@@ -69,13 +69,14 @@ import pathlib, sys
 known = set(pathlib.Path(sys.argv[1]).read_text().split())
 order, seen = [], set()
 for profile in sorted(pathlib.Path(sys.argv[2]).iterdir()):
-    for line in profile.read_text(errors="replace").splitlines():
-        if line.startswith("fn="):
-            # callgrind marks a recursive call's frames with 'N.
-            name = line[3:].strip().split("'")[0]
-            if name in known and name not in seen:
-                seen.add(name)
-                order.append(name)
+    # callgrind marks a recursive call's frames with 'N. Its order of functions follows their
+    # addresses, so each run's new names are sorted: the list changes only when they do.
+    names = {line[3:].strip().split("'")[0]
+             for line in profile.read_text(errors="replace").splitlines()
+             if line.startswith("fn=")}
+    new = sorted(name for name in names if name in known and name not in seen)
+    seen.update(new)
+    order += new
 pathlib.Path(sys.argv[3]).write_text("".join(n + "\n" for n in order))
 print(f"hot-functions: {len(order)} functions in {sys.argv[3]}")
 EOF
