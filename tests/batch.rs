@@ -462,6 +462,66 @@ fn a_letter_named_twice_is_rendered_once() {
 }
 
 #[test]
+fn a_folder_tree_is_rendered_in_path_order_each_letter_once() {
+    let dir = good_batch(1);
+    let d = dir.path();
+    let letter = std::fs::read_to_string(d.join("letter-000.md")).unwrap();
+    std::fs::remove_file(d.join("letter-000.md")).unwrap();
+    for name in [
+        "z.md",
+        "b.md",
+        "b/x.md",
+        "b/a/y.md",
+        "c/w.MD",
+        "c/notes.txt",
+    ] {
+        let path = d.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &letter).unwrap();
+    }
+    std::fs::write(d.join("c/thanks.template.md"), &letter).unwrap();
+    // The same folder under a second name is searched once, under the name met first.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(d.join("b/a"), d.join("c/again")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let r = run(letterhead()
+        .args(["render", "--report", "json", "--out-dir"])
+        .arg(out.path())
+        .arg(d)
+        // Named again: already in the folder.
+        .arg(d.join("b/x.md")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let inputs: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|o| o["type"] == "letter")
+        .map(|o| {
+            let input = PathBuf::from(o["input"].as_str().unwrap());
+            let relative = input
+                .strip_prefix(d)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            relative.replace('\\', "/")
+        })
+        .collect();
+    assert_eq!(
+        inputs,
+        ["b/a/y.md", "b/x.md", "b.md", "c/w.MD", "z.md"],
+        "{}",
+        r.stdout
+    );
+    let summary = r.stdout.lines().last().unwrap();
+    assert!(summary.contains(r#""letters":5"#), "{summary}");
+    assert!(
+        r.stderr.contains("1 merge template left out"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn in_a_pipe_the_summary_names_how_to_see_the_hidden_warnings_and_hints_are_kept() {
     let dir = good_batch(2);
     let d = dir.path();
