@@ -11,7 +11,7 @@
 //! date is the commit's, not the clock's, so that a build is reproducible; a set
 //! `SOURCE_DATE_EPOCH` takes its place, as reproducible builds expect.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn main() {
@@ -32,54 +32,71 @@ fn main() {
     println!("cargo:rustc-env=LETTERHEAD_BUILD_INFO={info}");
 }
 
-/// Hands `link/hot-functions.txt` to the linker as its symbol order, when the linker is known to
-/// be LLD: Rust's default on x86-64 Linux from 1.90 with a toolchain that ships it, unless the
-/// build names a linker of its own. Any other linker would refuse the option.
-/// The list's names carry this target's hashes; names the binary lacks are skipped.
+/// Hands `link/hot-functions.txt` to the linker as its symbol order, when the linker takes it:
+/// LLD does (Rust's default on x86-64 Linux from 1.90, as rustup ships it), GNU ld refuses it.
+/// Which linker a build uses is not told to build scripts, so an empty program is linked with
+/// the option first, with the build's flags and linker. Flags given to `cargo rustc --` alone
+/// are not seen; `LETTERHEAD_NO_HOT_ORDER=1` leaves the order out. The list's names carry this
+/// target's hashes; names the binary lacks are skipped.
 fn hot_functions_first() {
-    println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
-    println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
+    for var in [
+        "RUSTC_LINKER",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "LETTERHEAD_NO_HOT_ORDER",
+    ] {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
     let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
     let list = Path::new(&dir).join("link/hot-functions.txt");
     println!("cargo:rerun-if-changed={}", list.display());
     let target = std::env::var("TARGET").unwrap_or_default();
-    let flags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
-    let own_linker = std::env::var_os("RUSTC_LINKER").is_some()
-        || ["linker", "fuse-ld", "link-self-contained"]
-            .iter()
-            .any(|flag| flags.contains(flag));
     // `-Wl,` splits its argument at commas.
     let usable = list.is_file() && !list.to_string_lossy().contains(',');
-    if target != "x86_64-unknown-linux-gnu" || own_linker || !usable {
+    let declined = std::env::var_os("LETTERHEAD_NO_HOT_ORDER").is_some_and(|v| v != "0");
+    if target != "x86_64-unknown-linux-gnu" || !usable || declined {
         return;
     }
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let ask = |arg: &str| {
-        Command::new(&rustc)
-            .arg(arg)
-            .output()
-            .ok()
-            .and_then(|out| String::from_utf8(out.stdout).ok())
-    };
-    let minor = ask("-vV").and_then(|text| {
-        let release = text.lines().find_map(|l| l.strip_prefix("release: "))?;
-        release.split('.').nth(1)?.parse::<u32>().ok()
-    });
-    // A toolchain that ships its own LLD (rustup's does) links with it by default; one built
-    // without it (some distributions') links with the system's linker, which may be GNU ld.
-    let own_lld = ask("--print=sysroot").is_some_and(|sysroot| {
-        Path::new(sysroot.trim())
-            .join("lib/rustlib")
-            .join(&target)
-            .join("bin/gcc-ld/ld.lld")
-            .is_file()
-    });
-    if own_lld && minor.is_some_and(|minor| minor >= 90) {
-        println!(
-            "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={},--no-warn-symbol-ordering",
-            list.display()
-        );
+    let arg = format!(
+        "-Wl,--symbol-ordering-file={},--no-warn-symbol-ordering",
+        list.display()
+    );
+    if links_with(&target, &arg) {
+        println!("cargo:rustc-link-arg-bins={arg}");
     }
+}
+
+/// Whether an empty program links for `target` with the link argument `arg`, with the build's
+/// compiler, flags and linker.
+fn links_with(target: &str, arg: &str) -> bool {
+    let Some(out) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
+        return false;
+    };
+    let source = out.join("probe.rs");
+    if std::fs::write(&source, "fn main() {}\n").is_err() {
+        return false;
+    }
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let mut probe = Command::new(rustc);
+    probe
+        .arg(&source)
+        .arg("--target")
+        .arg(target)
+        .arg("-o")
+        .arg(out.join("probe"))
+        .arg("-C")
+        .arg(format!("link-arg={arg}"));
+    let flags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    probe.args(flags.split('\x1f').filter(|f| !f.is_empty()));
+    if let Some(linker) = std::env::var_os("RUSTC_LINKER") {
+        let mut flag = std::ffi::OsString::from("linker=");
+        flag.push(linker);
+        probe.arg("-C").arg(flag);
+    }
+    probe
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
 }
 
 /// The short hash and date (YYYY-MM-DD) of HEAD, when `dir` is the top of a git work tree.

@@ -37,8 +37,9 @@ profile() {
     shift
     n=$((n + 1))
     valgrind --tool=callgrind --demangle=no --compress-strings=no --dump-instr=no \
-        --callgrind-out-file="$tmp/profiles/$(printf %02d $n)-$name.%p" "$@" >/dev/null 2>&1 ||
-        { echo "hot-functions: the $name run failed" >&2; exit 1; }
+        --callgrind-out-file="$tmp/profiles/$(printf %02d $n)-$name.%p" "$@" \
+        >/dev/null 2>"$tmp/$name.err" ||
+        { echo "hot-functions: the $name run failed:" >&2; cat "$tmp/$name.err" >&2; exit 1; }
 }
 
 python3 benches/gen-batch.py "$tmp/batch" 100 >/dev/null
