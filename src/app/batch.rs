@@ -287,8 +287,8 @@ fn process(job: &Job, resources: &Resources, settings: &Settings) -> Outcome {
     let result = lay_out_and_write(job, resources, settings, &mut warnings);
     // A merge row's diagnostics point into the template: say which row they are about.
     let (result, warnings) = match &job.input {
-        Input::Row { name, .. } => {
-            let label = name.display().to_string();
+        Input::Row(row) => {
+            let label = row.name.display().to_string();
             let name_row = |mut d: Diagnostic| {
                 if !d.message.starts_with(&label) {
                     d.message = format!("{label}: {}", d.message);
@@ -391,8 +391,9 @@ fn lay_out_and_write(
         );
     }
     let pages = document.pages.len();
+    let output = job.output();
     if settings.mode == Mode::Check {
-        deny_warnings(settings, warnings, letter, &job.output)?;
+        deny_warnings(settings, warnings, letter, &output)?;
         return Ok(Written {
             pages,
             bytes: None,
@@ -401,7 +402,7 @@ fn lay_out_and_write(
             part: None,
         });
     }
-    if let (Some(dpi), Output::File(base)) = (settings.preview, &job.output) {
+    if let (Some(dpi), Output::File(base)) = (settings.preview, &output) {
         // The preview draws the letter's own pages only: say what it leaves out.
         if extras.stationery.is_some() {
             warnings.push(
@@ -446,9 +447,9 @@ fn lay_out_and_write(
     )?;
     warnings.extend(exported.warnings);
     let (bytes, part) = (exported.bytes, exported.part);
-    deny_warnings(settings, warnings, letter, &job.output)?;
+    deny_warnings(settings, warnings, letter, &output)?;
     let mut unchanged = false;
-    match &job.output {
+    match &output {
         Output::Nowhere => {}
         Output::Stdout => {
             let mut out = std::io::stdout().lock();

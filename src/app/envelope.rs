@@ -97,13 +97,13 @@ pub(super) fn envelope(args: &EnvelopeArgs) -> u8 {
             }
         }
         None => (
-            vec![Job {
-                input: Input::File {
+            vec![Job::new(
+                Input::File {
                     path: args.input.clone(),
                     root: None,
                 },
-                output: Output::Nowhere,
-            }],
+                Output::Nowhere,
+            )],
             None,
         ),
     };
@@ -245,8 +245,8 @@ fn recipient(job: &Job, resources: &Resources) -> crate::diag::Result<(Letter, S
 
 /// A diagnostic about a merge row, named after it (``row 7 of `members.csv` (line 8): …``).
 fn name_row(job: &Job, mut d: Diagnostic) -> Diagnostic {
-    if let Input::Row { name, .. } = &job.input {
-        let label = name.display().to_string();
+    if let Input::Row(row) = &job.input {
+        let label = row.name.display().to_string();
         if !d.message.starts_with(&label) {
             d.message = format!("{label}: {}", d.message);
         }

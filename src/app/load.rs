@@ -366,7 +366,8 @@ fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl Resources {
     /// Reads a letter: a file, standard input, or a row filled into the merge template.
     pub(super) fn read_letter(&self, input: &Input) -> diag::Result<Source> {
-        if let Input::Row { index, .. } = input {
+        if let Input::Row(row) = input {
+            let index = &row.index;
             let Some(merge) = &self.merge else {
                 return Err(Diagnostic::error("a merge row without a template").boxed());
             };
@@ -405,9 +406,9 @@ fn read_letter(input: &Input) -> diag::Result<Source> {
             decode_text(bytes, Path::new("<stdin>"), "letter")
         }
         Input::File { path, .. } => read_source(path, "letter"),
-        Input::Row { name, .. } => Err(Diagnostic::error(format!(
+        Input::Row(row) => Err(Diagnostic::error(format!(
             "`{}` is a merge row; it is read with its template",
-            name.display()
+            row.name.display()
         ))
         .boxed()),
     }

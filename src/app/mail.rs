@@ -68,7 +68,7 @@ impl Mailer {
         let folder = jobs
             .iter()
             .find_map(|j| match &j.input {
-                Input::Row { folder, .. } => Some(folder.to_path_buf()),
+                Input::Row(row) => Some(row.folder.to_path_buf()),
                 _ => None,
             })
             .unwrap_or_default();
@@ -107,8 +107,8 @@ impl Mailer {
         );
         let out_dir = jobs
             .iter()
-            .find_map(|j| match &j.output {
-                Output::File(path) => Some(plan::folder_of(path)),
+            .find_map(|j| match j.output() {
+                Output::File(path) => Some(plan::folder_of(&path)),
                 _ => None,
             })
             .unwrap_or_else(|| PathBuf::from("."));
@@ -148,9 +148,10 @@ impl Mailer {
     /// Makes (and sends) a row's email, once its letter is done. The email's outcome goes
     /// into `outcome`: its report, and an error when it failed.
     pub(super) fn deliver(&mut self, job: &Job, outcome: &mut Outcome, resources: &Resources) {
-        let Input::Row { index, .. } = &job.input else {
+        let Input::Row(row) = &job.input else {
             return;
         };
+        let index = &row.index;
         if let Some(warning) = self.pending.take() {
             outcome.warnings.push(warning);
         }
@@ -171,7 +172,7 @@ impl Mailer {
             .as_ref()
             .and_then(|m| m.data.rows.get(*index))
             .map_or(index + 1, |r| r.number);
-        let Output::File(pdf_path) = &job.output else {
+        let Output::File(pdf_path) = &job.output() else {
             // `check`: the draft was made, which is the check.
             return;
         };

@@ -57,21 +57,18 @@ pub(super) fn plan(mode: Mode, request: &MergeRequest<'_>) -> diag::Result<(Vec<
     let (data_path, template_folder): (Arc<Path>, Arc<Path>) =
         (Arc::from(data.path.as_path()), Arc::from(folder.as_path()));
     for (index, row) in data.rows.iter().enumerate() {
-        let input = Input::Row {
+        let input = Input::Row(Box::new(plan::Row {
             index,
             number: row.number,
             line: row.line,
             data: data_path.clone(),
             name: PathBuf::from(merge::row_label(row, &data.path)),
             folder: template_folder.clone(),
-        };
+        }));
         if row.problem.is_some() {
             // A row whose fields cannot be matched to the columns fails when it is filled in;
             // it has no name to give, and nothing is written for it.
-            jobs.push(Job {
-                input,
-                output: Output::Nowhere,
-            });
+            jobs.push(Job::new(input, Output::Nowhere));
             continue;
         }
         let name = match request.name {
@@ -92,7 +89,7 @@ pub(super) fn plan(mode: Mode, request: &MergeRequest<'_>) -> diag::Result<(Vec<
             Mode::Check => Output::Nowhere,
             Mode::Render => Output::File(out_dir.join(format!("{name}.pdf"))),
         };
-        jobs.push(Job { input, output });
+        jobs.push(Job::new(input, output));
     }
     plan::refuse_collisions(&jobs)?;
     Ok((jobs, Merge { template, data }))

@@ -99,7 +99,12 @@ pub fn main() -> ExitCode {
                     ))
                     .boxed());
                 }
-                if open && !matches!(jobs.first().map(|j| &j.output), Some(plan::Output::File(_))) {
+                if open
+                    && !matches!(
+                        jobs.first().map(plan::Job::output),
+                        Some(plan::Output::File(_))
+                    )
+                {
                     return Err(Diagnostic::error(
                         "`--open` opens a PDF file, but this one goes to standard output",
                     )
@@ -233,16 +238,17 @@ fn preview_outputs(
         );
     }
     for job in jobs {
-        job.output = match &job.output {
+        let output = match job.output() {
             plan::Output::Stdout => {
                 return usage(
                     "`--format png` writes one file per page, not standard output",
                     "name the files with -o NAME.png (NAME-1.png, …) or use --out-dir DIR",
                 );
             }
-            plan::Output::File(pdf) => plan::Output::File(crate::raster::base_for(pdf)),
+            plan::Output::File(pdf) => plan::Output::File(crate::raster::base_for(&pdf)),
             plan::Output::Nowhere => plan::Output::Nowhere,
         };
+        job.set_output(output);
     }
     Ok(())
 }
@@ -531,7 +537,7 @@ fn deliver(
     if combiner.broken().is_some() {
         return;
     }
-    let title = match &job.output {
+    let title = match &job.output() {
         plan::Output::File(path) => path.file_stem().map(|s| s.to_string_lossy().into_owned()),
         _ => None,
     }

@@ -24,20 +24,25 @@ pub(super) enum Input {
         /// letters found under it).
         root: Option<Arc<Path>>,
     },
-    /// A row of mail-merge data, filled into the template.
-    Row {
-        /// Index into the data's rows.
-        index: usize,
-        /// Its number in the data (1-based, empty records counted), its line (CSV; 0 for
-        /// JSON and TOML) and the data file, for the JSON report.
-        number: usize,
-        line: usize,
-        data: Arc<Path>,
-        /// How messages name it: `donors.csv row 7`.
-        name: PathBuf,
-        /// The template's folder.
-        folder: Arc<Path>,
-    },
+    /// A row of mail-merge data, filled into the template. Boxed: a job of a folder's letter
+    /// is then 64 bytes, not 104.
+    Row(Box<Row>),
+}
+
+/// A row of mail-merge data, as a job's input.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Row {
+    /// Index into the data's rows.
+    pub(super) index: usize,
+    /// Its number in the data (1-based, empty records counted), its line (CSV; 0 for JSON and
+    /// TOML) and the data file, for the JSON report.
+    pub(super) number: usize,
+    pub(super) line: usize,
+    pub(super) data: Arc<Path>,
+    /// How messages name it: `donors.csv row 7`.
+    pub(super) name: PathBuf,
+    /// The template's folder.
+    pub(super) folder: Arc<Path>,
 }
 
 impl Input {
@@ -46,7 +51,7 @@ impl Input {
         match self {
             Input::Stdin => PathBuf::from("<stdin>"),
             Input::File { path, .. } => path.clone(),
-            Input::Row { name, .. } => name.clone(),
+            Input::Row(row) => row.name.clone(),
         }
     }
 
@@ -55,7 +60,7 @@ impl Input {
         match self {
             Input::Stdin => std::env::current_dir().unwrap_or_default(),
             Input::File { path, .. } => path.parent().unwrap_or(Path::new("")).to_path_buf(),
-            Input::Row { folder, .. } => folder.to_path_buf(),
+            Input::Row(row) => row.folder.to_path_buf(),
         }
     }
 }
@@ -72,7 +77,16 @@ pub(super) enum Output {
 /// A job: one letter to work on.
 pub(super) struct Job {
     pub(super) input: Input,
-    pub(super) output: Output,
+    output: Planned,
+}
+
+/// Where a job's PDF goes, as planned. A folder's letter keeps no path of its own when its
+/// output's follows from its input's (half a megabyte less for 10,000 letters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Planned {
+    Given(Output),
+    /// The input's path with `.pdf` for `.md`, in the folder named (`--out-dir`) or beside it.
+    Derived(Option<Arc<Path>>),
 }
 
 /// The output options of `render`.
@@ -162,13 +176,15 @@ pub(super) fn plan(
         .boxed());
     }
     jobs.shrink_to_fit();
+    let dir: Option<Arc<Path>> = outputs.dir.as_deref().map(Arc::from);
     for job in &mut jobs {
         job.output = match mode {
-            Mode::Check => Output::Nowhere,
-            Mode::Render => output_for(&job.input, outputs),
+            Mode::Check => Planned::Given(Output::Nowhere),
+            Mode::Render => output_for(&job.input, outputs, &dir),
         };
     }
-    if batch.report == Some(ReportFormat::Json) && jobs.iter().any(|j| j.output == Output::Stdout) {
+    if batch.report == Some(ReportFormat::Json) && jobs.iter().any(|j| j.output() == Output::Stdout)
+    {
         return Err(Diagnostic::error(
             "`--report json` writes to standard output, and so would the PDF",
         )
@@ -188,17 +204,39 @@ pub(super) fn plan(
 impl Job {
     /// A job for `input`, its output not yet planned.
     fn of(input: Input) -> Job {
+        Job::new(input, Output::Nowhere)
+    }
+
+    /// A job for `input` written to `output`.
+    pub(super) fn new(input: Input, output: Output) -> Job {
         Job {
             input,
-            output: Output::Nowhere,
+            output: Planned::Given(output),
         }
+    }
+
+    /// Where the letter's PDF goes.
+    pub(super) fn output(&self) -> Output {
+        match (&self.output, &self.input) {
+            (Planned::Given(output), _) => output.clone(),
+            (Planned::Derived(dir), Input::File { path, root }) => {
+                Output::File(derived(path, root.as_deref(), dir.as_deref()))
+            }
+            // Planned only for a file.
+            (Planned::Derived(_), Input::Stdin | Input::Row(_)) => Output::Nowhere,
+        }
+    }
+
+    /// Sends the letter's PDF to `output` instead.
+    pub(super) fn set_output(&mut self, output: Output) {
+        self.output = Planned::Given(output);
     }
 
     /// The path of a letter found in a folder (empty for standard input and merge rows).
     fn path(&self) -> &Path {
         match &self.input {
             Input::File { path, .. } => path,
-            Input::Stdin | Input::Row { .. } => Path::new(""),
+            Input::Stdin | Input::Row(_) => Path::new(""),
         }
     }
 }
@@ -238,27 +276,28 @@ fn is_markdown(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }
 
-fn output_for(input: &Input, outputs: &Outputs) -> Output {
-    match (input, &outputs.file, &outputs.dir) {
+fn output_for(input: &Input, outputs: &Outputs, dir: &Option<Arc<Path>>) -> Planned {
+    let given = match (input, &outputs.file, &outputs.dir) {
         (_, Some(out), _) if out.as_os_str() == "-" => Output::Stdout,
         (_, Some(out), _) => Output::File(out.clone()),
         (Input::Stdin, None, None) => Output::Stdout,
-        (Input::Stdin | Input::Row { .. }, None, Some(dir)) => Output::File(dir.join("stdin.pdf")),
-        (Input::Row { .. }, None, None) => Output::Stdout,
-        (Input::File { path, root }, None, dir) => {
-            let pdf_name = path.with_extension("pdf");
-            match dir {
-                None => Output::File(pdf_name),
-                Some(dir) => {
-                    let relative = root
-                        .as_ref()
-                        .and_then(|r| pdf_name.strip_prefix(r).ok())
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| PathBuf::from(pdf_name.file_name().unwrap_or_default()));
-                    Output::File(dir.join(relative))
-                }
-            }
-        }
+        (Input::Stdin | Input::Row(_), None, Some(dir)) => Output::File(dir.join("stdin.pdf")),
+        (Input::Row(_), None, None) => Output::Stdout,
+        (Input::File { .. }, None, _) => return Planned::Derived(dir.clone()),
+    };
+    Planned::Given(given)
+}
+
+/// The PDF of the letter at `path`, found under the folder argument `root`: beside it, or in
+/// `dir` (`--out-dir`) at the place it has under `root`.
+fn derived(path: &Path, root: Option<&Path>, dir: Option<&Path>) -> PathBuf {
+    let pdf_name = path.with_extension("pdf");
+    match dir {
+        None => pdf_name,
+        Some(dir) => match root.and_then(|r| pdf_name.strip_prefix(r).ok()) {
+            Some(relative) => dir.join(relative),
+            None => dir.join(pdf_name.file_name().unwrap_or_default()),
+        },
     }
 }
 
@@ -274,7 +313,7 @@ pub(super) fn refuse_collisions(jobs: &[Job]) -> diag::Result<()> {
     }
     let mut outputs: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for job in jobs {
-        if let Output::File(out) = &job.output {
+        if let Output::File(out) = &job.output() {
             let key = real.of(out);
             if inputs.contains(&key) {
                 return Err(Diagnostic::error(format!(
@@ -310,7 +349,7 @@ pub(super) fn refuse_shared_stdout(batch: &BatchArgs, jobs: &[Job]) -> diag::Res
         .hint("give the combined PDF a file name: --combine FILE.pdf")
         .boxed());
     }
-    if jobs.iter().any(|j| j.output == Output::Stdout) {
+    if jobs.iter().any(|j| j.output() == Output::Stdout) {
         return Err(Diagnostic::error(
             "a letter and the combined PDF (`--combine -`) would both go to standard output",
         )
@@ -327,7 +366,7 @@ pub(super) fn refuse_combined_collision(path: &Path, jobs: &[Job]) -> diag::Resu
     let mut real = RealPaths::default();
     let key = real.of(path);
     for job in jobs {
-        if let Output::File(out) = &job.output
+        if let Output::File(out) = &job.output()
             && real.of(out) == key
         {
             return Err(Diagnostic::error(format!(
@@ -618,15 +657,15 @@ pub(super) fn folder_of(path: &Path) -> PathBuf {
 /// Nothing else is touched.
 pub(super) fn remove_stale_temporaries(jobs: &[Job], combined: Option<&Path>) {
     let mut by_folder: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
-    let outputs = jobs.iter().filter_map(|job| match &job.output {
-        Output::File(path) => Some(path.as_path()),
+    let outputs = jobs.iter().filter_map(|job| match job.output() {
+        Output::File(path) => Some(path),
         _ => None,
     });
-    for path in outputs.chain(combined) {
+    for path in outputs.chain(combined.map(Path::to_path_buf)) {
         by_folder
-            .entry(folder_of(path))
+            .entry(folder_of(&path))
             .or_default()
-            .insert(temporary_prefix(path));
+            .insert(temporary_prefix(&path));
     }
     for (folder, prefixes) in by_folder {
         let Ok(entries) = std::fs::read_dir(&folder) else {

@@ -366,18 +366,18 @@ impl Reporter {
             self.counts.pages += outcome.pages;
             self.counts.bytes += outcome.bytes.unwrap_or(0);
             self.counts.unchanged += usize::from(outcome.unchanged);
-            if let Output::File(path) = &job.output
+            if let Output::File(path) = job.output()
                 && self.mode == Mode::Render
             {
                 self.written_count += 1;
-                self.written_folder = Some(narrow(self.written_folder.take(), path));
+                self.written_folder = Some(narrow(self.written_folder.take(), &path));
                 if self.keep_written || self.written.is_empty() {
-                    self.written.push((path.clone(), outcome.pages));
+                    self.written.push((path, outcome.pages));
                 }
             }
         }
         if self.json {
-            let output = match &job.output {
+            let output = match &job.output() {
                 Output::File(path) if outcome.error.is_none() && !outcome.skipped => {
                     Some(display(path))
                 }
@@ -398,12 +398,10 @@ impl Reporter {
                 pages: p.pages,
             });
             let (row, data, line) = match &job.input {
-                Input::Row {
-                    number, line, data, ..
-                } => (
-                    Some(*number),
-                    Some(display(data)),
-                    Some(*line).filter(|&l| l > 0),
+                Input::Row(row) => (
+                    Some(row.number),
+                    Some(display(&row.data)),
+                    Some(row.line).filter(|&l| l > 0),
                 ),
                 _ => (None, None, None),
             };
