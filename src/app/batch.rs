@@ -17,6 +17,7 @@ use crate::letter::Letter;
 use crate::pdf::combine::{Part, Placement};
 use crate::typeset;
 
+use super::heap;
 use super::load::Resources;
 use super::plan::{self, Input, Job, Output};
 
@@ -123,12 +124,15 @@ pub(super) fn run<'j>(
     if threads == 1 {
         // One letter (or -j 1): no pool, no threads to start.
         let mut failed = false;
-        for job in jobs {
+        for (index, job) in jobs.iter().enumerate() {
             let outcome = if failed && settings.fail_fast {
                 Outcome::skipped()
             } else {
                 process_guarded(job, resources, settings)
             };
+            if index % heap::EVERY == heap::EVERY - 1 {
+                heap::trim();
+            }
             failed |= outcome.error.is_some();
             on(Event::Finished);
             on(Event::Outcome(job, Box::new(outcome)));
@@ -153,6 +157,9 @@ pub(super) fn run<'j>(
                 break;
             }
             let outcome = process_guarded(job, resources, settings);
+            if index % heap::EVERY == heap::EVERY - 1 {
+                heap::trim();
+            }
             if settings.fail_fast && outcome.error.is_some() {
                 stop.store(true, Ordering::Relaxed);
                 ahead.wake();

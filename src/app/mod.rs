@@ -15,6 +15,7 @@
 mod batch;
 mod docs;
 mod envelope;
+mod heap;
 mod init;
 mod join;
 mod list_fonts;
