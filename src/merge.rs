@@ -518,12 +518,17 @@ pub fn confined(folder: &Path, file: &Path) -> Result<(), String> {
 
 /// How messages name a row: "row 3 of `supporters.csv` (line 4)".
 pub fn row_label(row: &Row, data: &Path) -> String {
-    let line = if row.line > 0 {
-        format!(" (line {})", row.line)
+    label(row.number, row.line, data)
+}
+
+/// `row_label` of the row numbered `number` at `line` (0: none) of `data`.
+pub fn label(number: usize, line: usize, data: &Path) -> String {
+    let line = if line > 0 {
+        format!(" (line {line})")
     } else {
         String::new()
     };
-    format!("row {} of `{}`{line}", row.number, data.display())
+    format!("row {number} of `{}`{line}", data.display())
 }
 
 fn quoted<'a>(names: impl Iterator<Item = &'a (impl AsRef<str> + ?Sized + 'a)>) -> String {

@@ -294,8 +294,8 @@ fn process(job: &Job, resources: &Resources, settings: &Settings) -> Outcome {
     let result = lay_out_and_write(job, resources, settings, &mut warnings);
     // A merge row's diagnostics point into the template: say which row they are about.
     let (result, warnings) = match &job.input {
-        Input::Row(row) => {
-            let label = row.name.display().to_string();
+        Input::Row(row) if result.is_err() || !warnings.is_empty() => {
+            let label = row.name().display().to_string();
             let name_row = |mut d: Diagnostic| {
                 if !d.message.starts_with(&label) {
                     d.message = format!("{label}: {}", d.message);

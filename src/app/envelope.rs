@@ -246,7 +246,7 @@ fn recipient(job: &Job, resources: &Resources) -> crate::diag::Result<(Letter, S
 /// A diagnostic about a merge row, named after it (``row 7 of `members.csv` (line 8): …``).
 fn name_row(job: &Job, mut d: Diagnostic) -> Diagnostic {
     if let Input::Row(row) = &job.input {
-        let label = row.name.display().to_string();
+        let label = row.name().display().to_string();
         if !d.message.starts_with(&label) {
             d.message = format!("{label}: {}", d.message);
         }

@@ -408,7 +408,7 @@ fn read_letter(input: &Input) -> diag::Result<Source> {
         Input::File { path, .. } => read_source(path, "letter"),
         Input::Row(row) => Err(Diagnostic::error(format!(
             "`{}` is a merge row; it is read with its template",
-            row.name.display()
+            row.name().display()
         ))
         .boxed()),
     }

@@ -5,7 +5,7 @@
 //! `crate::merge`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::diag::{self, Diagnostic};
@@ -62,7 +62,6 @@ pub(super) fn plan(mode: Mode, request: &MergeRequest<'_>) -> diag::Result<(Vec<
             number: row.number,
             line: row.line,
             data: data_path.clone(),
-            name: PathBuf::from(merge::row_label(row, &data.path)),
             folder: template_folder.clone(),
         }));
         if row.problem.is_some() {

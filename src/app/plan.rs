@@ -39,10 +39,15 @@ pub(super) struct Row {
     pub(super) number: usize,
     pub(super) line: usize,
     pub(super) data: Arc<Path>,
-    /// How messages name it: `donors.csv row 7`.
-    pub(super) name: PathBuf,
     /// The template's folder.
     pub(super) folder: Arc<Path>,
+}
+
+impl Row {
+    /// How messages name it: ``row 7 of `donors.csv` (line 8)``.
+    pub(super) fn name(&self) -> PathBuf {
+        PathBuf::from(crate::merge::label(self.number, self.line, &self.data))
+    }
 }
 
 impl Input {
@@ -51,7 +56,7 @@ impl Input {
         match self {
             Input::Stdin => PathBuf::from("<stdin>"),
             Input::File { path, .. } => path.clone(),
-            Input::Row(row) => row.name.clone(),
+            Input::Row(row) => row.name(),
         }
     }
 
