@@ -128,11 +128,11 @@ pub(super) fn run<'j>(
             let outcome = if failed && settings.fail_fast {
                 Outcome::skipped()
             } else {
+                if index % heap::EVERY == heap::EVERY - 1 {
+                    heap::trim();
+                }
                 process_guarded(job, resources, settings)
             };
-            if index % heap::EVERY == heap::EVERY - 1 {
-                heap::trim();
-            }
             failed |= outcome.error.is_some();
             on(Event::Finished);
             on(Event::Outcome(job, Box::new(outcome)));

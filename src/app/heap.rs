@@ -7,10 +7,11 @@
 //! gives back every whole free page of every heap; called every `EVERY` letters it costs no
 //! time we could measure (paired runs of 1,000 letters) and keeps the batch's memory flat.
 //!
-//! Why by hand: it is one glibc call, and no maintained crate offers it without `unsafe`
-//! (the `libc` crate declares it as an unsafe foreign function, as any binding must). This is
-//! the crate's one `unsafe` block. Elsewhere than glibc (musl, macOS, Windows) it does nothing:
-//! those allocators give memory back themselves or have no such call.
+//! Why by hand: it is one glibc call, and no maintained crate offers it as a safe function
+//! (the `libc` crate declares it unsafe, as it does every foreign function). Declared here as
+//! safe to call, it is the crate's one `unsafe` item: the `extern` block. Elsewhere than glibc
+//! (musl, macOS, Windows) it does nothing: those allocators give memory back themselves or
+//! have no such call.
 
 /// Letters between trims. Each trim walks the free memory of every heap, locking one heap at a
 /// time: after every letter it would cost more than it gives.
@@ -18,17 +19,17 @@ pub(super) const EVERY: usize = 64;
 
 /// Returns the free pages of the process's heaps to the system.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[allow(unsafe_code)]
 pub(super) fn trim() {
-    unsafe extern "C" {
-        /// glibc: `int malloc_trim(size_t pad)`.
-        fn malloc_trim(pad: usize) -> i32;
-    }
-    // SAFETY: `malloc_trim` takes no pointers and is safe to call from any thread at any time
-    // (glibc locks each heap while it works on it); only freed memory is given back.
-    unsafe {
-        malloc_trim(0);
-    }
+    malloc_trim(0);
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[expect(unsafe_code, reason = "the declaration of a glibc function")]
+// SAFETY: `malloc_trim` takes no pointers and may be called from any thread at any time (glibc
+// locks each heap while it works on it); it gives back only memory already freed.
+unsafe extern "C" {
+    /// glibc: `int malloc_trim(size_t pad)`.
+    safe fn malloc_trim(pad: usize) -> core::ffi::c_int;
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]

@@ -227,8 +227,11 @@ impl Job {
             (Planned::Derived(dir), Input::File { path, root }) => {
                 Output::File(derived(path, root.as_deref(), dir.as_deref()))
             }
-            // Planned only for a file.
-            (Planned::Derived(_), Input::Stdin | Input::Row(_)) => Output::Nowhere,
+            // `output_for` derives the output of a file only: anything else is a bug, which fails
+            // this letter (`batch::process_guarded`) rather than write nothing in silence.
+            (Planned::Derived(_), Input::Stdin | Input::Row(_)) => {
+                unreachable!("an output derived for a letter not read from a file")
+            }
         }
     }
 
@@ -718,6 +721,85 @@ fn process_alive(pid: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_input_is_planned_to_the_output_its_options_give() {
+        let file = |path: &str, root: Option<&str>| Input::File {
+            path: PathBuf::from(path),
+            root: root.map(|r| Arc::from(Path::new(r))),
+        };
+        let row = Input::Row(Box::new(Row {
+            index: 0,
+            number: 1,
+            line: 2,
+            data: Arc::from(Path::new("donors.csv")),
+            folder: Arc::from(Path::new(".")),
+        }));
+        let outputs = |file: Option<&str>, dir: Option<&str>| Outputs {
+            file: file.map(PathBuf::from),
+            dir: dir.map(PathBuf::from),
+        };
+        let to = |path: &str| Output::File(PathBuf::from(path));
+        let cases = [
+            // Beside the letter, or in the folder named.
+            (
+                file("letters/a.md", None),
+                outputs(None, None),
+                to("letters/a.pdf"),
+            ),
+            (
+                file("letters/a.md", None),
+                outputs(None, Some("out")),
+                to("out/a.pdf"),
+            ),
+            // A folder's letters keep their place under it.
+            (
+                file("in/sub/b.md", Some("in")),
+                outputs(None, Some("out")),
+                to("out/sub/b.pdf"),
+            ),
+            (
+                file("in/sub/b.md", Some("in/")),
+                outputs(None, Some("out/")),
+                to("out/sub/b.pdf"),
+            ),
+            (
+                file("in/sub/b.md", Some("in")),
+                outputs(None, None),
+                to("in/sub/b.pdf"),
+            ),
+            (
+                file("elsewhere/c.md", Some("in")),
+                outputs(None, Some("out")),
+                to("out/c.pdf"),
+            ),
+            (file("d.MD", None), outputs(None, None), to("d.pdf")),
+            // `-o` names the file, or standard output.
+            (
+                file("a.md", None),
+                outputs(Some("x.pdf"), Some("out")),
+                to("x.pdf"),
+            ),
+            (file("a.md", None), outputs(Some("-"), None), Output::Stdout),
+            (Input::Stdin, outputs(None, None), Output::Stdout),
+            (
+                Input::Stdin,
+                outputs(None, Some("out")),
+                to("out/stdin.pdf"),
+            ),
+            (Input::Stdin, outputs(Some("s.pdf"), None), to("s.pdf")),
+            (row.clone(), outputs(None, None), Output::Stdout),
+            (row, outputs(None, Some("out")), to("out/stdin.pdf")),
+        ];
+        for (input, outputs, expected) in cases {
+            let dir = outputs.dir.as_deref().map(Arc::from);
+            let job = Job {
+                output: output_for(&input, &outputs, &dir),
+                input,
+            };
+            assert_eq!(job.output(), expected, "{:?} with {outputs:?}", job.input);
+        }
+    }
 
     #[test]
     fn real_paths_are_what_canonicalize_gives_and_its_folder_where_it_fails() {

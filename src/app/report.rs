@@ -351,6 +351,7 @@ impl Reporter {
 
     /// A letter's outcome, in input order.
     pub(super) fn letter(&mut self, job: &Job, outcome: &Outcome) {
+        let output = job.output();
         self.counts.letters += 1;
         self.counts.warnings += outcome.warnings.len();
         for w in &outcome.warnings {
@@ -366,18 +367,18 @@ impl Reporter {
             self.counts.pages += outcome.pages;
             self.counts.bytes += outcome.bytes.unwrap_or(0);
             self.counts.unchanged += usize::from(outcome.unchanged);
-            if let Output::File(path) = job.output()
+            if let Output::File(path) = &output
                 && self.mode == Mode::Render
             {
                 self.written_count += 1;
-                self.written_folder = Some(narrow(self.written_folder.take(), &path));
+                self.written_folder = Some(narrow(self.written_folder.take(), path));
                 if self.keep_written || self.written.is_empty() {
-                    self.written.push((path, outcome.pages));
+                    self.written.push((path.clone(), outcome.pages));
                 }
             }
         }
         if self.json {
-            let output = match &job.output() {
+            let output = match &output {
                 Output::File(path) if outcome.error.is_none() && !outcome.skipped => {
                     Some(display(path))
                 }
