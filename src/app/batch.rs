@@ -128,9 +128,7 @@ pub(super) fn run<'j>(
             let outcome = if failed && settings.fail_fast {
                 Outcome::skipped()
             } else {
-                if index % heap::EVERY == heap::EVERY - 1 {
-                    heap::trim();
-                }
+                heap::before_letter(index);
                 process_guarded(job, resources, settings)
             };
             failed |= outcome.error.is_some();
@@ -156,10 +154,8 @@ pub(super) fn run<'j>(
             if stop.load(Ordering::Relaxed) {
                 break;
             }
+            heap::before_letter(index);
             let outcome = process_guarded(job, resources, settings);
-            if index % heap::EVERY == heap::EVERY - 1 {
-                heap::trim();
-            }
             if settings.fail_fast && outcome.error.is_some() {
                 stop.store(true, Ordering::Relaxed);
                 ahead.wake();

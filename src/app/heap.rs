@@ -15,11 +15,18 @@
 
 /// Letters between trims. Each trim walks the free memory of every heap, locking one heap at a
 /// time: after every letter it would cost more than it gives.
-pub(super) const EVERY: usize = 64;
+const EVERY: usize = 64;
 
-/// Returns the free pages of the process's heaps to the system.
+/// Before the letter at `index` (counted from 0) of a batch: every `EVERY` letters, returns
+/// the free pages of the process's heaps to the system.
+pub(super) fn before_letter(index: usize) {
+    if index % EVERY == EVERY - 1 {
+        trim();
+    }
+}
+
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-pub(super) fn trim() {
+fn trim() {
     malloc_trim(0);
 }
 
@@ -33,4 +40,4 @@ unsafe extern "C" {
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-pub(super) fn trim() {}
+fn trim() {}

@@ -185,7 +185,7 @@ pub(super) fn plan(
     for job in &mut jobs {
         job.output = match mode {
             Mode::Check => Planned::Given(Output::Nowhere),
-            Mode::Render => output_for(&job.input, outputs, &dir),
+            Mode::Render => output_for(&job.input, outputs.file.as_deref(), dir.as_ref()),
         };
     }
     if batch.report == Some(ReportFormat::Json) && jobs.iter().any(|j| j.output() == Output::Stdout)
@@ -284,14 +284,14 @@ fn is_markdown(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }
 
-fn output_for(input: &Input, outputs: &Outputs, dir: &Option<Arc<Path>>) -> Planned {
-    let given = match (input, &outputs.file, &outputs.dir) {
+fn output_for(input: &Input, file: Option<&Path>, dir: Option<&Arc<Path>>) -> Planned {
+    let given = match (input, file, dir) {
         (_, Some(out), _) if out.as_os_str() == "-" => Output::Stdout,
-        (_, Some(out), _) => Output::File(out.clone()),
+        (_, Some(out), _) => Output::File(out.to_path_buf()),
         (Input::Stdin, None, None) => Output::Stdout,
         (Input::Stdin | Input::Row(_), None, Some(dir)) => Output::File(dir.join("stdin.pdf")),
         (Input::Row(_), None, None) => Output::Stdout,
-        (Input::File { .. }, None, _) => return Planned::Derived(dir.clone()),
+        (Input::File { .. }, None, _) => return Planned::Derived(dir.cloned()),
     };
     Planned::Given(given)
 }
@@ -794,7 +794,7 @@ mod tests {
         for (input, outputs, expected) in cases {
             let dir = outputs.dir.as_deref().map(Arc::from);
             let job = Job {
-                output: output_for(&input, &outputs, &dir),
+                output: output_for(&input, outputs.file.as_deref(), dir.as_ref()),
                 input,
             };
             assert_eq!(job.output(), expected, "{:?} with {outputs:?}", job.input);
