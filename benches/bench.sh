@@ -25,9 +25,7 @@ for tool in cargo pdfinfo python3; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
 done
 
-echo "== build (cargo build --release --locked)"
-# A cold release build takes several minutes (10+ on a 2-core machine); later runs are quick.
-cargo build --release --locked
+bash benches/build-release.sh
 # The functions build.rs places first (see benches/hot-functions.sh): a list made before the
 # toolchain or a dependency changed names fewer of them, and a run maps more of the binary.
 if [[ -f link/hot-functions.txt ]] && command -v nm >/dev/null; then

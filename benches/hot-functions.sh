@@ -22,7 +22,7 @@ for tool in valgrind python3 nm cargo; do
     command -v "$tool" >/dev/null || { echo "hot-functions: $tool is required" >&2; exit 1; }
 done
 
-cargo build --release --locked
+bash benches/build-release.sh
 BIN=${CARGO_TARGET_DIR:-$root/target}/release/letterhead
 export SOURCE_DATE_EPOCH=1438732800
 

@@ -16,8 +16,7 @@ export LC_ALL=C
 
 BIN=${LETTERHEAD_BIN:-}
 if [ -z "$BIN" ]; then
-    echo "== build (cargo build --release --locked)"
-    cargo build --release --locked
+    bash benches/build-release.sh
     BIN=${CARGO_TARGET_DIR:-$root/target}/release/letterhead
 fi
 tmp=$(mktemp -d)

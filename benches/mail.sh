@@ -19,8 +19,7 @@ export SOURCE_DATE_EPOCH=1438732800
 export LC_ALL=C
 
 if [ -z "${BIN:-}" ]; then
-    echo "== build (cargo build --release --locked)"
-    cargo build --release --locked
+    bash benches/build-release.sh
     BIN=${CARGO_TARGET_DIR:-$root/target}/release/letterhead
 fi
 

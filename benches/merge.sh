@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${LETTERHEAD_BIN:-}" ]; then
-    cargo build --release --locked >&2
+    bash benches/build-release.sh
     LETTERHEAD_BIN=${CARGO_TARGET_DIR:-target}/release/letterhead
 fi
 BIN=$(realpath "$LETTERHEAD_BIN")

@@ -13,7 +13,8 @@ so both see the same machine load; medians are reported, with the load average.
   against Typst compiling the same source 1,000 times in one process.
 
 Wall and CPU seconds (user + system) are both given: on a loaded machine the CPU figure is
-the steadier one. Needs the release binary (target/release/letterhead, or LETTERHEAD_BIN) and
+the steadier one. Needs the release binary (target/release/letterhead as `bash benches/build-release.sh` builds
+it, or LETTERHEAD_BIN) and
 the PyPI package `typst`. Not run in CI.
 """
 

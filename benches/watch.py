@@ -3,7 +3,7 @@
 
     python3 benches/watch.py [BINARY] [SAVES]
 
-BINARY defaults to target/release/letterhead (build it with `cargo build --release --locked`).
+BINARY defaults to target/release/letterhead (build it with `bash benches/build-release.sh`).
 Copies the one-page example letter and its letterhead into a temporary folder, starts
 `letterhead watch` there, then saves the letter SAVES times (default 20), each by writing a new
 file and renaming it over the old one as editors do, and waits for the watch to say it wrote
