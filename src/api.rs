@@ -298,7 +298,10 @@ pub fn render(
     let made = typeset::signature_images(&parsed.letter, &letter.base_dir, |path| {
         typeset::load_signature(path, lh).map(Arc::new)
     })
-    .and_then(|signatures| typeset::lay_out(parsed, &setup, signatures, now))
+    .and_then(|signatures| {
+        let body = std::borrow::Cow::Borrowed(parsed.body.as_slice());
+        typeset::lay_out(&parsed.letter, body, &setup, signatures, now)
+    })
     .and_then(|(document, layout_warnings)| {
         warnings.extend(layout_warnings);
         // Enclosure PDFs relative to the letter's folder, the letterhead's stationery.

@@ -6,6 +6,7 @@
 //! and the warnings. It reads no letter, letterhead or environment, knows no command line and
 //! writes no file; loading letterheads, caching them for a batch and writing PDFs is `app`'s.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -129,15 +130,16 @@ pub(crate) fn at_key(lh: &Letterhead, keys: &[&str], d: Box<Diagnostic>) -> Box<
     }
 }
 
-/// Lays a parsed letter out on its letterhead: the date line, then composition. `now` (seconds
-/// since 1970) is the date of a letter without one and the PDF's creation time.
+/// Lays a parsed letter (its `body` borrowed, or owned: then freed once set) out on its
+/// letterhead: the date line, then composition. `now` (seconds since 1970) is the date of a
+/// letter without one and the PDF's creation time.
 pub(crate) fn lay_out(
-    parsed: &Parsed,
+    letter: &Letter,
+    body: Cow<'_, [Block]>,
     setup: &Setup,
     signature_images: Vec<Option<Arc<frame::Image>>>,
     now: i64,
 ) -> diag::Result<(frame::Document, Vec<Diagnostic>)> {
-    let letter = &parsed.letter;
     let lh = &setup.letterhead;
     let date = format_date(letter, lh, letter.front.date.as_ref(), "date", now)?;
     let your_letter = match &letter.front.your_letter {
@@ -154,7 +156,7 @@ pub(crate) fn lay_out(
     let input = compose::Input {
         your_letter,
         letter,
-        body: &parsed.body,
+        body,
         letterhead: lh,
         family: &setup.family,
         logo: setup.logo.clone(),
@@ -162,7 +164,7 @@ pub(crate) fn lay_out(
         date,
         created: now,
     };
-    compose::compose(&input)
+    compose::compose(input)
 }
 
 /// The date `dt` of front-matter field `key` (today when `None`), formatted in the
@@ -359,7 +361,7 @@ pub fn typeset_plain(text: &str) -> diag::Result<(Vec<u8>, Vec<Diagnostic>)> {
         path: std::path::PathBuf::from("letter.md"),
         text: Arc::from(text),
     };
-    let parsed = parse(source)?;
+    let mut parsed = parse(source)?;
     let front = &parsed.letter.front;
     if front.signatories().iter().any(|s| s.image.is_some())
         || front.letterhead.is_some()
@@ -372,7 +374,8 @@ pub fn typeset_plain(text: &str) -> diag::Result<(Vec<u8>, Vec<Diagnostic>)> {
         family: Arc::new(crate::fonts::bundled()),
         logo: None,
     };
-    let (document, layout_warnings) = lay_out(&parsed, &setup, Vec::new(), 0)?;
+    let body = Cow::Owned(std::mem::take(&mut parsed.body));
+    let (document, layout_warnings) = lay_out(&parsed.letter, body, &setup, Vec::new(), 0)?;
     let exported = export(
         document,
         &pdf::FontCache::default(),

@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 use crate::diag::{self, Diagnostic};
-use crate::letter::Letter;
 use crate::pdf::combine::{Part, Placement};
 use crate::typeset;
 
@@ -350,7 +349,8 @@ fn lay_out_and_write(
 ) -> diag::Result<Written> {
     // Read and parse.
     let source = resources.read_letter(&job.input)?;
-    let parsed = typeset::parse(source)?;
+    let mut parsed = typeset::parse(source)?;
+    let body = std::borrow::Cow::Owned(std::mem::take(&mut parsed.body));
     let letter = &parsed.letter;
     let setup = resources.setup_for(&job.input, letter)?;
     warnings.extend(parsed.warnings.iter().cloned());
@@ -374,7 +374,7 @@ fn lay_out_and_write(
         resources.signature_for(path, &setup.letterhead)
     })?;
     let (document, layout_warnings) =
-        typeset::lay_out(&parsed, &setup, signature_images, resources.now)?;
+        typeset::lay_out(letter, body, &setup, signature_images, resources.now)?;
     warnings.extend(layout_warnings);
     let extras = typeset::extras(
         letter,
@@ -393,10 +393,14 @@ fn lay_out_and_write(
                 .hint("put a letterhead.toml beside the letter or pass --letterhead FILE"),
         );
     }
+    // The letter's text is done with (a long letter's is megabytes): only its path is named
+    // from here on. Diagnostics that point into the text share it and keep it.
+    let path = letter.source.path.clone();
+    drop(parsed);
     let pages = document.pages.len();
     let output = job.output();
     if settings.mode == Mode::Check {
-        deny_warnings(settings, warnings, letter, &output)?;
+        deny_warnings(settings, warnings, &path, &output)?;
         return Ok(Written {
             pages,
             bytes: None,
@@ -410,7 +414,7 @@ fn lay_out_and_write(
         if extras.stationery.is_some() {
             warnings.push(
                 Diagnostic::warning("the preview leaves out the stationery; the PDF has it")
-                    .in_file(&letter.source.path),
+                    .in_file(&path),
             );
         }
         if !extras.enclosures.is_empty() {
@@ -419,19 +423,14 @@ fn lay_out_and_write(
                     "the preview leaves out the enclosed PDFs ({}); the PDF has them",
                     extras.enclosures.len()
                 ))
-                .in_file(&letter.source.path),
+                .in_file(&path),
             );
         }
         // An earlier preview's pages would pass for this letter's: they go.
-        deny_warnings(settings, warnings, letter, &Output::Nowhere)
+        deny_warnings(settings, warnings, &path, &Output::Nowhere)
             .inspect_err(|_| _ = crate::raster::remove_pages(base, 1))?;
-        let (bytes, unchanged) = crate::raster::write_pages(
-            &document,
-            dpi,
-            base,
-            &letter.source.path,
-            write_atomically,
-        )?;
+        let (bytes, unchanged) =
+            crate::raster::write_pages(&document, dpi, base, &path, write_atomically)?;
         return Ok(Written {
             pages,
             bytes: Some(bytes),
@@ -446,11 +445,11 @@ fn lay_out_and_write(
         &resources.fonts,
         &extras,
         settings.keep_part,
-        &letter.source.path,
+        &path,
     )?;
     warnings.extend(exported.warnings);
     let (bytes, part) = (exported.bytes, exported.part);
-    deny_warnings(settings, warnings, letter, &output)?;
+    deny_warnings(settings, warnings, &path, &output)?;
     let mut unchanged = false;
     match &output {
         Output::Nowhere => {}
@@ -485,7 +484,7 @@ fn lay_out_and_write(
 fn deny_warnings(
     settings: &Settings,
     warnings: &[Diagnostic],
-    letter: &Letter,
+    letter_path: &Path,
     output: &Output,
 ) -> diag::Result<()> {
     if !settings.deny_warnings || warnings.is_empty() {
@@ -516,7 +515,7 @@ fn deny_warnings(
         (Mode::Render, _) => "; the PDF was not written".to_string(),
     };
     Err(Diagnostic::error(format!("{named}{consequence}"))
-        .in_file(&letter.source.path)
+        .in_file(letter_path)
         .boxed())
 }
 

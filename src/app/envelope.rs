@@ -151,12 +151,11 @@ pub(super) fn envelope(args: &EnvelopeArgs) -> u8 {
         ));
     }
     // 3. laid out, all on the first row's letterhead (a merge has one template).
-    let body = [];
     let inputs: Vec<compose::Input<'_>> = read
         .iter()
         .map(|(letter, setup)| compose::Input {
             letter,
-            body: &body,
+            body: std::borrow::Cow::Borrowed(&[]),
             letterhead: &setup.letterhead,
             family: &setup.family,
             logo: None,

@@ -25,6 +25,7 @@
 //!
 //! It knows the letter and the letterhead but not how a PDF is written.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::config::{Color, Letterhead};
@@ -93,8 +94,9 @@ const OVERFULL_TOLERANCE: Abs = Abs::pt(0.25);
 pub struct Input<'a> {
     /// The letter.
     pub letter: &'a Letter,
-    /// Its parsed body.
-    pub body: &'a [Block],
+    /// Its parsed body: borrowed, or owned, and then freed as soon as it is set (a long
+    /// letter's parsed Markdown is megabytes that the pages do not need).
+    pub body: Cow<'a, [Block]>,
     /// The letterhead.
     pub letterhead: &'a Letterhead,
     /// The font family.
@@ -297,7 +299,9 @@ fn names(input: &Input<'_>) -> Vec<String> {
 /// # Errors
 ///
 /// What the layout cannot place: a recipient block that does not fit its window.
-pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<Diagnostic>)> {
+pub fn compose(mut input: Input<'_>) -> crate::diag::Result<(frame::Document, Vec<Diagnostic>)> {
+    let body = std::mem::take(&mut input.body);
+    let input = &input;
     let lh = input.letterhead;
     let mut composer = Composer::new(input, Structure::default());
     // 1. the letterhead (first: the flow below it depends on how tall it is), and what goes
@@ -338,7 +342,7 @@ pub fn compose(input: &Input<'_>) -> crate::diag::Result<(frame::Document, Vec<D
         return Err(composer.letterhead_error(&["page", "margins"], d));
     }
     // 2. flow
-    composer.flow();
+    composer.flow(body);
     // 3. paginate
     if page.layout.is_din()
         && ((page.width.to_mm() - 210.0).abs() > 1.0 || (page.height.to_mm() - 297.0).abs() > 1.0)
@@ -886,21 +890,23 @@ impl Composer<'_> {
         element
     }
 
-    fn flow(&mut self) {
+    /// Sets the letter's parts in order. An owned `body` is freed block by block as it is set:
+    /// a long letter's parsed Markdown does not stand beside all of its set lines.
+    fn flow(&mut self, body: Cow<'_, [Block]>) {
         self.origin = Origin::Letter(0);
         let gap = self.line_height * PARAGRAPH_GAP;
         let body_gap = self.opening(gap);
         // Body.
         let body_start = self.blocks.len();
         let mut first = true;
-        for block in self.input.body {
-            self.body_block(
-                block,
-                0,
-                if first { body_gap } else { gap },
-                Structure::ROOT,
-            );
+        let mut set = |composer: &mut Self, block: &Block| {
+            let space = if first { body_gap } else { gap };
+            composer.body_block(block, 0, space, Structure::ROOT);
             first = false;
+        };
+        match body {
+            Cow::Borrowed(blocks) => blocks.iter().for_each(|block| set(self, block)),
+            Cow::Owned(blocks) => blocks.into_iter().for_each(|block| set(self, &block)),
         }
         let body_end = self.blocks.len();
         self.origin = Origin::Letter(0);
@@ -1100,7 +1106,7 @@ fn with_composer<R>(front: &str, lh: &Letterhead, f: impl FnOnce(&mut Composer<'
     let family = crate::fonts::bundled();
     let input = Input {
         letter: &letter,
-        body: &[],
+        body: Cow::Borrowed(&[]),
         letterhead: lh,
         family: &family,
         logo: None,

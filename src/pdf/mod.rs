@@ -135,7 +135,7 @@ fn export_inner(
     );
     // Dictionaries in compressed object streams, and a compressed cross-reference stream
     // (PDF 1.5): a fifth of a short letter's size is dictionaries and cross-references.
-    let bytes = save::save(&lo, &written);
+    let bytes = save::save(&mut lo, &written, !keep);
     if !keep {
         return Ok((bytes, problems, None));
     }

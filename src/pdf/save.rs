@@ -78,9 +78,21 @@ enum Packed<'a> {
     Written(&'a [u8]),
 }
 
-/// The document, with the objects in `written`, as PDF bytes.
-pub(super) fn save(lo: &lopdf::Document, written: &Written) -> Vec<u8> {
-    let mut out = Vec::with_capacity(16 * 1024);
+/// The document, with the objects in `written`, as PDF bytes. With `free_streams`, each
+/// stream's data is freed once it is written (the document is not needed afterwards): a long
+/// letter's deflated pages are not held twice, in the document and in the file's bytes.
+pub(super) fn save(lo: &mut lopdf::Document, written: &Written, free_streams: bool) -> Vec<u8> {
+    // Room for the streams as they are and for the rest deflated, so that a long letter's
+    // bytes are not copied from one doubled buffer into the next (both held while copying).
+    let streams: usize = lo
+        .objects
+        .values()
+        .map(|object| match object {
+            Object::Stream(stream) => stream.content.len() + 64,
+            _ => 0,
+        })
+        .sum();
+    let mut out = Vec::with_capacity(16 * 1024 + streams + written.bytes.len() / 4);
     let _ = write!(out, "%PDF-{}\n%", lo.version);
     out.extend_from_slice(&lo.binary_mark);
     out.push(b'\n');
@@ -97,12 +109,15 @@ pub(super) fn save(lo: &lopdf::Document, written: &Written) -> Vec<u8> {
     // gathered into object streams, in the order of their numbers.
     let mut packed: Vec<(u32, Packed<'_>)> =
         Vec::with_capacity(lo.objects.len() + written.objects.len());
-    for (&(id, generation), object) in &lo.objects {
+    for (&(id, generation), object) in &mut lo.objects {
         if matches!(object, Object::Stream(_)) || generation != 0 {
             entries[id as usize] = Entry::Direct(out.len());
             let _ = writeln!(out, "{id} {generation} obj");
             write_object(&mut out, object);
             out.extend_from_slice(b"\nendobj\n");
+            if free_streams && let Object::Stream(stream) = object {
+                stream.content = Vec::new();
+            }
         } else {
             packed.push((id, Packed::Object(object)));
         }
