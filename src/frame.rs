@@ -281,19 +281,18 @@ pub struct TextRun {
     pub glyphs: Glyphs,
 }
 
-/// A glyph at a position relative to its run's origin: eight bytes, as a long letter holds
-/// millions (with the position as an `f64` and a 32-bit text length they took twice that, the
-/// largest part of a 1,000-page letter's memory).
+/// A glyph at a position relative to its run's origin: six bytes, as a long letter holds
+/// millions (with the position as an `f64` and a 32-bit text length they took 16, and with a
+/// 16-bit text length and 4-byte alignment 8: the largest part of a 1,000-page letter's
+/// memory). What text a glyph stands for is kept by its run ([`Glyphs::with_text`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C, packed(2))]
 pub struct PlacedGlyph {
     /// Horizontal position from the run's origin, in 1/65,536 pt: within 8 × 10⁻⁶ pt of where
     /// layout put it, a thousandth of the 1/1000 em a content stream places glyphs to.
     x: i32,
     /// Glyph id in the run's face.
     pub id: u16,
-    /// How many bytes of the run's text this glyph stands for; `u16::MAX`: the length is the
-    /// run's next entry in `GlyphList::long`.
-    text_len: u16,
 }
 
 /// Units of `PlacedGlyph::x` in a point.
@@ -329,30 +328,32 @@ pub struct Glyphs(Arc<GlyphList>);
 struct GlyphList {
     placed: Vec<PlacedGlyph>,
     text: String,
-    /// The text lengths of the glyphs that stand for 65,535 bytes or more, in order: a cluster
-    /// that long (one letter under thousands of combining marks) is possible, never common.
-    long: Vec<u32>,
+    /// The glyphs that do not stand for exactly one character of `text`, in order, each as
+    /// (its index in `placed`, the bytes of text it stands for): a ligature, the later glyphs
+    /// of a cluster (nothing), a letter under combining marks. Most glyphs stand for one
+    /// character, so their lengths follow from the text itself.
+    other_lengths: Vec<(u32, u32)>,
 }
 
 impl Glyphs {
     /// Adds a glyph standing for `text`.
     pub fn push(&mut self, id: u16, x: Abs, text: &str) {
-        // A cluster of over 4 GB cannot occur (letters are limited far below that); saturating
-        // keeps the count honest for the rest of the run even so.
-        let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
         let list = Arc::make_mut(&mut self.0);
-        list.text.push_str(&text[..len as usize]);
-        let text_len = match u16::try_from(len) {
-            Ok(short) if short < u16::MAX => short,
-            _ => {
-                list.long.push(len);
-                u16::MAX
-            }
-        };
+        let mut chars = text.chars();
+        let one_char = chars.next().is_some() && chars.next().is_none();
+        if !one_char {
+            // A run of over 4 G glyphs, or a cluster of over 4 GB, cannot occur (letters are
+            // limited far below that); saturating keeps the lengths honest even so.
+            let index = u32::try_from(list.placed.len()).unwrap_or(u32::MAX);
+            let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+            list.other_lengths.push((index, len));
+            list.text.push_str(&text[..len as usize]);
+        } else {
+            list.text.push_str(text);
+        }
         list.placed.push(PlacedGlyph {
             x: PlacedGlyph::units(x),
             id,
-            text_len,
         });
     }
 
@@ -383,15 +384,18 @@ impl Glyphs {
 
     /// The glyphs in order, each with the text it stands for.
     pub fn with_text(&self) -> impl Iterator<Item = (&PlacedGlyph, &str)> {
+        let list = &*self.0;
         let mut at = 0;
-        let mut long = self.0.long.iter();
-        self.0.placed.iter().map(move |g| {
-            let len = match g.text_len {
-                u16::MAX => long.next().map_or(0, |&l| l as usize),
-                short => usize::from(short),
+        let mut others = list.other_lengths.iter().peekable();
+        list.placed.iter().enumerate().map(move |(i, g)| {
+            let len = match others.next_if(|&&(index, _)| index as usize == i) {
+                Some(&(_, len)) => len as usize,
+                // One character: as many bytes as its first byte says (`at` is at a
+                // character's start, as every glyph's text was pushed whole).
+                None => list.text.as_bytes().get(at).map_or(0, |&b| utf8_len(b)),
             };
-            let end = at + len;
-            let text = &self.0.text[at..end];
+            let end = (at + len).min(list.text.len());
+            let text = &list.text[at..end];
             at = end;
             (g, text)
         })
@@ -415,8 +419,18 @@ impl Glyphs {
         if let Some(list) = Arc::get_mut(&mut self.0) {
             list.placed.shrink_to_fit();
             list.text.shrink_to_fit();
-            list.long.shrink_to_fit();
+            list.other_lengths.shrink_to_fit();
         }
+    }
+}
+
+/// The length in bytes of a UTF-8 character that starts with `first`.
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
     }
 }
 
@@ -553,24 +567,42 @@ mod tests {
         glyphs.push(3, Abs::pt(7.0), "");
         glyphs.push(4, Abs::pt(612.123_456), &long[..70_000]);
         glyphs.push(5, Abs::pt(-3.5), "fi");
+        glyphs.push(6, Abs::pt(1.0), "é");
+        glyphs.push(7, Abs::pt(2.0), "\u{2019}");
+        glyphs.push(8, Abs::pt(3.0), "\u{1F600}");
+        glyphs.push(9, Abs::pt(4.0), "e\u{301}");
+        glyphs.push(10, Abs::pt(5.0), "");
         let got: Vec<(u16, f64, usize)> = glyphs
             .with_text()
             .map(|(g, t)| (g.id, g.x().to_pt(), t.len()))
             .collect();
-        assert_eq!(got.len(), 5);
+        assert_eq!(got.len(), 10);
         let want = [
             (1, 0.0, 1),
             (2, 5.25, 120_000),
             (3, 7.0, 0),
             (4, 612.123_456, 70_000),
             (5, -3.5, 2),
+            (6, 1.0, 2),
+            (7, 2.0, 3),
+            (8, 3.0, 4),
+            (9, 4.0, 3),
+            (10, 5.0, 0),
         ];
         for ((id, x, len), (wid, wx, wlen)) in got.into_iter().zip(want) {
             assert_eq!((id, len), (wid, wlen));
             assert!((x - wx).abs() <= 0.5 / 65_536.0, "{x} for {wx}");
         }
-        assert_eq!(glyphs.text().len(), 1 + 120_000 + 70_000 + 2);
-        assert!(glyphs.text().ends_with("fi"));
+        assert_eq!(
+            glyphs.text().len(),
+            1 + 120_000 + 70_000 + 2 + 2 + 3 + 4 + 3
+        );
+        assert!(glyphs.text().ends_with("fié\u{2019}\u{1F600}e\u{301}"));
+    }
+
+    #[test]
+    fn a_placed_glyph_takes_six_bytes() {
+        assert_eq!(std::mem::size_of::<PlacedGlyph>(), 6);
     }
 
     #[test]
